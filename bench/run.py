@@ -1,0 +1,130 @@
+"""Benchmarks. `make bench` runs them and rewrites bench/RESULTS.md with the figures measured.
+
+Each benchmark states its goal; the results file records the command, the machine and whether the
+goal was met. Nothing here is a test: timings vary with the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_PRICES = ROOT.parent / "shared" / "data" / "prices"
+AIINFRA = [sys.executable, "-c", "from aiinfra.cli import main; main()"]
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> None:
+    subprocess.run(
+        [*AIINFRA, *args], check=True, capture_output=True, env={**os.environ, **(env or {})}
+    )
+
+
+def main() -> None:
+    rows: list[tuple[str, str, str, str]] = []
+
+    t = timed(lambda: run("--help"), 7)
+    med = statistics.median(t)
+    rows.append(
+        (
+            "`aiinfra --help` (process start to exit)",
+            f"{med:.3f} s median of 7 (max {max(t):.3f} s)",
+            "< 1 s",
+            "met" if med < 1 else "NOT met",
+        )
+    )
+
+    t = timed(lambda: run("ledger", "validate"), 5)
+    rows.append(
+        (
+            "`aiinfra ledger validate` (load + validate the bundled ledger)",
+            f"{statistics.median(t):.3f} s median of 5",
+            "—",
+            "—",
+        )
+    )
+
+    from aiinfra.ledger import load_ledger
+
+    ledger = load_ledger()
+    t = timed(lambda: ledger.as_of("2025-06-30"), 20)
+    rows.append(
+        (
+            "`Ledger.as_of` (flows replayed from events)",
+            f"{statistics.median(t) * 1000:.1f} ms median of 20",
+            "—",
+            "—",
+        )
+    )
+
+    if SHARED_PRICES.is_dir():
+
+        def imp() -> None:
+            with tempfile.TemporaryDirectory() as home:
+                run("--home", home, "prices", "import", str(SHARED_PRICES))
+
+        t = timed(imp, 3)
+        rows.append(
+            (
+                "`aiinfra prices import` of 42 tickers (~256k rows) into a new store",
+                f"{statistics.median(t):.2f} s median of 3",
+                "—",
+                "—",
+            )
+        )
+
+    with tempfile.TemporaryDirectory() as home:
+        env = {"HTTPS_PROXY": "http://127.0.0.1:9"}
+        t = timed(
+            lambda: subprocess.run(
+                [*AIINFRA, "--home", home, "prices", "fetch", "NVDA"],
+                capture_output=True,
+                env={**os.environ, **env},
+            ),
+            3,
+        )
+    med = statistics.median(t)
+    rows.append(
+        (
+            "`aiinfra prices fetch NVDA` offline (exit 3)",
+            f"{med:.2f} s median of 3",
+            "< 30 s",
+            "met" if med < 30 else "NOT met",
+        )
+    )
+
+    lines = [
+        "# Benchmark results",
+        "",
+        "Produced by `make bench` (`python bench/run.py`); rewritten on every run.",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}.",
+        f"Date: {time.strftime('%Y-%m-%d')}.",
+        "",
+        "| benchmark | measured | goal | |",
+        "|---|---|---|---|",
+        *[f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows],
+        "",
+    ]
+    (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""aiinfra: the AI-infrastructure ledger, index, capital-flow map, stress tests and ROI gap.
+
+The public API is imported lazily so that ``import aiinfra`` and ``aiinfra --help`` stay fast.
+
+>>> import aiinfra
+>>> ledger = aiinfra.load_ledger()
+>>> sorted(ledger.counts())[:3]
+['ai_revenue', 'companies', 'figures']
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AiinfraError",
+    "CsvDirProvider",
+    "DataValidationError",
+    "Ledger",
+    "LedgerView",
+    "Store",
+    "YFinanceProvider",
+    "__version__",
+    "load_ledger",
+]
+
+_LAZY = {
+    "load_ledger": "aiinfra.ledger",
+    "Ledger": "aiinfra.ledger",
+    "LedgerView": "aiinfra.ledger",
+    "AiinfraError": "aiinfra.exceptions",
+    "DataValidationError": "aiinfra.exceptions",
+    "CsvDirProvider": "aiinfra.prices",
+    "YFinanceProvider": "aiinfra.prices",
+    "Store": "aiinfra.store",
+}
+
+if TYPE_CHECKING:
+    from aiinfra.exceptions import AiinfraError, DataValidationError
+    from aiinfra.ledger import Ledger, LedgerView, load_ledger
+    from aiinfra.prices import CsvDirProvider, YFinanceProvider
+    from aiinfra.store import Store
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'aiinfra' has no attribute {name!r}")

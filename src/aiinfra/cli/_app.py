@@ -1,0 +1,280 @@
+"""Command definitions. Every command calls ``aiinfra.services``; no logic lives here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aiinfra.cli._output import Format, emit_frame, emit_json, handle_errors
+
+app = typer.Typer(
+    help="aiinfra: the AI-infrastructure ledger, index, capital-flow map, stress tests, ROI gap.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+ledger_app = typer.Typer(
+    help="Validate and show the ledger (companies, flows, figures, scores).", no_args_is_help=True
+)
+prices_app = typer.Typer(help="Import, fetch and list daily prices.", no_args_is_help=True)
+index_app = typer.Typer(help="Index reviews and backtests (METHODOLOGY.md).", no_args_is_help=True)
+flows_app = typer.Typer(
+    help="The capital-flow map: cycles, circularity, significance, stress.", no_args_is_help=True
+)
+app.add_typer(ledger_app, name="ledger")
+app.add_typer(prices_app, name="prices")
+app.add_typer(index_app, name="index")
+app.add_typer(flows_app, name="flows")
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def _settings(ctx: typer.Context) -> object:
+    return ctx.obj
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"aiinfra {version('aiinfra')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    home: Annotated[
+        Path | None,
+        typer.Option("--home", help="AIINFRA_HOME: where the store lives.", envvar="AIINFRA_HOME"),
+    ] = None,
+    prices: Annotated[
+        Path | None,
+        typer.Option(
+            "--prices",
+            help="Read prices from this CSV directory instead of the store.",
+            envvar="AIINFRA_PRICES",
+        ),
+    ] = None,
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang", help="Labels in the report and dashboard: en or de.", envvar="AIINFRA_LANG"
+        ),
+    ] = "en",
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Global options apply to every command."""
+    from aiinfra.config import get_settings
+
+    with handle_errors():
+        ctx.obj = get_settings(home=home, prices_dir=prices, lang=lang)
+
+
+# --- ledger
+
+
+@ledger_app.command("validate")
+def ledger_validate(
+    ctx: typer.Context,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="User ledger directory overlaid on the bundled ledger."),
+    ] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Validate the ledger; print row counts per table (exit 2 listing every problem)."""
+    from aiinfra.services import ledger as svc
+
+    with handle_errors(fmt):
+        result = svc.validate(ctx.obj, str(data) if data else None)
+    if fmt is Format.json:
+        emit_json(result)
+        return
+    import pandas as pd
+
+    counts = result["counts"]
+    assert isinstance(counts, dict)
+    frame = pd.DataFrame({"table": list(counts), "rows": list(counts.values())})
+    emit_frame(frame, fmt, title="ledger is valid")
+
+
+@ledger_app.command("show")
+def ledger_show(
+    ctx: typer.Context,
+    table: Annotated[
+        str,
+        typer.Argument(
+            help="companies | flows | figures | scores | events | relationships | components | "
+            "ai_revenue | financials"
+        ),
+    ],
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="Show the ledger as known on this date (YYYY-MM-DD); default today."
+        ),
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="User ledger directory overlaid on the bundled ledger."),
+    ] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Show one ledger table as of a date (flows with their status and amounts on that date)."""
+    from aiinfra.services import ledger as svc
+
+    with handle_errors(fmt):
+        name, frame = svc.show_table(ctx.obj, table, as_of, str(data) if data else None)
+    emit_frame(
+        frame, fmt, title=f"{table} as of {as_of or 'today'}", columns=svc.TABLE_COLUMNS[name]
+    )
+
+
+# --- prices
+
+
+@prices_app.command("import")
+def prices_import(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path], typer.Argument(help="CSV files or directories of TICKER.csv files.")
+    ],
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Import price CSV files into the store: every file valid, or nothing is written."""
+    from aiinfra.services import prices as svc
+
+    with handle_errors(fmt):
+        result = svc.import_prices(ctx.obj, paths)
+    if fmt is Format.json:
+        emit_json(result)
+        return
+    for w in result["warnings"]:
+        sys.stderr.write(f"warning: {w}\n")
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {"ticker": list(result["imported"]), "rows": list(result["imported"].values())}
+    )
+    emit_frame(frame, fmt, title=f"imported into {result['store']}")
+
+
+@prices_app.command("fetch")
+def prices_fetch(
+    ctx: typer.Context,
+    tickers: Annotated[list[str], typer.Argument(help="Yahoo-style tickers, e.g. NVDA 2330.TW.")],
+    start: Annotated[
+        str | None,
+        typer.Option("--start", help="First date (YYYY-MM-DD); default: full history."),
+    ] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Download prices from Yahoo Finance (extra `online`) into the store."""
+    from aiinfra.services import prices as svc
+
+    with handle_errors(fmt):
+        result = svc.fetch_prices(ctx.obj, tickers, start)
+    if fmt is Format.json:
+        emit_json(result)
+        return
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {"ticker": list(result["fetched"]), "rows": list(result["fetched"].values())}
+    )
+    emit_frame(frame, fmt, title=f"fetched into {result['store']}")
+
+
+@prices_app.command("list")
+def prices_list(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
+    """Tickers with first and last date and row count (store, or --prices DIR)."""
+    from aiinfra.services import prices as svc
+
+    with handle_errors(fmt):
+        frame = svc.list_prices(ctx.obj)
+    emit_frame(frame, fmt, title="prices")
+
+
+# --- commands that later releases deliver
+
+
+def _not_yet(command: str, issue: int) -> None:
+    sys.stderr.write(
+        f"error: `aiinfra {command}` is not available yet (planned in issue #{issue}).\n"
+    )
+    raise typer.Exit(2)
+
+
+@index_app.command(
+    "review", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
+)
+def index_review() -> None:
+    """Run an index review: eligibility, scores, selection, capped weights (not available yet)."""
+    _not_yet("index review", 3)
+
+
+@index_app.command(
+    "backtest", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
+)
+def index_backtest() -> None:
+    """Backtest the methodology against benchmarks (not available yet)."""
+    _not_yet("index backtest", 3)
+
+
+for _name, _help in (
+    ("cycles", "List money cycles in the flow graph (not available yet)."),
+    (
+        "metrics",
+        "Circularity metrics: Finn cycling index, self-funded revenue (not available yet).",
+    ),
+    ("significance", "Circularity against null models (not available yet)."),
+    ("stress", "Propagate a payment stop through the graph (not available yet)."),
+):
+
+    def _make(name: str = _name) -> None:
+        _not_yet(f"flows {name}", 6 if name == "stress" else 5)
+
+    flows_app.command(
+        _name,
+        help=_help,
+        context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    )(_make)
+
+
+@app.command("gap", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def gap() -> None:
+    """The ROI gap: revenue needed vs AI revenue earned (not available yet)."""
+    _not_yet("gap", 7)
+
+
+@app.command(
+    "buildout", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
+)
+def buildout() -> None:
+    """Build-out tracker: capex, accelerators, WFE, CoWoS, transceivers, MW (not available yet)."""
+    _not_yet("buildout", 4)
+
+
+@app.command("report", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def report() -> None:
+    """Write the self-contained HTML report (not available yet)."""
+    _not_yet("report", 4)
+
+
+@app.command("serve", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def serve() -> None:
+    """Serve the web dashboard on 127.0.0.1 (not available yet)."""
+    _not_yet("serve", 8)
+
+
+@app.command("sweep", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def sweep() -> None:
+    """Run a parameter sweep locally or on a Dask scheduler (not available yet)."""
+    _not_yet("sweep", 7)

@@ -1,0 +1,95 @@
+"""Rendering results and errors for the terminal (table), csv and json."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import Any
+
+import typer
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _clean(v: Any) -> Any:
+    import datetime as dt
+
+    import pandas as pd
+
+    if v is None:
+        return None
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if v is pd.NaT:
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.date().isoformat() if v == v.normalize() else v.isoformat()
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if hasattr(v, "item"):  # numpy scalar
+        return _clean(v.item())
+    return v
+
+
+def records(frame: Any) -> list[dict[str, Any]]:
+    """DataFrame → JSON-ready records (dates as ISO strings, NaN as null)."""
+    return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def emit_json(obj: Any) -> None:
+    typer.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=_clean))
+
+
+def emit_frame(
+    frame: Any, fmt: Format, *, title: str | None = None, columns: list[str] | None = None
+) -> None:
+    if fmt is Format.json:
+        emit_json(records(frame))
+    elif fmt is Format.csv:
+        out = frame.copy()
+        for c in out.columns:
+            if str(out[c].dtype).startswith("datetime"):
+                out[c] = out[c].dt.strftime("%Y-%m-%d")
+        typer.echo(out.to_csv(index=False), nl=False)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        shown = frame[[c for c in (columns or list(frame.columns)) if c in frame.columns]]
+        table = Table(title=title, show_lines=False)
+        for c in shown.columns:
+            table.add_column(str(c), overflow="fold")
+        for rec in records(shown):
+            table.add_row(*["" if v is None else str(v) for v in rec.values()])
+        Console().print(table)
+        if title:
+            typer.echo(f"{len(frame)} rows")
+
+
+@contextmanager
+def handle_errors(fmt: Format = Format.table) -> Iterator[None]:
+    """Print an AiinfraError without a traceback and exit with its code (2 input, 3 data)."""
+    from aiinfra.exceptions import AiinfraError, DataValidationError
+
+    try:
+        yield
+    except AiinfraError as exc:
+        if fmt is Format.json:
+            payload: dict[str, Any] = {
+                "type": type(exc).__name__,
+                "message": str(exc).split("\n")[0],
+            }
+            if isinstance(exc, DataValidationError):
+                payload["problems"] = [p.to_dict() for p in exc.problems]
+            sys.stderr.write(json.dumps({"error": payload}, ensure_ascii=False, indent=2) + "\n")
+        else:
+            sys.stderr.write(f"error: {exc}\n")
+        raise typer.Exit(exc.exit_code) from None

@@ -1,0 +1,79 @@
+"""Where aiinfra reads and writes.
+
+``AIINFRA_HOME`` (or ``--home``) is the only directory aiinfra writes to unless a user names an
+output path; the default is the platform's user data directory. ``AIINFRA_PRICES`` (or
+``--prices``) points every command at a directory of price CSV files instead of the store.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+__all__ = ["Settings", "default_home", "get_settings"]
+
+HOME_ENV = "AIINFRA_HOME"
+PRICES_ENV = "AIINFRA_PRICES"
+DATA_ENV = "AIINFRA_DATA"
+LANG_ENV = "AIINFRA_LANG"
+STORE_FILENAME = "aiinfra.duckdb"
+
+
+def default_home() -> Path:
+    """The platform's user data directory for aiinfra (not created here)."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("aiinfra", appauthor=False))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved paths and options for one run.
+
+    Attributes
+    ----------
+    home : Path
+        AIINFRA_HOME: holds the store. Created on first write, never on read.
+    prices_dir : Path or None
+        A directory of ``TICKER.csv`` files read directly instead of the store.
+    data_dir : Path or None
+        A user ledger directory overlaid on the bundled ledger.
+    lang : str
+        ``"en"`` or ``"de"`` for labels in the report and dashboard.
+    """
+
+    home: Path
+    prices_dir: Path | None = None
+    data_dir: Path | None = None
+    lang: str = "en"
+
+    @property
+    def store_path(self) -> Path:
+        return self.home / STORE_FILENAME
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def get_settings(
+    home: str | os.PathLike[str] | None = None,
+    prices_dir: str | os.PathLike[str] | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+    lang: str | None = None,
+) -> Settings:
+    """Resolve settings: explicit arguments first, then environment variables, then defaults."""
+    from aiinfra.exceptions import InvalidParameterError
+
+    home_s = home or os.environ.get(HOME_ENV) or None
+    prices_s = prices_dir or os.environ.get(PRICES_ENV) or None
+    data_s = data_dir or os.environ.get(DATA_ENV) or None
+    lang_s = lang or os.environ.get(LANG_ENV) or "en"
+    if lang_s not in ("en", "de"):
+        raise InvalidParameterError(f"`lang` must be 'en' or 'de', got {lang_s!r}")
+    return Settings(
+        home=Path(home_s).expanduser() if home_s else default_home(),
+        prices_dir=Path(prices_s).expanduser() if prices_s else None,
+        data_dir=Path(data_s).expanduser() if data_s else None,
+        lang=lang_s,
+    )

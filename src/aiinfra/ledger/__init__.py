@@ -1,0 +1,31 @@
+"""The ledger: companies, capital flows and their events, figures, scores and financials.
+
+>>> from aiinfra.ledger import load_ledger
+>>> ledger = load_ledger()
+>>> ledger.counts()["companies"] >= 80
+True
+"""
+
+from __future__ import annotations
+
+from aiinfra.ledger._dates import PartialDate, parse_partial_date
+from aiinfra.ledger._flows import events_in_force
+from aiinfra.ledger._ledger import TABLE_NAMES, Ledger, LedgerView, load_ledger
+from aiinfra.ledger._loader import bundled_data_dir
+from aiinfra.ledger._schema import GROUP_ENTITIES, TABLES, TableSpec
+from aiinfra.ledger._validate import rubric_score
+
+__all__ = [
+    "GROUP_ENTITIES",
+    "TABLES",
+    "TABLE_NAMES",
+    "Ledger",
+    "LedgerView",
+    "PartialDate",
+    "TableSpec",
+    "bundled_data_dir",
+    "events_in_force",
+    "load_ledger",
+    "parse_partial_date",
+    "rubric_score",
+]

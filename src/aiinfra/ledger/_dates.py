@@ -1,0 +1,90 @@
+"""Partial dates (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``) and the point-in-time rule for them."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+
+__all__ = ["PartialDate", "parse_partial_date", "to_timestamp"]
+
+_YEAR = re.compile(r"^(\d{4})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date known to day, month or year precision.
+
+    ``known`` is the last day of the period: the earliest date on which a fact dated this way can
+    be assumed known, so point-in-time views never use it too early.
+    """
+
+    text: str
+    start: dt.date
+    end: dt.date
+    precision: Literal["day", "month", "year"]
+
+    @property
+    def known(self) -> dt.date:
+        return self.end
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse_partial_date(text: str, *, allow_partial: bool = True) -> PartialDate:
+    """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+
+    Raises
+    ------
+    ValueError
+        With a message that states the accepted forms.
+    """
+    s = text.strip()
+    try:
+        if m := _DAY.match(s):
+            d = dt.date(int(m[1]), int(m[2]), int(m[3]))
+            return PartialDate(s, d, d, "day")
+        if allow_partial and (m := _MONTH.match(s)):
+            y, mo = int(m[1]), int(m[2])
+            last = calendar.monthrange(y, mo)[1]
+            return PartialDate(s, dt.date(y, mo, 1), dt.date(y, mo, last), "month")
+        if allow_partial and (m := _YEAR.match(s)):
+            y = int(m[1])
+            return PartialDate(s, dt.date(y, 1, 1), dt.date(y, 12, 31), "year")
+    except ValueError:
+        pass  # a well-formed but impossible date such as 2025-02-30
+    forms = "YYYY-MM-DD, YYYY-MM or YYYY" if allow_partial else "YYYY-MM-DD"
+    raise ValueError(f"must be a valid date of the form {forms}")
+
+
+def to_timestamp(value: object, name: str = "as_of") -> pd.Timestamp:
+    """Coerce a date-like argument to a normalised ``pd.Timestamp``.
+
+    Raises
+    ------
+    InvalidParameterError
+        When the value cannot be read as a date; the message names the parameter.
+    """
+    from aiinfra.exceptions import InvalidParameterError
+
+    if isinstance(value, str):
+        try:
+            return pd.Timestamp(parse_partial_date(value, allow_partial=False).start)
+        except ValueError as exc:
+            raise InvalidParameterError(f"`{name}` {exc}, got {value!r}") from None
+    try:
+        ts = pd.Timestamp(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InvalidParameterError(
+            f"`{name}` must be a date (YYYY-MM-DD), got {value!r}"
+        ) from None
+    if pd.isna(ts):
+        raise InvalidParameterError(f"`{name}` must be a date (YYYY-MM-DD), got {value!r}")
+    return ts.tz_localize(None).normalize() if ts.tzinfo else ts.normalize()

@@ -1,0 +1,235 @@
+"""The :class:`Ledger`: validated tables, user overlay, and point-in-time views."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import pandas as pd
+
+from aiinfra.exceptions import DataValidationError, InvalidParameterError, Problem
+from aiinfra.ledger._dates import to_timestamp
+from aiinfra.ledger._flows import AMOUNTS, events_in_force
+from aiinfra.ledger._loader import (
+    ParsedRow,
+    bundled_data_dir,
+    drop_duplicate_keys,
+    overlay,
+    read_table,
+    rows_to_frame,
+)
+from aiinfra.ledger._schema import TABLES
+from aiinfra.ledger._validate import cross_table_problems
+
+__all__ = ["TABLE_NAMES", "Ledger", "LedgerView", "load_ledger"]
+
+TABLE_NAMES: tuple[str, ...] = tuple(TABLES)
+PROVENANCE = ("_file", "_line")
+
+
+@dataclass(frozen=True)
+class _Tables:
+    companies: pd.DataFrame
+    flows: pd.DataFrame
+    flow_events: pd.DataFrame
+    relationships: pd.DataFrame
+    figures: pd.DataFrame
+    scores: pd.DataFrame
+    score_components: pd.DataFrame
+    ai_revenue: pd.DataFrame
+    financials: pd.DataFrame
+
+    def table(self, name: str, *, provenance: bool = False) -> pd.DataFrame:
+        """One table by name; ``provenance=True`` keeps the ``_file``/``_line`` columns.
+
+        Raises
+        ------
+        InvalidParameterError
+            For an unknown table name (the message lists the valid ones).
+        """
+        if name not in TABLE_NAMES:
+            raise InvalidParameterError(
+                f"`table` must be one of {', '.join(TABLE_NAMES)}; got {name!r}"
+            )
+        frame: pd.DataFrame = getattr(self, name)
+        if provenance:
+            return frame.copy()
+        return frame.drop(columns=[c for c in PROVENANCE if c in frame.columns])
+
+    def counts(self) -> dict[str, int]:
+        """Number of rows per table."""
+        return {f.name: len(getattr(self, f.name)) for f in fields(_Tables)}
+
+
+@dataclass(frozen=True)
+class LedgerView(_Tables):
+    """The ledger as it was known on ``as_of``.
+
+    ``flows`` holds only deals announced by then, with the ``status``, ``status_date`` and the
+    ``ceiling``/``committed``/``funded`` amounts in force on that date; every other dated table
+    holds only rows known by then (``source_date``, ``as_of``, ``known_from``, event dates).
+    """
+
+    as_of: pd.Timestamp
+
+
+@dataclass(frozen=True)
+class Ledger(_Tables):
+    """The validated ledger (bundled data, optionally overlaid by a user directory).
+
+    Use :func:`load_ledger` to build one. Tables are pandas DataFrames with the columns described
+    in ``docs/ledger.md``; partial-date columns keep their text and have a ``<column>_known``
+    datetime companion (the end of the period).
+    """
+
+    data_dirs: tuple[str, ...]
+    validated_on: dt.date
+
+    def as_of(self, date: object) -> LedgerView:
+        """Point-in-time view: nothing dated after ``date`` is used.
+
+        Parameters
+        ----------
+        date : str, date or Timestamp
+            The view date (``YYYY-MM-DD``).
+
+        Examples
+        --------
+        >>> view = load_ledger().as_of("2025-06-30")
+        >>> bool((view.flows["announced_known"] <= view.as_of).all())
+        True
+        """
+        d = to_timestamp(date, "as_of")
+        flows = self.flows[self.flows["announced_known"] <= d]
+        state = events_in_force(self.flow_events, d)
+        flows = flows.drop(columns=list(AMOUNTS)).join(state, on="id")
+        order = [c for c in self.flows.columns if c not in PROVENANCE]
+        flows = flows[[*order, "status", "status_date", *PROVENANCE]].reset_index(drop=True)
+        return LedgerView(
+            companies=self.companies,
+            flows=flows,
+            flow_events=self.flow_events[self.flow_events["date_known"] <= d],
+            relationships=self.relationships[self.relationships["announced_known"] <= d],
+            figures=self.figures[self.figures["source_date_known"] <= d],
+            scores=self.scores[self.scores["as_of"] <= d],
+            score_components=self.score_components[self.score_components["as_of"] <= d],
+            ai_revenue=self.ai_revenue[self.ai_revenue["known_from"] <= d],
+            financials=self.financials[self.financials["source_date_known"] <= d],
+            as_of=d,
+        )
+
+
+def _label(path: Path, packaged: bool) -> str:
+    return f"aiinfra/ledger/data/{path.name}" if packaged else str(path)
+
+
+def _synthesise_events(flows: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """A flow without events gets one ``announced`` event on its announced date."""
+    have = set(events["flow_id"]) if not events.empty else set()
+    bare = flows[~flows["id"].isin(have)]
+    if bare.empty:
+        return events
+    extra = pd.DataFrame(
+        {
+            "flow_id": bare["id"],
+            "date": bare["announced"],
+            "date_known": bare["announced_known"],
+            "status": "announced",
+            **{c: bare[c] for c in AMOUNTS},
+            "source": bare["source"],
+            "notes": "synthesised: the flow has no events",
+            "_file": bare["_file"],
+            "_line": bare["_line"],
+        }
+    )
+    parts = [p for p in (events, extra) if not p.empty]
+    return pd.concat(parts, ignore_index=True)[events.columns]
+
+
+def load_ledger(
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    base: str | os.PathLike[str] | None = None,
+    today: dt.date | None = None,
+) -> Ledger:
+    """Load, overlay and validate the ledger.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        A user directory holding any subset of the ledger CSV files (same columns). Its rows
+        replace bundled rows with the same key and add new ones (see ``docs/ledger.md``).
+    base : path, optional
+        A complete ledger directory to start from instead of the one shipped with the package
+        (every file must be present). ``data_dir`` is overlaid on it.
+    today : date, optional
+        The date against which "not in the future" is checked (default: today).
+
+    Returns
+    -------
+    Ledger
+
+    Raises
+    ------
+    DataValidationError
+        With **every** problem found (file, row, column, rule), not only the first.
+    InvalidParameterError
+        When ``data_dir`` does not exist or is not a directory.
+    """
+    today = today or dt.date.today()
+    dirs: list[tuple[Path, bool]] = []
+    if base is None:
+        dirs.append((bundled_data_dir(), True))
+    else:
+        b = Path(base).expanduser()
+        if not b.is_dir():
+            raise InvalidParameterError(f"`base` must be an existing directory; got {str(b)!r}")
+        dirs.append((b, True))
+    if data_dir is not None:
+        p = Path(data_dir).expanduser()
+        if not p.is_dir():
+            raise InvalidParameterError(f"`data_dir` must be an existing directory; got {str(p)!r}")
+        known = {s.filename for s in TABLES.values()}
+        stray = sorted(x.name for x in p.glob("*.csv") if x.name not in known)
+        if stray:
+            raise DataValidationError(
+                [
+                    Problem(
+                        str(p / s),
+                        None,
+                        None,
+                        f"is not a ledger file (expected one of: {', '.join(sorted(known))})",
+                    )
+                    for s in stray
+                ],
+                "ledger",
+            )
+        dirs.append((p, False))
+
+    problems: list[Problem] = []
+    frames: dict[str, pd.DataFrame] = {}
+    for name, spec in TABLES.items():
+        merged: list[ParsedRow] = []
+        for directory, is_base in dirs:
+            path = directory / spec.filename
+            label = _label(path, packaged=base is None and is_base)
+            if not path.exists():
+                if is_base:
+                    problems.append(Problem(label, None, None, "file is missing"))
+                continue
+            rows, file_problems = read_table(spec, path, label)
+            rows, dup_problems = drop_duplicate_keys(spec, rows)
+            problems += file_problems + dup_problems
+            merged = overlay(spec, merged, rows)
+        frames[name] = rows_to_frame(spec, merged)
+    frames["flow_events"] = _synthesise_events(frames["flows"], frames["flow_events"])
+    problems += cross_table_problems(frames, today)
+    if problems:
+        raise DataValidationError(problems, "ledger")
+    return Ledger(
+        **frames,
+        data_dirs=tuple(str(d) for d, _ in dirs),
+        validated_on=today,
+    )

@@ -1,0 +1,242 @@
+"""Reading the ledger CSV files, overlaying a user directory, and turning rows into frames."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import ValidationError
+
+from aiinfra.exceptions import Problem
+from aiinfra.ledger._dates import PartialDate
+from aiinfra.ledger._schema import TABLES, TableSpec, _Row
+
+__all__ = ["ParsedRow", "bundled_data_dir", "read_table"]
+
+
+def bundled_data_dir() -> Path:
+    """Directory of the ledger CSV files shipped with the package."""
+    return Path(str(resources.files("aiinfra.ledger") / "data"))
+
+
+@dataclass(frozen=True)
+class ParsedRow:
+    """A validated row and where it came from."""
+
+    file: str
+    line: int
+    row: _Row
+
+    def key(self, spec: TableSpec) -> tuple[str, ...]:
+        return tuple(_key_text(getattr(self.row, k)) for k in spec.key)
+
+
+def _key_text(v: object) -> str:
+    if isinstance(v, PartialDate):
+        return v.text
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return str(v)
+
+
+_RULES = {
+    "missing": "is required",
+    "string_too_short": "is required (empty)",
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "finite_number": "must be a finite number",
+    "bool_parsing": "must be true or false",
+}
+
+
+def _rule(err: Any) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind in _RULES:
+        return _RULES[kind]
+    if kind == "greater_than_equal":
+        return f"must be ≥ {ctx.get('ge'):g}"
+    if kind == "less_than_equal":
+        return f"must be ≤ {ctx.get('le'):g}"
+    if kind == "literal_error":
+        return f"must be one of: {ctx.get('expected', '')}".replace("'", "")
+    if kind == "string_pattern_mismatch":
+        return f"must match the pattern {ctx.get('pattern')}"
+    msg = str(err.get("msg", kind))
+    return msg.removeprefix("Value error, ")
+
+
+def _parse_row(
+    spec: TableSpec, values: dict[str, str], file: str, line: int
+) -> tuple[ParsedRow | None, list[Problem]]:
+    try:
+        row = spec.model.model_validate(values)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            loc = err.get("loc") or ()
+            column = str(loc[0]) if loc else None
+            raw = values.get(column) if column else None
+            problems.append(Problem(file, line, column, _rule(err), raw))
+        return None, problems
+    return ParsedRow(file, line, row), []
+
+
+def read_table(spec: TableSpec, path: Path, label: str) -> tuple[list[ParsedRow], list[Problem]]:
+    """Read and validate one CSV file row by row.
+
+    Returns the rows that passed the row schema and every problem found (header problems stop
+    row validation of that file, since every row would repeat them).
+    """
+    problems: list[Problem] = []
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return [], [Problem(label, None, None, f"is not UTF-8 text ({exc.reason})")]
+    except OSError as exc:
+        return [], [Problem(label, None, None, f"cannot be read ({exc.strerror})")]
+    reader = csv.reader(text.splitlines(keepends=True))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        return [], [Problem(label, None, None, "is empty: a header row is required")]
+    except csv.Error as exc:
+        return [], [Problem(label, 1, None, f"is not valid CSV ({exc})")]
+    expected = spec.columns
+    missing = [c for c in expected if c not in header and c not in spec.optional_columns]
+    unknown = [c for c in header if c not in expected]
+    dupes = sorted({c for c in header if header.count(c) > 1})
+    for c in missing:
+        problems.append(Problem(label, 1, c, "required column is missing from the header"))
+    for c in unknown:
+        problems.append(Problem(label, 1, c, f"unknown column (expected: {', '.join(expected)})"))
+    for c in dupes:
+        problems.append(Problem(label, 1, c, "column appears more than once in the header"))
+    if problems:
+        return [], problems
+
+    rows: list[ParsedRow] = []
+    start = reader.line_num + 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(Problem(label, start, None, f"is not valid CSV ({exc})"))
+            break
+        line, start = start, reader.line_num + 1
+        if not any(cell.strip() for cell in record):
+            continue  # blank line
+        if len(record) != len(header):
+            problems.append(
+                Problem(label, line, None, f"has {len(record)} cells, the header has {len(header)}")
+            )
+            continue
+        values = dict(zip(header, record, strict=True))
+        parsed, row_problems = _parse_row(spec, values, label, line)
+        problems.extend(row_problems)
+        if parsed is not None:
+            rows.append(parsed)
+    return rows, problems
+
+
+def drop_duplicate_keys(
+    spec: TableSpec, rows: Iterable[ParsedRow]
+) -> tuple[list[ParsedRow], list[Problem]]:
+    """A key used twice within one file is an error (across files it is an overlay).
+
+    Returns the rows with later duplicates dropped (they are reported, not merged) and the
+    problems.
+    """
+    seen: dict[tuple[str, tuple[str, ...]], int] = {}
+    problems = []
+    kept = []
+    for r in rows:
+        k = (r.file, r.key(spec))
+        if k in seen:
+            shown = ", ".join(f"{c}={v}" for c, v in zip(spec.key, k[1], strict=True))
+            problems.append(
+                Problem(
+                    r.file,
+                    r.line,
+                    spec.key[0],
+                    f"duplicate key ({shown}); first used on row {seen[k]}",
+                    k[1][0],
+                )
+            )
+        else:
+            seen[k] = r.line
+            kept.append(r)
+    return kept, problems
+
+
+def overlay(spec: TableSpec, bundled: list[ParsedRow], user: list[ParsedRow]) -> list[ParsedRow]:
+    """User rows replace bundled rows with the same key; new keys are appended.
+
+    For ``flow_events`` the unit of replacement is the flow: a user file that names a flow id
+    replaces all bundled events of that flow.
+    """
+    if not user:
+        return bundled
+    if spec.name == "flow_events":
+        replaced = {r.row.flow_id for r in user}  # type: ignore[attr-defined]
+        return [r for r in bundled if r.row.flow_id not in replaced] + user  # type: ignore[attr-defined]
+    user_keys = {r.key(spec) for r in user}
+    return [r for r in bundled if r.key(spec) not in user_keys] + user
+
+
+# --- frames
+
+
+def rows_to_frame(spec: TableSpec, rows: list[ParsedRow]) -> pd.DataFrame:
+    """One DataFrame per table, columns in schema order.
+
+    Partial-date columns keep their text and gain a ``<column>_known`` datetime column (the end of
+    the period); full-date columns become datetimes. ``_file`` and ``_line`` record provenance.
+    """
+    records: list[dict[str, Any]] = []
+    for r in rows:
+        rec: dict[str, Any] = {}
+        for col in spec.columns:
+            v = getattr(r.row, col)
+            if isinstance(v, PartialDate):
+                rec[col] = v.text
+                rec[f"{col}_known"] = pd.Timestamp(v.known)
+            elif isinstance(v, dt.date):
+                rec[col] = pd.Timestamp(v)
+            else:
+                rec[col] = v
+        rec["_file"], rec["_line"] = r.file, r.line
+        records.append(rec)
+    frame = pd.DataFrame.from_records(records, columns=_frame_columns(spec))
+    for col in spec.columns:
+        kind = spec.kind(col)
+        if kind == "partial_date":
+            frame[f"{col}_known"] = pd.to_datetime(frame[f"{col}_known"]).astype("datetime64[ns]")
+        elif kind == "date":
+            frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
+        elif kind == "number":
+            frame[col] = pd.to_numeric(frame[col]).astype("float64")
+    return frame
+
+
+def _frame_columns(spec: TableSpec) -> list[str]:
+    cols: list[str] = []
+    for col in spec.columns:
+        cols.append(col)
+        if spec.kind(col) == "partial_date":
+            cols.append(f"{col}_known")
+    return [*cols, "_file", "_line"]
+
+
+def table_specs() -> list[TableSpec]:
+    return list(TABLES.values())

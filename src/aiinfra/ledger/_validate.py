@@ -1,0 +1,261 @@
+"""Cross-row and cross-table rules of the ledger (row-level rules are in the row schema)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from aiinfra.exceptions import Problem
+from aiinfra.ledger._dates import parse_partial_date
+from aiinfra.ledger._flows import AMOUNTS, events_in_force
+from aiinfra.ledger._schema import COMPONENTS, GROUP_ENTITIES, TABLES
+
+__all__ = ["cross_table_problems", "rubric_score"]
+
+
+def rubric_score(values: list[int] | np.ndarray) -> float:
+    """Qualitative score Q from the five rubric components (each 1–5).
+
+    Q = (mean − 1) / 4 × 100, rounded to one decimal: all 1s give 0, all 5s give 100.
+
+    Examples
+    --------
+    >>> rubric_score([5, 4, 4, 3, 4])
+    75.0
+    """
+    arr = np.asarray(values, dtype=float)
+    return round(float((arr.mean() - 1.0) / 4.0 * 100.0), 1)
+
+
+def _p(r: pd.Series, column: str | None, rule: str, value: object = None) -> Problem:
+    shown = (
+        None if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+    )
+    return Problem(str(r["_file"]), int(r["_line"]), column, rule, shown)
+
+
+def _rows(frame: pd.DataFrame) -> Iterator[pd.Series]:
+    for _, r in frame.iterrows():
+        yield r
+
+
+def _start_of(text: object) -> object:
+    return pd.Timestamp(parse_partial_date(text).start) if isinstance(text, str) else pd.NaT
+
+
+def _blank(v: object) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT
+
+
+def cross_table_problems(f: dict[str, pd.DataFrame], today: dt.date) -> list[Problem]:
+    """Every rule that spans rows or tables, checked over the merged (bundled + user) ledger."""
+    out: list[Problem] = []
+    ts_today = pd.Timestamp(today)
+    companies = set(f["companies"]["id"])
+
+    # dates not in the future (a partial date counts from its first day)
+    for name, spec in TABLES.items():
+        for col in spec.not_future:
+            frame = f[name]
+            if frame.empty:
+                continue
+            partial = spec.kind(col) == "partial_date"
+            start = frame[col].map(_start_of) if partial else frame[col]
+            for _, r in frame[start > ts_today].iterrows():
+                out.append(
+                    _p(
+                        r,
+                        col,
+                        f"must not be after today ({today.isoformat()})",
+                        r[col] if isinstance(r[col], str) else r[col].date(),
+                    )
+                )
+
+    # companies
+    comp = f["companies"]
+    for r in _rows(comp):
+        if r["listed"] and _blank(r["ticker"]):
+            out.append(_p(r, "ticker", "a listed company needs a ticker"))
+    tick = comp.dropna(subset=["ticker"])
+    for _, r in tick[tick.duplicated("ticker", keep="first")].iterrows():
+        out.append(_p(r, "ticker", "ticker already used by another company", r["ticker"]))
+
+    # flows
+    flows = f["flows"]
+    flow_ids = set(flows["id"])
+    for r in _rows(flows):
+        for col in ("payer", "payee"):
+            if r[col] not in companies:
+                out.append(_p(r, col, "unknown company id (not in companies.csv)", r[col]))
+        if r["payer"] == r["payee"]:
+            out.append(_p(r, "payee", "payer and payee must differ", r["payee"]))
+        sup = r["supersedes"]
+        if not _blank(sup) and (sup not in flow_ids or sup == r["id"]):
+            out.append(_p(r, "supersedes", "must name another flow id in flows.csv", sup))
+        if _blank(r["obligation"]) != _blank(r["obligation_role"]):
+            out.append(
+                _p(
+                    r,
+                    "obligation_role",
+                    "obligation and obligation_role are given together or not at all",
+                )
+            )
+    grouped = flows.dropna(subset=["obligation"])
+    for ob, g in grouped.groupby("obligation"):
+        n_primary = int((g["obligation_role"] == "primary").sum())
+        if n_primary != 1:
+            r = g.iloc[0]
+            out.append(
+                _p(
+                    r,
+                    "obligation",
+                    f"obligation group must have exactly one primary row, has {n_primary}",
+                    ob,
+                )
+            )
+
+    # flow events
+    events = f["flow_events"]
+    for r in _rows(events):
+        if r["flow_id"] not in flow_ids:
+            out.append(_p(r, "flow_id", "unknown flow id (not in flows.csv)", r["flow_id"]))
+    known = events[events["flow_id"].isin(flow_ids)]
+    if not known.empty:
+        first = known.sort_values("date_known").groupby("flow_id").head(1).set_index("flow_id")
+        ann = flows.drop_duplicates("id").set_index("id")
+        announced = ann["announced"].to_dict()
+        announced_known = ann["announced_known"].to_dict()
+        for fid, r in first.iterrows():
+            if r["date_known"] < announced_known[fid]:
+                out.append(
+                    Problem(
+                        str(r["_file"]),
+                        int(r["_line"]),
+                        "date",
+                        f"first event is before the flow's announced date ({announced[fid]})",
+                        str(r["date"]),
+                    )
+                )
+        state = events_in_force(known)
+        for fid, s in state.iterrows():
+            fr: dict[Any, Any] = ann.loc[str(fid)].to_dict()
+            for col in AMOUNTS:
+                a, b = s[col], fr[col]
+                if _blank(a) and _blank(b):
+                    continue
+                if _blank(a) or _blank(b) or not math.isclose(float(a), float(b), abs_tol=1e-9):
+                    out.append(
+                        Problem(
+                            str(fr["_file"]),
+                            int(fr["_line"]),
+                            col,
+                            f"differs from the amount in force after the flow's last "
+                            f"event ({'empty' if _blank(a) else a}); add an event or "
+                            f"correct the row",
+                            "" if _blank(b) else str(b),
+                        )
+                    )
+
+    # relationships
+    for r in _rows(f["relationships"]):
+        for col in ("company_a", "company_b"):
+            if r[col] not in companies:
+                out.append(_p(r, col, "unknown company id (not in companies.csv)", r[col]))
+
+    # figures
+    entities = companies | set(GROUP_ENTITIES)
+    for r in _rows(f["figures"]):
+        if r["entity"] not in entities:
+            out.append(
+                _p(
+                    r,
+                    "entity",
+                    "must be a company id or one of: " + ", ".join(GROUP_ENTITIES),
+                    r["entity"],
+                )
+            )
+        v, lo, hi = r["value"], r["low"], r["high"]
+        if _blank(v) and _blank(lo) and _blank(hi):
+            out.append(_p(r, "value", "at least one of value, low, high is required"))
+        if not _blank(lo) and not _blank(hi) and lo > hi:
+            out.append(_p(r, "low", f"must be ≤ high ({hi})", lo))
+        if not _blank(v) and not _blank(lo) and v < lo:
+            out.append(_p(r, "value", f"must be ≥ low ({lo})", v))
+        if not _blank(v) and not _blank(hi) and v > hi:
+            out.append(_p(r, "value", f"must be ≤ high ({hi})", v))
+
+    # scores and their rubric
+    listed = set(comp.loc[comp["listed"] & comp["ticker"].notna(), "id"])
+    comps = f["score_components"]
+    by_key = {k: g for k, g in comps.groupby(["company_id", "as_of"])} if not comps.empty else {}
+    for r in _rows(f["scores"]):
+        cid = r["company_id"]
+        if cid not in companies:
+            out.append(_p(r, "company_id", "unknown company id (not in companies.csv)", cid))
+        elif cid not in listed:
+            out.append(
+                _p(r, "company_id", "a scored company must be listed and have a ticker", cid)
+            )
+        if not _blank(r["ai_revenue_share"]) and _blank(r["ai_revenue_source_type"]):
+            out.append(
+                _p(r, "ai_revenue_source_type", "is required when ai_revenue_share is given")
+            )
+        comp_rows = by_key.get((cid, r["as_of"]))
+        if comp_rows is not None:
+            g = comp_rows
+            have = set(g["component"])
+            if have != set(COMPONENTS):
+                missing = sorted(set(COMPONENTS) - have)
+                out.append(_p(r, "qualitative", f"rubric incomplete: missing {', '.join(missing)}"))
+            else:
+                q = rubric_score(g["value"].to_numpy())
+                if not math.isclose(q, float(r["qualitative"]), abs_tol=0.05):
+                    out.append(
+                        _p(
+                            r,
+                            "qualitative",
+                            f"must equal the rubric score {q} = (mean of components − 1)/4×100",
+                            r["qualitative"],
+                        )
+                    )
+    score_keys = set(zip(f["scores"]["company_id"], f["scores"]["as_of"], strict=True))
+    for r in _rows(comps):
+        if (r["company_id"], r["as_of"]) not in score_keys:
+            out.append(
+                _p(
+                    r,
+                    "company_id",
+                    "component without a scores.csv row for the same company_id and as_of",
+                    r["company_id"],
+                )
+            )
+
+    # AI revenue and financials
+    for r in _rows(f["ai_revenue"]):
+        if r["company_id"] not in companies:
+            out.append(
+                _p(r, "company_id", "unknown company id (not in companies.csv)", r["company_id"])
+            )
+        if r["known_from"] <= r["period_end"]:
+            out.append(_p(r, "known_from", "must be after period_end", r["known_from"].date()))
+        ai, tot = r["ai_revenue_usd_bn"], r["total_revenue_usd_bn"]
+        if not _blank(ai) and not _blank(tot) and tot > 0 and abs(ai / tot - r["share"]) > 0.005:
+            out.append(
+                _p(
+                    r,
+                    "share",
+                    f"must equal ai_revenue/total_revenue ({ai / tot:.4f}) within 0.005",
+                    r["share"],
+                )
+            )
+    for r in _rows(f["financials"]):
+        if r["company_id"] not in companies:
+            out.append(
+                _p(r, "company_id", "unknown company id (not in companies.csv)", r["company_id"])
+            )
+    return out

@@ -1,0 +1,111 @@
+"""Ledger use cases: validate, show a table as of a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+import pandas as pd
+
+from aiinfra.config import Settings
+from aiinfra.ledger import Ledger, load_ledger
+
+__all__ = ["SHOW_TABLES", "load", "show_table", "validate"]
+
+ShowTable = Literal[
+    "companies",
+    "flows",
+    "figures",
+    "scores",
+    "events",
+    "relationships",
+    "components",
+    "ai_revenue",
+    "financials",
+]
+SHOW_TABLES: dict[str, str] = {
+    "companies": "companies",
+    "flows": "flows",
+    "figures": "figures",
+    "scores": "scores",
+    "events": "flow_events",
+    "relationships": "relationships",
+    "components": "score_components",
+    "ai_revenue": "ai_revenue",
+    "financials": "financials",
+}
+#: Columns shown by ``--format table`` (csv/json show every column).
+TABLE_COLUMNS: dict[str, list[str]] = {
+    "companies": ["id", "name", "ticker", "country", "listed", "layer", "category"],
+    "flows": [
+        "id",
+        "payer",
+        "payee",
+        "type",
+        "flow_layer",
+        "ceiling",
+        "committed",
+        "funded",
+        "announced",
+        "status",
+        "status_date",
+        "obligation_role",
+    ],
+    "flow_events": ["flow_id", "date", "status", "ceiling", "committed", "funded"],
+    "relationships": ["id", "company_a", "company_b", "kind", "announced"],
+    "figures": ["id", "metric", "entity", "period", "value", "low", "high", "kind", "source_date"],
+    "scores": [
+        "company_id",
+        "as_of",
+        "category",
+        "qualitative",
+        "ai_revenue_share",
+        "ai_revenue_source_type",
+    ],
+    "score_components": ["company_id", "as_of", "component", "value"],
+    "ai_revenue": [
+        "company_id",
+        "fiscal_year",
+        "known_from",
+        "ai_revenue_usd_bn",
+        "total_revenue_usd_bn",
+        "share",
+        "source_type",
+    ],
+    "financials": [
+        "company_id",
+        "fiscal_year",
+        "revenue_usd_bn",
+        "capex_usd_bn",
+        "shares_outstanding_mn",
+        "free_float",
+    ],
+}
+
+
+def load(settings: Settings, data_dir: str | None = None) -> Ledger:
+    return load_ledger(data_dir or settings.data_dir)
+
+
+def validate(settings: Settings, data_dir: str | None = None) -> dict[str, object]:
+    """Load and validate; returns counts per table (raises DataValidationError otherwise)."""
+    ledger = load(settings, data_dir)
+    return {"valid": True, "counts": ledger.counts(), "data_dirs": list(ledger.data_dirs)}
+
+
+def show_table(
+    settings: Settings, table: str, as_of: object = None, data_dir: str | None = None
+) -> tuple[str, pd.DataFrame]:
+    """A table as known on ``as_of`` (default today), without provenance or helper columns."""
+    from aiinfra.exceptions import InvalidParameterError
+
+    if table not in SHOW_TABLES:
+        raise InvalidParameterError(
+            f"`table` must be one of {', '.join(SHOW_TABLES)}; got {table!r}"
+        )
+    ledger = load(settings, data_dir)
+    view = ledger.as_of(as_of if as_of is not None else dt.date.today())
+    name = SHOW_TABLES[table]
+    frame = view.table(name)
+    frame = frame.drop(columns=[c for c in frame.columns if c.endswith("_known")])
+    return name, frame.reset_index(drop=True)

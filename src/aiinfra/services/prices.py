@@ -1,0 +1,106 @@
+"""Price use cases: import CSV files, fetch online, list, and pick the provider for a run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from aiinfra.config import Settings
+from aiinfra.exceptions import DataValidationError, InvalidParameterError, Problem
+from aiinfra.prices import (
+    BaseProvider,
+    CsvDirProvider,
+    StoreProvider,
+    YFinanceProvider,
+    read_price_csv,
+)
+from aiinfra.store import Store
+
+__all__ = ["fetch_prices", "import_prices", "list_prices", "price_provider"]
+
+
+def price_provider(settings: Settings) -> BaseProvider:
+    """The provider every command reads: ``--prices DIR`` when given, else the store."""
+    if settings.prices_dir is not None:
+        return CsvDirProvider(settings.prices_dir)
+    return StoreProvider(Store(settings.store_path))
+
+
+def _csv_files(paths: Sequence[str | Path]) -> list[Path]:
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files += sorted(p.glob("*.csv"))
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise InvalidParameterError(f"`PATH` does not exist: {str(p)!r}")
+    if not files:
+        raise InvalidParameterError(f"`PATH` holds no .csv files: {', '.join(map(str, paths))}")
+    return files
+
+
+def import_prices(settings: Settings, paths: Sequence[str | Path]) -> dict[str, Any]:
+    """Validate every file first, then import all of them in one store transaction.
+
+    The ticker is the file name without ``.csv``. Any problem in any file: nothing is written.
+    """
+    files = _csv_files(paths)
+    problems: list[Problem] = []
+    frames: list[tuple[str, pd.DataFrame, str]] = []
+    warnings: list[str] = []
+    seen: dict[str, Path] = {}
+    for f in files:
+        ticker = f.stem
+        if ticker in seen:
+            problems.append(Problem(str(f), None, None, f"ticker {ticker} also in {seen[ticker]}"))
+            continue
+        seen[ticker] = f
+        try:
+            frame, warn = read_price_csv(str(f))
+        except DataValidationError as exc:
+            problems += exc.problems
+            continue
+        frames.append((ticker, frame, str(f.resolve())))
+        warnings += warn
+    if problems:
+        raise DataValidationError(problems, "prices")
+    counts = Store(settings.store_path).import_prices(frames)
+    return {"imported": counts, "warnings": warnings, "store": str(settings.store_path)}
+
+
+def fetch_prices(
+    settings: Settings,
+    tickers: Sequence[str],
+    start: object = None,
+    provider: BaseProvider | None = None,
+) -> dict[str, Any]:
+    """Download from the online provider and import in one transaction."""
+    prov = provider or YFinanceProvider()
+
+    def produce() -> Iterator[tuple[str, pd.DataFrame, str]]:
+        for t in tickers:
+            yield t, prov.get(t, start), prov.name
+
+    # download everything before opening the store for writing, so the write lock is short
+    items = list(produce())
+    counts = Store(settings.store_path).import_prices(items)
+    return {"fetched": counts, "store": str(settings.store_path)}
+
+
+def list_prices(settings: Settings) -> pd.DataFrame:
+    """Tickers with first and last date and row count, from ``--prices DIR`` or the store."""
+    if settings.prices_dir is not None:
+        prov = CsvDirProvider(settings.prices_dir)
+        rows = []
+        for t in prov.tickers():
+            frame = prov.get(t)
+            rows.append(
+                {"ticker": t, "first": frame.index[0], "last": frame.index[-1], "rows": len(frame)}
+            )
+        return pd.DataFrame(rows, columns=["ticker", "first", "last", "rows"])
+    frame = Store(settings.store_path).list_prices()
+    return frame

@@ -1,0 +1,44 @@
+"""Documentation stays in step with the code."""
+
+from __future__ import annotations
+
+import re
+
+import typer.main
+
+from aiinfra.cli._app import app
+from tests.conftest import ROOT
+
+
+def _commands(group: typer.Typer, prefix: str = "") -> list[str]:
+    click_group = typer.main.get_command(group)
+    out: list[str] = []
+
+    def walk(cmd, path):
+        subs = getattr(cmd, "commands", None)
+        if subs:
+            for name, sub in subs.items():
+                walk(sub, [*path, name])
+        else:
+            out.append(" ".join(path))
+
+    walk(click_group, [])
+    return out
+
+
+def test_every_cli_command_is_documented():
+    doc = (ROOT / "docs" / "cli.md").read_text()
+    commands = _commands(app)
+    assert len(commands) >= 15
+    missing = [c for c in commands if f"aiinfra {c}" not in doc]
+    assert not missing, f"undocumented commands: {missing}"
+
+
+def test_readme_has_exactly_two_setup_commands():
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Set-up", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```(?:bash|sh)?\n(.*?)```", section, flags=re.S)
+    commands = [line for b in blocks for line in b.strip().splitlines() if line.strip()]
+    assert commands == ["make install", "make test"]
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test" in ci
