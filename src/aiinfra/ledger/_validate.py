@@ -223,6 +223,21 @@ def cross_table_problems(f: dict[str, pd.DataFrame], today: dt.date) -> list[Pro
                             r["qualitative"],
                         )
                     )
+    scores = f["scores"]
+    if not scores.empty:
+        latest = scores.sort_values("as_of").groupby("company_id").tail(1)
+        latest_cat = dict(zip(latest["company_id"], latest["category"], strict=True))
+        for r in _rows(comp):
+            want = latest_cat.get(r["id"])
+            if want is not None and r["category"] != want:
+                out.append(
+                    _p(
+                        r,
+                        "category",
+                        f"must equal the category of the company's latest score ({want})",
+                        r["category"],
+                    )
+                )
     score_keys = set(zip(f["scores"]["company_id"], f["scores"]["as_of"], strict=True))
     for r in _rows(comps):
         if (r["company_id"], r["as_of"]) not in score_keys:
