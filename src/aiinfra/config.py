@@ -8,7 +8,7 @@ output path; the default is the platform's user data directory. ``AIINFRA_PRICES
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["Settings", "default_home", "get_settings"]
@@ -51,9 +51,6 @@ class Settings:
     @property
     def store_path(self) -> Path:
         return self.home / STORE_FILENAME
-
-    def with_(self, **changes: object) -> Settings:
-        return replace(self, **changes)  # type: ignore[arg-type]
 
 
 def get_settings(

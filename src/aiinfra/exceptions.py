@@ -56,7 +56,9 @@ class StoreError(AiinfraError):
 
 
 class StoreLockedError(StoreError):
-    """Another process holds the store for writing."""
+    """Another process holds the store for writing (exit 3: try again when it has finished)."""
+
+    exit_code = 3
 
 
 @dataclass(frozen=True, order=True)

@@ -173,6 +173,15 @@ def test_prices_import_list_and_a_bad_file(tmp_path, shared_prices: Path):
     assert again == listed
 
 
+@pytest.mark.parametrize("name", ["nvda.csv", "my ticker.csv"])
+def test_import_rejects_file_names_that_are_not_tickers(tmp_path, name):
+    write_prices(tmp_path / "p", "AAA", n=3)
+    (tmp_path / "p" / "AAA.csv").rename(tmp_path / "p" / name)
+    result = invoke("--home", str(tmp_path / "H"), "prices", "import", str(tmp_path / "p"))
+    assert result.exit_code == 2 and "file name must be the ticker" in result.output
+    assert not (tmp_path / "H" / "aiinfra.duckdb").exists()
+
+
 def test_prices_dir_option_reads_csv_without_importing(tmp_path):
     write_prices(tmp_path / "p", "AAA", n=7)
     result = invoke(
@@ -211,3 +220,15 @@ def test_fetch_offline_exits_3_fast_with_the_hint(tmp_path):
 def test_bad_global_option_is_exit_2():
     result = invoke("--lang", "fr", "ledger", "validate")
     assert result.exit_code == 2 and "`lang` must be 'en' or 'de'" in result.output
+
+
+def test_missing_data_dir_names_the_option(tmp_path):
+    result = invoke("ledger", "validate", "--data", str(tmp_path / "nope"))
+    assert result.exit_code == 2 and "--data" in result.output
+
+
+def test_not_yet_is_a_plain_error_line():
+    result = invoke("gap")
+    assert result.exit_code == 2 and result.output.startswith(
+        "error: `aiinfra gap` is not available yet"
+    )

@@ -12,7 +12,16 @@ from hypothesis import strategies as st
 from aiinfra.ledger import events_in_force, parse_partial_date
 from aiinfra.prices import PRICE_COLUMNS, validate_prices
 
-STATUSES = ["announced", "loi", "signed", "funded", "in_progress", "completed", "stalled", "terminated"]
+STATUSES = [
+    "announced",
+    "loi",
+    "signed",
+    "funded",
+    "in_progress",
+    "completed",
+    "stalled",
+    "terminated",
+]
 amount = st.one_of(st.none(), st.floats(min_value=0, max_value=1e3, allow_nan=False))
 
 
@@ -68,9 +77,14 @@ def test_replay_does_not_mutate_its_input(events):
     pd.testing.assert_frame_equal(events, before)
 
 
-@given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31)), st.sampled_from(["day", "month", "year"]))
+@given(
+    st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31)),
+    st.sampled_from(["day", "month", "year"]),
+)
 def test_a_partial_date_contains_its_day_and_is_known_at_its_end(day, precision):
-    text = {"day": day.isoformat(), "month": day.isoformat()[:7], "year": day.isoformat()[:4]}[precision]
+    text = {"day": day.isoformat(), "month": day.isoformat()[:7], "year": day.isoformat()[:4]}[
+        precision
+    ]
     d = parse_partial_date(text)
     assert d.start <= day <= d.end == d.known
     assert d.precision == precision

@@ -291,3 +291,53 @@ def test_table_accessor_hides_provenance_and_checks_the_name(mini_ledger_dir):
     assert "_line" in ledger.table("flows", provenance=True).columns
     with pytest.raises(InvalidParameterError, match="companies, flows"):
         ledger.table("deals")
+
+
+def test_a_bad_row_is_one_problem_not_a_cascade(mini_ledger_dir, tmp_path):
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / "flows.csv").write_text(
+        FLOW_HEADER
+        + "f7,oracle,nvidia,chip_purchase,cash,,1,,,2025-13,,,,press,https://e.org/x,2025-01,\n"
+    )
+    (user / "flow_events.csv").write_text(
+        "flow_id,date,status,ceiling,committed,funded,source,notes\nf7,2025-02,signed,,1,,https://e.org/x,\n"
+    )
+    with pytest.raises(DataValidationError) as info:
+        load_ledger(user, base=mini_ledger_dir, today=TODAY)
+    assert [(p.column, p.row) for p in info.value.problems] == [("announced", 2)]
+
+
+def test_an_event_counts_from_the_date_it_was_reported(mini_ledger_dir, tmp_path):
+    base = copy_mini(mini_ledger_dir, tmp_path / "base")
+    events = (base / "flow_events.csv").read_text().splitlines()
+    events[0] = "flow_id,date,status,ceiling,committed,funded,reported,source,notes"
+    events[1:] = [
+        ",".join(
+            [
+                *r.split(",")[:6],
+                "2026-04-20" if r.startswith("f4,2026-03-31") else "",
+                *r.split(",")[6:],
+            ]
+        )
+        for r in events[1:]
+    ]
+    (base / "flow_events.csv").write_text("\n".join(events) + "\n")
+    ledger = load_mini(base)
+    on_the_day = ledger.as_of("2026-04-01").flows.set_index("id").loc["f4"]
+    after = ledger.as_of("2026-04-20").flows.set_index("id").loc["f4"]
+    assert (on_the_day["status"], on_the_day["funded"]) == ("signed", 0)
+    assert (after["status"], after["funded"]) == ("completed", 30)
+
+
+def test_counted_picks_each_obligation_once(mini_ledger_dir, tmp_path):
+    base = copy_mini(mini_ledger_dir, tmp_path / "base")
+    text = (base / "flows.csv").read_text()
+    text = text.replace("2025-09-22,,,,company", "2025-09-22,,ob1,tranche,company")  # f1
+    text = text.replace("2026-02,f1,,,press", "2026-02,f1,ob1,primary,press")  # f4
+    (base / "flows.csv").write_text(text)
+    ledger = load_mini(base)
+    early = ledger.as_of("2025-12-31").flows.set_index("id")["counted"]
+    late = ledger.as_of("2026-06-30").flows.set_index("id")["counted"]
+    assert early.to_dict() == {"f1": True, "f2": True, "f3": True}  # the tranche stands in
+    assert late.to_dict() == {"f1": False, "f2": True, "f3": True, "f4": True}  # the primary only

@@ -76,8 +76,33 @@ def test_wrong_columns_and_empty_files(tmp_path):
     with pytest.raises(DataValidationError, match="has no rows"):
         validate_prices(pd.DataFrame(columns=["date", *PRICE_COLUMNS]), "e.csv")
     (tmp_path / "Z.csv").write_text("")
-    with pytest.raises(DataValidationError, match="cannot be read as CSV"):
+    with pytest.raises(DataValidationError, match="is empty: a header row is required"):
         read_price_csv(str(tmp_path / "Z.csv"))
+
+
+def test_csv_rows_keep_their_real_line_numbers(tmp_path):
+    path = tmp_path / "L.csv"
+    path.write_text(
+        "date,open,high,low,close,adj_close,volume\n"
+        "2024-01-02,1,1,1,1,1,1\n"
+        "\n"  # blank line 3
+        "2024-01-03,1,1,1,inf,1,1\n"  # line 4: not finite
+        "2024-01-04,1,1,1,1,1,1,1\n"  # line 5: one cell too many
+    )
+    with pytest.raises(DataValidationError) as info:
+        read_price_csv(str(path))
+    assert [(p.row, p.rule) for p in info.value.problems] == [(5, "has 8 cells, the header has 7")]
+    path.write_text(path.read_text().replace(",1,1,1,1,1,1,1\n", ",1,1,1,1,1,1\n"))
+    with pytest.raises(DataValidationError) as info:
+        read_price_csv(str(path))
+    assert [(p.row, p.column, p.rule) for p in info.value.problems] == [
+        (4, "close", "must be a finite number")
+    ]
+
+
+def test_inconsistent_high_low_is_a_warning():
+    _, warnings = validate_prices(raw([["2024-01-02", 1, 1, 2, 1.5, 1.5, 1]]), "W.csv")
+    assert warnings == ["W.csv, row 2: high/low/close inconsistent (low 2, high 1, close 1.5)"]
 
 
 def test_input_is_not_mutated():

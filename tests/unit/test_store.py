@@ -131,7 +131,7 @@ def _hold(path, mode):
 
 def test_second_writer_gets_a_clear_error_and_the_file_survives(tmp_path, three):
     path = tmp_path / "s.duckdb"
-    store = Store(path)
+    store = Store(path, lock_timeout=0.3)
     store.import_prices([("AAA", three["AAA"], "first")])
     before = snapshot(store)
     proc = _hold(path, "rw")
@@ -145,7 +145,7 @@ def test_second_writer_gets_a_clear_error_and_the_file_survives(tmp_path, three)
 
 def test_readers_can_share_while_nobody_writes(tmp_path, three):
     path = tmp_path / "s.duckdb"
-    store = Store(path)
+    store = Store(path, lock_timeout=0.3)
     store.import_prices([("AAA", three["AAA"], "first")])
     proc = _hold(path, "ro")
     try:
@@ -154,3 +154,58 @@ def test_readers_can_share_while_nobody_writes(tmp_path, three):
             store.import_prices([("BBB", three["BBB"], "second")])
     finally:
         proc.communicate("\n", timeout=30)
+
+
+def test_a_writer_waits_for_a_short_lock_to_be_released(tmp_path, three):
+    path = tmp_path / "s.duckdb"
+    Store(path).import_prices([("AAA", three["AAA"], "first")])
+    proc = _hold(path, "rw")
+    import threading
+
+    releaser = threading.Timer(0.5, lambda: proc.communicate("\n", timeout=30))
+    releaser.start()
+    try:
+        counts = Store(path, lock_timeout=20).import_prices([("BBB", three["BBB"], "second")])
+    finally:
+        releaser.join()
+    assert counts == {"BBB": 21}
+
+
+def test_lock_error_is_exit_code_3():
+    assert StoreLockedError.exit_code == 3
+
+
+def test_merge_keeps_dates_outside_the_new_window(tmp_path, three):
+    store = Store(tmp_path / "s.duckdb")
+    store.import_prices([("AAA", three["AAA"], "csv")])
+    window = three["AAA"].iloc[-5:] * 2.0
+    counts = store.import_prices([("AAA", window, "fetch")], mode="merge")
+    assert counts == {"AAA": 20}
+    back = store.read_prices("AAA")
+    pd.testing.assert_frame_equal(back.iloc[:-5], three["AAA"].iloc[:-5], check_freq=False)
+    pd.testing.assert_frame_equal(back.iloc[-5:], window, check_freq=False)
+
+
+def test_bad_mode_is_a_parameter_error(tmp_path):
+    from aiinfra.exceptions import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError, match="`mode`"):
+        Store(tmp_path / "s.duckdb").import_prices([], mode="append")
+
+
+def test_home_that_is_a_file_is_a_clear_error(tmp_path, three):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StoreError, match="--home"):
+        Store(blocker / "s.duckdb").import_prices([("AAA", three["AAA"], "x")])
+
+
+def test_a_store_file_without_schema_reads_as_empty(tmp_path):
+    import duckdb
+
+    path = tmp_path / "s.duckdb"
+    duckdb.connect(str(path)).close()
+    store = Store(path)
+    assert store.list_prices().empty and store.schema_version() == 0
+    with pytest.raises(MissingDataError):
+        store.read_prices("AAA")

@@ -33,10 +33,6 @@ app.add_typer(flows_app, name="flows")
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
 
-def _settings(ctx: typer.Context) -> object:
-    return ctx.obj
-
-
 def _version(value: bool) -> None:
     if value:
         from importlib.metadata import version
@@ -85,7 +81,12 @@ def ledger_validate(
     ctx: typer.Context,
     data: Annotated[
         Path | None,
-        typer.Option("--data", help="User ledger directory overlaid on the bundled ledger."),
+        typer.Option(
+            "--data",
+            help="User ledger directory overlaid on the bundled ledger.",
+            exists=True,
+            file_okay=False,
+        ),
     ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -102,7 +103,7 @@ def ledger_validate(
     counts = result["counts"]
     assert isinstance(counts, dict)
     frame = pd.DataFrame({"table": list(counts), "rows": list(counts.values())})
-    emit_frame(frame, fmt, title="ledger is valid")
+    emit_frame(frame, fmt, title="ledger is valid", unit="tables")
 
 
 @ledger_app.command("show")
@@ -123,7 +124,12 @@ def ledger_show(
     ] = None,
     data: Annotated[
         Path | None,
-        typer.Option("--data", help="User ledger directory overlaid on the bundled ledger."),
+        typer.Option(
+            "--data",
+            help="User ledger directory overlaid on the bundled ledger.",
+            exists=True,
+            file_okay=False,
+        ),
     ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -206,10 +212,12 @@ def prices_list(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
 
 
 def _not_yet(command: str, issue: int) -> None:
-    sys.stderr.write(
-        f"error: `aiinfra {command}` is not available yet (planned in issue #{issue}).\n"
-    )
-    raise typer.Exit(2)
+    from aiinfra.exceptions import NotAvailableYetError
+
+    with handle_errors():
+        raise NotAvailableYetError(
+            f"`aiinfra {command}` is not available yet (planned in issue #{issue})."
+        )
 
 
 @index_app.command(

@@ -49,7 +49,12 @@ def emit_json(obj: Any) -> None:
 
 
 def emit_frame(
-    frame: Any, fmt: Format, *, title: str | None = None, columns: list[str] | None = None
+    frame: Any,
+    fmt: Format,
+    *,
+    title: str | None = None,
+    columns: list[str] | None = None,
+    unit: str = "rows",
 ) -> None:
     if fmt is Format.json:
         emit_json(records(frame))
@@ -71,7 +76,7 @@ def emit_frame(
             table.add_row(*["" if v is None else str(v) for v in rec.values()])
         Console().print(table)
         if title:
-            typer.echo(f"{len(frame)} rows")
+            typer.echo(f"{len(frame)} {unit}")
 
 
 @contextmanager

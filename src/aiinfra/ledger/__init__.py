@@ -9,7 +9,7 @@ True
 from __future__ import annotations
 
 from aiinfra.ledger._dates import PartialDate, parse_partial_date
-from aiinfra.ledger._flows import events_in_force
+from aiinfra.ledger._flows import counted_flows, events_in_force
 from aiinfra.ledger._ledger import TABLE_NAMES, Ledger, LedgerView, load_ledger
 from aiinfra.ledger._loader import bundled_data_dir
 from aiinfra.ledger._schema import GROUP_ENTITIES, TABLES, TableSpec
@@ -24,6 +24,7 @@ __all__ = [
     "PartialDate",
     "TableSpec",
     "bundled_data_dir",
+    "counted_flows",
     "events_in_force",
     "load_ledger",
     "parse_partial_date",

@@ -8,7 +8,32 @@ from aiinfra.ledger._schema import STATUS_ORDER
 
 AMOUNTS = ("ceiling", "committed", "funded")
 
-__all__ = ["AMOUNTS", "events_in_force"]
+__all__ = ["AMOUNTS", "counted_flows", "events_in_force"]
+
+
+def counted_flows(flows: pd.DataFrame) -> pd.Series:
+    """Which rows to count so that each obligation is counted once.
+
+    Rows without an ``obligation`` group count. In a group, the ``primary`` row counts when it
+    is present; before it is known (a point-in-time view), the group's ``tranche`` rows count
+    instead; a group holding only ``duplicate`` rows counts its earliest one.
+
+    Returns
+    -------
+    Series of bool aligned with ``flows``.
+    """
+    counted = flows["obligation"].isna()
+    grouped = flows[~counted]
+    for _, g in grouped.groupby("obligation", sort=False):
+        role = g["obligation_role"]
+        if (role == "primary").any():
+            pick = g.index[role == "primary"]
+        elif (role == "tranche").any():
+            pick = g.index[role == "tranche"]
+        else:
+            pick = g.sort_values(["announced_known", "id"]).index[:1]
+        counted.loc[pick] = True
+    return counted.astype(bool)
 
 
 def events_in_force(events: pd.DataFrame, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
@@ -17,9 +42,10 @@ def events_in_force(events: pd.DataFrame, as_of: pd.Timestamp | None = None) -> 
     Parameters
     ----------
     events : DataFrame
-        ``flow_events`` frame (``flow_id``, ``date``, ``date_known``, ``status`` and the amounts).
+        ``flow_events`` frame (``flow_id``, ``date``, ``status``, the amounts, and ``known_from``
+        — the date the event became public — or, without it, ``date_known``).
     as_of : Timestamp, optional
-        Only events with ``date_known <= as_of`` count; None uses every event.
+        Only events known by ``as_of`` count; None uses every event.
 
     Returns
     -------
@@ -28,11 +54,12 @@ def events_in_force(events: pd.DataFrame, as_of: pd.Timestamp | None = None) -> 
 
     Notes
     -----
-    Events are ordered by the date they became known, then by lifecycle (announced before
-    signed before funded ...), then by file position. Cost: one sort and one grouped forward-fill,
-    O(n log n) in the number of events.
+    Events are ordered by the date they became known, then the date they happened, then by
+    lifecycle (announced before signed before funded ...), then by file position. Cost: one
+    sort and one grouped forward-fill, O(n log n) in the number of events.
     """
-    ev = events if as_of is None else events[events["date_known"] <= as_of]
+    known = "known_from" if "known_from" in events.columns else "date_known"
+    ev = events if as_of is None else events[events[known] <= as_of]
     if ev.empty:
         empty = pd.Index([], dtype=object, name="flow_id")
         return pd.DataFrame(
@@ -44,7 +71,7 @@ def events_in_force(events: pd.DataFrame, as_of: pd.Timestamp | None = None) -> 
             index=empty,
         )
     ev = ev.assign(_order=ev["status"].map(STATUS_ORDER))
-    ev = ev.sort_values(["flow_id", "date_known", "_order", "_line"], kind="mergesort")
+    ev = ev.sort_values(["flow_id", known, "date_known", "_order", "_line"], kind="mergesort")
     filled = ev[list(AMOUNTS)].groupby(ev["flow_id"]).ffill()
     ev = ev.assign(**{c: filled[c] for c in AMOUNTS})
     last = ev.groupby("flow_id", sort=True).tail(1).set_index("flow_id")

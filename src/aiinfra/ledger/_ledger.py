@@ -11,7 +11,7 @@ import pandas as pd
 
 from aiinfra.exceptions import DataValidationError, InvalidParameterError, Problem
 from aiinfra.ledger._dates import to_timestamp
-from aiinfra.ledger._flows import AMOUNTS, events_in_force
+from aiinfra.ledger._flows import AMOUNTS, counted_flows, events_in_force
 from aiinfra.ledger._loader import (
     ParsedRow,
     bundled_data_dir,
@@ -68,8 +68,10 @@ class LedgerView(_Tables):
     """The ledger as it was known on ``as_of``.
 
     ``flows`` holds only deals announced by then, with the ``status``, ``status_date`` and the
-    ``ceiling``/``committed``/``funded`` amounts in force on that date; every other dated table
-    holds only rows known by then (``source_date``, ``as_of``, ``known_from``, event dates).
+    ``ceiling``/``committed``/``funded`` amounts in force on that date, and ``counted`` (count
+    this row when summing, so that each obligation is counted once — see
+    :func:`~aiinfra.ledger.counted_flows`); every other dated table holds only rows known by then
+    (``source_date``, ``as_of``, ``known_from``; events by the date they became public).
     """
 
     as_of: pd.Timestamp
@@ -105,12 +107,14 @@ class Ledger(_Tables):
         flows = self.flows[self.flows["announced_known"] <= d]
         state = events_in_force(self.flow_events, d)
         flows = flows.drop(columns=list(AMOUNTS)).join(state, on="id")
+        flows["counted"] = counted_flows(flows)
         order = [c for c in self.flows.columns if c not in PROVENANCE]
-        flows = flows[[*order, "status", "status_date", *PROVENANCE]].reset_index(drop=True)
+        flows = flows[[*order, "status", "status_date", "counted", *PROVENANCE]]
+        flows = flows.reset_index(drop=True)
         return LedgerView(
             companies=self.companies,
             flows=flows,
-            flow_events=self.flow_events[self.flow_events["date_known"] <= d],
+            flow_events=self.flow_events[self.flow_events["known_from"] <= d],
             relationships=self.relationships[self.relationships["announced_known"] <= d],
             figures=self.figures[self.figures["source_date_known"] <= d],
             scores=self.scores[self.scores["as_of"] <= d],
@@ -138,6 +142,8 @@ def _synthesise_events(flows: pd.DataFrame, events: pd.DataFrame) -> pd.DataFram
             "date_known": bare["announced_known"],
             "status": "announced",
             **{c: bare[c] for c in AMOUNTS},
+            "reported": None,
+            "reported_known": pd.NaT,
             "source": bare["source"],
             "notes": "synthesised: the flow has no events",
             "_file": bare["_file"],
@@ -210,6 +216,7 @@ def load_ledger(
 
     problems: list[Problem] = []
     frames: dict[str, pd.DataFrame] = {}
+    unparsed: dict[str, set[str]] = {name: set() for name in TABLES}
     for name, spec in TABLES.items():
         merged: list[ParsedRow] = []
         for directory, is_base in dirs:
@@ -219,13 +226,15 @@ def load_ledger(
                 if is_base:
                     problems.append(Problem(label, None, None, "file is missing"))
                 continue
-            rows, file_problems = read_table(spec, path, label)
+            rows, file_problems = read_table(spec, path, label, unparsed[name])
             rows, dup_problems = drop_duplicate_keys(spec, rows)
             problems += file_problems + dup_problems
             merged = overlay(spec, merged, rows)
         frames[name] = rows_to_frame(spec, merged)
-    frames["flow_events"] = _synthesise_events(frames["flows"], frames["flow_events"])
-    problems += cross_table_problems(frames, today)
+    events = _synthesise_events(frames["flows"], frames["flow_events"])
+    events["known_from"] = events[["date_known", "reported_known"]].max(axis=1)
+    frames["flow_events"] = events
+    problems += cross_table_problems(frames, today, unparsed)
     if problems:
         raise DataValidationError(problems, "ledger")
     return Ledger(

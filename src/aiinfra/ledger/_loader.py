@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -15,7 +16,7 @@ from pydantic import ValidationError
 
 from aiinfra.exceptions import Problem
 from aiinfra.ledger._dates import PartialDate
-from aiinfra.ledger._schema import TABLES, TableSpec, _Row
+from aiinfra.ledger._schema import TableSpec, _Row
 
 __all__ = ["ParsedRow", "bundled_data_dir", "read_table"]
 
@@ -90,11 +91,15 @@ def _parse_row(
     return ParsedRow(file, line, row), []
 
 
-def read_table(spec: TableSpec, path: Path, label: str) -> tuple[list[ParsedRow], list[Problem]]:
+def read_table(
+    spec: TableSpec, path: Path, label: str, unparsed: set[str] | None = None
+) -> tuple[list[ParsedRow], list[Problem]]:
     """Read and validate one CSV file row by row.
 
     Returns the rows that passed the row schema and every problem found (header problems stop
-    row validation of that file, since every row would repeat them).
+    row validation of that file, since every row would repeat them). The first key value of
+    every row that failed validation is added to ``unparsed``, so that references to it are not
+    reported a second time as unknown.
     """
     problems: list[Problem] = []
     try:
@@ -103,7 +108,7 @@ def read_table(spec: TableSpec, path: Path, label: str) -> tuple[list[ParsedRow]
         return [], [Problem(label, None, None, f"is not UTF-8 text ({exc.reason})")]
     except OSError as exc:
         return [], [Problem(label, None, None, f"cannot be read ({exc.strerror})")]
-    reader = csv.reader(text.splitlines(keepends=True))
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
@@ -144,6 +149,8 @@ def read_table(spec: TableSpec, path: Path, label: str) -> tuple[list[ParsedRow]
         values = dict(zip(header, record, strict=True))
         parsed, row_problems = _parse_row(spec, values, label, line)
         problems.extend(row_problems)
+        if parsed is None and unparsed is not None:
+            unparsed.add(values.get(spec.key[0], "").strip())
         if parsed is not None:
             rows.append(parsed)
     return rows, problems
@@ -236,7 +243,3 @@ def _frame_columns(spec: TableSpec) -> list[str]:
         if spec.kind(col) == "partial_date":
             cols.append(f"{col}_known")
     return [*cols, "_file", "_line"]
-
-
-def table_specs() -> list[TableSpec]:
-    return list(TABLES.values())

@@ -195,6 +195,7 @@ class FlowEventRow(_Row):
     ceiling: Amount = None
     committed: Amount = None
     funded: Amount = None
+    reported: OptPDate = None
     source: Text
     notes: OptText = None
 
@@ -326,7 +327,8 @@ TABLES: dict[str, TableSpec] = {
             "flow_events.csv",
             FlowEventRow,
             ("flow_id", "date", "status"),
-            not_future=("date",),
+            frozenset({"reported"}),
+            not_future=("date", "reported"),
         ),
         TableSpec(
             "relationships",

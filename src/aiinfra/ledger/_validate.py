@@ -52,11 +52,19 @@ def _blank(v: object) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT
 
 
-def cross_table_problems(f: dict[str, pd.DataFrame], today: dt.date) -> list[Problem]:
-    """Every rule that spans rows or tables, checked over the merged (bundled + user) ledger."""
+def cross_table_problems(
+    f: dict[str, pd.DataFrame], today: dt.date, unparsed: dict[str, set[str]] | None = None
+) -> list[Problem]:
+    """Every rule that spans rows or tables, checked over the merged (bundled + user) ledger.
+
+    ``unparsed`` holds, per table, the keys of rows that failed their row schema (already
+    reported): references to them are not reported again as unknown.
+    """
     out: list[Problem] = []
     ts_today = pd.Timestamp(today)
-    companies = set(f["companies"]["id"])
+    skip = unparsed or {}
+    # ids whose rows failed to parse count as known, so one bad row gives one problem
+    companies = set(f["companies"]["id"]) | skip.get("companies", set())
 
     # dates not in the future (a partial date counts from its first day)
     for name, spec in TABLES.items():
@@ -88,6 +96,7 @@ def cross_table_problems(f: dict[str, pd.DataFrame], today: dt.date) -> list[Pro
     # flows
     flows = f["flows"]
     flow_ids = set(flows["id"])
+    referable_flows = flow_ids | skip.get("flows", set())
     for r in _rows(flows):
         for col in ("payer", "payee"):
             if r[col] not in companies:
@@ -122,7 +131,7 @@ def cross_table_problems(f: dict[str, pd.DataFrame], today: dt.date) -> list[Pro
     # flow events
     events = f["flow_events"]
     for r in _rows(events):
-        if r["flow_id"] not in flow_ids:
+        if r["flow_id"] not in referable_flows:
             out.append(_p(r, "flow_id", "unknown flow id (not in flows.csv)", r["flow_id"]))
     known = events[events["flow_id"].isin(flow_ids)]
     if not known.empty:
@@ -131,7 +140,7 @@ def cross_table_problems(f: dict[str, pd.DataFrame], today: dt.date) -> list[Pro
         announced = ann["announced"].to_dict()
         announced_known = ann["announced_known"].to_dict()
         for fid, r in first.iterrows():
-            if r["date_known"] < announced_known[fid]:
+            if r["date_known"] != announced_known[fid]:
                 out.append(
                     Problem(
                         str(r["_file"]),

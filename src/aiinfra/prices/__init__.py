@@ -1,9 +1,4 @@
-"""Daily prices: one provider protocol, providers for CSV directories, the store and yfinance.
-
->>> from aiinfra.prices import PriceProvider, CsvDirProvider
->>> issubclass(CsvDirProvider, object)
-True
-"""
+"""Daily prices: one provider protocol, providers for CSV directories, the store and yfinance."""
 
 from __future__ import annotations
 

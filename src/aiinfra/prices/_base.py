@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Any, Protocol, runtime_checkable
 
 import pandas as pd
@@ -82,9 +81,3 @@ class BaseProvider:
             span = f"{s.date() if s is not None else '…'} to {e.date() if e is not None else '…'}"
             raise MissingDataError(f"{self.name}: no prices for {ticker} from {span}")
         return out[list(PRICE_COLUMNS)]
-
-    def get_many(
-        self, tickers: Iterable[str], start: Any = None, end: Any = None
-    ) -> dict[str, pd.DataFrame]:
-        """``get`` for several tickers; raises on the first missing one."""
-        return {t: self.get(t, start, end) for t in tickers}

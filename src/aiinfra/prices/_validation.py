@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Sequence
+
+import numpy as np
 import pandas as pd
 
 from aiinfra.exceptions import DataValidationError, Problem
@@ -14,7 +19,7 @@ GAP_WARN_DAYS = 7
 
 
 def validate_prices(
-    raw: pd.DataFrame, label: str, *, first_line: int = 2
+    raw: pd.DataFrame, label: str, *, first_line: int = 2, lines: Sequence[int] | None = None
 ) -> tuple[pd.DataFrame, list[str]]:
     """Check a raw price table and return it typed, with warnings for gaps.
 
@@ -26,6 +31,9 @@ def validate_prices(
         Name used in messages (usually the file path).
     first_line : int
         File line number of the first row (2 when the file has a header).
+    lines : sequence of int, optional
+        The file line number of every row (overrides ``first_line`` when rows are not one line
+        each, e.g. after blank lines or quoted line breaks).
 
     Returns
     -------
@@ -37,8 +45,10 @@ def validate_prices(
     Raises
     ------
     DataValidationError
-        Every problem at once: missing/unknown columns, unparseable dates, non-numeric cells,
-        non-positive prices, negative volume, unsorted or duplicate dates, an empty table.
+        Every problem at once: missing/unknown columns, unparseable dates, non-numeric or
+        non-finite cells, non-positive prices, negative volume, unsorted or duplicate dates, an
+        empty table. Rows whose high is below their low, or whose close lies outside [low, high],
+        are reported as warnings (real vendor data contains a few).
     """
     problems: list[Problem] = []
     cols = [str(c).strip() for c in raw.columns]
@@ -57,40 +67,44 @@ def validate_prices(
     if raw.empty:
         raise DataValidationError([Problem(label, None, None, "has no rows")], "prices")
 
-    lines = pd.RangeIndex(first_line, first_line + len(raw))
+    raw = raw.reset_index(drop=True)
+    line_no = list(lines) if lines is not None else list(range(first_line, first_line + len(raw)))
     dates = pd.to_datetime(raw["date"].astype(str).str.strip(), format="%Y-%m-%d", errors="coerce")
     for i in dates.index[dates.isna()]:
         problems.append(
             Problem(
-                label, int(lines[i]), "date", "must be a date YYYY-MM-DD", str(raw["date"].iloc[i])
+                label,
+                int(line_no[i]),
+                "date",
+                "must be a date YYYY-MM-DD",
+                str(raw["date"].iloc[i]),
             )
         )
     values = {}
     for c in PRICE_COLUMNS:
         num = pd.to_numeric(raw[c], errors="coerce")
-        bad = num.isna()
+        bad = num.isna() | ~np.isfinite(num.fillna(0.0))
         for i in num.index[bad]:
-            problems.append(
-                Problem(label, int(lines[i]), c, "must be a number", str(raw[c].iloc[i]))
-            )
+            rule = "must be a number" if pd.isna(num.iloc[i]) else "must be a finite number"
+            problems.append(Problem(label, int(line_no[i]), c, rule, str(raw[c].iloc[i])))
         limit_bad = (num < 0) if c == "volume" else (num <= 0)
         for i in num.index[limit_bad & ~bad]:
             rule = "must be ≥ 0" if c == "volume" else "must be > 0"
-            problems.append(Problem(label, int(lines[i]), c, rule, str(raw[c].iloc[i])))
+            problems.append(Problem(label, int(line_no[i]), c, rule, str(raw[c].iloc[i])))
         values[c] = num.astype("float64").to_numpy()
     ok = dates.notna()
     d = dates[ok]
     dup = d.duplicated(keep="first")
     for i in d.index[dup]:
         problems.append(
-            Problem(label, int(lines[i]), "date", "duplicate date", str(raw["date"].iloc[i]))
+            Problem(label, int(line_no[i]), "date", "duplicate date", str(raw["date"].iloc[i]))
         )
     back = d.diff() < pd.Timedelta(0)
     for i in d.index[back & ~dup]:
         problems.append(
             Problem(
                 label,
-                int(lines[i]),
+                int(line_no[i]),
                 "date",
                 "dates must be sorted ascending",
                 str(raw["date"].iloc[i]),
@@ -107,16 +121,69 @@ def validate_prices(
         f"{label}: gap of {g.days} days before {pd.Timestamp(day).date()}"  # type: ignore[arg-type]
         for day, g in gaps[gaps > pd.Timedelta(days=GAP_WARN_DAYS)].items()
     ]
+    odd = (frame["high"] < frame["low"]) | (frame["close"] > frame["high"] * (1 + 1e-6))
+    odd |= frame["close"] < frame["low"] * (1 - 1e-6)
+    for pos in np.flatnonzero(odd.to_numpy()):
+        warnings.append(
+            f"{label}, row {line_no[pos]}: high/low/close inconsistent "
+            f"(low {frame['low'].iloc[pos]:g}, high {frame['high'].iloc[pos]:g}, "
+            f"close {frame['close'].iloc[pos]:g})"
+        )
     return frame, warnings
 
 
 def read_price_csv(path: str, label: str | None = None) -> tuple[pd.DataFrame, list[str]]:
-    """Read and validate one ``TICKER.csv`` file (see :func:`validate_prices`)."""
+    """Read and validate one ``TICKER.csv`` file (see :func:`validate_prices`).
+
+    Rows are read with the csv module so that every problem names the file's real line number,
+    and a row with more or fewer cells than the header is reported rather than shifted.
+    """
     label = label or str(path)
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            text = fh.read()
+    except UnicodeDecodeError as exc:
         raise DataValidationError(
-            [Problem(label, None, None, f"cannot be read as CSV ({exc})")], "prices"
+            [Problem(label, None, None, f"is not UTF-8 text ({exc.reason})")], "prices"
         ) from None
-    return validate_prices(raw, label)
+    except OSError as exc:
+        raise DataValidationError(
+            [Problem(label, None, None, f"cannot be read ({exc.strerror})")], "prices"
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise DataValidationError(
+            [Problem(label, None, None, "is empty: a header row is required")], "prices"
+        ) from None
+    except csv.Error as exc:
+        raise DataValidationError(
+            [Problem(label, 1, None, f"is not valid CSV ({exc})")], "prices"
+        ) from None
+    problems: list[Problem] = []
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    start = reader.line_num + 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(Problem(label, start, None, f"is not valid CSV ({exc})"))
+            break
+        line, start = start, reader.line_num + 1
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) != len(header):
+            problems.append(
+                Problem(label, line, None, f"has {len(record)} cells, the header has {len(header)}")
+            )
+            continue
+        rows.append(record)
+        lines.append(line)
+    if problems:
+        raise DataValidationError(problems, "prices")
+    raw = pd.DataFrame(rows, columns=[h.strip() for h in header], dtype=str)
+    return validate_prices(raw, label, lines=lines)

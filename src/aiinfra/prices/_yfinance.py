@@ -8,8 +8,10 @@ back-off; an empty answer is an error, never an empty frame.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
+import threading
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlparse
@@ -59,6 +61,36 @@ def _history(
     return frame
 
 
+def _yfinance() -> Any:
+    try:
+        import yfinance as yf
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ProviderUnavailableError(
+            "the yfinance provider needs the online extra: pip install 'aiinfra[online]'"
+        ) from None
+    logging.getLogger("yfinance").setLevel(logging.CRITICAL)  # we report errors ourselves
+    return yf
+
+
+def _resolve(host: str, port: int, timeout: float) -> None:
+    """DNS lookup bounded by ``timeout`` (getaddrinfo itself has no timeout)."""
+    box: dict[str, BaseException] = {}
+
+    def lookup() -> None:
+        try:
+            socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except BaseException as exc:
+            box["error"] = exc
+
+    worker = threading.Thread(target=lookup, daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise TimeoutError(f"DNS lookup of {host} took longer than {timeout:g} s")
+    if "error" in box:
+        raise box["error"]
+
+
 def _endpoint() -> tuple[str, int]:
     """Where the first TCP hop goes: the HTTPS proxy when one is configured, else Yahoo."""
     proxy = os.environ.get("HTTPS_PROXY") or os.environ.get("https_proxy")
@@ -83,6 +115,9 @@ class YFinanceProvider(BaseProvider):
         Defaults to yfinance; tests pass recorded answers here.
     check_network : bool, default True
         Probe reachability before the first request (skipped when ``download`` is given).
+    cache_dir : path, optional
+        Where yfinance keeps its cookie and time-zone caches (the CLI passes
+        ``AIINFRA_HOME/cache/yfinance`` so nothing is written elsewhere).
     """
 
     name = "yfinance"
@@ -93,7 +128,9 @@ class YFinanceProvider(BaseProvider):
         retries: int = 2,
         download: Callable[..., pd.DataFrame] | None = None,
         check_network: bool | None = None,
+        cache_dir: str | os.PathLike[str] | None = None,
     ) -> None:
+        self.cache_dir = cache_dir
         self.timeout = timeout
         self.retries = retries
         self._download = download or _history
@@ -109,6 +146,7 @@ class YFinanceProvider(BaseProvider):
             return
         host, port = _endpoint()
         try:
+            _resolve(host, port, self.timeout)
             with socket.create_connection((host, port), timeout=self.timeout):
                 pass
         except OSError as exc:
@@ -124,6 +162,9 @@ class YFinanceProvider(BaseProvider):
         from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
         self.probe()
+        if self.cache_dir is not None and self._download is _history:
+            os.makedirs(self.cache_dir, exist_ok=True)
+            _yfinance().set_tz_cache_location(str(self.cache_dir))
 
         @retry(
             retry=retry_if_exception_type((ConnectionError, TimeoutError, OSError)),

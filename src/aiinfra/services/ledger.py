@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
 
 import pandas as pd
 
@@ -12,17 +11,6 @@ from aiinfra.ledger import Ledger, load_ledger
 
 __all__ = ["SHOW_TABLES", "load", "show_table", "validate"]
 
-ShowTable = Literal[
-    "companies",
-    "flows",
-    "figures",
-    "scores",
-    "events",
-    "relationships",
-    "components",
-    "ai_revenue",
-    "financials",
-]
 SHOW_TABLES: dict[str, str] = {
     "companies": "companies",
     "flows": "flows",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ from aiinfra.prices import (
 from aiinfra.store import Store
 
 __all__ = ["fetch_prices", "import_prices", "list_prices", "price_provider"]
+
+_TICKER_FILE = re.compile(r"^[A-Z0-9^][A-Z0-9.\-=^]{0,19}$")
 
 
 def price_provider(settings: Settings) -> BaseProvider:
@@ -55,6 +58,18 @@ def import_prices(settings: Settings, paths: Sequence[str | Path]) -> dict[str, 
     seen: dict[str, Path] = {}
     for f in files:
         ticker = f.stem
+        if not _TICKER_FILE.match(ticker):
+            problems.append(
+                Problem(
+                    str(f),
+                    None,
+                    None,
+                    "file name must be the ticker in Yahoo style, upper "
+                    "case (NVDA.csv, 2330.TW.csv, BRK-B.csv)",
+                    f.name,
+                )
+            )
+            continue
         if ticker in seen:
             problems.append(Problem(str(f), None, None, f"ticker {ticker} also in {seen[ticker]}"))
             continue
@@ -78,8 +93,12 @@ def fetch_prices(
     start: object = None,
     provider: BaseProvider | None = None,
 ) -> dict[str, Any]:
-    """Download from the online provider and import in one transaction."""
-    prov = provider or YFinanceProvider()
+    """Download from the online provider and merge into the store in one transaction.
+
+    Downloaded dates replace stored rows on the same dates; other stored dates are kept, so
+    ``--start`` fetches a recent window without erasing older history.
+    """
+    prov = provider or YFinanceProvider(cache_dir=settings.home / "cache" / "yfinance")
 
     def produce() -> Iterator[tuple[str, pd.DataFrame, str]]:
         for t in tickers:
@@ -87,8 +106,12 @@ def fetch_prices(
 
     # download everything before opening the store for writing, so the write lock is short
     items = list(produce())
-    counts = Store(settings.store_path).import_prices(items)
-    return {"fetched": counts, "store": str(settings.store_path)}
+    counts = Store(settings.store_path).import_prices(items, mode="merge")
+    return {
+        "fetched": {t: len(f) for t, f, _ in items},
+        "stored": counts,
+        "store": str(settings.store_path),
+    }
 
 
 def list_prices(settings: Settings) -> pd.DataFrame:

@@ -11,11 +11,16 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
-from aiinfra.exceptions import MissingDataError, StoreError, StoreLockedError
+from aiinfra.exceptions import (
+    InvalidParameterError,
+    MissingDataError,
+    StoreError,
+    StoreLockedError,
+)
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store"]
 
@@ -51,10 +56,14 @@ class Store:
     ----------
     path : path
         The ``.duckdb`` file. Its directory is created on the first write, never on read.
+    lock_timeout : float, default 10
+        Seconds to wait for another process's lock to be released before giving up with
+        :class:`StoreLockedError`.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, lock_timeout: float = 10.0) -> None:
         self.path = Path(path).expanduser()
+        self.lock_timeout = lock_timeout
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
@@ -62,19 +71,28 @@ class Store:
     # --- connections ------------------------------------------------------------------------------
 
     def _connect(self, read_only: bool) -> Any:
+        import time
+
         import duckdb
 
-        try:
-            return duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.Error as exc:
-            if _is_lock_error(exc):
-                action = "read" if read_only else "write"
-                raise StoreLockedError(
-                    f"store {self.path} is locked by another process that is writing to it; "
-                    f"cannot {action} now. Wait for that process (e.g. a running "
-                    f"`aiinfra prices import`) to finish and try again."
-                ) from None
-            raise StoreError(f"store {self.path} cannot be opened: {exc}") from None
+        deadline = time.monotonic() + self.lock_timeout
+        delay = 0.05
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=read_only)
+            except duckdb.Error as exc:
+                if _is_lock_error(exc) and time.monotonic() + delay < deadline:
+                    time.sleep(delay)
+                    delay = min(delay * 2, 1.0)
+                    continue
+                if _is_lock_error(exc):
+                    action = "read" if read_only else "write"
+                    raise StoreLockedError(
+                        f"store {self.path} is locked by another process that is writing to it; "
+                        f"cannot {action} after waiting {self.lock_timeout:g} s. Wait for that "
+                        f"process (e.g. a running `aiinfra prices import`) to finish and try again."
+                    ) from None
+                raise StoreError(f"store {self.path} cannot be opened: {exc}") from None
 
     @contextmanager
     def reader(self) -> Iterator[Any]:
@@ -93,7 +111,13 @@ class Store:
     @contextmanager
     def writer(self) -> Iterator[Any]:
         """Read-write connection with the schema migrated; one transaction per ``with`` block."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the store directory {self.path.parent} ({exc.strerror}); "
+                "`--home` / AIINFRA_HOME must name a directory that can be created or written"
+            ) from None
         con = self._connect(read_only=False)
         try:
             self._migrate(con)
@@ -113,7 +137,9 @@ class Store:
             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
             "applied_at TIMESTAMP NOT NULL)"
         )
-        current = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+        current = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][
+            0
+        ]
         if current > SCHEMA_VERSION:
             raise StoreError(
                 f"store schema version {current} is newer than this aiinfra ({SCHEMA_VERSION}); "
@@ -139,13 +165,22 @@ class Store:
         if not self.path.exists():
             return 0
         with self.reader() as con:
-            row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+            found = con.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+            ).fetchall()[0][0]
+            if not found:
+                return 0
+            row = con.execute("SELECT max(version) FROM schema_version").fetchall()[0]
         return int(row[0] or 0)
 
     # --- prices -----------------------------------------------------------------------------------
 
-    def import_prices(self, items: Iterable[tuple[str, pd.DataFrame, str]]) -> dict[str, int]:
-        """Replace the prices of each ticker, all in **one** transaction.
+    def import_prices(
+        self,
+        items: Iterable[tuple[str, pd.DataFrame, str]],
+        mode: Literal["replace", "merge"] = "replace",
+    ) -> dict[str, int]:
+        """Write the prices of each ticker, all in **one** transaction.
 
         Parameters
         ----------
@@ -153,11 +188,17 @@ class Store:
             ``frame`` as returned by a provider (DatetimeIndex ``date``, the six price columns).
             The iterable is consumed inside the transaction: if producing or writing any item
             fails, nothing is written.
+        mode : {"replace", "merge"}
+            ``replace``: the frame becomes the ticker's whole history (a CSV file is a full
+            series). ``merge``: rows on the frame's dates are replaced, other dates are kept (a
+            download of a recent window).
 
         Returns
         -------
-        dict mapping ticker to the number of rows stored.
+        dict mapping ticker to the number of rows stored for it after the write.
         """
+        if mode not in ("replace", "merge"):
+            raise InvalidParameterError(f"`mode` must be 'replace' or 'merge'; got {mode!r}")
         counts: dict[str, int] = {}
         now = dt.datetime.now()
         with self.writer() as con:
@@ -165,8 +206,15 @@ class Store:
                 rows = frame.reset_index()
                 rows.insert(0, "ticker", ticker)
                 rows["date"] = pd.to_datetime(rows["date"]).dt.date
-                con.execute("DELETE FROM prices WHERE ticker = ?", [ticker])
                 con.register("incoming", rows)
+                if mode == "replace":
+                    con.execute("DELETE FROM prices WHERE ticker = ?", [ticker])
+                else:
+                    con.execute(
+                        "DELETE FROM prices WHERE ticker = ? "
+                        "AND date IN (SELECT date FROM incoming)",
+                        [ticker],
+                    )
                 con.execute(
                     "INSERT INTO prices SELECT ticker, date, open, high, low, close, adj_close, "
                     "volume FROM incoming"
@@ -176,14 +224,26 @@ class Store:
                     "INSERT INTO price_imports VALUES (?, ?, ?, ?)",
                     [ticker, source, len(rows), now],
                 )
-                counts[ticker] = len(rows)
+                counts[ticker] = con.execute(
+                    "SELECT count(*) FROM prices WHERE ticker = ?", [ticker]
+                ).fetchall()[0][0]
         return counts
+
+    @staticmethod
+    def _has_prices(con: Any) -> bool:
+        found = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'prices'"
+        ).fetchall()[0][0]
+        return bool(found)
 
     def list_prices(self) -> pd.DataFrame:
         """One row per ticker: ``ticker, first, last, rows`` (empty when nothing is imported)."""
+        empty = pd.DataFrame({"ticker": [], "first": [], "last": [], "rows": []})
         if not self.path.exists():
-            return pd.DataFrame({"ticker": [], "first": [], "last": [], "rows": []})
+            return empty
         with self.reader() as con:
+            if not self._has_prices(con):
+                return empty
             frame: pd.DataFrame = con.execute(
                 "SELECT ticker, min(date) AS first, max(date) AS last, count(*) AS rows "
                 "FROM prices GROUP BY ticker ORDER BY ticker"
@@ -203,7 +263,10 @@ class Store:
             sql += " AND date <= ?"
             params.append(end.date())
         with self.reader() as con:
-            frame: pd.DataFrame = con.execute(sql + " ORDER BY date", params).df()
+            if not self._has_prices(con):
+                frame = pd.DataFrame()
+            else:
+                frame = con.execute(sql + " ORDER BY date", params).df()
         if frame.empty:
             raise MissingDataError(
                 f"store: no prices for {ticker} in {self.path}; import them with "
