@@ -31,6 +31,16 @@ app.add_typer(index_app, name="index")
 app.add_typer(flows_app, name="flows")
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+DataOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        help="User ledger directory overlaid on the bundled ledger.",
+        envvar="AIINFRA_DATA",
+        exists=True,
+        file_okay=False,
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -79,15 +89,7 @@ def root(
 @ledger_app.command("validate")
 def ledger_validate(
     ctx: typer.Context,
-    data: Annotated[
-        Path | None,
-        typer.Option(
-            "--data",
-            help="User ledger directory overlaid on the bundled ledger.",
-            exists=True,
-            file_okay=False,
-        ),
-    ] = None,
+    data: DataOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Validate the ledger; print row counts per table (exit 2 listing every problem)."""
@@ -122,15 +124,7 @@ def ledger_show(
             "--as-of", help="Show the ledger as known on this date (YYYY-MM-DD); default today."
         ),
     ] = None,
-    data: Annotated[
-        Path | None,
-        typer.Option(
-            "--data",
-            help="User ledger directory overlaid on the bundled ledger.",
-            exists=True,
-            file_okay=False,
-        ),
-    ] = None,
+    data: DataOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Show one ledger table as of a date (flows with their status and amounts on that date)."""

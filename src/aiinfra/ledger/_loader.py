@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -14,6 +12,7 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
+from aiinfra._csv import read_csv_records
 from aiinfra.exceptions import Problem
 from aiinfra.ledger._dates import PartialDate
 from aiinfra.ledger._schema import TableSpec, _Row
@@ -101,21 +100,12 @@ def read_table(
     every row that failed validation is added to ``unparsed``, so that references to it are not
     reported a second time as unknown.
     """
-    problems: list[Problem] = []
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return [], [Problem(label, None, None, f"is not UTF-8 text ({exc.reason})")]
-    except OSError as exc:
-        return [], [Problem(label, None, None, f"cannot be read ({exc.strerror})")]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        return [], [Problem(label, None, None, "is empty: a header row is required")]
-    except csv.Error as exc:
-        return [], [Problem(label, 1, None, f"is not valid CSV ({exc})")]
+    table = read_csv_records(path, label)
+    header = table.header
+    if not header:
+        return [], table.problems
     expected = spec.columns
+    problems: list[Problem] = []
     missing = [c for c in expected if c not in header and c not in spec.optional_columns]
     unknown = [c for c in header if c not in expected]
     dupes = sorted({c for c in header if header.count(c) > 1})
@@ -128,24 +118,9 @@ def read_table(
     if problems:
         return [], problems
 
+    problems += table.problems
     rows: list[ParsedRow] = []
-    start = reader.line_num + 1
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            problems.append(Problem(label, start, None, f"is not valid CSV ({exc})"))
-            break
-        line, start = start, reader.line_num + 1
-        if not any(cell.strip() for cell in record):
-            continue  # blank line
-        if len(record) != len(header):
-            problems.append(
-                Problem(label, line, None, f"has {len(record)} cells, the header has {len(header)}")
-            )
-            continue
+    for line, record in table.records:
         values = dict(zip(header, record, strict=True))
         parsed, row_problems = _parse_row(spec, values, label, line)
         problems.extend(row_problems)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
+from aiinfra._csv import read_csv_records
 from aiinfra.exceptions import DataValidationError, Problem
 
 __all__ = ["GAP_WARN_DAYS", "PRICE_COLUMNS", "read_price_csv", "validate_prices"]
@@ -139,51 +138,8 @@ def read_price_csv(path: str, label: str | None = None) -> tuple[pd.DataFrame, l
     and a row with more or fewer cells than the header is reported rather than shifted.
     """
     label = label or str(path)
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            text = fh.read()
-    except UnicodeDecodeError as exc:
-        raise DataValidationError(
-            [Problem(label, None, None, f"is not UTF-8 text ({exc.reason})")], "prices"
-        ) from None
-    except OSError as exc:
-        raise DataValidationError(
-            [Problem(label, None, None, f"cannot be read ({exc.strerror})")], "prices"
-        ) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise DataValidationError(
-            [Problem(label, None, None, "is empty: a header row is required")], "prices"
-        ) from None
-    except csv.Error as exc:
-        raise DataValidationError(
-            [Problem(label, 1, None, f"is not valid CSV ({exc})")], "prices"
-        ) from None
-    problems: list[Problem] = []
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    start = reader.line_num + 1
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            problems.append(Problem(label, start, None, f"is not valid CSV ({exc})"))
-            break
-        line, start = start, reader.line_num + 1
-        if not any(cell.strip() for cell in record):
-            continue
-        if len(record) != len(header):
-            problems.append(
-                Problem(label, line, None, f"has {len(record)} cells, the header has {len(header)}")
-            )
-            continue
-        rows.append(record)
-        lines.append(line)
-    if problems:
-        raise DataValidationError(problems, "prices")
-    raw = pd.DataFrame(rows, columns=[h.strip() for h in header], dtype=str)
-    return validate_prices(raw, label, lines=lines)
+    table = read_csv_records(path, label)
+    if table.problems:
+        raise DataValidationError(table.problems, "prices")
+    raw = pd.DataFrame([r for _, r in table.records], columns=table.header, dtype=str)
+    return validate_prices(raw, label, lines=[line for line, _ in table.records])
