@@ -14,6 +14,9 @@ from dataclasses import dataclass
 __all__ = [
     "AiinfraError",
     "DataValidationError",
+    "InfeasibleCapping",
+    "InsufficientConstituents",
+    "NotPointInTimeError",
     "InvalidParameterError",
     "MissingDataError",
     "NotAvailableYetError",
@@ -33,6 +36,18 @@ class AiinfraError(Exception):
 
 class InvalidParameterError(AiinfraError, ValueError):
     """A parameter has a value outside its rule; the message names the parameter and the rule."""
+
+
+class InfeasibleCapping(AiinfraError, ValueError):
+    """The caps cannot all hold; the message states the arithmetic (what can be allocated)."""
+
+
+class InsufficientConstituents(AiinfraError, ValueError):
+    """Fewer eligible names than the methodology's minimum count."""
+
+
+class NotPointInTimeError(AiinfraError, ValueError):
+    """A point-in-time run (``pit_mode: vintage``) lacks a score vintage before a cut-off."""
 
 
 class NotAvailableYetError(AiinfraError):
