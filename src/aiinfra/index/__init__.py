@@ -1,0 +1,57 @@
+"""The rules-based AI-infrastructure index engine (METHODOLOGY.md).
+
+>>> from aiinfra.index import load_methodology
+>>> load_methodology().weighting.single_cap
+0.08
+"""
+
+from __future__ import annotations
+
+from aiinfra.index._calendar import (
+    ReviewDates,
+    latest_review,
+    review_dates,
+    review_schedule,
+    trading_days,
+)
+from aiinfra.index._capping import cap_weights, feasible_minimum_count, ucits_compliance, waterfill
+from aiinfra.index._levels import (
+    CorporateAction,
+    LevelResult,
+    Rebalance,
+    compute_levels,
+    dividends_from_adjusted,
+)
+from aiinfra.index._methodology import Methodology, builtin_methodologies, load_methodology
+from aiinfra.index._review import NOT_PIT_LABEL, REASONS, ReviewResult, currency_of, run_review
+from aiinfra.index._scoring import ai_revenue_score, composite_score
+from aiinfra.index._selection import rank_candidates, select
+
+__all__ = [
+    "NOT_PIT_LABEL",
+    "REASONS",
+    "CorporateAction",
+    "LevelResult",
+    "Methodology",
+    "Rebalance",
+    "ReviewDates",
+    "ReviewResult",
+    "ai_revenue_score",
+    "builtin_methodologies",
+    "cap_weights",
+    "composite_score",
+    "compute_levels",
+    "currency_of",
+    "dividends_from_adjusted",
+    "feasible_minimum_count",
+    "latest_review",
+    "load_methodology",
+    "rank_candidates",
+    "review_dates",
+    "review_schedule",
+    "run_review",
+    "select",
+    "trading_days",
+    "ucits_compliance",
+    "waterfill",
+]

@@ -1,0 +1,129 @@
+"""Review calendar: cut-off, announcement and effective dates from an exchange calendar.
+
+Dates come from ``exchange_calendars`` (holidays included), never from a hand-written list:
+
+* ``T_cut``: last trading day of the month before the review month;
+* ``T_ann``: the second Friday of the review month (rolled back to the previous trading day if it
+  is a holiday);
+* ``T_eff``: after the close of the third Friday, rolled back to the previous trading day if it
+  is not one (2026-06-19, Juneteenth → 2026-06-18).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+
+from aiinfra.exceptions import InvalidParameterError
+
+__all__ = ["ReviewDates", "latest_review", "review_dates", "review_schedule", "trading_days"]
+
+_FIRST_YEAR = 1995
+_LAST_YEAR = dt.date.today().year + 2
+
+
+@lru_cache(maxsize=8)
+def _calendar(exchange: str) -> Any:
+    import exchange_calendars as xcals
+
+    try:
+        return xcals.get_calendar(exchange, start=f"{_FIRST_YEAR}-01-01", end=f"{_LAST_YEAR}-12-31")
+    except xcals.errors.InvalidCalendarName:
+        raise InvalidParameterError(
+            f"`calendar.exchange` {exchange!r} is not a known exchange calendar "
+            "(examples: XNYS, XNAS, XAMS, XKRX, XTAI)"
+        ) from None
+
+
+def trading_days(start: Any, end: Any, exchange: str = "XNYS") -> pd.DatetimeIndex:
+    """Sessions of ``exchange`` between two dates, inclusive."""
+    cal = _calendar(exchange)
+    s, e = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
+    lo, hi = cal.first_session, cal.last_session
+    s, e = max(s, lo), min(e, hi)
+    if s > e:
+        return pd.DatetimeIndex([], name="date")
+    days = cal.sessions_in_range(s, e)
+    return pd.DatetimeIndex(days.tz_localize(None) if days.tz else days, name="date")
+
+
+@dataclass(frozen=True, order=True)
+class ReviewDates:
+    """The three dates of one review (``review`` is its month, e.g. ``2026-06``)."""
+
+    effective: pd.Timestamp
+    review: str
+    cutoff: pd.Timestamp
+    announce: pd.Timestamp
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "review": self.review,
+            "cutoff": self.cutoff.date().isoformat(),
+            "announce": self.announce.date().isoformat(),
+            "effective": self.effective.date().isoformat(),
+        }
+
+
+def _nth_friday(year: int, month: int, n: int) -> pd.Timestamp:
+    first = pd.Timestamp(year=year, month=month, day=1)
+    offset = (4 - first.weekday()) % 7  # Friday = 4
+    return first + pd.Timedelta(days=offset + 7 * (n - 1))
+
+
+def _on_or_before(day: pd.Timestamp, exchange: str) -> pd.Timestamp:
+    cal = _calendar(exchange)
+    if cal.is_session(day):
+        return day
+    prev = cal.date_to_session(day, direction="previous")
+    return pd.Timestamp(prev).tz_localize(None) if getattr(prev, "tz", None) else pd.Timestamp(prev)
+
+
+def review_dates(year: int, month: int, exchange: str = "XNYS") -> ReviewDates:
+    """Cut-off, announcement and effective date of the review in ``month`` of ``year``.
+
+    Examples
+    --------
+    >>> r = review_dates(2026, 6)
+    >>> (str(r.cutoff.date()), str(r.announce.date()), str(r.effective.date()))
+    ('2026-05-29', '2026-06-12', '2026-06-18')
+    """
+    if not 1 <= month <= 12 or not _FIRST_YEAR < year <= _LAST_YEAR:
+        raise InvalidParameterError(
+            f"review month must be 1..12 within {_FIRST_YEAR + 1}..{_LAST_YEAR}"
+        )
+    first_of_month = pd.Timestamp(year=year, month=month, day=1)
+    cutoff = _on_or_before(first_of_month - pd.Timedelta(days=1), exchange)
+    announce = _on_or_before(_nth_friday(year, month, 2), exchange)
+    effective = _on_or_before(_nth_friday(year, month, 3), exchange)
+    return ReviewDates(effective, f"{year:04d}-{month:02d}", cutoff, announce)
+
+
+def review_schedule(
+    start: Any, end: Any, months: tuple[int, ...] = (3, 6, 9, 12), exchange: str = "XNYS"
+) -> list[ReviewDates]:
+    """Every review whose effective date lies in ``[start, end]``, in order."""
+    s, e = pd.Timestamp(start), pd.Timestamp(end)
+    out = []
+    for year in range(s.year, e.year + 1):
+        for m in months:
+            r = review_dates(year, m, exchange)
+            if s <= r.effective <= e:
+                out.append(r)
+    return out
+
+
+def latest_review(
+    as_of: Any, months: tuple[int, ...] = (3, 6, 9, 12), exchange: str = "XNYS"
+) -> ReviewDates:
+    """The review whose cut-off is the latest on or before ``as_of``."""
+    d = pd.Timestamp(as_of)
+    candidates = [
+        review_dates(y, m, exchange) for y in (d.year - 1, d.year, d.year + 1) for m in months
+    ]
+    known = [r for r in candidates if r.cutoff <= d]
+    return max(known, key=lambda r: r.cutoff)

@@ -1,0 +1,462 @@
+"""Daily index levels: index shares, divisor, price / gross / net total return (METHODOLOGY §10-11).
+
+The calculation is vectorised over (dates × securities): between two boundaries (a rebalance or
+a corporate action) the shares are fixed and the market value of every day is one matrix-vector
+product. Python loops run only over boundaries (about four a year), never over days or names.
+Float64 throughout; shares and divisor are never rounded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from aiinfra.exceptions import InvalidParameterError
+
+__all__ = [
+    "CorporateAction",
+    "LevelResult",
+    "Rebalance",
+    "compute_levels",
+    "dividends_from_adjusted",
+]
+
+K_NOTIONAL = 1e9
+
+
+@dataclass(frozen=True)
+class Rebalance:
+    """Target weights set on ``announce`` (shares from that close), live after ``effective``."""
+
+    announce: pd.Timestamp
+    effective: pd.Timestamp
+    weights: pd.Series  # security id -> weight (sums to 1)
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class CorporateAction:
+    """One event of a user-supplied corporate-action file.
+
+    ``kind``: ``split`` (``value`` new shares per old; only for prices not split-adjusted),
+    ``cash_dividend`` / ``special_dividend`` (``value`` per share, local currency, going ex on
+    ``date``), ``delisting`` (removed at the last price at the close of ``date``, proceeds
+    reinvested pro rata), ``spin_off`` (``value`` new shares of ``new_security`` per parent share,
+    ex on ``date``: added at price 0 at the previous close, removed at the close of ``date`` and
+    reinvested pro rata — METHODOLOGY Example 6).
+    """
+
+    date: pd.Timestamp
+    security: str
+    kind: Literal["split", "cash_dividend", "special_dividend", "delisting", "spin_off"]
+    value: float = 0.0
+    new_security: str | None = None
+
+
+@dataclass
+class LevelResult:
+    """Daily levels and the logs of the calculation.
+
+    Attributes
+    ----------
+    levels : DataFrame indexed by date
+        ``PR``, ``GTR``, ``NTR`` (base ``base_value`` on the first effective date), ``divisor``,
+        ``dividend_points`` (gross, PR points).
+    rebalances : DataFrame
+        One row per rebalance: effective date, one-way ``turnover`` = ½Σ|w_new − w_drifted|,
+        ``cost`` (fraction of the level deducted), number of names.
+    weights : DataFrame
+        Per rebalance and security: target weight, weight at the effective close, index shares.
+    actions : DataFrame
+        Corporate actions applied (and automatic removals of stale securities).
+    compliance : DataFrame or None
+        Daily drifted-weight statistics (max weight, sum above 5 % and 4.5 %, count).
+    """
+
+    levels: pd.DataFrame
+    rebalances: pd.DataFrame
+    weights: pd.DataFrame
+    actions: pd.DataFrame
+    compliance: pd.DataFrame | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.levels
+
+
+def dividends_from_adjusted(
+    close: pd.DataFrame, adj_close: pd.DataFrame, tol: float = 1e-6
+) -> pd.DataFrame:
+    """Cash dividends per share implied by a close and a dividend-adjusted close.
+
+    Yahoo-style adjustment multiplies every row before an ex-date ``e`` by ``1 − d/close[e−1]``,
+    so with ``f = adj_close / close``: ``d_e = close[e−1] · (1 − f[e−1] / f[e])``. Relative
+    changes of ``f`` below ``tol`` are rounding noise of the source and give no dividend.
+
+    Returns
+    -------
+    DataFrame like ``close``: the dividend going ex on each date (0 elsewhere).
+    """
+    f = (adj_close / close).to_numpy(float)
+    c = close.to_numpy(float)
+    out = np.zeros_like(c)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = f[:-1] / f[1:]
+        d = c[:-1] * (1.0 - ratio)
+    ok = np.isfinite(d) & ((1.0 - ratio) > tol)
+    out[1:][ok] = d[ok]
+    return pd.DataFrame(out, index=close.index, columns=close.columns)
+
+
+def _ffill(a: np.ndarray) -> np.ndarray:
+    """Forward-fill NaN down each column (vectorised); leading NaN stay NaN."""
+    mask = np.isnan(a)
+    if not mask.any():
+        return a
+    idx = np.where(~mask, np.arange(a.shape[0])[:, None], 0)
+    np.maximum.accumulate(idx, axis=0, out=idx)
+    out = a[idx, np.arange(a.shape[1])]
+    return out
+
+
+def compute_levels(
+    close: pd.DataFrame,
+    rebalances: list[Rebalance],
+    *,
+    dividends: pd.DataFrame | None = None,
+    fx: pd.DataFrame | None = None,
+    withholding: pd.Series | None = None,
+    actions: list[CorporateAction] | None = None,
+    base_value: float = 1000.0,
+    cost_bps: float = 0.0,
+    stale_days: int | None = 20,
+    split_adjusted: bool = True,
+    compliance: bool = False,
+) -> LevelResult:
+    """Index levels from prices and a rebalance schedule.
+
+    Parameters
+    ----------
+    close : DataFrame of shape (n_dates, n_securities)
+        Closing prices in local currency on every calculation day (NaN where a security does
+        not trade; a held security's last close is carried forward).
+    rebalances : list of Rebalance
+        In date order. The first effective date is the base date (level ``base_value``).
+    dividends : DataFrame like ``close``, optional
+        Gross cash dividend per share going ex on each date (e.g. from
+        :func:`dividends_from_adjusted`). Used for GTR and NTR.
+    fx : DataFrame like ``close``, optional
+        USD per unit of each security's currency (1 when omitted).
+    withholding : Series, optional
+        Withholding-tax rate per security for NTR (0 when omitted).
+    actions : list of CorporateAction, optional
+    cost_bps : float
+        Transaction cost per unit traded (two-way Σ|Δw|), deducted from all variants at each
+        effective close after the first.
+    stale_days : int or None
+        A held security without a new close for this many days is removed as delisted at its last
+        price, proceeds reinvested pro rata (None: never).
+    split_adjusted : bool
+        Prices are split-adjusted (the csv format): ``split`` actions are then ignored with a
+        warning, since applying them would double-count.
+    compliance : bool
+        Also return the daily drifted-weight statistics.
+
+    Returns
+    -------
+    LevelResult
+
+    Notes
+    -----
+    Shares at a rebalance are ``w·K/(P_ann·X_ann)`` with ``K = 1e9`` (the base uses the base-date
+    close); the new divisor keeps the level continuous: ``D' = Σ N' P X / I``. GTR and NTR chain
+    ``(I_t + ID_t)/I_{t−1}`` with the index dividend points ``ID_t = Σ N d X / D`` (NTR with
+    ``d·(1−wht)``). Cost: O(n_dates × n_securities) for the market values plus O(n_boundaries).
+    """
+    if not rebalances:
+        raise InvalidParameterError("`rebalances` must hold at least one rebalance")
+    dates = pd.DatetimeIndex(close.index)
+    if not dates.is_monotonic_increasing or not dates.is_unique:
+        raise InvalidParameterError("`close` must have sorted, unique dates")
+    cols = list(close.columns)
+    pos = {c: j for j, c in enumerate(cols)}
+    n_t, n_s = close.shape
+    raw = close.to_numpy(dtype=float)
+    has_px = ~np.isnan(raw)
+    P = _ffill(raw)
+    P = np.where(np.isnan(P), 0.0, P)
+    X = None if fx is None else fx.reindex(index=dates, columns=cols).ffill().to_numpy(float)
+    PX = P if X is None else P * X
+    DIV = None
+    if dividends is not None:
+        DIV = dividends.reindex(index=dates, columns=cols).fillna(0.0).to_numpy(float)
+        if X is not None:
+            DIV = DIV * X
+    wht = (
+        np.zeros(n_s)
+        if withholding is None
+        else withholding.reindex(cols).fillna(0.0).to_numpy(float)
+    )
+    warnings: list[str] = []
+    log: list[dict[str, object]] = []
+
+    def idx_of(day: pd.Timestamp, what: str) -> int:
+        i = int(dates.searchsorted(pd.Timestamp(day), side="right")) - 1
+        if i < 0:
+            raise InvalidParameterError(
+                f"{what} {pd.Timestamp(day).date()} is before the first price date"
+            )
+        return i
+
+    # boundaries: day index -> ordered actions at that day's close
+    removals: dict[int, list[tuple[str, CorporateAction]]] = {}
+    pre_ex: dict[int, list[CorporateAction]] = {}
+    special: dict[int, list[CorporateAction]] = {}
+    for a in actions or []:
+        if a.security not in pos:
+            raise InvalidParameterError(f"corporate action for unknown security {a.security!r}")
+        t = idx_of(a.date, f"corporate action ({a.security})")
+        if a.kind == "split":
+            if split_adjusted:
+                warnings.append(
+                    f"split of {a.security} on {a.date.date()} ignored: prices are split-adjusted"
+                )
+                continue
+            pre_ex.setdefault(t - 1, []).append(a)
+        elif a.kind == "special_dividend":
+            special.setdefault(t - 1, []).append(a)
+        elif a.kind == "cash_dividend":
+            if DIV is None:
+                DIV = np.zeros((n_t, n_s))
+            DIV[t, pos[a.security]] += a.value * (1.0 if X is None else X[t, pos[a.security]])
+        elif a.kind == "delisting":
+            removals.setdefault(t, []).append(("delisting", a))
+        elif a.kind == "spin_off":
+            if a.new_security not in pos:
+                raise InvalidParameterError(
+                    f"spin-off of {a.security}: no prices for {a.new_security!r}"
+                )
+            pre_ex.setdefault(t - 1, []).append(a)
+            removals.setdefault(t, []).append(("spin_off_removal", a))
+    if stale_days is not None:
+        seen = np.where(has_px, np.arange(n_t)[:, None], -1)
+        last_seen = np.maximum.accumulate(seen, axis=0)
+        for j in range(n_s):
+            lv = last_seen[-1, j]
+            if lv >= 0 and lv + stale_days < n_t:
+                removals.setdefault(int(lv + stale_days), []).append(
+                    ("stale", CorporateAction(dates[lv], cols[j], "delisting"))
+                )
+    reb_at: dict[int, Rebalance] = {}
+    for r in rebalances:
+        reb_at[idx_of(r.effective, "effective date")] = r
+    t0 = min(reb_at)
+    bounds = sorted(b for b in set(reb_at) | set(removals) | set(pre_ex) | set(special) if b >= t0)
+
+    lvl = np.full(n_t, np.nan)
+    ID = np.zeros(n_t)
+    IDN = np.zeros(n_t)
+    Dv = np.full(n_t, np.nan)
+    N = np.zeros(n_s)
+    D = 1.0
+    reb_rows: list[dict[str, object]] = []
+    w_rows: list[pd.DataFrame] = []
+    comp_parts: list[pd.DataFrame] = []
+    prev = t0
+
+    def fill(a: int, b: int) -> None:
+        """Levels for days a..b (inclusive) with the current shares and divisor."""
+        if b < a:
+            return
+        lvl[a : b + 1] = PX[a : b + 1] @ N / D
+        Dv[a : b + 1] = D
+        if DIV is not None:
+            ID[a : b + 1] = DIV[a : b + 1] @ N / D
+            IDN[a : b + 1] = DIV[a : b + 1] @ (N * (1.0 - wht)) / D
+        if compliance:
+            held = N > 0
+            mv = PX[a : b + 1][:, held] * N[held]
+            w = mv / mv.sum(axis=1, keepdims=True)
+            comp_parts.append(
+                pd.DataFrame(
+                    {
+                        "max_weight": w.max(axis=1),
+                        "sum_above_5pct": np.where(w > 0.05, w, 0).sum(axis=1),
+                        "sum_above_4_5pct": np.where(w > 0.045, w, 0).sum(axis=1),
+                        "count": np.full(b - a + 1, int(held.sum())),
+                    },
+                    index=dates[a : b + 1],
+                )
+            )
+
+    def reinvest(j: int, t: int, why: str, when: pd.Timestamp) -> None:
+        nonlocal N
+        if N[j] == 0:
+            return
+        mv = float(PX[t] @ N)
+        freed = N[j] * PX[t, j]
+        N[j] = 0.0
+        rest = mv - freed
+        if rest > 0:
+            N = N * (mv / rest)
+        log.append(
+            {
+                "date": dates[t],
+                "security": cols[j],
+                "action": why,
+                "value_reinvested": freed / D,
+                "note": f"last close {when.date()}",
+            }
+        )
+
+    for b in bounds:
+        if b > t0:
+            fill(prev + 1, b)
+        # 1. removals at the close of b
+        for why, a in removals.get(b, []):
+            j = pos[a.new_security] if why == "spin_off_removal" else pos[a.security]  # type: ignore[index]
+            if why == "stale" and N[j] > 0:
+                warnings.append(
+                    f"{cols[j]}: no close after {a.date.date()}; removed as delisted at the last "
+                    "price"
+                )
+            reinvest(j, b, why, a.date)
+        # 2. rebalance at the close of b
+        if b in reb_at:
+            r = reb_at[b]
+            w = r.weights.reindex(cols).fillna(0.0).to_numpy(float)
+            if abs(w.sum() - 1.0) > 1e-9:
+                raise InvalidParameterError(
+                    f"weights of rebalance {r.label or r.effective.date()} sum to {w.sum()}"
+                )
+            # the base uses the base-date close; later rebalances the announcement-date close
+            t_ann = t0 if b == t0 else idx_of(r.announce, "announcement date")
+            ref = PX[t_ann]
+            if np.any((w > 0) & (ref <= 0)):
+                bad = [cols[j] for j in np.flatnonzero((w > 0) & (ref <= 0))]
+                raise InvalidParameterError(
+                    f"no price on {dates[t_ann].date()} for {', '.join(bad)}"
+                )
+            N_new = np.divide(w * K_NOTIONAL, ref, out=np.zeros(n_s), where=w > 0)
+            for a in [x for x in actions or [] if x.kind == "split" and not split_adjusted]:
+                if dates[t_ann] < a.date <= dates[b]:
+                    N_new[pos[a.security]] *= a.value
+            mv_new = float(PX[b] @ N_new)
+            if b == t0:
+                level = base_value
+                turnover, cost = 1.0, 0.0
+                w_drift = np.zeros(n_s)
+            else:
+                level = float(lvl[b])
+                mv_old = float(PX[b] @ N)
+                w_drift = PX[b] * N / mv_old
+                traded = float(np.abs(PX[b] * N_new / mv_new - w_drift).sum())
+                turnover = traded / 2.0
+                cost = cost_bps / 1e4 * traded
+            N = N_new
+            D = mv_new / level
+            if b == t0:
+                lvl[t0], Dv[t0] = base_value, D
+            w_eff = PX[b] * N / mv_new
+            reb_rows.append(
+                {
+                    "effective": dates[b],
+                    "announce": dates[t_ann],
+                    "review": r.label,
+                    "turnover": turnover,
+                    "cost": cost,
+                    "names": int((N > 0).sum()),
+                }
+            )
+            held = np.flatnonzero((N > 0) | (w_drift > 0))
+            w_rows.append(
+                pd.DataFrame(
+                    {
+                        "review": r.label,
+                        "effective": dates[b],
+                        "security": [cols[j] for j in held],
+                        "target": w[held],
+                        "weight_effective": w_eff[held],
+                        "weight_drifted": w_drift[held],
+                        "shares": N[held],
+                    }
+                )
+            )
+        # 3. corporate actions taking effect before the next day's open
+        for a in special.get(b, []):
+            j = pos[a.security]
+            mv = float(PX[b] @ N)
+            amount = a.value * (1.0 if X is None else X[b, j])
+            if N[j] > 0 and mv > 0:
+                D = D * (mv - N[j] * amount) / mv
+                log.append(
+                    {
+                        "date": dates[b + 1],
+                        "security": a.security,
+                        "action": "special_dividend",
+                        "value_reinvested": N[j] * amount / D,
+                        "note": "divisor adjusted",
+                    }
+                )
+        for a in pre_ex.get(b, []):
+            j = pos[a.security]
+            if a.kind == "split":
+                N[j] *= a.value
+                log.append(
+                    {
+                        "date": dates[b + 1],
+                        "security": a.security,
+                        "action": "split",
+                        "value_reinvested": 0.0,
+                        "note": f"ratio {a.value:g}",
+                    }
+                )
+            elif a.kind == "spin_off" and N[j] > 0:
+                s = pos[a.new_security]  # type: ignore[index]
+                N[s] += N[j] * a.value
+                log.append(
+                    {
+                        "date": dates[b + 1],
+                        "security": a.new_security,
+                        "action": "spin_off_add",
+                        "value_reinvested": 0.0,
+                        "note": f"{a.value:g} per {a.security} share at price 0",
+                    }
+                )
+        prev = b
+    fill(prev + 1, n_t - 1)
+
+    # costs are deducted at each effective close after the first: scale all later levels
+    running: np.ndarray = np.ones(n_t)
+    if cost_bps:
+        steps = np.ones(n_t)
+        for row in reb_rows[1:]:
+            t = int(dates.searchsorted(pd.Timestamp(str(row["effective"]))))
+            steps[t + 1] *= 1.0 - float(row["cost"])  # type: ignore[arg-type]
+        running = np.cumprod(steps)
+    pr = lvl * running
+    with np.errstate(invalid="ignore", divide="ignore"):
+        g_ratio = (lvl[1:] + ID[1:]) / lvl[:-1]
+        n_ratio = (lvl[1:] + IDN[1:]) / lvl[:-1]
+    g = np.full(n_t, np.nan)
+    nt = np.full(n_t, np.nan)
+    g[t0] = nt[t0] = base_value
+    g[t0 + 1 :] = base_value * np.cumprod(g_ratio[t0:]) * running[t0 + 1 :]
+    nt[t0 + 1 :] = base_value * np.cumprod(n_ratio[t0:]) * running[t0 + 1 :]
+    levels = pd.DataFrame(
+        {"PR": pr, "GTR": g, "NTR": nt, "divisor": Dv, "dividend_points": ID}, index=dates
+    ).iloc[t0:]
+    levels.index.name = "date"
+    return LevelResult(
+        levels=levels,
+        rebalances=pd.DataFrame(reb_rows),
+        weights=pd.concat(w_rows, ignore_index=True) if w_rows else pd.DataFrame(),
+        actions=pd.DataFrame(
+            log, columns=["date", "security", "action", "value_reinvested", "note"]
+        ),
+        compliance=pd.concat(comp_parts) if comp_parts else None,
+        warnings=warnings,
+    )
