@@ -34,8 +34,6 @@ def test_help_lists_every_command_group():
 @pytest.mark.parametrize(
     "args",
     [
-        ["index", "review"],
-        ["index", "backtest", "--start", "2020-01-01"],
         ["flows", "cycles"],
         ["flows", "stress"],
         ["gap"],

@@ -214,20 +214,114 @@ def _not_yet(command: str, issue: int) -> None:
         )
 
 
-@index_app.command(
-    "review", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
-)
-def index_review() -> None:
-    """Run an index review: eligibility, scores, selection, capped weights (not available yet)."""
-    _not_yet("index review", 3)
+MethodologyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--methodology",
+        help="YAML file (its keys override methodologies/default.yaml) or a built-in name: "
+        "default, cta_style_tiers, semis_20cap.",
+    ),
+]
+PitOpt = Annotated[
+    str | None,
+    typer.Option("--pit-mode", help="vintage | static_scores (overrides the methodology)."),
+]
+FxOpt = Annotated[
+    str | None,
+    typer.Option("--fx", help="CSV date,currency,usd_per_unit for non-USD listing lines."),
+]
+OutOpt = Annotated[
+    str | None,
+    typer.Option("--out", help="Output directory (must not exist or be empty)."),
+]
 
 
-@index_app.command(
-    "backtest", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
-)
-def index_backtest() -> None:
-    """Backtest the methodology against benchmarks (not available yet)."""
-    _not_yet("index backtest", 3)
+@index_app.command("review")
+def index_review(
+    ctx: typer.Context,
+    methodology: MethodologyOpt = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Review with the latest cut-off on or before this date."),
+    ] = None,
+    out: OutOpt = None,
+    pit_mode: PitOpt = None,
+    fx: FxOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """One index review: eligibility, scores, selection and capped weights."""
+    from aiinfra.services import index as svc
+
+    with handle_errors(fmt):
+        result = svc.review(ctx.obj, methodology, as_of, out, pit_mode, fx)
+    if fmt is Format.json:
+        emit_json(result.to_dict())
+        return
+    for w in result.warnings:
+        sys.stderr.write(f"warning: {w}\n")
+    frame = result.selection()
+    if fmt is Format.csv:
+        emit_frame(frame.assign(label=result.label), fmt)
+        return
+    d = result.dates
+    emit_frame(
+        frame.round(4),
+        fmt,
+        columns=["rank", "id", "ticker", "category", "Q", "R", "S", "weight"],
+        title=f"review {d.review}: cut-off {d.cutoff.date()}, effective {d.effective.date()} "
+        f"({result.label})",
+        unit="constituents",
+    )
+    counts = result.exclusions()["reason"].value_counts()
+    typer.echo("not selected: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@index_app.command("backtest")
+def index_backtest(
+    ctx: typer.Context,
+    methodology: MethodologyOpt = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="First date (default 2019-01-01).")
+    ] = None,
+    end: Annotated[str | None, typer.Option("--end", help="Last date (default today).")] = None,
+    benchmark: Annotated[
+        list[str] | None,
+        typer.Option("--benchmark", help="Benchmark ticker, repeatable (QQQ, SMH, SOXX)."),
+    ] = None,
+    cost_bps: Annotated[
+        float, typer.Option("--cost-bps", min=0, help="Cost per unit traded, basis points.")
+    ] = 0.0,
+    out: OutOpt = None,
+    pit_mode: PitOpt = None,
+    fx: FxOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Every quarterly review in the window, daily PR/GTR/NTR levels, turnover, benchmarks."""
+    from aiinfra.services import index as svc
+
+    with handle_errors(fmt):
+        result = svc.run_backtest(
+            ctx.obj, methodology, start, end, benchmark or [], cost_bps, out, pit_mode, fx
+        )
+    summary = result.summary
+    if fmt is Format.json:
+        emit_json(summary)
+        return
+    if not summary["point_in_time"]:
+        sys.stderr.write(f"warning: {summary['label']}\n")
+    import pandas as pd
+
+    keys = ("total_return", "annual_return", "annual_volatility", "sharpe_ratio", "max_drawdown")
+    rows = [{"series": k, **{x: v[x] for x in keys}} for k, v in summary["variants"].items()]
+    rows += [{"series": k, **{x: v[x] for x in keys}} for k, v in summary["benchmarks"].items()]
+    frame = pd.DataFrame(rows)
+    emit_frame(
+        frame.round(4) if fmt is Format.table else frame,
+        fmt,
+        title=f"{summary['methodology']} {summary['start']} to {summary['end']}, "
+        f"{summary['reviews']} reviews ({summary['label']})",
+        unit="series",
+    )
 
 
 for _name, _help in (

@@ -170,9 +170,12 @@ class ReviewResult:
 
 def _latest(
     frame: pd.DataFrame, key: str, date_col: str, cutoff: pd.Timestamp | None
-) -> pd.DataFrame:
+) -> dict[Any, dict[Any, Any]]:
+    """Per key, the row with the latest ``date_col`` on or before ``cutoff`` (as a dict)."""
     f = frame if cutoff is None else frame[frame[date_col] <= cutoff]
-    return f.sort_values(date_col).groupby(key).tail(1).set_index(key)
+    latest = f.sort_values(date_col).groupby(key).tail(1).set_index(key)
+    out: dict[Any, dict[Any, Any]] = latest.to_dict(orient="index")
+    return out
 
 
 def _line_stats(
@@ -273,6 +276,20 @@ def run_review(
     comp: dict[Any, dict[Any, Any]] = ledger.companies.set_index("id").to_dict(orient="index")
     ai = _latest(ledger.ai_revenue, "company_id", "known_from", cut)
     fin = _latest(ledger.financials, "company_id", "source_date_known", cut)
+    if not pit:
+        # not point-in-time anyway: where nothing was published by the cut-off, use the earliest
+        # record (share count and free float change slowly) and say so
+        earliest = ledger.financials.sort_values("source_date_known").groupby("company_id").head(1)
+        late = [c for c in earliest["company_id"] if c not in fin and c in sc]
+        for rec in earliest[earliest["company_id"].isin(late)].to_dict(orient="records"):
+            fin[rec["company_id"]] = rec
+        if late:
+            names = sorted(map(str, late))
+            shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+            warnings.append(
+                f"share counts and free floats published after the cut-off {cut.date()} used "
+                f"for {len(names)} companies (their earliest record): {shown}"
+            )
 
     rows: list[dict[str, Any]] = []
     universe = sorted({str(k) for k in sc} | existing)
@@ -502,7 +519,11 @@ def run_review(
         "sum": float(weights.sum()),
     }
     if w_spec.ucits:
-        compliance.update(ucits_compliance(w, w_spec.ucits.threshold, w_spec.ucits.aggregate))
+        compliance.update(
+            ucits_compliance(
+                w, w_spec.ucits.threshold, w_spec.ucits.aggregate, cap=w_spec.single_cap
+            )
+        )
     compliance["category_weights"] = {
         str(k): float(v) for k, v in weights.groupby(picked["category"]).sum().items()
     }

@@ -62,8 +62,7 @@ def select(
     n_eligible = len(ranked)
     if n_eligible < min_n:
         raise InsufficientConstituents(
-            f"{n_eligible} eligible names, fewer than the minimum of {min_n} "
-            "(selection.min_n); with the default caps the index cannot be made UCITS-compliant"
+            f"{n_eligible} eligible names, fewer than the minimum of {min_n} (selection.min_n)"
         )
     ids = list(ranked["id"])
     if n_eligible <= target_n:

@@ -1,0 +1,119 @@
+"""Index arithmetic on cases small enough to compute by hand (METHODOLOGY §10-11)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from aiinfra.exceptions import InvalidParameterError
+from aiinfra.index import CorporateAction, Rebalance, compute_levels, dividends_from_adjusted
+
+D = pd.bdate_range("2024-01-01", periods=5)
+
+
+def two_names():
+    close = pd.DataFrame({"A": [100, 105, 110, 110, 120.0], "B": [50, 50, 55, 55, 50.0]}, index=D)
+    rebs = [
+        Rebalance(D[0], D[0], pd.Series({"A": 0.5, "B": 0.5}), "r1"),
+        Rebalance(D[2], D[3], pd.Series({"A": 0.2, "B": 0.8}), "r2"),  # shares from D[2] closes
+    ]
+    return close, rebs
+
+
+def test_pr_gtr_ntr_across_a_dividend_and_a_rebalance():
+    close, rebs = two_names()
+    div = pd.DataFrame(0.0, index=D, columns=["A", "B"])
+    div.loc[D[4], "B"] = 1.0  # B goes ex 1.00 on the last day
+    res = compute_levels(close, rebs, dividends=div, withholding=pd.Series({"A": 0.0, "B": 0.3}))
+    lv = res.levels
+    # base: N_A = 0.5e9/100, N_B = 0.5e9/50, D = 1e9/1000
+    assert lv["PR"].iloc[:4].tolist() == pytest.approx([1000, 1025, 1100, 1100])
+    # rebalance at D[3] with shares from D[2]: N_A = 0.2e9/110, N_B = 0.8e9/55, MV = 1e9 at D[3]
+    n_a, n_b = 0.2e9 / 110, 0.8e9 / 55
+    divisor = (n_a * 110 + n_b * 55) / 1100
+    assert lv["divisor"].iloc[4] == pytest.approx(divisor, rel=1e-15)
+    pr = (n_a * 120 + n_b * 50) / divisor
+    assert lv["PR"].iloc[4] == pytest.approx(pr, rel=1e-12)
+    points = n_b * 1.0 / divisor
+    assert lv["dividend_points"].iloc[4] == pytest.approx(points, rel=1e-12)
+    assert lv["GTR"].iloc[4] == pytest.approx(1100 * (pr + points) / 1100, rel=1e-12)
+    assert lv["NTR"].iloc[4] == pytest.approx(1100 * (pr + 0.7 * points) / 1100, rel=1e-12)
+    # turnover one-way at D[3]: drifted 50/50 -> 20/80
+    assert res.rebalances.set_index("review").loc["r2", "turnover"] == pytest.approx(0.3)
+
+
+def test_costs_are_deducted_from_every_variant_after_the_rebalance():
+    close, rebs = two_names()
+    free = compute_levels(close, rebs).levels
+    paid = compute_levels(close, rebs, cost_bps=10).levels
+    factor = 1 - 10e-4 * 0.6  # two-way traded 0.6
+    assert paid["PR"].iloc[:4].tolist() == pytest.approx(free["PR"].iloc[:4].tolist())
+    for v in ("PR", "GTR", "NTR"):
+        assert paid[v].iloc[4] == pytest.approx(free[v].iloc[4] * factor, rel=1e-12)
+
+
+def test_special_dividend_is_neutral_in_pr():
+    close = pd.DataFrame({"A": [100, 100, 90.0], "B": [100, 100, 100.0]}, index=D[:3])
+    special = CorporateAction(D[2], "A", "special_dividend", 10.0)
+    res = compute_levels(
+        close, [Rebalance(D[0], D[0], pd.Series({"A": 0.5, "B": 0.5}))], actions=[special]
+    )
+    assert res.levels["PR"].tolist() == pytest.approx([1000, 1000, 1000])
+    assert res.levels["divisor"].iloc[2] == pytest.approx(1e6 * 0.95)
+
+
+def test_split_with_unadjusted_prices_and_ignored_with_adjusted_prices():
+    close = pd.DataFrame({"A": [100, 100, 50.0]}, index=D[:3])
+    split = CorporateAction(D[2], "A", "split", 2.0)
+    reb = [Rebalance(D[0], D[0], pd.Series({"A": 1.0}))]
+    raw = compute_levels(close, reb, actions=[split], split_adjusted=False)
+    assert raw.levels["PR"].tolist() == pytest.approx([1000, 1000, 1000])
+    adjusted = compute_levels(close, reb, actions=[split], split_adjusted=True)
+    assert adjusted.levels["PR"].iloc[2] == pytest.approx(500) and "ignored" in adjusted.warnings[0]
+
+
+def test_delisting_reinvests_at_the_last_price():
+    close = pd.DataFrame(
+        {"A": [100, 100, 100, 100.0], "B": [100, 80, 80, 80.0], "C": [100, 100, 110, 110.0]},
+        index=D[:4],
+    )
+    act = CorporateAction(D[1], "B", "delisting")
+    res = compute_levels(
+        close,
+        [Rebalance(D[0], D[0], pd.Series({"A": 1 / 3, "B": 1 / 3, "C": 1 / 3}))],
+        actions=[act],
+    )
+    lv = res.levels["PR"]
+    assert lv.iloc[1] == pytest.approx(1000 * (100 + 80 + 100) / 300)
+    # from D[1]'s close B's value sits in A and C pro rata: no jump, then C's +10 % on half
+    assert lv.iloc[2] == pytest.approx(lv.iloc[1] * (1 + 0.5 * 0.10))
+
+
+def test_a_stale_security_is_removed_after_the_limit():
+    close = pd.DataFrame({"A": [100.0] * 5, "B": [100, 100, np.nan, np.nan, np.nan]}, index=D)
+    res = compute_levels(
+        close, [Rebalance(D[0], D[0], pd.Series({"A": 0.5, "B": 0.5}))], stale_days=2
+    )
+    assert "removed as delisted" in res.warnings[0]
+    assert res.actions["action"].tolist() == ["stale"]
+
+
+def test_dividends_from_adjusted_close():
+    close = pd.DataFrame({"X": [100.0, 101.0, 99.0, 100.0]}, index=D[:4])
+    # a 2.00 dividend ex on day 2: rows before are multiplied by (1 - 2/101)
+    f = 1 - 2 / 101
+    adj = pd.DataFrame({"X": [100 * f, 101 * f, 99.0, 100.0]}, index=D[:4])
+    d = dividends_from_adjusted(close, adj)
+    assert d["X"].tolist() == pytest.approx([0, 0, 2.0, 0])
+
+
+def test_bad_schedules_are_parameter_errors():
+    close, rebs = two_names()
+    with pytest.raises(InvalidParameterError, match="`rebalances`"):
+        compute_levels(close, [])
+    bad = [Rebalance(D[0], D[0], pd.Series({"A": 0.5, "B": 0.4}))]
+    with pytest.raises(InvalidParameterError, match="sum to"):
+        compute_levels(close, bad)
+    with pytest.raises(InvalidParameterError, match="sorted, unique"):
+        compute_levels(close.iloc[::-1], rebs)

@@ -1,0 +1,157 @@
+"""A review on a synthetic universe: screens, reason codes, PIT, buffers, caps, hashing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from aiinfra.exceptions import DataValidationError, InsufficientConstituents, NotPointInTimeError
+from aiinfra.index import REASONS, load_methodology, run_review
+from aiinfra.ledger import load_ledger
+from aiinfra.prices import CsvDirProvider
+from tests.index_fixtures import make_universe
+
+AS_OF = "2023-06-30"
+
+
+@pytest.fixture(scope="module")
+def universe(tmp_path_factory):
+    led, px = make_universe(tmp_path_factory.mktemp("u"))
+    return load_ledger(base=led), CsvDirProvider(px)
+
+
+def small(**over):
+    base = {"selection": {"target_n": 20, "min_n": 5, "min_per_category": 2},
+            "eligibility": {"min_composite": {"new": 0, "existing": 0}}}  # fmt: skip
+    for k, v in over.items():
+        base[k] = {**base.get(k, {}), **v} if isinstance(v, dict) else v
+    return load_methodology(base)
+
+
+def test_weights_sum_to_one_and_caps_hold(universe):
+    ledger, prices = universe
+    r = run_review(ledger, prices.get, small(), AS_OF)
+    w = r.weights
+    assert abs(w.sum() - 1) < 1e-12 and w.max() <= 0.08 + 1e-12
+    assert w[w > 0.045].sum() <= 0.35 + 1e-12
+    sel = r.selection()
+    assert len(sel) == 20 and sel["category"].notna().all() and sel["S"].notna().all()
+    assert (sel.groupby("category").size() >= 2).all()
+    assert r.dates.review == "2023-06" and str(r.dates.cutoff.date()) == "2023-05-31"
+    # weights follow S x m before capping: the uncapped names keep their order
+    assert r.compliance["sum"] == pytest.approx(1.0)
+
+
+def test_every_exclusion_has_a_reason_code(universe):
+    ledger, prices = universe
+    m = small(
+        eligibility={"min_composite": {"new": 70, "existing": 60}},
+        weighting={"ucits": None, "single_cap": 0.2},
+    )
+    r = run_review(ledger, prices.get, m, AS_OF)
+    ex = r.exclusions()
+    assert ex["reason"].notna().all() and set(ex["reason"]) <= set(REASONS)
+    low = r.candidates[r.candidates["S"] < 70]
+    assert (low["reason"] == "COMPOSITE").all()
+
+
+def test_existing_members_get_buffered_thresholds(universe):
+    ledger, prices = universe
+    m = small(
+        eligibility={"min_composite": {"new": 70, "existing": 60}},
+        weighting={"ucits": None, "single_cap": 0.2},
+    )
+    cand = run_review(ledger, prices.get, m, AS_OF).candidates
+    mid = cand[(cand["S"] >= 60) & (cand["S"] < 70)]["id"].tolist()
+    assert mid, "fixture should have names between the thresholds"
+    r = run_review(ledger, prices.get, m, AS_OF, previous=dict.fromkeys(mid, 0.01))
+    kept = set(r.candidates[r.candidates["id"].isin(mid)]["reason"].dropna())
+    assert "COMPOSITE" not in kept
+
+
+def test_screens_fail_with_their_reason(universe):
+    ledger, prices = universe
+    m = small(eligibility={"min_adtv_3m_usd": {"new": 1e12, "existing": 1e12}})
+    with pytest.raises(
+        InsufficientConstituents,
+        match=r"0 are eligible; excluded: 3-month average daily traded value below min_adtv_3m_usd 30",
+    ):
+        run_review(ledger, prices.get, m, AS_OF)
+
+
+def test_infeasible_caps_state_the_arithmetic(universe):
+    ledger, prices = universe
+    from aiinfra.exceptions import InfeasibleCapping
+
+    m = small(selection={"target_n": 19})
+    with pytest.raises(
+        InfeasibleCapping, match=r"19 names cannot satisfy 8 %/4\.5 %/35 %: at most 99\.5 %"
+    ):
+        run_review(ledger, prices.get, m, AS_OF)
+
+
+def test_pit_vintage_raises_and_static_is_labelled(tmp_path):
+    led, px = make_universe(tmp_path, score_as_of="2024-06-01")
+    ledger, prices = load_ledger(base=led), CsvDirProvider(px)
+    with pytest.raises(NotPointInTimeError, match="static_scores"):
+        run_review(ledger, prices.get, small(), AS_OF)
+    r = run_review(ledger, prices.get, small(pit_mode="static_scores"), AS_OF)
+    assert not r.point_in_time and "not point-in-time" in r.label
+    assert r.to_dict()["label"] == r.label
+    r2 = run_review(ledger, prices.get, small(), AS_OF, missing_vintage="static")
+    assert not r2.point_in_time and r2.warnings
+
+
+def test_nothing_after_the_announcement_changes_the_review(universe, tmp_path):
+    ledger, prices = universe
+    base = run_review(ledger, prices.get, small(), AS_OF)
+
+    def shifted(ticker):
+        frame = prices.get(ticker).copy()
+        later = frame.index > base.dates.announce
+        frame.loc[later, ["close", "adj_close", "volume"]] *= np.linspace(0.1, 9, later.sum())[
+            :, None
+        ]
+        return frame
+
+    other = run_review(ledger, shifted, small(), AS_OF)
+    pd.testing.assert_series_equal(base.weights, other.weights)
+    pd.testing.assert_frame_equal(base.proforma, other.proforma)
+    assert base.input_hash == other.input_hash
+
+
+def test_hash_is_stable_and_sensitive(universe):
+    ledger, prices = universe
+    a = run_review(ledger, prices.get, small(), AS_OF)
+    b = run_review(ledger, prices.get, small(), AS_OF)
+    c = run_review(ledger, prices.get, small(weighting={"single_cap": 0.09}), AS_OF)
+    assert a.input_hash == b.input_hash != c.input_hash
+
+
+def test_methodology_variants_and_strictness():
+    assert load_methodology("cta_style_tiers").weighting.scheme == "tiered_equal"
+    with pytest.raises(DataValidationError, match="singel_cap"):
+        load_methodology({"weighting": {"singel_cap": 0.1}})
+    with pytest.raises(DataValidationError, match="must sum to 1"):
+        load_methodology({"scores": {"composite_weights": {"qualitative": 0.7}}})
+    with pytest.raises(DataValidationError, match="tier weights must sum to 1"):
+        load_methodology(
+            {
+                "weighting": {
+                    "scheme": "tiered_equal",
+                    "tiers": [{"name": "a", "categories": ["C1"], "weight": 0.5}],
+                }
+            }
+        )
+
+
+def test_tiered_equal_weights(universe):
+    ledger, prices = universe
+    m = small(weighting={"scheme": "tiered_equal", "ucits": None, "single_cap": 0.5,
+                         "tiers": [{"name": "a", "categories": ["C1", "C2", "C3"], "weight": 0.6},
+                                   {"name": "b", "categories": ["C4", "C5", "C6", "C7"], "weight": 0.4}]})  # fmt: skip
+    r = run_review(ledger, prices.get, m, AS_OF)
+    cat = r.selection().set_index("id")["category"]
+    first = r.weights[cat.isin(["C1", "C2", "C3"])]
+    assert first.sum() == pytest.approx(0.6) and np.allclose(first, first.iloc[0])
