@@ -110,9 +110,9 @@ def main() -> None:
     )
 
     lines = [
-        "# Benchmark results",
+        "## Command line and store",
         "",
-        "Produced by `make bench` (`python bench/run.py`); rewritten on every run.",
+        "Produced by `make bench` (`python bench/run.py`).",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}.",
         f"Date: {time.strftime('%Y-%m-%d')}.",
@@ -122,7 +122,10 @@ def main() -> None:
         *[f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows],
         "",
     ]
-    (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines))
+    sys.path.insert(0, str(ROOT / "bench"))
+    from _results import write_section
+
+    write_section("cli", "\n".join(lines))
     print("\n".join(lines))
 
 

@@ -9,7 +9,8 @@ Float64 throughout; shares and divisor are never rounded.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from functools import cached_property
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -56,7 +57,7 @@ class CorporateAction:
     new_security: str | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class LevelResult:
     """Daily levels and the logs of the calculation.
 
@@ -78,10 +79,18 @@ class LevelResult:
 
     levels: pd.DataFrame
     rebalances: pd.DataFrame
-    weights: pd.DataFrame
     actions: pd.DataFrame
     compliance: pd.DataFrame | None = None
     warnings: list[str] = field(default_factory=list)
+    _weight_parts: list[tuple[Any, ...]] = field(default_factory=list, repr=False)
+    _columns: list[str] = field(default_factory=list, repr=False)
+    _dates: pd.DatetimeIndex | None = field(default=None, repr=False)
+
+    @cached_property
+    def weights(self) -> pd.DataFrame:
+        """Per rebalance and security: target, effective and drifted weights, index shares
+        (built on first access)."""
+        return _weights_frame(self._weight_parts, self._columns, self._dates)
 
     def to_frame(self) -> pd.DataFrame:
         return self.levels
@@ -109,6 +118,26 @@ def dividends_from_adjusted(
     ok = np.isfinite(d) & ((1.0 - ratio) > tol)
     out[1:][ok] = d[ok]
     return pd.DataFrame(out, index=close.index, columns=close.columns)
+
+
+def _weights_frame(
+    parts: list[tuple[Any, ...]], cols: list[str], dates: pd.DatetimeIndex | None
+) -> pd.DataFrame:
+    """One frame of every rebalance's weights, built once (not per rebalance)."""
+    if not parts or dates is None:
+        return pd.DataFrame()
+    sizes = [len(p[2]) for p in parts]
+    return pd.DataFrame(
+        {
+            "review": np.repeat([p[0] for p in parts], sizes),
+            "effective": np.repeat(dates[np.array([int(p[1]) for p in parts])].to_numpy(), sizes),
+            "security": np.asarray(cols, dtype=object)[np.concatenate([p[2] for p in parts])],
+            "target": np.concatenate([p[3] for p in parts]),
+            "weight_effective": np.concatenate([p[4] for p in parts]),
+            "weight_drifted": np.concatenate([p[5] for p in parts]),
+            "shares": np.concatenate([p[6] for p in parts]),
+        }
+    )
 
 
 def _ffill(a: np.ndarray) -> np.ndarray:
@@ -182,12 +211,21 @@ def compute_levels(
     if not dates.is_monotonic_increasing or not dates.is_unique:
         raise InvalidParameterError("`close` must have sorted, unique dates")
     cols = list(close.columns)
+    col_index = pd.Index(cols)
+    if not col_index.is_unique:
+        raise InvalidParameterError("`close` must have unique security columns")
     pos = {c: j for j, c in enumerate(cols)}
     n_t, n_s = close.shape
     raw = close.to_numpy(dtype=float)
-    has_px = ~np.isnan(raw)
-    P = _ffill(raw)
-    P = np.where(np.isnan(P), 0.0, P)
+    # a column sum finds the columns with gaps without a full-size mask (NaN propagates)
+    nan_cols = np.flatnonzero(np.isnan(raw.sum(axis=0)))
+    has_sub = ~np.isnan(raw[:, nan_cols])  # (n_dates, n_gappy): where those columns have a close
+    if nan_cols.size == 0:
+        P = raw  # no copy: nothing to fill
+    else:
+        P = raw.copy()
+        filled = _ffill(raw[:, nan_cols])
+        P[:, nan_cols] = np.where(np.isnan(filled), 0.0, filled)
     X = None if fx is None else fx.reindex(index=dates, columns=cols).ffill().to_numpy(float)
     PX = P if X is None else P * X
     DIV = None
@@ -241,18 +279,25 @@ def compute_levels(
                 )
             pre_ex.setdefault(t - 1, []).append(a)
             removals.setdefault(t, []).append(("spin_off_removal", a))
-    if stale_days is not None:
-        seen = np.where(has_px, np.arange(n_t)[:, None], -1)
-        last_seen = np.maximum.accumulate(seen, axis=0)
-        for j in range(n_s):
-            lv = last_seen[-1, j]
-            if lv >= 0 and lv + stale_days < n_t:
-                removals.setdefault(int(lv + stale_days), []).append(
-                    ("stale", CorporateAction(dates[lv], cols[j], "delisting"))
-                )
+    if stale_days is not None and nan_cols.size:
+        # last day with a close, per gappy security (-1 when never priced); others never go stale
+        last = n_t - 1 - np.argmax(has_sub[::-1], axis=0)
+        last = np.where(has_sub.any(axis=0), last, -1)
+        for k in np.flatnonzero((last >= 0) & (last + stale_days < n_t)):
+            j = int(nan_cols[k])
+            day = int(last[k] + stale_days)
+            stale = CorporateAction(dates[int(last[k])], cols[j], "delisting")
+            removals.setdefault(day, []).append(("stale", stale))
+    # all schedule dates located at once: the rebalance at the last session on or before a date
+    eff = dates.searchsorted(pd.DatetimeIndex([r.effective for r in rebalances]), side="right") - 1
+    ann = dates.searchsorted(pd.DatetimeIndex([r.announce for r in rebalances]), side="right") - 1
+    if (eff < 0).any() or (ann < 0).any():
+        raise InvalidParameterError("a rebalance date is before the first price date")
     reb_at: dict[int, Rebalance] = {}
-    for r in rebalances:
-        reb_at[idx_of(r.effective, "effective date")] = r
+    ann_at: dict[int, int] = {}
+    for r, e_i, a_i in zip(rebalances, eff, ann, strict=True):
+        reb_at[int(e_i)] = r
+        ann_at[int(e_i)] = int(a_i)
     t0 = min(reb_at)
     bounds = sorted(b for b in set(reb_at) | set(removals) | set(pre_ex) | set(special) if b >= t0)
 
@@ -263,7 +308,7 @@ def compute_levels(
     N = np.zeros(n_s)
     D = 1.0
     reb_rows: list[dict[str, object]] = []
-    w_rows: list[pd.DataFrame] = []
+    w_parts: list[tuple[Any, ...]] = []
     comp_parts: list[pd.DataFrame] = []
     prev = t0
 
@@ -327,14 +372,23 @@ def compute_levels(
         # 2. rebalance at the close of b
         if b in reb_at:
             r = reb_at[b]
-            w = r.weights.reindex(cols).fillna(0.0).to_numpy(float)
+            if r.weights.index is close.columns or r.weights.index.equals(col_index):
+                w = r.weights.to_numpy(float, copy=True)  # already aligned
+            else:
+                where = col_index.get_indexer(r.weights.index)
+                if (where < 0).any():
+                    missing = list(r.weights.index[where < 0])
+                    raise InvalidParameterError(f"no prices for {', '.join(map(str, missing))}")
+                w = np.zeros(n_s)
+                w[where] = r.weights.to_numpy(float)
             if abs(w.sum() - 1.0) > 1e-9:
                 raise InvalidParameterError(
                     f"weights of rebalance {r.label or r.effective.date()} sum to {w.sum()}"
                 )
             # the base uses the base-date close; later rebalances the announcement-date close
-            t_ann = t0 if b == t0 else idx_of(r.announce, "announcement date")
-            ref = PX[t_ann]
+            t_ann = t0 if b == t0 else ann_at[b]
+            ref = np.array(PX[t_ann])  # one contiguous read of the (column-major) row
+            row = ref if t_ann == b else np.array(PX[b])
             if np.any((w > 0) & (ref <= 0)):
                 bad = [cols[j] for j in np.flatnonzero((w > 0) & (ref <= 0))]
                 raise InvalidParameterError(
@@ -344,27 +398,27 @@ def compute_levels(
             for a in [x for x in actions or [] if x.kind == "split" and not split_adjusted]:
                 if dates[t_ann] < a.date <= dates[b]:
                     N_new[pos[a.security]] *= a.value
-            mv_new = float(PX[b] @ N_new)
+            mv_new = float(row @ N_new)
             if b == t0:
                 level = base_value
                 turnover, cost = 1.0, 0.0
                 w_drift = np.zeros(n_s)
             else:
                 level = float(lvl[b])
-                mv_old = float(PX[b] @ N)
-                w_drift = PX[b] * N / mv_old
-                traded = float(np.abs(PX[b] * N_new / mv_new - w_drift).sum())
+                mv_old = float(row @ N)
+                w_drift = row * N / mv_old
+                traded = float(np.abs(row * N_new / mv_new - w_drift).sum())
                 turnover = traded / 2.0
                 cost = cost_bps / 1e4 * traded
             N = N_new
             D = mv_new / level
             if b == t0:
                 lvl[t0], Dv[t0] = base_value, D
-            w_eff = PX[b] * N / mv_new
+            w_eff = row * N / mv_new
             reb_rows.append(
                 {
-                    "effective": dates[b],
-                    "announce": dates[t_ann],
+                    "effective": b,
+                    "announce": t_ann,
                     "review": r.label,
                     "turnover": turnover,
                     "cost": cost,
@@ -372,19 +426,7 @@ def compute_levels(
                 }
             )
             held = np.flatnonzero((N > 0) | (w_drift > 0))
-            w_rows.append(
-                pd.DataFrame(
-                    {
-                        "review": r.label,
-                        "effective": dates[b],
-                        "security": [cols[j] for j in held],
-                        "target": w[held],
-                        "weight_effective": w_eff[held],
-                        "weight_drifted": w_drift[held],
-                        "shares": N[held],
-                    }
-                )
-            )
+            w_parts.append((r.label, b, held, w[held], w_eff[held], w_drift[held], N[held]))
         # 3. corporate actions taking effect before the next day's open
         for a in special.get(b, []):
             j = pos[a.security]
@@ -433,9 +475,9 @@ def compute_levels(
     running: np.ndarray = np.ones(n_t)
     if cost_bps:
         steps = np.ones(n_t)
-        for row in reb_rows[1:]:
-            t = int(dates.searchsorted(pd.Timestamp(str(row["effective"]))))
-            steps[t + 1] *= 1.0 - float(row["cost"])  # type: ignore[arg-type]
+        for rec in reb_rows[1:]:
+            t = int(rec["effective"])  # type: ignore[call-overload]
+            steps[t + 1] *= 1.0 - float(rec["cost"])  # type: ignore[arg-type]
         running = np.cumprod(steps)
     pr = lvl * running
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -450,10 +492,16 @@ def compute_levels(
         {"PR": pr, "GTR": g, "NTR": nt, "divisor": Dv, "dividend_points": ID}, index=dates
     ).iloc[t0:]
     levels.index.name = "date"
+    reb_frame = pd.DataFrame(reb_rows)
+    if not reb_frame.empty:
+        reb_frame["effective"] = dates[reb_frame["effective"].to_numpy(int)]
+        reb_frame["announce"] = dates[reb_frame["announce"].to_numpy(int)]
     return LevelResult(
         levels=levels,
-        rebalances=pd.DataFrame(reb_rows),
-        weights=pd.concat(w_rows, ignore_index=True) if w_rows else pd.DataFrame(),
+        rebalances=reb_frame,
+        _weight_parts=w_parts,
+        _columns=cols,
+        _dates=dates,
         actions=pd.DataFrame(
             log, columns=["date", "security", "action", "value_reinvested", "note"]
         ),
