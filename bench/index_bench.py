@@ -21,16 +21,19 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _results import write_section  # noqa: E402
+from _results import write_section
 
-from aiinfra.index import Rebalance, compute_levels  # noqa: E402
+from aiinfra.index import Rebalance, compute_levels
 
 T = 6300
 STEP = 63
 PEER_LIMIT_S = 600.0
 # measured on this kind of machine (issue #3); used only to decide whether a peer would run past
 # the 10-minute limit
-PEER_ESTIMATE_S = {"bt": {50: 1.8, 500: 12.0, 5000: 340.0}, "vectorbt": {50: 0.05, 500: 0.65, 5000: 11.0}}
+PEER_ESTIMATE_S = {
+    "bt": {50: 1.8, 500: 12.0, 5000: 340.0},
+    "vectorbt": {50: 0.05, 500: 0.65, 5000: 11.0},
+}
 
 
 def workload(n: int, seed: int = 0) -> tuple[pd.DataFrame, list[int], np.ndarray]:
@@ -46,7 +49,9 @@ def workload(n: int, seed: int = 0) -> tuple[pd.DataFrame, list[int], np.ndarray
 def schedule(close: pd.DataFrame, days: list[int], w: np.ndarray) -> list[Rebalance]:
     """The engine's input (built once, outside the timing, like the reference's arrays)."""
     idx = close.index
-    return [Rebalance(idx[d], idx[d], pd.Series(w[k], index=close.columns)) for k, d in enumerate(days)]
+    return [
+        Rebalance(idx[d], idx[d], pd.Series(w[k], index=close.columns)) for k, d in enumerate(days)
+    ]
 
 
 def engine(close: pd.DataFrame, rebs: list[Rebalance]) -> np.ndarray:
@@ -72,7 +77,15 @@ def with_bt(close: pd.DataFrame, days: list[int], w: np.ndarray) -> np.ndarray:
 
     dates = [close.index[d] for d in days]
     target = pd.DataFrame(w, index=dates, columns=close.columns)
-    s = bt.Strategy("s", [bt.algos.RunOnDate(*dates), bt.algos.SelectAll(), bt.algos.WeighTarget(target), bt.algos.Rebalance()])
+    s = bt.Strategy(
+        "s",
+        [
+            bt.algos.RunOnDate(*dates),
+            bt.algos.SelectAll(),
+            bt.algos.WeighTarget(target),
+            bt.algos.Rebalance(),
+        ],
+    )
     t = bt.Backtest(s, close, integer_positions=False, progress_bar=False)
     bt.run(t)
     return t.strategy.values.loc[close.index].to_numpy() / 1e3
@@ -83,7 +96,17 @@ def with_vectorbt(close: pd.DataFrame, days: list[int], w: np.ndarray) -> np.nda
 
     size = np.full(close.shape, np.nan)
     size[days] = w
-    pf = vbt.Portfolio.from_orders(close=close, size=size, size_type="targetpercent", group_by=True, cash_sharing=True, call_seq="auto", init_cash=1e6, fees=0.0, freq="1D")
+    pf = vbt.Portfolio.from_orders(
+        close=close,
+        size=size,
+        size_type="targetpercent",
+        group_by=True,
+        cash_sharing=True,
+        call_seq="auto",
+        init_cash=1e6,
+        fees=0.0,
+        freq="1D",
+    )
     return pf.value().to_numpy() / 1e3
 
 
@@ -121,7 +144,14 @@ def main() -> None:
         t_eng, eng = timed(engine, (close, rebs), args.repeat)
         err = float(np.max(np.abs(eng / ref - 1)))
         mem = peak(engine, (close, rebs)) / matrix
-        row = {"N": n, "reference": t_ref, "engine": t_eng, "ratio": t_eng / t_ref, "mem": mem, "err": err}
+        row = {
+            "N": n,
+            "reference": t_ref,
+            "engine": t_eng,
+            "ratio": t_eng / t_ref,
+            "mem": mem,
+            "err": err,
+        }
         for name, fn in (("bt", with_bt), ("vectorbt", with_vectorbt)):
             if not args.peers:
                 row[name] = "not run (use --peers)"
@@ -134,7 +164,9 @@ def main() -> None:
                     small = workload(5)
                     with_vectorbt(*small)  # numba compile, not timed
                 t_peer, out = timed(fn, (close, days, w), 1 if n >= 500 else 3)
-                row[name] = f"{t_peer:.3f} s (max rel. diff {float(np.max(np.abs(out / ref - 1))):.1e})"
+                row[name] = (
+                    f"{t_peer:.3f} s (max rel. diff {float(np.max(np.abs(out / ref - 1))):.1e})"
+                )
             except ImportError:
                 row[name] = "not installed"
         rows.append(row)

@@ -23,7 +23,10 @@ __all__ = [
     "Store",
     "YFinanceProvider",
     "__version__",
+    "backtest",
     "load_ledger",
+    "load_methodology",
+    "run_review",
 ]
 
 _LAZY = {
@@ -35,16 +38,24 @@ _LAZY = {
     "CsvDirProvider": "aiinfra.prices",
     "YFinanceProvider": "aiinfra.prices",
     "Store": "aiinfra.store",
+    "run_review": "aiinfra.index",
+    "load_methodology": "aiinfra.index",
 }
 
 if TYPE_CHECKING:
+    from aiinfra.backtest import backtest
     from aiinfra.exceptions import AiinfraError, DataValidationError
+    from aiinfra.index import load_methodology, run_review
     from aiinfra.ledger import Ledger, LedgerView, load_ledger
     from aiinfra.prices import CsvDirProvider, YFinanceProvider
     from aiinfra.store import Store
 
 
 def __getattr__(name: str) -> Any:
+    if name == "backtest":  # the package is callable: see aiinfra/backtest/__init__.py
+        import importlib
+
+        return importlib.import_module("aiinfra.backtest")
     if name in _LAZY:
         import importlib
 

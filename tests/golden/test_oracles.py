@@ -39,7 +39,9 @@ def test_total_return_path_equals_bt_portfolio_value():
     # GTR = PR
     rebs = [Rebalance(d, d, w.loc[d]) for d in dates]
     ours = compute_levels(px, rebs).levels
-    np.testing.assert_allclose(ours["GTR"].to_numpy() / 1000.0, value.to_numpy() / 1e6, rtol=1e-9, atol=0)
+    np.testing.assert_allclose(
+        ours["GTR"].to_numpy() / 1000.0, value.to_numpy() / 1e6, rtol=1e-9, atol=0
+    )
 
 
 def test_metrics_match_empyrical():

@@ -135,7 +135,7 @@ class ReviewResult:
             "selection_reason",
         ]
         sel = self.candidates[self.candidates["selected"]].sort_values("rank")
-        return sel[cols].reset_index(drop=True)
+        return sel[cols].astype({"rank": int}).reset_index(drop=True)
 
     def exclusions(self) -> pd.DataFrame:
         cols = ["id", "name", "ticker", "category", "reason", "reason_text"]

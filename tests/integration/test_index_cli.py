@@ -1,0 +1,107 @@
+"""`aiinfra index review|backtest` on the shared real prices (skipped when they are absent)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from aiinfra.cli._app import app
+from aiinfra.index import REASONS
+
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def test_default_review_explains_why_the_shared_universe_is_too_small(shared_prices: Path):
+    result = invoke("--prices", str(shared_prices), "index", "review", "--as-of", "2026-06-30")
+    assert result.exit_code == 2
+    assert "fewer than the minimum of 20 (selection.min_n)" in result.output
+    assert (
+        "composite score below min_composite" in result.output and "Traceback" not in result.output
+    )
+
+
+def test_review_json_weights_caps_scores_and_reasons(shared_prices: Path, tmp_path: Path):
+    result = invoke("--prices", str(shared_prices), "index", "review", "--as-of", "2026-06-30",
+                    "--methodology", "semis_20cap", "--format", "json", "--out", str(tmp_path / "r"))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    sel = pd.DataFrame(doc["selection"])
+    assert abs(sel["weight"].sum() - 1) < 1e-12
+    assert sel["weight"].max() <= 0.20 + 1e-12
+    assert sel["category"].isin(["C1", "C2", "C3"]).all() and sel[["Q", "S"]].notna().all().all()
+    assert all(e["reason"] in REASONS for e in doc["exclusions"])
+    assert doc["point_in_time"] is False and "not point-in-time" in doc["label"]
+    assert doc["review"] == {
+        "review": "2026-06",
+        "cutoff": "2026-05-29",
+        "announce": "2026-06-12",
+        "effective": "2026-06-18",
+    }
+    written = {p.name for p in (tmp_path / "r").iterdir()}
+    assert written == {
+        "selection.csv",
+        "exclusions.csv",
+        "proforma.csv",
+        "review.json",
+        "methodology.yaml",
+    }
+    assert (
+        pd.read_csv(tmp_path / "r" / "selection.csv")["label"]
+        .str.contains("not point-in-time")
+        .all()
+    )
+
+
+def test_backtest_writes_every_file_labelled(shared_prices: Path, tmp_path: Path):
+    out = tmp_path / "bt"
+    result = invoke("--prices", str(shared_prices), "index", "backtest", "--start", "2019-01-01",
+                    "--end", "2026-05-29", "--benchmark", "QQQ", "--benchmark", "SMH",
+                    "--methodology", "semis_20cap", "--pit-mode", "static_scores", "--cost-bps", "5",
+                    "--out", str(out), "--format", "json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in out.iterdir()} == {"levels.csv", "weights.csv", "reviews", "turnover.csv",
+                                                "summary.json", "compliance.csv"}  # fmt: skip
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["point_in_time"] is False and summary["label"].startswith("not point-in-time")
+    levels = pd.read_csv(out / "levels.csv", parse_dates=["date"])
+    assert levels["label"].eq(summary["label"]).all()
+    assert {"PR", "GTR", "NTR", "bench_QQQ", "bench_SMH"} <= set(levels.columns)
+    assert levels[["PR", "GTR", "NTR"]].iloc[0].tolist() == [1000, 1000, 1000]
+    assert (levels["GTR"] >= levels["PR"] - 1e-9).all()  # dividends only add
+    reviews = sorted(p.stem for p in (out / "reviews").iterdir())
+    assert len(reviews) == summary["reviews"] == 29 and reviews[0] == "2019-03"
+    turnover = pd.read_csv(out / "turnover.csv")
+    assert (turnover["turnover"].between(0, 1)).all() and (turnover["cost"].iloc[1:] > 0).any()
+
+
+def test_backtest_refuses_a_non_empty_out_dir_and_vintage_mode(shared_prices: Path, tmp_path: Path):
+    out = tmp_path / "full"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    result = invoke("--prices", str(shared_prices), "index", "backtest", "--start", "2024-01-01",
+                    "--end", "2024-12-31", "--methodology", "semis_20cap", "--pit-mode",
+                    "static_scores", "--out", str(out))  # fmt: skip
+    assert result.exit_code == 2 and "must not exist or be an empty directory" in result.output
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    result = invoke("--prices", str(shared_prices), "index", "backtest", "--start", "2024-01-01",
+                    "--end", "2024-12-31", "--out", str(tmp_path / "v"))  # fmt: skip
+    assert result.exit_code == 2 and "no score vintage on or before the cut-off" in result.output
+    assert not (tmp_path / "v").exists()
+
+
+def test_bad_methodology_file_names_the_key(tmp_path: Path, shared_prices: Path):
+    bad = tmp_path / "m.yaml"
+    bad.write_text("weighting:\n  single_capp: 0.1\n")
+    result = invoke("--prices", str(shared_prices), "index", "review", "--methodology", str(bad))
+    assert (
+        result.exit_code == 2
+        and "weighting.single_capp" in result.output
+        and "unknown key" in result.output
+    )
