@@ -25,7 +25,9 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 bench: $(STAMP)
+	$(PY) -m pip install --quiet -e ".[bench]"
 	$(PY) bench/run.py
+	$(PY) bench/index_bench.py --peers --repeat 5
 
 serve: $(STAMP)
 	$(VENV)/bin/aiinfra serve

@@ -105,3 +105,21 @@ def test_bad_methodology_file_names_the_key(tmp_path: Path, shared_prices: Path)
         and "weighting.single_capp" in result.output
         and "unknown key" in result.output
     )
+
+
+def test_backtest_applies_a_user_events_file(shared_prices: Path, tmp_path: Path):
+    args = ["--prices", str(shared_prices), "index", "backtest", "--start", "2024-01-01", "--end",
+            "2024-12-31", "--methodology", "semis_20cap", "--pit-mode", "static_scores", "--format", "json"]  # fmt: skip
+    plain = json.loads(invoke(*args).output)
+    events = tmp_path / "events.csv"
+    events.write_text("date,ticker,type,value,new_ticker\n2024-07-01,NVDA,delisting,,\n")
+    result = invoke(*args, "--events", str(events))
+    assert result.exit_code == 0, result.output
+    with_events = json.loads(result.output)
+    assert [a["action"] for a in with_events["corporate_actions"]][:1] == ["delisting"]
+    assert with_events["variants"]["PR"]["total_return"] != plain["variants"]["PR"]["total_return"]
+    events.write_text("date,ticker,type,value,new_ticker\n2024-13-01,NVDA,merger,-1,\n")
+    bad = invoke(*args, "--events", str(events))
+    assert bad.exit_code == 2
+    problems = json.loads(bad.output)["error"]["problems"]
+    assert {(p["row"], p["column"]) for p in problems} == {(2, "date"), (2, "type"), (2, "value")}

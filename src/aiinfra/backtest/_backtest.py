@@ -7,7 +7,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,13 @@ import pandas as pd
 from aiinfra import metrics
 from aiinfra.exceptions import InvalidParameterError, MissingDataError
 from aiinfra.index._calendar import review_schedule, trading_days
-from aiinfra.index._levels import LevelResult, Rebalance, compute_levels, dividends_from_adjusted
+from aiinfra.index._levels import (
+    CorporateAction,
+    LevelResult,
+    Rebalance,
+    compute_levels,
+    dividends_from_adjusted,
+)
 from aiinfra.index._methodology import Methodology
 from aiinfra.index._review import NOT_PIT_LABEL, PriceGetter, ReviewResult, run_review
 from aiinfra.ledger import Ledger
@@ -109,6 +115,7 @@ def backtest(
     benchmarks: Sequence[str] = (),
     cost_bps: float = 0.0,
     fx: Mapping[str, pd.Series] | None = None,
+    events: Sequence[CorporateAction] | None = None,
 ) -> BacktestResult:
     """Run every review whose effective date lies in ``[start, end]`` and compute daily levels.
 
@@ -121,6 +128,10 @@ def backtest(
         Total-return series (from ``adj_close``) on the index dates, base ``base_value``.
     cost_bps : float
         Transaction cost per unit traded, deducted at every rebalance after the first.
+    events : corporate actions, optional
+        Keyed by listing ticker. When given, dividends come from these events only (the spec's
+        rule); otherwise they are derived from ``close`` and ``adj_close``. Spun-off tickers are
+        read from ``prices`` and enter at price 0.
 
     Raises
     ------
@@ -153,12 +164,25 @@ def backtest(
         px = prices(line[cid])
         close[cid] = px["close"]
         adj[cid] = px["adj_close"]
+    by_ticker = {t: cid for cid, t in line.items()}
+    actions: list[CorporateAction] = []
+    for ev in events or []:
+        cid = by_ticker.get(ev.security)
+        if cid is None:
+            continue  # not a constituent in this backtest
+        new = ev.new_security
+        if new is not None:
+            close[new] = prices(new)["close"]
+        actions.append(replace(ev, security=cid))
     close_df = pd.DataFrame(close).reindex(days)
-    adj_df = pd.DataFrame(adj).reindex(days)
-    # dividends from the two columns, on each security's own trading days (gaps filled forward)
-    divs = dividends_from_adjusted(pd.DataFrame(close).sort_index(), pd.DataFrame(adj).sort_index())
-    divs = divs.reindex(days, fill_value=0.0).fillna(0.0)
-    del adj_df
+    if events is None:
+        # dividends from the two columns, on each security's own trading days
+        divs = dividends_from_adjusted(
+            pd.DataFrame(close).sort_index(), pd.DataFrame(adj).sort_index()
+        )
+        divs = divs.reindex(days, fill_value=0.0).fillna(0.0)
+    else:
+        divs = None
     country = {
         str(k): str(v)
         for k, v in zip(ledger.companies["id"], ledger.companies["country"], strict=True)
@@ -178,6 +202,7 @@ def backtest(
         cost_bps=cost_bps,
         stale_days=methodology.corporate_actions.delist_after_stale_days,
         compliance=True,
+        actions=actions,
     )
     levels = calc.levels.loc[:e]
     bench_cols = {}

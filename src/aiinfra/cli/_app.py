@@ -294,6 +294,10 @@ def index_backtest(
     out: OutOpt = None,
     pit_mode: PitOpt = None,
     fx: FxOpt = None,
+    events: Annotated[
+        str | None,
+        typer.Option("--events", help="Corporate actions CSV: date,ticker,type,value,new_ticker."),
+    ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Every quarterly review in the window, daily PR/GTR/NTR levels, turnover, benchmarks."""
@@ -301,7 +305,7 @@ def index_backtest(
 
     with handle_errors(fmt):
         result = svc.run_backtest(
-            ctx.obj, methodology, start, end, benchmark or [], cost_bps, out, pit_mode, fx
+            ctx.obj, methodology, start, end, benchmark or [], cost_bps, out, pit_mode, fx, events
         )
     summary = result.summary
     if fmt is Format.json:

@@ -77,6 +77,58 @@ def load_fx(path: str | None) -> dict[str, pd.Series] | None:
     return {str(c): g.set_index("date")["rate"].sort_index() for c, g in frame.groupby("currency")}
 
 
+EVENT_KINDS = ("split", "cash_dividend", "special_dividend", "delisting", "spin_off")
+
+
+def load_events(path: str | None) -> list[Any] | None:
+    """Corporate-action file: CSV ``date,ticker,type,value,new_ticker`` (see docs/methodology.md).
+
+    ``type`` is one of split, cash_dividend, special_dividend, delisting, spin_off; ``value`` is the
+    split ratio, the dividend per share or the spin-off ratio; ``new_ticker`` names the spun-off
+    line. Every problem is reported with its row.
+    """
+    if path is None:
+        return None
+    from aiinfra._csv import read_csv_records
+    from aiinfra.index import CorporateAction
+
+    label = str(Path(path))
+    table = read_csv_records(path, label)
+    problems = list(table.problems)
+    need = ("date", "ticker", "type", "value", "new_ticker")
+    problems += [
+        Problem(label, 1, c, "required column is missing") for c in need if c not in table.header
+    ]
+    if problems:
+        raise DataValidationError(problems, "events")
+    out = []
+    for line, rec in table.records:
+        r = dict(zip(table.header, rec, strict=True))
+        day = pd.to_datetime(r["date"].strip(), format="%Y-%m-%d", errors="coerce")
+        value = pd.to_numeric(r["value"].strip() or "0", errors="coerce")
+        kind = r["type"].strip()
+        if pd.isna(day):
+            problems.append(Problem(label, line, "date", "must be a date YYYY-MM-DD", r["date"]))
+        if kind not in EVENT_KINDS:
+            problems.append(
+                Problem(label, line, "type", f"must be one of: {', '.join(EVENT_KINDS)}", kind)
+            )
+        if pd.isna(value) or value < 0 or (kind in ("split", "spin_off") and not value > 0):
+            problems.append(
+                Problem(
+                    label, line, "value", "must be a number > 0 (≥ 0 for dividends)", r["value"]
+                )
+            )
+        if kind == "spin_off" and not r["new_ticker"].strip():
+            problems.append(Problem(label, line, "new_ticker", "is required for a spin_off"))
+        if not problems:
+            out.append(CorporateAction(pd.Timestamp(day), r["ticker"].strip(), kind, float(value),  # type: ignore[arg-type]
+                                       r["new_ticker"].strip() or None))  # fmt: skip
+    if problems:
+        raise DataValidationError(problems, "events")
+    return out
+
+
 def _write_atomically(out: str, files: dict[str, str]) -> Path:
     target = Path(out).expanduser()
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
@@ -144,6 +196,7 @@ def run_backtest(
     out: str | None = None,
     pit_mode: str | None = None,
     fx: str | None = None,
+    events: str | None = None,
 ) -> Any:
     from aiinfra.backtest import backtest
 
@@ -163,6 +216,7 @@ def run_backtest(
         benchmarks=benchmarks,
         cost_bps=cost_bps,
         fx=load_fx(fx),
+        events=load_events(events),
     )
     if out is not None:
         result.write(out)
