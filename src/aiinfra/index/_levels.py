@@ -123,21 +123,27 @@ def dividends_from_adjusted(
 def _weights_frame(
     parts: list[tuple[Any, ...]], cols: list[str], dates: pd.DatetimeIndex | None
 ) -> pd.DataFrame:
-    """One frame of every rebalance's weights, built once (not per rebalance)."""
+    """One frame of every rebalance's weights (names held before or after), built on demand."""
     if not parts or dates is None:
         return pd.DataFrame()
-    sizes = [len(p[2]) for p in parts]
-    return pd.DataFrame(
-        {
-            "review": np.repeat([p[0] for p in parts], sizes),
-            "effective": np.repeat(dates[np.array([int(p[1]) for p in parts])].to_numpy(), sizes),
-            "security": np.asarray(cols, dtype=object)[np.concatenate([p[2] for p in parts])],
-            "target": np.concatenate([p[3] for p in parts]),
-            "weight_effective": np.concatenate([p[4] for p in parts]),
-            "weight_drifted": np.concatenate([p[5] for p in parts]),
-            "shares": np.concatenate([p[6] for p in parts]),
-        }
-    )
+    names = np.asarray(cols, dtype=object)
+    frames = []
+    for label, b, w, w_eff, w_drift, shares in parts:
+        held = np.flatnonzero((shares > 0) | (w_drift > 0))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "review": label,
+                    "effective": dates[int(b)],
+                    "security": names[held],
+                    "target": w[held],
+                    "weight_effective": w_eff[held],
+                    "weight_drifted": w_drift[held],
+                    "shares": shares[held],
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
 
 
 def _ffill(a: np.ndarray) -> np.ndarray:
@@ -425,8 +431,8 @@ def compute_levels(
                     "names": int((N > 0).sum()),
                 }
             )
-            held = np.flatnonzero((N > 0) | (w_drift > 0))
-            w_parts.append((r.label, b, held, w[held], w_eff[held], w_drift[held], N[held]))
+            # whole vectors (each is a fresh array); held names are picked when the log is read
+            w_parts.append((r.label, b, w, w_eff, w_drift, N))
         # 3. corporate actions taking effect before the next day's open
         for a in special.get(b, []):
             j = pos[a.security]
