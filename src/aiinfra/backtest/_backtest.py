@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -14,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from aiinfra import metrics
+from aiinfra._io import atomic_directory
 from aiinfra.exceptions import InvalidParameterError, MissingDataError
 from aiinfra.index._calendar import review_schedule, trading_days
 from aiinfra.index._levels import (
@@ -57,14 +56,7 @@ class BacktestResult:
         of them are complete: a failed run leaves no half-written output. ``out`` must not exist
         or be an empty directory.
         """
-        target = Path(out).expanduser()
-        if target.exists() and (not target.is_dir() or any(target.iterdir())):
-            raise InvalidParameterError(
-                f"`--out` {str(target)!r} must not exist or be an empty directory"
-            )
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-        try:
+        with atomic_directory(out) as tmp:
             label = self.summary["label"]
             levels = self.levels.copy()
             levels.insert(0, "label", label)
@@ -85,13 +77,7 @@ class BacktestResult:
                 (tmp / "reviews" / f"{r.dates.review}.json").write_text(
                     json.dumps(r.to_dict(), indent=2, default=str)
                 )
-            if target.exists():
-                target.rmdir()
-            tmp.rename(target)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return target
+        return Path(out).expanduser()
 
 
 def _stats(levels: pd.Series) -> dict[str, float]:

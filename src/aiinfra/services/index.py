@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from aiinfra._io import atomic_directory
 from aiinfra.config import Settings
 from aiinfra.exceptions import DataValidationError, InvalidParameterError, Problem
 from aiinfra.index import Methodology, ReviewResult, load_methodology, run_review
@@ -130,23 +129,10 @@ def load_events(path: str | None) -> list[Any] | None:
 
 
 def _write_atomically(out: str, files: dict[str, str]) -> Path:
-    target = Path(out).expanduser()
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise InvalidParameterError(
-            f"`--out` {str(target)!r} must not exist or be an empty directory"
-        )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
+    with atomic_directory(out) as tmp:
         for name, text in files.items():
             (tmp / name).write_text(text, encoding="utf-8")
-        if target.exists():
-            target.rmdir()
-        tmp.rename(target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return target
+    return Path(out).expanduser()
 
 
 def review(
