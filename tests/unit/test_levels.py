@@ -117,3 +117,56 @@ def test_bad_schedules_are_parameter_errors():
         compute_levels(close, bad)
     with pytest.raises(InvalidParameterError, match="sorted, unique"):
         compute_levels(close.iloc[::-1], rebs)
+
+
+def test_spin_off_waits_for_its_first_close():
+    d = pd.bdate_range("2025-03-03", periods=5)
+    close = pd.DataFrame(
+        {"P": [100.0, 100, 80, 80, 80], "S": [np.nan, np.nan, np.nan, 40, 40]}, index=d
+    )
+    res = compute_levels(close, [Rebalance(d[0], d[0], pd.Series({"P": 1.0}))],
+                         actions=[CorporateAction(d[2], "P", "spin_off", 0.5, "S")], stale_days=None)  # fmt: skip
+    # SpinCo has no price on the ex-date (the level dips while it is valued at 0) and is removed
+    # at the close of its first trading day, at its value, not at 0
+    assert res.levels["PR"].tolist() == pytest.approx([1000, 1000, 800, 1000, 1000])
+
+
+def test_events_on_closed_days_move_to_the_next_session_and_outside_dates_are_ignored():
+    close = pd.DataFrame({"A": [100.0] * 5}, index=D)  # Mon 2024-01-01 .. Fri 2024-01-05
+    reb = [Rebalance(D[0], D[0], pd.Series({"A": 1.0}))]
+    sunday = pd.Timestamp("2024-01-07")
+    close7 = pd.DataFrame({"A": [100.0] * 7}, index=pd.bdate_range("2024-01-01", periods=7))
+    res = compute_levels(close7, reb, actions=[CorporateAction(sunday, "A", "cash_dividend", 2.0)])
+    assert res.levels["dividend_points"].idxmax() == pd.Timestamp("2024-01-08")
+    later = compute_levels(close, reb, actions=[CorporateAction(pd.Timestamp("2030-01-02"), "A", "cash_dividend", 5.0),
+                                                 CorporateAction(pd.Timestamp("2015-01-02"), "A", "cash_dividend", 5.0)])  # fmt: skip
+    assert later.levels["GTR"].tolist() == pytest.approx([1000] * 5)
+    assert sum("ignored" in w for w in later.warnings) == 2
+
+
+def test_a_suspension_longer_than_the_limit_removes_the_name():
+    d = pd.bdate_range("2024-01-01", periods=8)
+    close = pd.DataFrame(
+        {"A": [100.0] * 8, "B": [100, 100, np.nan, np.nan, np.nan, np.nan, 50, 50]}, index=d
+    )
+    res = compute_levels(
+        close, [Rebalance(d[0], d[0], pd.Series({"A": 0.5, "B": 0.5}))], stale_days=2
+    )
+    # B is removed at its last price (100) after two sessions without a close: its return at
+    # resumption (-50 %) never reaches the index
+    assert res.levels["PR"].tolist() == pytest.approx([1000] * 8)
+    assert res.actions["action"].tolist() == ["stale"]
+
+
+def test_a_name_delisted_between_announcement_and_effective_date_is_not_bought():
+    d = pd.bdate_range("2024-01-01", periods=6)
+    close = pd.DataFrame(
+        {"A": [100.0, 100, 100, 100, 110, 110], "B": [100.0, 100, 90, 90, 90, 90]}, index=d
+    )
+    rebs = [Rebalance(d[0], d[0], pd.Series({"A": 0.5, "B": 0.5})),
+            Rebalance(d[1], d[3], pd.Series({"A": 0.5, "B": 0.5}))]  # fmt: skip
+    res = compute_levels(close, rebs, actions=[CorporateAction(d[2], "B", "delisting")])
+    second = res.weights[res.weights["effective"] == d[3]].set_index("security")
+    assert second.loc["A", "weight_effective"] == pytest.approx(1.0)
+    assert "renormalised" in " ".join(res.warnings)
+    assert res.levels["PR"].iloc[-1] == pytest.approx(res.levels["PR"].iloc[3] * 1.1)

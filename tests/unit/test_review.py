@@ -23,7 +23,8 @@ def universe(tmp_path_factory):
 
 def small(**over):
     base = {"selection": {"target_n": 20, "min_n": 5, "min_per_category": 2},
-            "eligibility": {"min_composite": {"new": 0, "existing": 0}}}  # fmt: skip
+            "eligibility": {"min_composite": {"new": 0, "existing": 0}},
+            "scores": {"max_vintage_age_reviews": None}}  # fmt: skip
     for k, v in over.items():
         base[k] = {**base.get(k, {}), **v} if isinstance(v, dict) else v
     return load_methodology(base)
@@ -155,3 +156,28 @@ def test_tiered_equal_weights(universe):
     cat = r.selection().set_index("id")["category"]
     first = r.weights[cat.isin(["C1", "C2", "C3"])]
     assert first.sum() == pytest.approx(0.6) and np.allclose(first, first.iloc[0])
+
+
+def test_a_stale_vintage_is_carried_one_review_for_members_only(tmp_path):
+    # vintage 2023-03-15: fresh for the 2023-06 review (previous cut-off 2023-02-28); one review
+    # old for 2023-09 (carried for members); too old for 2023-12
+    led, px = make_universe(tmp_path, score_as_of="2023-03-15")
+    ledger, prices = load_ledger(base=led), CsvDirProvider(px)
+    m = small(scores={"max_vintage_age_reviews": 1}, weighting={"ucits": None, "single_cap": 0.2})
+    fresh = run_review(ledger, prices.get, m, "2023-06-30")
+    assert "SCORE_STALE" not in set(fresh.candidates["reason"].dropna())
+    members = dict(fresh.weights)
+    carried = run_review(ledger, prices.get, m, "2023-09-30", previous=members)
+    reasons = carried.candidates.set_index("id")["reason"]
+    assert set(reasons[list(members)].dropna()) <= {"NOT_SELECTED"}
+    assert (reasons.drop(list(members)) == "SCORE_STALE").all()
+    assert any("carried forward one review" in w for w in carried.warnings)
+    with pytest.raises(InsufficientConstituents, match="older than the previous review"):
+        run_review(ledger, prices.get, m, "2023-12-31", previous=dict(carried.weights))
+
+
+def test_listing_screen_and_adr_ratio(universe):
+    ledger, prices = universe
+    m = small(eligibility={"exchanges": ["XKRX"]}, selection={"min_n": 1})
+    with pytest.raises(InsufficientConstituents, match="no line on an eligible exchange"):
+        run_review(ledger, prices.get, m, AS_OF)

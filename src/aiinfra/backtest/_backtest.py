@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from aiinfra.index._levels import (
     dividends_from_adjusted,
 )
 from aiinfra.index._methodology import Methodology
-from aiinfra.index._review import NOT_PIT_LABEL, PriceGetter, ReviewResult, run_review
+from aiinfra.index._review import NOT_PIT_LABEL, PriceGetter, ReviewResult, currency_of, run_review
 from aiinfra.ledger import Ledger
 from aiinfra.ledger._dates import to_timestamp
 
@@ -40,6 +40,7 @@ class BacktestResult:
     turnover: pd.DataFrame
     summary: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
+    company_of: dict[str, str] = field(default_factory=dict)
 
     @property
     def point_in_time(self) -> bool:
@@ -63,12 +64,13 @@ class BacktestResult:
             levels.to_csv(tmp / "levels.csv", date_format="%Y-%m-%d", float_format="%.10g")
             w = self.calc.weights.copy()
             w.insert(0, "label", label)
+            w.insert(3, "company", w["security"].map(self.company_of))
             w.to_csv(tmp / "weights.csv", index=False, date_format="%Y-%m-%d", float_format="%.12g")
             self.turnover.assign(label=label).to_csv(
                 tmp / "turnover.csv", index=False, date_format="%Y-%m-%d"
             )
             if self.calc.compliance is not None:
-                self.calc.compliance.to_csv(
+                self.calc.compliance.assign(label=label).to_csv(
                     tmp / "compliance.csv", date_format="%Y-%m-%d", float_format="%.10g"
                 )
             (tmp / "summary.json").write_text(json.dumps(self.summary, indent=2, default=str))
@@ -132,41 +134,65 @@ def backtest(
     if not schedule:
         raise InvalidParameterError(f"no review takes effect between {s.date()} and {e.date()}")
     reviews: list[ReviewResult] = []
+    warnings: list[str] = []
     previous: dict[str, float] = {}
+    data_end: pd.Timestamp | None = None
     for d in schedule:
         r = run_review(ledger, prices, methodology, d.cutoff, previous=previous, fx=fx, dates=d)
+        # the last date with a close on any of the lines this review buys
+        last = max(
+            pd.Timestamp(str(prices(t)["close"].last_valid_index())) for t in r.proforma["ticker"]
+        )
+        data_end = last if data_end is None else max(data_end, last)
+        if r.dates.effective > data_end:
+            warnings.append(
+                f"review {d.review} (effective {d.effective.date()}) skipped: no prices after "
+                f"{data_end.date()}"
+            )
+            break
         reviews.append(r)
         previous = {str(k): float(v) for k, v in r.weights.items()}
+    if not reviews:
+        raise MissingDataError(
+            f"no prices on or after the first effective date {schedule[0].effective.date()}"
+        )
+    assert data_end is not None
+    end = min(e, data_end)
+    if end < e:
+        warnings.append(
+            f"levels end on {end.date()}, the last date with prices (asked: {e.date()})"
+        )
 
-    # price matrices on the exchange calendar, from the first announcement to the end
+    # securities are listing lines: a company that changes line between reviews sells one and
+    # buys the other; each line has its own currency, prices and dividends
     first = min(r.dates.announce for r in reviews)
-    days = trading_days(first - pd.Timedelta(days=10), e, cal.exchange)
-    ids = sorted({cid for r in reviews for cid in r.weights.index})
-    line = {}
+    days = trading_days(first - pd.Timedelta(days=10), end, cal.exchange)
+    company_of: dict[str, str] = {}
     for r in reviews:
-        line.update(dict(zip(r.proforma["id"], r.proforma["ticker"], strict=True)))
-    close, adj = {}, {}
-    for cid in ids:
-        px = prices(line[cid])
-        close[cid] = px["close"]
-        adj[cid] = px["adj_close"]
-    by_ticker = {t: cid for cid, t in line.items()}
-    actions: list[CorporateAction] = []
-    for ev in events or []:
-        cid = by_ticker.get(ev.security)
-        if cid is None:
-            continue  # not a constituent in this backtest
-        new = ev.new_security
-        if new is not None:
-            close[new] = prices(new)["close"]
-        actions.append(replace(ev, security=cid))
+        company_of.update(dict(zip(r.proforma["ticker"], r.proforma["id"], strict=True)))
+    lines = sorted(company_of)
+    new_lines = [
+        ev.new_security for ev in events or [] if ev.security in company_of and ev.new_security
+    ]
+    close = {t: prices(t)["close"] for t in [*lines, *[n for n in new_lines if n is not None]]}
+    actions = [ev for ev in events or [] if ev.security in company_of]
     close_df = pd.DataFrame(close).reindex(days)
     if events is None:
-        # dividends from the two columns, on each security's own trading days
-        divs = dividends_from_adjusted(
-            pd.DataFrame(close).sort_index(), pd.DataFrame(adj).sort_index()
-        )
-        divs = divs.reindex(days, fill_value=0.0).fillna(0.0)
+        # dividends on each line's own trading days, booked on the first index session on or
+        # after the ex-date (an ex-date on a local holiday of the index calendar is not lost)
+        parts = {}
+        for t in lines:
+            px = prices(t)
+            own = dividends_from_adjusted(
+                px[["close"]], px[["adj_close"]].set_axis(["close"], axis=1)
+            )
+            paid = own["close"][own["close"] > 0]
+            pos = days.searchsorted(paid.index, side="left")
+            keep = pos < len(days)
+            parts[t] = (
+                pd.Series(paid.to_numpy()[keep], index=days[pos[keep]]).groupby(level=0).sum()
+            )
+        divs = pd.DataFrame(parts).reindex(index=days, columns=close_df.columns).fillna(0.0)
     else:
         divs = None
     country = {
@@ -174,15 +200,32 @@ def backtest(
         for k, v in zip(ledger.companies["id"], ledger.companies["country"], strict=True)
     }
     wht = pd.Series(
-        {cid: methodology.withholding_tax.rate(country[cid]) for cid in ids}, dtype=float
+        {
+            t: methodology.withholding_tax.rate(country.get(company_of.get(t, ""), ""))
+            for t in close_df.columns
+        },
+        dtype=float,
     )
-    rebs = [
-        Rebalance(r.dates.announce, r.dates.effective, r.weights, r.dates.review) for r in reviews
-    ]
+    fx_frame = None
+    if fx:
+        rates = {}
+        for t in close_df.columns:
+            cur, _ = currency_of(t)
+            if cur != "USD" and cur in fx:
+                rates[t] = fx[cur].reindex(days, method="ffill")
+        if rates:
+            fx_frame = pd.DataFrame(rates).reindex(index=days, columns=close_df.columns).fillna(1.0)
+    rebs = []
+    for r in reviews:
+        by_line = pd.Series(
+            r.weights.to_numpy(), index=r.proforma.set_index("id").loc[r.weights.index, "ticker"]
+        )
+        rebs.append(Rebalance(r.dates.announce, r.dates.effective, by_line, r.dates.review))
     calc = compute_levels(
         close_df,
         rebs,
         dividends=divs,
+        fx=fx_frame,
         withholding=wht,
         base_value=methodology.index.base_value,
         cost_bps=cost_bps,
@@ -190,13 +233,21 @@ def backtest(
         compliance=True,
         actions=actions,
     )
-    levels = calc.levels.loc[:e]
+    levels = calc.levels.loc[:end]
+    base_day = levels.index[0]
     bench_cols = {}
     for t in benchmarks:
         try:
-            b = prices(t)["adj_close"].reindex(levels.index).ffill()
+            b = prices(t)["adj_close"]
         except MissingDataError as exc:
             raise MissingDataError(f"benchmark {t}: {exc}") from None
+        first_b = b.first_valid_index()
+        if first_b is None or pd.Timestamp(str(first_b)) > base_day:
+            raise MissingDataError(
+                f"benchmark {t}: no price on the base date {base_day.date()} (its prices start "
+                f"{'never' if first_b is None else str(first_b)[:10]})"
+            )
+        b = b.reindex(b.index.union(levels.index)).ffill().reindex(levels.index)
         bench_cols[f"bench_{t}"] = methodology.index.base_value * b / b.iloc[0]
     levels = levels.assign(**bench_cols)
 
@@ -232,7 +283,11 @@ def backtest(
             "per_year": {str(k): float(v) for k, v in per_year.items()},
         },
         "corporate_actions": calc.actions.to_dict(orient="records"),
-        "warnings": calc.warnings + [w for r in reviews for w in r.warnings if w != NOT_PIT_LABEL],
+        "warnings": warnings
+        + calc.warnings
+        + [w for r in reviews for w in r.warnings if w != NOT_PIT_LABEL],
     }
     summary = json.loads(json.dumps(summary, default=str).replace("NaN", "null"))
-    return BacktestResult(levels, reviews, calc, turnover, summary, list(summary["warnings"]))
+    return BacktestResult(
+        levels, reviews, calc, turnover, summary, list(summary["warnings"]), company_of
+    )

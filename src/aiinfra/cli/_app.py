@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -222,9 +223,16 @@ MethodologyOpt = Annotated[
         "default, cta_style_tiers, semis_20cap.",
     ),
 ]
+
+
+class PitMode(StrEnum):
+    vintage = "vintage"
+    static_scores = "static_scores"
+
+
 PitOpt = Annotated[
-    str | None,
-    typer.Option("--pit-mode", help="vintage | static_scores (overrides the methodology)."),
+    PitMode | None,
+    typer.Option("--pit-mode", help="Overrides the methodology's pit_mode."),
 ]
 FxOpt = Annotated[
     str | None,

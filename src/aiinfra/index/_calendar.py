@@ -20,7 +20,14 @@ import pandas as pd
 
 from aiinfra.exceptions import InvalidParameterError
 
-__all__ = ["ReviewDates", "latest_review", "review_dates", "review_schedule", "trading_days"]
+__all__ = [
+    "ReviewDates",
+    "latest_review",
+    "previous_reviews",
+    "review_dates",
+    "review_schedule",
+    "trading_days",
+]
 
 _FIRST_YEAR = 1995
 _LAST_YEAR = dt.date.today().year + 2
@@ -127,3 +134,19 @@ def latest_review(
     ]
     known = [r for r in candidates if r.cutoff <= d]
     return max(known, key=lambda r: r.cutoff)
+
+
+def previous_reviews(
+    current: ReviewDates, k: int, months: tuple[int, ...] = (3, 6, 9, 12), exchange: str = "XNYS"
+) -> list[ReviewDates]:
+    """The ``k`` reviews before ``current``, most recent first."""
+    out: list[ReviewDates] = []
+    year, month = (int(x) for x in current.review.split("-"))
+    while len(out) < k:
+        earlier = [m for m in months if m < month]
+        if earlier:
+            month = earlier[-1]
+        else:
+            year, month = year - 1, months[-1]
+        out.append(review_dates(year, month, exchange))
+    return out

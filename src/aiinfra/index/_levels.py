@@ -232,7 +232,11 @@ def compute_levels(
         P = raw.copy()
         filled = _ffill(raw[:, nan_cols])
         P[:, nan_cols] = np.where(np.isnan(filled), 0.0, filled)
-    X = None if fx is None else fx.reindex(index=dates, columns=cols).ffill().to_numpy(float)
+    X = (
+        None
+        if fx is None
+        else fx.reindex(index=dates, columns=cols).ffill().bfill().fillna(1.0).to_numpy(float)
+    )
     PX = P if X is None else P * X
     DIV = None
     if dividends is not None:
@@ -247,22 +251,25 @@ def compute_levels(
     warnings: list[str] = []
     log: list[dict[str, object]] = []
 
-    def idx_of(day: pd.Timestamp, what: str) -> int:
-        i = int(dates.searchsorted(pd.Timestamp(day), side="right")) - 1
-        if i < 0:
-            raise InvalidParameterError(
-                f"{what} {pd.Timestamp(day).date()} is before the first price date"
-            )
-        return i
-
     # boundaries: day index -> ordered actions at that day's close
     removals: dict[int, list[tuple[str, CorporateAction]]] = {}
     pre_ex: dict[int, list[CorporateAction]] = {}
     special: dict[int, list[CorporateAction]] = {}
+    #: first index from which a security is out of the index for good (delisted, stale)
+    dead_from: dict[int, int] = {}
     for a in actions or []:
         if a.security not in pos:
-            raise InvalidParameterError(f"corporate action for unknown security {a.security!r}")
-        t = idx_of(a.date, f"corporate action ({a.security})")
+            warnings.append(f"corporate action for {a.security!r} ignored: not in the price matrix")
+            continue
+        # an event dated on a non-trading day takes effect on the next session
+        t = int(dates.searchsorted(pd.Timestamp(a.date), side="left"))
+        if t >= n_t or t == 0:
+            side = "after the last" if t >= n_t else "on or before the first"
+            warnings.append(
+                f"{a.kind} of {a.security} on {a.date.date()} ignored: {side} price date"
+            )
+            continue
+        j = pos[a.security]
         if a.kind == "split":
             if split_adjusted:
                 warnings.append(
@@ -275,25 +282,39 @@ def compute_levels(
         elif a.kind == "cash_dividend":
             if DIV is None:
                 DIV = np.zeros((n_t, n_s))
-            DIV[t, pos[a.security]] += a.value * (1.0 if X is None else X[t, pos[a.security]])
+            DIV[t, j] += a.value * (1.0 if X is None else X[t, j])
         elif a.kind == "delisting":
             removals.setdefault(t, []).append(("delisting", a))
+            dead_from[j] = min(dead_from.get(j, n_t), t)
         elif a.kind == "spin_off":
             if a.new_security not in pos:
                 raise InvalidParameterError(
                     f"spin-off of {a.security}: no prices for {a.new_security!r}"
                 )
+            s_j = pos[a.new_security]
             pre_ex.setdefault(t - 1, []).append(a)
-            removals.setdefault(t, []).append(("spin_off_removal", a))
+            # removed at the close of SpinCo's first trading day on or after the ex-date
+            first = np.flatnonzero(~np.isnan(raw[t:, s_j]))
+            if first.size == 0:
+                warnings.append(f"spin-off {a.new_security} never trades: removed at price 0")
+            removals.setdefault(t + int(first[0]) if first.size else t, []).append(
+                ("spin_off_removal", a)
+            )
     if stale_days is not None and nan_cols.size:
-        # last day with a close, per gappy security (-1 when never priced); others never go stale
-        last = n_t - 1 - np.argmax(has_sub[::-1], axis=0)
-        last = np.where(has_sub.any(axis=0), last, -1)
-        for k in np.flatnonzero((last >= 0) & (last + stale_days < n_t)):
-            j = int(nan_cols[k])
-            day = int(last[k] + stale_days)
-            stale = CorporateAction(dates[int(last[k])], cols[j], "delisting")
-            removals.setdefault(day, []).append(("stale", stale))
+        # every run of more than `stale_days` sessions without a close (a suspension, or the end
+        # of a file) removes the security at its last price once the run reaches the limit
+        for k, col_no in enumerate(nan_cols):
+            col = has_sub[:, k]
+            starts = np.flatnonzero(~col & np.r_[True, col[:-1]])  # first NaN of each run
+            ends = np.flatnonzero(~col & np.r_[col[1:], True])  # last NaN of each run
+            for a0, a1 in zip(starts, ends, strict=True):
+                if a0 == 0 or a1 - a0 + 1 <= stale_days:
+                    continue  # before the first close, or a short gap
+                day = int(a0 - 1 + stale_days)
+                stale = CorporateAction(dates[int(a0 - 1)], cols[int(col_no)], "delisting")
+                removals.setdefault(day, []).append(("stale", stale))
+                if a1 == n_t - 1:
+                    dead_from[int(col_no)] = min(dead_from.get(int(col_no), n_t), day)
     # all schedule dates located at once: the rebalance at the last session on or before a date
     eff = dates.searchsorted(pd.DatetimeIndex([r.effective for r in rebalances]), side="right") - 1
     ann = dates.searchsorted(pd.DatetimeIndex([r.announce for r in rebalances]), side="right") - 1
@@ -327,7 +348,7 @@ def compute_levels(
         if DIV is not None:
             ID[a : b + 1] = DIV[a : b + 1] @ N / D
             IDN[a : b + 1] = DIV[a : b + 1] @ (N * (1.0 - wht)) / D
-        if compliance:
+        if compliance and (N > 0).any():
             held = N > 0
             mv = PX[a : b + 1][:, held] * N[held]
             w = mv / mv.sum(axis=1, keepdims=True)
@@ -391,6 +412,19 @@ def compute_levels(
                 raise InvalidParameterError(
                     f"weights of rebalance {r.label or r.effective.date()} sum to {w.sum()}"
                 )
+            gone = [j for j, t_dead in dead_from.items() if t_dead <= b and w[j] > 0]
+            if gone:
+                w[gone] = 0.0
+                if w.sum() <= 0:
+                    raise InvalidParameterError(
+                        f"rebalance {r.label or dates[b].date()}: every constituent was removed"
+                    )
+                w = w / w.sum()
+                names = ", ".join(cols[j] for j in gone)
+                warnings.append(
+                    f"rebalance {r.label or dates[b].date()}: {names} removed before the effective "
+                    "date (delisted or stale); weights renormalised"
+                )
             # the base uses the base-date close; later rebalances the announcement-date close
             t_ann = t0 if b == t0 else ann_at[b]
             ref = np.array(PX[t_ann])  # one contiguous read of the (column-major) row
@@ -439,13 +473,14 @@ def compute_levels(
             mv = float(PX[b] @ N)
             amount = a.value * (1.0 if X is None else X[b, j])
             if N[j] > 0 and mv > 0:
+                paid = N[j] * amount / D
                 D = D * (mv - N[j] * amount) / mv
                 log.append(
                     {
                         "date": dates[b + 1],
                         "security": a.security,
                         "action": "special_dividend",
-                        "value_reinvested": N[j] * amount / D,
+                        "value_reinvested": paid,
                         "note": "divisor adjusted",
                     }
                 )
@@ -483,7 +518,8 @@ def compute_levels(
         steps = np.ones(n_t)
         for rec in reb_rows[1:]:
             t = int(rec["effective"])  # type: ignore[call-overload]
-            steps[t + 1] *= 1.0 - float(rec["cost"])  # type: ignore[arg-type]
+            if t + 1 < n_t:
+                steps[t + 1] *= 1.0 - float(rec["cost"])  # type: ignore[arg-type]
         running = np.cumprod(steps)
     pr = lvl * running
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -75,6 +75,11 @@ class EligibilitySpec(_Model):
     min_trading_day_ratio: float = Field(0.90, ge=0, le=1)
     min_free_float: float = Field(0.15, ge=0, le=1)
     min_composite: NewExisting = NewExisting(new=60, existing=50)
+    #: exchange calendars of eligible listings (spec §4.2: developed markets, Taiwan, Korea, Israel)
+    exchanges: tuple[str, ...] = (
+        "XNYS", "XKRX", "XTAI", "XTKS", "XAMS", "XPAR", "XETR", "XHEL", "XHKG", "XTSE", "XOSL",
+        "XLON", "XSWX", "XTAE",
+    )  # fmt: skip
 
 
 class CompositeWeights(_Model):
@@ -106,6 +111,9 @@ class AiRevenueScoreSpec(_Model):
 class ScoresSpec(_Model):
     composite_weights: CompositeWeights = CompositeWeights()
     ai_revenue_score: AiRevenueScoreSpec = AiRevenueScoreSpec()
+    #: spec §6: a constituent without a new vintage keeps its last one for this many reviews;
+    #: a non-constituent needs a vintage newer than the previous review (null: no limit)
+    max_vintage_age_reviews: int | None = Field(1, ge=0)
 
 
 class CategorySpec(_Model):

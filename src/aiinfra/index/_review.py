@@ -17,12 +17,14 @@ import numpy as np
 import pandas as pd
 
 from aiinfra.exceptions import InsufficientConstituents, MissingDataError, NotPointInTimeError
-from aiinfra.index._calendar import ReviewDates, latest_review, trading_days
+from aiinfra.index._calendar import ReviewDates, latest_review, previous_reviews, trading_days
 from aiinfra.index._capping import cap_weights, ucits_compliance
 from aiinfra.index._methodology import Methodology
 from aiinfra.index._scoring import ai_revenue_score, composite_score
 from aiinfra.index._selection import rank_candidates, select
 from aiinfra.ledger import Ledger
+from aiinfra.ledger._dates import to_timestamp
+from aiinfra.ledger._validate import parse_adr_ratios
 
 __all__ = ["NOT_PIT_LABEL", "REASONS", "ReviewResult", "currency_of", "run_review"]
 
@@ -36,6 +38,8 @@ REASONS: dict[str, str] = {
     "NO_SCORE": "no score vintage with as_of ≤ cut-off",
     "NO_PRICES": "no price history for any listing line",
     "NO_FX": "only non-USD lines and no FX rates for their currency",
+    "LISTING": "no line on an eligible exchange (eligibility.exchanges)",
+    "SCORE_STALE": "score vintage older than the previous review (carried at most one review)",
     "HISTORY": "fewer than min_history_months of prices before the cut-off",
     "FFMC_UNKNOWN": "no share count known by the cut-off",
     "FREE_FLOAT_UNKNOWN": "no free float known by the cut-off",
@@ -57,11 +61,12 @@ _SUFFIX = {
     "DE": ("EUR", "XETR"),
     "HE": ("EUR", "XHEL"),
     "HK": ("HKD", "XHKG"),
-    "SZ": ("CNY", "XSHG"),
+    "SZ": ("CNY", "XSHG"),  # Shenzhen trades on Shanghai's sessions; no separate calendar
     "SS": ("CNY", "XSHG"),
     "TO": ("CAD", "XTSE"),
     "OL": ("NOK", "XOSL"),
     "L": ("GBP", "XLON"),
+    "TA": ("ILS", "XTAE"),
     "SW": ("CHF", "XSWX"),
 }
 
@@ -248,7 +253,8 @@ def run_review(
         As the methodology defines them.
     """
     cal = methodology.calendar
-    dates = dates or latest_review(as_of, cal.rebalance_months, cal.exchange)
+    if dates is None:
+        dates = latest_review(to_timestamp(as_of, "as_of"), cal.rebalance_months, cal.exchange)
     cut = dates.cutoff
     pit = methodology.pit_mode == "vintage"
     existing = set(previous or {})
@@ -273,6 +279,11 @@ def run_review(
     else:
         sc = _latest(scores, "company_id", "as_of", None)
 
+    carry = methodology.scores.max_vintage_age_reviews
+    stale_before = None
+    if carry is not None:
+        prev = previous_reviews(dates, carry + 1, cal.rebalance_months, cal.exchange)
+        stale_before = (prev[0].cutoff, prev[-1].cutoff)  # (previous review, the one before)
     comp: dict[Any, dict[Any, Any]] = ledger.companies.set_index("id").to_dict(orient="index")
     ai = _latest(ledger.ai_revenue, "company_id", "known_from", cut)
     fin = _latest(ledger.financials, "company_id", "source_date_known", cut)
@@ -309,6 +320,14 @@ def run_review(
             continue
         s = sc[cid]
         row.update(category=s["category"], Q=float(s["qualitative"]), score_as_of=s["as_of"])
+        if pit and stale_before is not None and s["as_of"] <= stale_before[0]:
+            # spec §6: a constituent may carry its last vintage one review; others may not
+            if cid in existing and s["as_of"] > stale_before[1]:
+                warnings.append(
+                    f"{cid}: score vintage {s['as_of'].date()} carried forward one review"
+                )
+            else:
+                row["reason"] = "SCORE_STALE"
         if cid in ai:
             row.update(
                 a=float(ai[cid]["share"]),
@@ -327,13 +346,16 @@ def run_review(
         # listing line with the highest ADTV (primary preferred within 20 %)
         lines = [c["ticker"], *[t for t in str(c.get("alt_tickers") or "").split(";") if t]]
         stats = []
-        no_fx = False
+        no_fx = off_exchange = False
         for line in [x for x in lines if isinstance(x, str) and x]:
             try:
                 px = prices(line)
             except MissingDataError:
                 continue
-            cur, _ = currency_of(line)
+            cur, exchange = currency_of(line)
+            if exchange not in methodology.eligibility.exchanges:
+                off_exchange = True
+                continue
             if cur != "USD" and (fx is None or cur not in fx):
                 no_fx = True
                 continue
@@ -342,7 +364,7 @@ def run_review(
             rates = None if cur == "USD" or fx is None else fx[cur]
             stats.append(_line_stats(line, px, rates, cut))
         if not stats:
-            row["reason"] = "NO_FX" if no_fx else "NO_PRICES"
+            row["reason"] = "NO_FX" if no_fx else "LISTING" if off_exchange else "NO_PRICES"
             continue
         best = max(stats, key=lambda d: d["adtv"])
         primary = next((d for d in stats if d["line"] == lines[0]), None)
@@ -358,7 +380,10 @@ def run_review(
             trading_ratio=best["trading_ratio"],
         )
         f: dict[Any, Any] = dict(fin.get(cid) or {})
-        shares = float(f.get("shares_outstanding_mn", np.nan))
+        adr = c.get("adr_ratios")
+        ratio = parse_adr_ratios(adr if isinstance(adr, str) else "").get(best["line"], 1.0)
+        # home-market shares expressed in units of the chosen line (one TSM ADR = 5 shares)
+        shares = float(f.get("shares_outstanding_mn", np.nan)) / ratio
         ff = float(f.get("free_float", np.nan))
         row["free_float"] = ff
         row["ffmc"] = shares * 1e6 * ff * best["close_cut"] * best["fx_cut"]
@@ -496,7 +521,11 @@ def run_review(
                 f"{cid}: no close on the announcement date {dates.announce.date()}; pro-forma "
                 f"shares use the last close ({ref_date.date()})"
             )
-        rate = float(picked_rec[cid]["fx_cut"])
+        cur = str(picked_rec[cid]["currency"])
+        rate = 1.0
+        if cur != "USD" and fx is not None:
+            known = fx[cur].loc[: dates.announce]
+            rate = float(known.iloc[-1]) if len(known) else float("nan")
         price = float(pclose.iloc[-1])
         pro.append(
             {

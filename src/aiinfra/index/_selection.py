@@ -18,10 +18,12 @@ def rank_candidates(frame: pd.DataFrame) -> pd.DataFrame:
     ``frame`` needs columns ``id``, ``x``, ``Q``, ``ffmc``; returns it sorted with ``rank`` 1..n.
     """
     ffmc = frame["ffmc"].fillna(-1.0)
-    ordered = frame.assign(_ffmc=ffmc).sort_values(
-        ["x", "Q", "_ffmc", "id"], ascending=[False, False, False, True], kind="mergesort"
+    # equal raw weights up to float noise (92.39999999999999 vs 92.4) are ties: spec §1, 1e-12
+    x_key = frame["x"].round(9)
+    ordered = frame.assign(_ffmc=ffmc, _x=x_key).sort_values(
+        ["_x", "Q", "_ffmc", "id"], ascending=[False, False, False, True], kind="mergesort"
     )
-    ordered = ordered.drop(columns="_ffmc").reset_index(drop=True)
+    ordered = ordered.drop(columns=["_ffmc", "_x"]).reset_index(drop=True)
     ordered["rank"] = range(1, len(ordered) + 1)
     return ordered
 

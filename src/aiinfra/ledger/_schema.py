@@ -160,6 +160,7 @@ class CompanyRow(_Row):
     name: Text
     ticker: OptText = None
     alt_tickers: OptText = None
+    adr_ratios: OptText = None
     country: Annotated[str, BeforeValidator(_strip), StringConstraints(pattern=r"^[A-Z]{2}$")]
     listed: Bool
     layer: Layer
@@ -320,7 +321,13 @@ class TableSpec:
 TABLES: dict[str, TableSpec] = {
     t.name: t
     for t in (
-        TableSpec("companies", "companies.csv", CompanyRow, ("id",), frozenset({"alt_tickers"})),
+        TableSpec(
+            "companies",
+            "companies.csv",
+            CompanyRow,
+            ("id",),
+            frozenset({"alt_tickers", "adr_ratios"}),
+        ),
         TableSpec("flows", "flows.csv", FlowRow, ("id",), not_future=("announced",)),
         TableSpec(
             "flow_events",

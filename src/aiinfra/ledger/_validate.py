@@ -15,7 +15,7 @@ from aiinfra.ledger._dates import parse_partial_date
 from aiinfra.ledger._flows import AMOUNTS, events_in_force
 from aiinfra.ledger._schema import COMPONENTS, GROUP_ENTITIES, TABLES
 
-__all__ = ["cross_table_problems", "rubric_score"]
+__all__ = ["cross_table_problems", "parse_adr_ratios", "rubric_score"]
 
 
 def rubric_score(values: list[int] | np.ndarray) -> float:
@@ -42,6 +42,25 @@ def _p(r: pd.Series, column: str | None, rule: str, value: object = None) -> Pro
 def _rows(frame: pd.DataFrame) -> Iterator[pd.Series]:
     for _, r in frame.iterrows():
         yield r
+
+
+def parse_adr_ratios(text: str) -> dict[str, float]:
+    """``"TSM=5;BABA=8"`` → {"TSM": 5.0, "BABA": 8.0}: home-market shares per ADR line unit.
+
+    >>> parse_adr_ratios("TSM=5")
+    {'TSM': 5.0}
+    """
+    out: dict[str, float] = {}
+    for part in [p for p in text.split(";") if p.strip()]:
+        line, _, value = part.partition("=")
+        try:
+            ratio = float(value)
+        except ValueError:
+            ratio = -1.0
+        if not line.strip() or not ratio > 0:
+            raise ValueError("must be TICKER=RATIO pairs separated by ';' with RATIO > 0")
+        out[line.strip()] = ratio
+    return out
 
 
 def _start_of(text: object) -> object:
@@ -89,6 +108,19 @@ def cross_table_problems(
     for r in _rows(comp):
         if r["listed"] and _blank(r["ticker"]):
             out.append(_p(r, "ticker", "a listed company needs a ticker"))
+    for r in _rows(comp):
+        text = r.get("adr_ratios")
+        if _blank(text):
+            continue
+        alts = set(str(r["alt_tickers"] or "").split(";"))
+        try:
+            ratios = parse_adr_ratios(str(text))
+        except ValueError as exc:
+            out.append(_p(r, "adr_ratios", str(exc), text))
+            continue
+        for line in ratios:
+            if line not in alts:
+                out.append(_p(r, "adr_ratios", f"{line} is not in alt_tickers", text))
     tick = comp.dropna(subset=["ticker"])
     for _, r in tick[tick.duplicated("ticker", keep="first")].iterrows():
         out.append(_p(r, "ticker", "ticker already used by another company", r["ticker"]))

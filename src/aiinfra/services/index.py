@@ -73,6 +73,11 @@ def load_fx(path: str | None) -> dict[str, pd.Series] | None:
     if problems:
         raise DataValidationError(problems, "fx")
     frame = pd.DataFrame({"date": dates, "currency": raw["currency"].str.upper(), "rate": rate})
+    for i in frame.index[frame.duplicated(["date", "currency"])]:
+        problems.append(Problem(str(p), int(i) + 2, "date", "duplicate date for this currency",
+                                str(raw.at[i, "date"])))  # fmt: skip
+    if problems:
+        raise DataValidationError(problems, "fx")
     return {str(c): g.set_index("date")["rate"].sort_index() for c, g in frame.groupby("currency")}
 
 
