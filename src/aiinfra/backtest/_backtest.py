@@ -176,6 +176,11 @@ def backtest(
     ]
     close = {t: prices(t)["close"] for t in [*lines, *[n for n in new_lines if n is not None]]}
     actions = [ev for ev in events or [] if ev.security in company_of]
+    for ev in events or []:
+        if ev.security not in company_of:
+            warnings.append(
+                f"{ev.kind} of {ev.security} on {ev.date.date()} ignored: not a constituent line"
+            )
     close_df = pd.DataFrame(close).reindex(days)
     if events is None:
         # dividends on each line's own trading days, booked on the first index session on or

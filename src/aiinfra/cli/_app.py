@@ -327,6 +327,8 @@ def index_backtest(
     rows = [{"series": k, **{x: v[x] for x in keys}} for k, v in summary["variants"].items()]
     rows += [{"series": k, **{x: v[x] for x in keys}} for k, v in summary["benchmarks"].items()]
     frame = pd.DataFrame(rows)
+    if fmt is Format.csv:
+        frame["label"] = summary["label"]
     emit_frame(
         frame.round(4) if fmt is Format.table else frame,
         fmt,
