@@ -78,13 +78,37 @@ class LevelResult:
     """
 
     levels: pd.DataFrame
-    rebalances: pd.DataFrame
-    actions: pd.DataFrame
     compliance: pd.DataFrame | None = None
     warnings: list[str] = field(default_factory=list)
     _weight_parts: list[tuple[Any, ...]] = field(default_factory=list, repr=False)
     _columns: list[str] = field(default_factory=list, repr=False)
     _dates: pd.DatetimeIndex | None = field(default=None, repr=False)
+    _rebalance_rows: list[dict[str, object]] = field(default_factory=list, repr=False)
+    _action_rows: list[dict[str, object]] = field(default_factory=list, repr=False)
+
+    @cached_property
+    def rebalances(self) -> pd.DataFrame:
+        """One row per rebalance: ``effective``, ``announce``, ``review``, one-way ``turnover``,
+        ``cost`` (fraction of the level deducted), ``names`` (built on first access)."""
+        rows = self._rebalance_rows
+        days = np.asarray(self._dates if self._dates is not None else [], dtype="datetime64[ns]")
+        return pd.DataFrame(
+            {
+                "effective": days[[int(x["effective"]) for x in rows]],  # type: ignore[call-overload]
+                "announce": days[[int(x["announce"]) for x in rows]],  # type: ignore[call-overload]
+                "review": [x["review"] for x in rows],
+                "turnover": np.array([x["turnover"] for x in rows], dtype=float),
+                "cost": np.array([x["cost"] for x in rows], dtype=float),
+                "names": np.array([x["names"] for x in rows], dtype=np.int64),
+            }
+        )
+
+    @cached_property
+    def actions(self) -> pd.DataFrame:
+        """Corporate actions applied, and automatic removals of stale securities."""
+        return pd.DataFrame(
+            self._action_rows, columns=["date", "security", "action", "value_reinvested", "note"]
+        )
 
     @cached_property
     def weights(self) -> pd.DataFrame:
@@ -144,6 +168,83 @@ def _weights_frame(
             )
         )
     return pd.concat(frames, ignore_index=True)
+
+
+def _fast_segments(
+    PX: np.ndarray,
+    DIV: np.ndarray | None,
+    wht: np.ndarray,
+    schedule: list[tuple[int, int, Rebalance]],
+    aligned: Any,
+    base_value: float,
+    cost_bps: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[dict[str, object]], list[Any]]:
+    """Levels of a schedule without corporate actions: one matrix-vector product per segment.
+
+    ``U_k = w_k / P_ann,k`` are the shares per unit of notional; within segment k the level is
+    ``I_b · (P_t · U_k) / (P_b · U_k)``, which is the divisor arithmetic of the general path with
+    the notional factored out (N = K·U, D = K·(P_b·U_k)/I_b).
+    """
+    n_t = PX.shape[0]
+    eff = np.array([b for b, _, _ in schedule])
+    t0 = int(eff[0])
+    ann = np.array([t0 if k == 0 else a for k, (_, a, _) in enumerate(schedule)])
+    W = np.vstack([aligned(r) for _, _, r in schedule])
+    sums = W.sum(axis=1)
+    if np.any(np.abs(sums - 1.0) > 1e-9):
+        k = int(np.argmax(np.abs(sums - 1.0)))
+        r = schedule[k][2]
+        raise InvalidParameterError(
+            f"weights of rebalance {r.label or r.effective.date()} sum to {sums[k]}"
+        )
+    R = PX[ann]
+    if np.any((W > 0) & (R <= 0)):
+        k, j = (int(x[0]) for x in np.nonzero((W > 0) & (R <= 0)))
+        raise InvalidParameterError(
+            f"no price on the announcement date for column {j} (rebalance {k})"
+        )
+    U = np.divide(W, R, out=np.zeros_like(W), where=W > 0)
+    lvl = np.full(n_t, np.nan)
+    ID = np.zeros(n_t)
+    IDN = np.zeros(n_t)
+    Dv = np.full(n_t, np.nan)
+    net = 1.0 - wht
+    ends = [*eff[1:].tolist(), n_t - 1]
+    level = base_value
+    v0 = np.empty(len(eff))
+    for k, b in enumerate(eff.tolist()):
+        e = ends[k]
+        v = PX[b : e + 1] @ U[k]
+        v0[k] = v[0]
+        scale = level / v[0]
+        lvl[b : e + 1] = v * scale
+        Dv[b + 1 : e + 1] = K_NOTIONAL / scale
+        if DIV is not None and e > b:
+            ID[b + 1 : e + 1] = (DIV[b + 1 : e + 1] @ U[k]) * scale
+            IDN[b + 1 : e + 1] = (DIV[b + 1 : e + 1] @ (U[k] * net)) * scale
+        level = float(lvl[e])
+    Dv[t0] = K_NOTIONAL * v0[0] / base_value
+    # bookkeeping, vectorised over the rebalances (row gathers are strided: reuse when possible)
+    PB = R if np.array_equal(ann, eff) else PX[eff]
+    w_eff = PB * U / v0[:, None]
+    w_drift = np.zeros_like(w_eff)
+    if len(eff) > 1:
+        held = PB[1:] * U[:-1]
+        w_drift[1:] = held / held.sum(axis=1, keepdims=True)
+    traded = np.abs(w_eff - w_drift).sum(axis=1)
+    turnover = np.where(np.arange(len(eff)) == 0, 1.0, traded / 2.0)
+    cost = np.where(np.arange(len(eff)) == 0, 0.0, cost_bps / 1e4 * traded)
+    names = (U > 0).sum(axis=1)
+    reb_rows: list[dict[str, object]] = [
+        {"effective": int(eff[k]), "announce": int(ann[k]), "review": schedule[k][2].label,
+         "turnover": float(turnover[k]), "cost": float(cost[k]), "names": int(names[k])}
+        for k in range(len(eff))
+    ]  # fmt: skip
+    parts = [
+        (schedule[k][2].label, int(eff[k]), W[k], w_eff[k], w_drift[k], U[k] * K_NOTIONAL)
+        for k in range(len(eff))
+    ]
+    return lvl, ID, IDN, Dv, reb_rows, parts
 
 
 def _ffill(a: np.ndarray) -> np.ndarray:
@@ -315,9 +416,24 @@ def compute_levels(
                 removals.setdefault(day, []).append(("stale", stale))
                 if a1 == n_t - 1:
                     dead_from[int(col_no)] = min(dead_from.get(int(col_no), n_t), day)
+
+    def aligned(r: Rebalance) -> np.ndarray:
+        """The rebalance's weights as a vector over the columns (a fresh array)."""
+        if r.weights.index is close.columns or r.weights.index.equals(col_index):
+            return r.weights.to_numpy(float, copy=True)
+        where = col_index.get_indexer(r.weights.index)
+        if (where < 0).any():
+            missing = list(r.weights.index[where < 0])
+            raise InvalidParameterError(f"no prices for {', '.join(map(str, missing))}")
+        w = np.zeros(n_s)
+        w[where] = r.weights.to_numpy(float)
+        return w
+
     # all schedule dates located at once: the rebalance at the last session on or before a date
-    eff = dates.searchsorted(pd.DatetimeIndex([r.effective for r in rebalances]), side="right") - 1
-    ann = dates.searchsorted(pd.DatetimeIndex([r.announce for r in rebalances]), side="right") - 1
+    when = np.array([pd.Timestamp(r.effective).asm8 for r in rebalances], dtype="datetime64[ns]")
+    told = np.array([pd.Timestamp(r.announce).asm8 for r in rebalances], dtype="datetime64[ns]")
+    eff = dates.searchsorted(when, side="right") - 1
+    ann = dates.searchsorted(told, side="right") - 1
     if (eff < 0).any() or (ann < 0).any():
         raise InvalidParameterError("a rebalance date is before the first price date")
     reb_at: dict[int, Rebalance] = {}
@@ -328,189 +444,192 @@ def compute_levels(
     t0 = min(reb_at)
     bounds = sorted(b for b in set(reb_at) | set(removals) | set(pre_ex) | set(special) if b >= t0)
 
-    lvl = np.full(n_t, np.nan)
-    ID = np.zeros(n_t)
-    IDN = np.zeros(n_t)
-    Dv = np.full(n_t, np.nan)
-    N = np.zeros(n_s)
-    D = 1.0
-    reb_rows: list[dict[str, object]] = []
-    w_parts: list[tuple[Any, ...]] = []
     comp_parts: list[pd.DataFrame] = []
-    prev = t0
+    # Without corporate actions, removals or a compliance report nothing interleaves with the
+    # rebalances, and all bookkeeping (drift, turnover, divisors) is computed in one pass after the
+    # levels: the loop holds one matrix-vector product per segment. The general path below handles
+    # everything else; a property test checks that both agree.
+    fast = not (removals or pre_ex or special or dead_from or compliance)
+    if fast:
+        lvl, ID, IDN, Dv, reb_rows, w_parts = _fast_segments(
+            PX, DIV, wht, [(b, ann_at[b], reb_at[b]) for b in sorted(reb_at)], aligned, base_value,
+            cost_bps,
+        )  # fmt: skip
+    else:
+        lvl = np.full(n_t, np.nan)
+        ID = np.zeros(n_t)
+        IDN = np.zeros(n_t)
+        Dv = np.full(n_t, np.nan)
+        N = np.zeros(n_s)
+        D = 1.0
+        reb_rows = []
+        w_parts = []
+        prev = t0
 
-    def fill(a: int, b: int) -> None:
-        """Levels for days a..b (inclusive) with the current shares and divisor."""
-        if b < a:
-            return
-        lvl[a : b + 1] = PX[a : b + 1] @ N / D
-        Dv[a : b + 1] = D
-        if DIV is not None:
-            ID[a : b + 1] = DIV[a : b + 1] @ N / D
-            IDN[a : b + 1] = DIV[a : b + 1] @ (N * (1.0 - wht)) / D
-        if compliance and (N > 0).any():
-            held = N > 0
-            mv = PX[a : b + 1][:, held] * N[held]
-            w = mv / mv.sum(axis=1, keepdims=True)
-            comp_parts.append(
-                pd.DataFrame(
-                    {
-                        "max_weight": w.max(axis=1),
-                        "sum_above_5pct": np.where(w > 0.05, w, 0).sum(axis=1),
-                        "sum_above_4_5pct": np.where(w > 0.045, w, 0).sum(axis=1),
-                        "count": np.full(b - a + 1, int(held.sum())),
-                    },
-                    index=dates[a : b + 1],
-                )
-            )
-
-    def reinvest(j: int, t: int, why: str, when: pd.Timestamp) -> None:
-        nonlocal N
-        if N[j] == 0:
-            return
-        mv = float(PX[t] @ N)
-        freed = N[j] * PX[t, j]
-        N[j] = 0.0
-        rest = mv - freed
-        if rest > 0:
-            N = N * (mv / rest)
-        log.append(
-            {
-                "date": dates[t],
-                "security": cols[j],
-                "action": why,
-                "value_reinvested": freed / D,
-                "note": f"last close {when.date()}",
-            }
-        )
-
-    for b in bounds:
-        if b > t0:
-            fill(prev + 1, b)
-        # 1. removals at the close of b
-        for why, a in removals.get(b, []):
-            j = pos[a.new_security] if why == "spin_off_removal" else pos[a.security]  # type: ignore[index]
-            if why == "stale" and N[j] > 0:
-                warnings.append(
-                    f"{cols[j]}: no close after {a.date.date()}; removed as delisted at the last "
-                    "price"
-                )
-            reinvest(j, b, why, a.date)
-        # 2. rebalance at the close of b
-        if b in reb_at:
-            r = reb_at[b]
-            if r.weights.index is close.columns or r.weights.index.equals(col_index):
-                w = r.weights.to_numpy(float, copy=True)  # already aligned
-            else:
-                where = col_index.get_indexer(r.weights.index)
-                if (where < 0).any():
-                    missing = list(r.weights.index[where < 0])
-                    raise InvalidParameterError(f"no prices for {', '.join(map(str, missing))}")
-                w = np.zeros(n_s)
-                w[where] = r.weights.to_numpy(float)
-            if abs(w.sum() - 1.0) > 1e-9:
-                raise InvalidParameterError(
-                    f"weights of rebalance {r.label or r.effective.date()} sum to {w.sum()}"
-                )
-            gone = [j for j, t_dead in dead_from.items() if t_dead <= b and w[j] > 0]
-            if gone:
-                w[gone] = 0.0
-                if w.sum() <= 0:
-                    raise InvalidParameterError(
-                        f"rebalance {r.label or dates[b].date()}: every constituent was removed"
+        def fill(a: int, b: int) -> None:
+            """Levels for days a..b (inclusive) with the current shares and divisor."""
+            if b < a:
+                return
+            lvl[a : b + 1] = PX[a : b + 1] @ N / D
+            Dv[a : b + 1] = D
+            if DIV is not None:
+                ID[a : b + 1] = DIV[a : b + 1] @ N / D
+                IDN[a : b + 1] = DIV[a : b + 1] @ (N * (1.0 - wht)) / D
+            if compliance and (N > 0).any():
+                held = N > 0
+                mv = PX[a : b + 1][:, held] * N[held]
+                w = mv / mv.sum(axis=1, keepdims=True)
+                comp_parts.append(
+                    pd.DataFrame(
+                        {
+                            "max_weight": w.max(axis=1),
+                            "sum_above_5pct": np.where(w > 0.05, w, 0).sum(axis=1),
+                            "sum_above_4_5pct": np.where(w > 0.045, w, 0).sum(axis=1),
+                            "count": np.full(b - a + 1, int(held.sum())),
+                        },
+                        index=dates[a : b + 1],
                     )
-                w = w / w.sum()
-                names = ", ".join(cols[j] for j in gone)
-                warnings.append(
-                    f"rebalance {r.label or dates[b].date()}: {names} removed before the effective "
-                    "date (delisted or stale); weights renormalised"
                 )
-            # the base uses the base-date close; later rebalances the announcement-date close
-            t_ann = t0 if b == t0 else ann_at[b]
-            ref = np.array(PX[t_ann])  # one contiguous read of the (column-major) row
-            row = ref if t_ann == b else np.array(PX[b])
-            if np.any((w > 0) & (ref <= 0)):
-                bad = [cols[j] for j in np.flatnonzero((w > 0) & (ref <= 0))]
-                raise InvalidParameterError(
-                    f"no price on {dates[t_ann].date()} for {', '.join(bad)}"
-                )
-            N_new = np.divide(w * K_NOTIONAL, ref, out=np.zeros(n_s), where=w > 0)
-            for a in [x for x in actions or [] if x.kind == "split" and not split_adjusted]:
-                if dates[t_ann] < a.date <= dates[b]:
-                    N_new[pos[a.security]] *= a.value
-            mv_new = float(row @ N_new)
-            if b == t0:
-                level = base_value
-                turnover, cost = 1.0, 0.0
-                w_drift = np.zeros(n_s)
-            else:
-                level = float(lvl[b])
-                mv_old = float(row @ N)
-                w_drift = row * N / mv_old
-                traded = float(np.abs(row * N_new / mv_new - w_drift).sum())
-                turnover = traded / 2.0
-                cost = cost_bps / 1e4 * traded
-            N = N_new
-            D = mv_new / level
-            if b == t0:
-                lvl[t0], Dv[t0] = base_value, D
-            w_eff = row * N / mv_new
-            reb_rows.append(
+
+        def reinvest(j: int, t: int, why: str, when: pd.Timestamp) -> None:
+            nonlocal N
+            if N[j] == 0:
+                return
+            mv = float(PX[t] @ N)
+            freed = N[j] * PX[t, j]
+            N[j] = 0.0
+            rest = mv - freed
+            if rest > 0:
+                N = N * (mv / rest)
+            log.append(
                 {
-                    "effective": b,
-                    "announce": t_ann,
-                    "review": r.label,
-                    "turnover": turnover,
-                    "cost": cost,
-                    "names": int((N > 0).sum()),
+                    "date": dates[t],
+                    "security": cols[j],
+                    "action": why,
+                    "value_reinvested": freed / D,
+                    "note": f"last close {when.date()}",
                 }
             )
-            # whole vectors (each is a fresh array); held names are picked when the log is read
-            w_parts.append((r.label, b, w, w_eff, w_drift, N))
-        # 3. corporate actions taking effect before the next day's open
-        for a in special.get(b, []):
-            j = pos[a.security]
-            mv = float(PX[b] @ N)
-            amount = a.value * (1.0 if X is None else X[b, j])
-            if N[j] > 0 and mv > 0:
-                paid = N[j] * amount / D
-                D = D * (mv - N[j] * amount) / mv
-                log.append(
+
+        for b in bounds:
+            if b > t0:
+                fill(prev + 1, b)
+            # 1. removals at the close of b
+            for why, a in removals.get(b, []):
+                j = pos[a.new_security] if why == "spin_off_removal" else pos[a.security]  # type: ignore[index]
+                if why == "stale" and N[j] > 0:
+                    warnings.append(
+                        f"{cols[j]}: no close after {a.date.date()}; removed as delisted at "
+                        "the last price"
+                    )
+                reinvest(j, b, why, a.date)
+            # 2. rebalance at the close of b
+            if b in reb_at:
+                r = reb_at[b]
+                w = aligned(r)
+                if abs(w.sum() - 1.0) > 1e-9:
+                    raise InvalidParameterError(
+                        f"weights of rebalance {r.label or r.effective.date()} sum to {w.sum()}"
+                    )
+                gone = [j for j, t_dead in dead_from.items() if t_dead <= b and w[j] > 0]
+                if gone:
+                    w[gone] = 0.0
+                    if w.sum() <= 0:
+                        raise InvalidParameterError(
+                            f"rebalance {r.label or dates[b].date()}: every constituent was removed"
+                        )
+                    w = w / w.sum()
+                    names = ", ".join(cols[j] for j in gone)
+                    warnings.append(
+                        f"rebalance {r.label or dates[b].date()}: {names} removed before the "
+                        "effective date (delisted or stale); weights renormalised"
+                    )
+                # the base uses the base-date close; later rebalances the announcement-date close
+                t_ann = t0 if b == t0 else ann_at[b]
+                ref = np.array(PX[t_ann])  # one contiguous read of the (column-major) row
+                row = ref if t_ann == b else np.array(PX[b])
+                if np.any((w > 0) & (ref <= 0)):
+                    bad = [cols[j] for j in np.flatnonzero((w > 0) & (ref <= 0))]
+                    raise InvalidParameterError(
+                        f"no price on {dates[t_ann].date()} for {', '.join(bad)}"
+                    )
+                N_new = np.divide(w * K_NOTIONAL, ref, out=np.zeros(n_s), where=w > 0)
+                for a in [x for x in actions or [] if x.kind == "split" and not split_adjusted]:
+                    if dates[t_ann] < a.date <= dates[b]:
+                        N_new[pos[a.security]] *= a.value
+                mv_new = float(row @ N_new)
+                if b == t0:
+                    level = base_value
+                    turnover, cost = 1.0, 0.0
+                    w_drift = np.zeros(n_s)
+                else:
+                    level = float(lvl[b])
+                    mv_old = float(row @ N)
+                    w_drift = row * N / mv_old
+                    traded = float(np.abs(row * N_new / mv_new - w_drift).sum())
+                    turnover = traded / 2.0
+                    cost = cost_bps / 1e4 * traded
+                N = N_new
+                D = mv_new / level
+                if b == t0:
+                    lvl[t0], Dv[t0] = base_value, D
+                w_eff = row * N / mv_new
+                reb_rows.append(
                     {
-                        "date": dates[b + 1],
-                        "security": a.security,
-                        "action": "special_dividend",
-                        "value_reinvested": paid,
-                        "note": "divisor adjusted",
+                        "effective": b,
+                        "announce": t_ann,
+                        "review": r.label,
+                        "turnover": turnover,
+                        "cost": cost,
+                        "names": int((N > 0).sum()),
                     }
                 )
-        for a in pre_ex.get(b, []):
-            j = pos[a.security]
-            if a.kind == "split":
-                N[j] *= a.value
-                log.append(
-                    {
-                        "date": dates[b + 1],
-                        "security": a.security,
-                        "action": "split",
-                        "value_reinvested": 0.0,
-                        "note": f"ratio {a.value:g}",
-                    }
-                )
-            elif a.kind == "spin_off" and N[j] > 0:
-                s = pos[a.new_security]  # type: ignore[index]
-                N[s] += N[j] * a.value
-                log.append(
-                    {
-                        "date": dates[b + 1],
-                        "security": a.new_security,
-                        "action": "spin_off_add",
-                        "value_reinvested": 0.0,
-                        "note": f"{a.value:g} per {a.security} share at price 0",
-                    }
-                )
-        prev = b
-    fill(prev + 1, n_t - 1)
+                # whole vectors (each is a fresh array); held names are picked when the log is read
+                w_parts.append((r.label, b, w, w_eff, w_drift, N))
+            # 3. corporate actions taking effect before the next day's open
+            for a in special.get(b, []):
+                j = pos[a.security]
+                mv = float(PX[b] @ N)
+                amount = a.value * (1.0 if X is None else X[b, j])
+                if N[j] > 0 and mv > 0:
+                    paid = N[j] * amount / D
+                    D = D * (mv - N[j] * amount) / mv
+                    log.append(
+                        {
+                            "date": dates[b + 1],
+                            "security": a.security,
+                            "action": "special_dividend",
+                            "value_reinvested": paid,
+                            "note": "divisor adjusted",
+                        }
+                    )
+            for a in pre_ex.get(b, []):
+                j = pos[a.security]
+                if a.kind == "split":
+                    N[j] *= a.value
+                    log.append(
+                        {
+                            "date": dates[b + 1],
+                            "security": a.security,
+                            "action": "split",
+                            "value_reinvested": 0.0,
+                            "note": f"ratio {a.value:g}",
+                        }
+                    )
+                elif a.kind == "spin_off" and N[j] > 0:
+                    s = pos[a.new_security]  # type: ignore[index]
+                    N[s] += N[j] * a.value
+                    log.append(
+                        {
+                            "date": dates[b + 1],
+                            "security": a.new_security,
+                            "action": "spin_off_add",
+                            "value_reinvested": 0.0,
+                            "note": f"{a.value:g} per {a.security} share at price 0",
+                        }
+                    )
+            prev = b
+        fill(prev + 1, n_t - 1)
 
     # costs are deducted at each effective close after the first: scale all later levels
     running: np.ndarray = np.ones(n_t)
@@ -534,19 +653,13 @@ def compute_levels(
         {"PR": pr, "GTR": g, "NTR": nt, "divisor": Dv, "dividend_points": ID}, index=dates
     ).iloc[t0:]
     levels.index.name = "date"
-    reb_frame = pd.DataFrame(reb_rows)
-    if not reb_frame.empty:
-        reb_frame["effective"] = dates[reb_frame["effective"].to_numpy(int)]
-        reb_frame["announce"] = dates[reb_frame["announce"].to_numpy(int)]
     return LevelResult(
         levels=levels,
-        rebalances=reb_frame,
+        _rebalance_rows=reb_rows,
+        _action_rows=log,
         _weight_parts=w_parts,
         _columns=cols,
         _dates=dates,
-        actions=pd.DataFrame(
-            log, columns=["date", "security", "action", "value_reinvested", "note"]
-        ),
         compliance=pd.concat(comp_parts) if comp_parts else None,
         warnings=warnings,
     )
