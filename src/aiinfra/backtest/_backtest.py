@@ -41,6 +41,12 @@ class BacktestResult:
     summary: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
     company_of: dict[str, str] = field(default_factory=dict)
+    #: daily closes in USD of every line ever held (dates × lines), as used for the levels
+    prices_usd: pd.DataFrame | None = None
+    #: gross cash dividends per share in USD going ex on each date (dates × lines)
+    dividends_usd: pd.DataFrame | None = None
+    #: category (C1..C7) of each line's company at its latest review
+    category_of: dict[str, str] = field(default_factory=dict)
 
     @property
     def point_in_time(self) -> bool:
@@ -293,6 +299,24 @@ def backtest(
         + [w for r in reviews for w in r.warnings if w != NOT_PIT_LABEL],
     }
     summary = json.loads(json.dumps(summary, default=str).replace("NaN", "null"))
+    usd = close_df.ffill() * (fx_frame if fx_frame is not None else 1.0)
+    div_usd = None
+    if divs is not None:
+        div_usd = divs * (fx_frame if fx_frame is not None else 1.0)
+    category_of: dict[str, str] = {}
+    for r in reviews:
+        cats = r.candidates.set_index("id")["category"].to_dict()
+        for line, cid in zip(r.proforma["ticker"], r.proforma["id"], strict=True):
+            category_of[str(line)] = str(cats[cid])
     return BacktestResult(
-        levels, reviews, calc, turnover, summary, list(summary["warnings"]), company_of
+        levels,
+        reviews,
+        calc,
+        turnover,
+        summary,
+        list(summary["warnings"]),
+        company_of,
+        usd.loc[:end],
+        None if div_usd is None else div_usd.loc[:end],
+        category_of,
     )
