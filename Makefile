@@ -10,8 +10,13 @@ $(STAMP): pyproject.toml scripts/setup.sh
 	bash scripts/setup.sh
 	touch $(STAMP)
 
+# the main job: validate the ledger, then write the report (prices from ../shared/data/prices when
+# it is beside the checkout, else the store, else an online fetch when the network is reachable)
+SHARED_PRICES := $(wildcard ../shared/data/prices)
+
 install: $(STAMP)
 	$(VENV)/bin/aiinfra ledger validate
+	$(VENV)/bin/aiinfra $(if $(SHARED_PRICES),--prices $(SHARED_PRICES)) report --out out/report.html
 
 test: $(STAMP)
 	$(PY) -m pytest -q

@@ -372,10 +372,28 @@ def buildout() -> None:
     _not_yet("buildout", 4)
 
 
-@app.command("report", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
-def report() -> None:
-    """Write the self-contained HTML report (not available yet)."""
-    _not_yet("report", 4)
+@app.command("report")
+def report(
+    ctx: typer.Context,
+    out: Annotated[
+        str | None, typer.Option("--out", help="HTML file (default AIINFRA_HOME/report.html).")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Report date (default today).")
+    ] = None,
+    methodology: MethodologyOpt = None,
+    fx: FxOpt = None,
+) -> None:
+    """Write the self-contained HTML report (summary, index, backtest, build-out, sources)."""
+    from aiinfra.services import report as svc
+
+    with handle_errors():
+        result, path = svc.make_report(
+            ctx.obj, out, as_of, methodology, fx, progress=sys.stderr.isatty()
+        )
+    for n in result.notices:
+        sys.stderr.write(f"note: {n}\n")
+    typer.echo(f"report written to {path} ({', '.join(result.sections)}; {result.charts} charts)")
 
 
 @app.command("serve", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

@@ -1,0 +1,7 @@
+"""The self-contained HTML report (``aiinfra report``)."""
+
+from __future__ import annotations
+
+from aiinfra.report._build import ReportResult, build_report, write_report
+
+__all__ = ["ReportResult", "build_report", "write_report"]

@@ -1,0 +1,60 @@
+"""The report without a browser: sections, labels, notices, atomic writing."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from aiinfra.cli._app import app
+from aiinfra.ledger import load_ledger
+from aiinfra.prices import CsvDirProvider
+from aiinfra.report import build_report, write_report
+from tests.index_fixtures import make_universe
+
+runner = CliRunner()
+
+
+def test_offline_without_prices_the_report_says_why_on_page_one(tmp_path):
+    env = {"HTTPS_PROXY": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"}
+    out = tmp_path / "r.html"
+    result = runner.invoke(app, ["--home", str(tmp_path / "h"), "report", "--out", str(out)], env=env)
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    first = text.split('<section id="summary">')[1].split("</section>")[0]
+    assert "No prices were available" in first and "no network" in first
+    assert 'id="index"' not in text and 'id="sources"' in text
+
+
+def test_german_labels_and_the_point_in_time_label(tmp_path):
+    led, px = make_universe(tmp_path, n=24, score_as_of="2024-06-01")
+    ledger, prices = load_ledger(base=led), CsvDirProvider(px)
+    r = build_report(ledger, prices.get, as_of="2023-06-30", lang="de", methodology=None,
+                     start="2022-06-01", benchmarks=("T01",))  # fmt: skip
+    assert '<html lang="de">' in r.html and "Zusammenfassung" in r.html and "Der Index" in r.html
+    assert "Nicht zeitpunktgenau" in r.html
+    assert r.sections[:2] == ["summary", "index"] and r.charts >= 5
+    assert "flows" not in r.sections  # later parts are left out, not shown empty
+
+
+def test_a_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
+    led, px = make_universe(tmp_path, n=24)
+    r = build_report(load_ledger(base=led), None, as_of="2023-06-30")
+    out = tmp_path / "out" / "r.html"
+
+    class Boom(Exception):
+        pass
+
+    import aiinfra.report._build as b
+
+    real = b.os.replace
+
+    def fail(*_args):
+        raise Boom("disk full (injected)")
+
+    monkeypatch.setattr(b.os, "replace", fail)
+    with pytest.raises(Boom):
+        write_report(r, out)
+    monkeypatch.setattr(b.os, "replace", real)
+    assert list((tmp_path / "out").iterdir()) == []
+    write_report(r, out)
+    assert out.read_text().startswith("<!DOCTYPE html>")
