@@ -31,7 +31,9 @@ def report_file(tmp_path_factory) -> tuple[Path, int]:
     return out, charts
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (scripts/setup.sh installs it)")
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (scripts/setup.sh installs it)"
+)
 def test_every_chart_renders_without_errors_or_outside_requests(report_file, tmp_path):
     playwright = pytest.importorskip("playwright.sync_api")
     path, charts = report_file
@@ -45,7 +47,8 @@ def test_every_chart_renders_without_errors_or_outside_requests(report_file, tmp
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(path.as_uri(), wait_until="load")
         page.wait_for_function(
-            f"document.querySelectorAll('.plotly-graph-div .main-svg').length >= {charts}", timeout=30_000
+            f"document.querySelectorAll('.plotly-graph-div .main-svg').length >= {charts}",
+            timeout=30_000,
         )
         drawn = page.evaluate("document.querySelectorAll('.plotly-graph-div').length")
         with_svg = page.evaluate(

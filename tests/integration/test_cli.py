@@ -37,8 +37,6 @@ def test_help_lists_every_command_group():
         ["flows", "cycles"],
         ["flows", "stress"],
         ["gap"],
-        ["buildout"],
-        ["report"],
         ["serve"],
         ["sweep", "grid.yaml"],
     ],

@@ -17,7 +17,9 @@ runner = CliRunner()
 def test_offline_without_prices_the_report_says_why_on_page_one(tmp_path):
     env = {"HTTPS_PROXY": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"}
     out = tmp_path / "r.html"
-    result = runner.invoke(app, ["--home", str(tmp_path / "h"), "report", "--out", str(out)], env=env)
+    result = runner.invoke(
+        app, ["--home", str(tmp_path / "h"), "report", "--out", str(out)], env=env
+    )
     assert result.exit_code == 0, result.output
     text = out.read_text()
     first = text.split('<section id="summary">')[1].split("</section>")[0]
@@ -37,7 +39,7 @@ def test_german_labels_and_the_point_in_time_label(tmp_path):
 
 
 def test_a_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
-    led, px = make_universe(tmp_path, n=24)
+    led, _ = make_universe(tmp_path, n=24)
     r = build_report(load_ledger(base=led), None, as_of="2023-06-30")
     out = tmp_path / "out" / "r.html"
 

@@ -11,9 +11,10 @@ import sys
 import types
 from typing import Any
 
+from aiinfra.backtest._attribution import attribution
 from aiinfra.backtest._backtest import BacktestResult, backtest
 
-__all__ = ["BacktestResult", "backtest"]
+__all__ = ["BacktestResult", "attribution", "backtest"]
 
 
 class _CallableModule(types.ModuleType):

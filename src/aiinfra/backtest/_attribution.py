@@ -166,9 +166,20 @@ def attribution(
 
     Examples
     --------
-    >>> from aiinfra.backtest import backtest  # doctest: +SKIP
-    >>> res = backtest(ledger, prices.get, methodology, "2022-01-01", "2024-12-31")  # doctest: +SKIP
-    >>> attribution(res, by="category", period="year")  # doctest: +SKIP
+    Two lines bought 50/50; A gains 10 % a day, B loses 10 % then stays flat:
+
+    >>> from aiinfra.index._levels import Rebalance, compute_levels
+    >>> days = pd.bdate_range("2024-01-01", periods=3)
+    >>> close = pd.DataFrame({"A": [100.0, 110.0, 121.0], "B": [100.0, 90.0, 90.0]}, index=days)
+    >>> calc = compute_levels(close, [Rebalance(days[0], days[0], pd.Series({"A": .5, "B": .5}))])
+    >>> res = BacktestResult(calc.levels, [], calc, pd.DataFrame(), {}, prices_usd=close)
+    >>> out = attribution(res, "constituent", "total", method="sum")
+    >>> out[["group", "contribution", "weight_avg"]].round(4).to_dict("list")
+    {'group': ['A', 'B'], 'contribution': [0.105, -0.05], 'weight_avg': [0.525, 0.475]}
+    >>> (out.loc[0, ["index_return", "residual"]].astype(float).round(4) + 0.0).tolist()
+    [0.055, 0.0]
+
+    On a backtest: ``attribution(backtest(ledger, prices.get, methodology, start, end))``.
     """
     if by not in ("category", "constituent"):
         raise InvalidParameterError(f"`by` must be 'category' or 'constituent' (got {by!r})")
@@ -203,14 +214,15 @@ def attribution(
         residual = index_return - c_g.groupby(key).sum().sum(axis=1)
 
     linked = c_g.groupby(key).sum()
-    avg = w_g.groupby(key).mean()
-    out = (
-        linked.stack()
-        .rename("contribution")
-        .to_frame()
-        .join(avg.stack().rename("weight_avg"))
-        .rename_axis(["period", "group"])
-        .reset_index()
+    avg = w_g.groupby(key).mean().reindex(index=linked.index, columns=linked.columns)
+    n_periods, n_groups = linked.shape
+    out = pd.DataFrame(
+        {
+            "group": np.tile(linked.columns.to_numpy(), n_periods),
+            "period": np.repeat(linked.index.to_numpy(), n_groups),
+            "contribution": linked.to_numpy(dtype=float).ravel(),
+            "weight_avg": avg.to_numpy(dtype=float).ravel(),
+        }
     )
     out = out[out["weight_avg"] > 0]
     out["residual"] = out["period"].map(residual).astype(float)

@@ -81,10 +81,10 @@ def _figures_known(ledger: LedgerLike, as_of: object) -> pd.DataFrame:
     figures = ledger.figures
     if as_of is None:
         return figures
-    as_of_view = getattr(ledger, "as_of", None)
-    if callable(as_of_view) and not isinstance(as_of_view, pd.Timestamp):
-        view_figures: pd.DataFrame = as_of_view(as_of).figures
-        return view_figures
+    view = getattr(ledger, "as_of", None)
+    if callable(view):  # a Ledger: its point-in-time view is the one definition of "known"
+        known: pd.DataFrame = view(as_of).figures
+        return known
     from aiinfra.ledger._dates import to_timestamp
 
     d = to_timestamp(as_of, "as_of")
@@ -200,15 +200,14 @@ def buildout_series(
                     "source_date": _text(rec["source_date"]),
                     "source_date_known": rec["source_date_known"],
                     "notes": _text(rec["notes"]),
-                    "_order": (order[spec.name], _KIND_ORDER.get(str(rec["kind"]), 9)),
+                    "_series_order": order[spec.name],
+                    "_kind_order": _KIND_ORDER.get(str(rec["kind"]), len(_KIND_ORDER)),
                 }
             )
             break
     if not rows:
         return _empty()
     frame = pd.DataFrame(rows)
-    frame["_series_order"] = [o[0] for o in frame["_order"]]
-    frame["_kind_order"] = [o[1] for o in frame["_order"]]
     frame = frame.sort_values(
         ["_series_order", "entity", "measure", "date", "_kind_order", "figure_id"],
         na_position="last",

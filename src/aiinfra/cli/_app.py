@@ -364,12 +364,40 @@ def gap() -> None:
     _not_yet("gap", 7)
 
 
-@app.command(
-    "buildout", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
-)
-def buildout() -> None:
-    """Build-out tracker: capex, accelerators, WFE, CoWoS, transceivers, MW (not available yet)."""
-    _not_yet("buildout", 4)
+@app.command("buildout")
+def buildout(
+    ctx: typer.Context,
+    metric: Annotated[
+        str | None,
+        typer.Option(
+            "--metric",
+            "-m",
+            help="A build-out series (model_lab_arr, hyperscaler_capex, accelerator_shipments, "
+            "wfe_spend, cowos_monthly, dc_capacity, ...); default: every series.",
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Only figures known on this date (YYYY-MM-DD); default: all."),
+    ] = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Build-out tracker: capex, accelerators, WFE, CoWoS, transceivers, MW — one row per figure."""
+    from aiinfra.services import buildout as svc
+
+    with handle_errors(fmt):
+        frame = svc.points(ctx.obj, metric, as_of, str(data) if data else None)
+    if fmt is Format.json:
+        emit_frame(frame, fmt)
+        return
+    emit_frame(
+        svc.flatten(frame),
+        fmt,
+        title=f"build-out {metric or 'series'}, figures known {as_of or 'today'}",
+        columns=svc.TABLE_COLUMNS,
+        unit="points",
+    )
 
 
 @app.command("report")

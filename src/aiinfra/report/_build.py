@@ -105,7 +105,6 @@ def build_report(
     import plotly.graph_objects as go
 
     from aiinfra.backtest import backtest
-
     from aiinfra.ledger._dates import to_timestamp
 
     as_of_ts = to_timestamp(as_of if as_of is not None else dt.date.today(), "as_of")
@@ -315,6 +314,7 @@ def _backtest_html(bt: Any, lang: str, charts: list[str]) -> list[str]:
     charts.append(_fig_html(dd))
     out.append(charts[-1])
     rows = []
+    bench_r = metrics.returns_from_levels(lv["bench_QQQ"].dropna()) if "bench_QQQ" in lv else None
     for c in cols:
         r = metrics.returns_from_levels(lv[c].dropna())
         rows.append(
@@ -327,6 +327,13 @@ def _backtest_html(bt: Any, lang: str, charts: list[str]) -> list[str]:
                 L("annual_volatility"): _pct(metrics.annual_volatility(r)),
                 L("sharpe_ratio"): f"{metrics.sharpe_ratio(r):.2f}",
                 L("max_drawdown"): _pct(metrics.max_drawdown(r)),
+                "Sortino": f"{metrics.sortino_ratio(r):.2f}",
+                "Calmar": f"{metrics.calmar_ratio(r):.2f}",
+                "β (QQQ)": "–" if bench_r is None else f"{metrics.beta(r, bench_r):.2f}",
+                "up/down capture (QQQ)": "–"
+                if bench_r is None
+                else f"{metrics.up_capture(r, bench_r):.2f} / "
+                f"{metrics.down_capture(r, bench_r):.2f}",
             }
         )
     out.append(f"<h3>{L('metrics')}</h3>" + _table(pd.DataFrame(rows)))
@@ -345,6 +352,24 @@ def _backtest_html(bt: Any, lang: str, charts: list[str]) -> list[str]:
     ytab = yr.map(lambda v: _pct(v)).reset_index(names=L("year"))
     ytab.columns = [L("year"), *[c.removeprefix("bench_") for c in cols]]
     out.append(_table(ytab))
+    from aiinfra.backtest import attribution
+
+    att = attribution(bt, by="category", period="year")
+    afig = go.Figure(
+        [
+            go.Bar(x=g["period"].astype(str), y=g["contribution"], name=str(cat))
+            for cat, g in att.groupby("group")
+        ]
+    )
+    afig.update_layout(
+        title=L("attribution"),
+        barmode="relative",
+        yaxis_tickformat=".0%",
+        height=340,
+        margin={"t": 40},
+    )
+    charts.append(_fig_html(afig))
+    out.append(charts[-1])
     tv = bt.turnover.iloc[1:]
     tfig = go.Figure(go.Bar(x=tv["review"], y=tv["turnover"], name="turnover"))
     tfig.update_layout(title=L("turnover"), yaxis_tickformat=".0%", height=300, margin={"t": 40})
@@ -353,16 +378,63 @@ def _backtest_html(bt: Any, lang: str, charts: list[str]) -> list[str]:
     return out
 
 
+#: (series, entity, periods) shown on page one: the headline numbers of the seeds
+KEY_BUILDOUT = (
+    ("model_lab_arr", "openai", "all"),
+    ("model_lab_arr", "anthropic", "all"),
+    ("hyperscaler_capex", "big4", "year"),
+    ("wfe_spend", "global", "year"),
+    ("cowos_monthly", "tsmc", "all"),
+    ("dc_capacity", "global", "all"),
+)
+
+
+def _amount(value: Any, low: Any, high: Any) -> str:
+    def num(x: Any) -> str:
+        x = float(x)
+        return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.4g}"
+
+    if pd.notna(value):
+        return num(value)
+    if pd.notna(low) and pd.notna(high):
+        return f"{num(low)}–{num(high)}"
+    if pd.notna(low):
+        return f"≥ {num(low)}"
+    if pd.notna(high):
+        return f"≤ {num(high)}"
+    return "–"
+
+
 def _key_buildout(ledger: Ledger, as_of: pd.Timestamp, lang: str) -> pd.DataFrame | None:
+    """The latest reported value and the furthest outlook of a few headline series."""
     try:
         from aiinfra.buildout import series_summary
     except ImportError:
         return None
-    try:
-        frame = series_summary(ledger, as_of=as_of)
-    except Exception:
-        return None
-    return frame if isinstance(frame, pd.DataFrame) and not frame.empty else None
+    frame = series_summary(ledger, as_of=as_of)
+    rows = []
+    for series, entity, periods in KEY_BUILDOUT:
+        hit = frame[(frame["series"] == series) & (frame["entity"] == entity)]
+        if periods != "all":
+            hit = hit[hit["periods"] == periods]
+        for rec in hit.head(1).to_dict(orient="records"):
+            reported = _amount(rec["reported_value"], rec["reported_low"], rec["reported_high"])
+            outlook = _amount(rec["outlook_value"], rec["outlook_low"], rec["outlook_high"])
+            rows.append(
+                {
+                    label("series", lang): f"{series.replace('_', ' ')}: {entity}",
+                    "unit": rec["unit"],
+                    "reported": "–"
+                    if reported == "–"
+                    else f"{reported} ({rec['reported_period']}, "
+                    f"{label(str(rec['reported_kind']), lang)})",
+                    "outlook": "–"
+                    if outlook == "–"
+                    else f"{outlook} ({rec['outlook_period']}, "
+                    f"{label(str(rec['outlook_kind']), lang)})",
+                }
+            )
+    return pd.DataFrame(rows) if rows else None
 
 
 def _buildout_html(
@@ -390,26 +462,59 @@ def _buildout_html(
         fig = go.Figure()
         for (entity, kind), g in pts.groupby(["entity", "kind"]):
             g = g.sort_values("date")
-            y = g["value"].where(
-                g["value"].notna(), (g["low"].fillna(g["high"]) + g["high"].fillna(g["low"])) / 2
-            )
-            err = (g["high"] - y).where(g["value"].isna())
-            fig.add_trace(
-                go.Scatter(
-                    x=g["date"],
-                    y=y,
-                    mode="markers+lines" if kind == "actual" else "markers",
-                    name=f"{entity} ({L(kind)})",
-                    marker={"symbol": symbols.get(kind, "circle"), "size": 9},
-                    error_y={
-                        "type": "data",
-                        "array": err.fillna(0).tolist(),
-                        "visible": bool(err.notna().any()),
-                    },
-                    text=g["source"],
-                    hovertemplate="%{x|%Y-%m}: %{y}<br>%{text}<extra></extra>",
+            tag = f"{entity} ({L(kind)})"
+            hover = "%{x|%Y-%m}: %{y}<br>%{text}<extra></extra>"
+            point = g[g["value"].notna()]
+            if not point.empty:  # point values; actuals joined by a line
+                fig.add_trace(
+                    go.Scatter(
+                        x=point["date"],
+                        y=point["value"],
+                        name=tag,
+                        text=point["source"],
+                        mode="markers+lines" if kind == "actual" else "markers",
+                        marker={"symbol": symbols.get(str(kind), "circle"), "size": 9},
+                        hovertemplate=hover,
+                    )
                 )
-            )
+            both = g[g["value"].isna() & g["low"].notna() & g["high"].notna()]
+            if not both.empty:  # a range is drawn as a bar from low to high, never a midpoint
+                fig.add_trace(
+                    go.Scatter(
+                        x=both["date"],
+                        y=both["low"],
+                        name=f"{tag}, range",
+                        text=both["source"],
+                        mode="markers",
+                        marker={"symbol": "line-ew-open", "size": 12},
+                        error_y={
+                            "type": "data",
+                            "symmetric": False,
+                            "array": (both["high"] - both["low"]).tolist(),
+                            "arrayminus": [0] * len(both),
+                        },
+                        hovertemplate="%{x|%Y-%m}: %{y} to %{customdata}<br>%{text}<extra></extra>",
+                        customdata=both["high"],
+                    )
+                )
+            low = g[g["value"].isna() & g["low"].notna() & g["high"].isna()]
+            high = g[g["value"].isna() & g["low"].isna() & g["high"].notna()]
+            for part, col, symbol, word in (
+                (low, "low", "triangle-up-open", "at least"),
+                (high, "high", "triangle-down-open", "at most"),
+            ):
+                if not part.empty:  # a bound sits at the bound, marked as one
+                    fig.add_trace(
+                        go.Scatter(
+                            x=part["date"],
+                            y=part[col],
+                            name=f"{tag}, {word}",
+                            text=part["source"],
+                            mode="markers",
+                            marker={"symbol": symbol, "size": 10},
+                            hovertemplate=hover,
+                        )
+                    )
         fig.update_layout(title=name.replace("_", " "), height=360, margin={"t": 40})
         charts.append(_fig_html(fig))
         out.append(charts[-1])

@@ -21,6 +21,10 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "drawdown": {"en": "Drawdown", "de": "Drawdown"},
     "metrics": {"en": "Metrics", "de": "Kennzahlen"},
+    "attribution": {
+        "en": "Contribution to gross total return by category (Carino-linked)",
+        "de": "Beitrag zur Bruttogesamtrendite nach Kategorie (Carino-verknüpft)",
+    },
     "yearly": {"en": "Calendar-year returns", "de": "Renditen nach Kalenderjahr"},
     "turnover": {
         "en": "Turnover per review (one-way)",
