@@ -30,8 +30,15 @@ def test_offline_without_prices_the_report_says_why_on_page_one(tmp_path):
 def test_german_labels_and_the_point_in_time_label(tmp_path):
     led, px = make_universe(tmp_path, n=24, score_as_of="2024-06-01")
     ledger, prices = load_ledger(base=led), CsvDirProvider(px)
-    r = build_report(ledger, prices.get, as_of="2023-06-30", lang="de", methodology=None,
-                     start="2022-06-01", benchmarks=("T01",))  # fmt: skip
+    r = build_report(
+        ledger,
+        prices.get,
+        as_of="2023-06-30",
+        lang="de",
+        methodology=None,
+        start="2022-06-01",
+        benchmarks=("T01",),
+    )
     assert '<html lang="de">' in r.html and "Zusammenfassung" in r.html and "Der Index" in r.html
     assert "Nicht zeitpunktgenau" in r.html
     assert r.sections[:2] == ["summary", "index"] and r.charts >= 5
@@ -60,3 +67,19 @@ def test_a_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
     assert list((tmp_path / "out").iterdir()) == []
     write_report(r, out)
     assert out.read_text().startswith("<!DOCTYPE html>")
+
+
+def test_a_report_after_the_last_price_is_dated_to_it_and_says_so(tmp_path):
+    led, px = make_universe(tmp_path, n=24, days=500)  # prices end in 2023-11
+    ledger, prices = load_ledger(base=led), CsvDirProvider(px)
+    r = build_report(
+        ledger,
+        prices.get,
+        as_of="2026-11-21",
+        start="2022-06-01",
+        benchmarks=("T01",),
+        methodology=None,
+    )
+    last = prices.get("T01").index[-1].date()
+    assert any(f"The prices end on {last}" in n for n in r.notices)
+    assert "index" in r.sections

@@ -73,6 +73,29 @@ def _table(frame: pd.DataFrame, cls: str = "") -> str:
     )
 
 
+def _last_price_date(
+    ledger: Ledger, prices: PriceGetter, benchmarks: Sequence[str]
+) -> pd.Timestamp | None:
+    """The last date with a close on any scored company's line or benchmark."""
+    comp = ledger.companies.set_index("id")
+    lines = set(benchmarks)
+    for cid in ledger.scores["company_id"].unique():
+        lines.add(str(comp.at[cid, "ticker"]))
+        alt = comp.at[cid, "alt_tickers"]
+        if isinstance(alt, str):
+            lines.update(t for t in alt.split(";") if t)
+    last = None
+    for t in sorted(lines):
+        try:
+            day = prices(t)["close"].last_valid_index()
+        except MissingDataError:
+            continue
+        if day is not None:
+            day = pd.Timestamp(str(day))
+            last = day if last is None or day > last else last
+    return last
+
+
 def _relaxed(m: Methodology, eligible_hint: int) -> Methodology:
     """The same rules without the UCITS buffer rule and with a lower minimum count."""
     data = m.model_dump(mode="json")
@@ -122,17 +145,30 @@ def build_report(
         notices.append(L("no_prices") + (f" ({no_prices_reason})" if no_prices_reason else ""))
     else:
         sources.add((L("price_source"), price_label))
+        data_end = _last_price_date(ledger, prices, benchmarks)
+        if data_end is not None and data_end < as_of_ts:
+            notices.append(
+                f"{L('prices_end')} {data_end.date()}: {L('report_dated')} {data_end.date()}."
+            )
+            as_of_ts = data_end
         try:
             review = run_review(ledger, prices, m, as_of_ts, missing_vintage="static", fx=fx)
         except (InsufficientConstituents, InfeasibleCapping) as exc:
-            m = _relaxed(m, 0)
-            notices.append(
-                f"The methodology cannot form the index on the available prices "
-                f"({str(exc).rstrip('.')}). Shown "
-                "instead: the same rules without the UCITS buffer rule (single cap "
-                f"{m.weighting.single_cap:.0%}, at least {m.selection.min_n} names)."
-            )
-            review = run_review(ledger, prices, m, as_of_ts, missing_vintage="static", fx=fx)
+            relaxed = _relaxed(m, 0)
+            try:
+                review = run_review(
+                    ledger, prices, relaxed, as_of_ts, missing_vintage="static", fx=fx
+                )
+                m = relaxed
+                notices.append(
+                    f"The methodology cannot form the index on the available prices "
+                    f"({str(exc).rstrip('.')}). Shown instead: the same rules without the UCITS "
+                    f"buffer rule (single cap {m.weighting.single_cap:.0%}, at least "
+                    f"{m.selection.min_n} names)."
+                )
+            except (InsufficientConstituents, InfeasibleCapping) as exc2:
+                notices.append(f"No index can be formed on the available prices: {exc2}")
+    if review is not None and prices is not None:
         if not review.point_in_time:
             notices.append(L("not_pit"))
         try:
