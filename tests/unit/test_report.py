@@ -70,7 +70,8 @@ def test_a_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
 
 
 def test_a_report_after_the_last_price_is_dated_to_it_and_says_so(tmp_path):
-    led, px = make_universe(tmp_path, n=24, days=500)  # prices end in 2023-11
+    # prices end in 2023-12; the house view is dated later, like the bundled one
+    led, px = make_universe(tmp_path, n=24, days=500, score_as_of="2024-06-01")
     ledger, prices = load_ledger(base=led), CsvDirProvider(px)
     r = build_report(
         ledger,
