@@ -381,11 +381,30 @@ def buildout(
         typer.Option("--as-of", help="Only figures known on this date (YYYY-MM-DD); default: all."),
     ] = None,
     data: DataOpt = None,
+    summary: Annotated[
+        bool,
+        typer.Option(
+            "--summary",
+            help="One row per series, entity and measure: latest reported value, furthest "
+            "outlook, growth and CAGR between them.",
+        ),
+    ] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Build-out tracker: capex, accelerators, WFE, CoWoS, transceivers, MW — one row per figure."""
     from aiinfra.services import buildout as svc
 
+    if summary:
+        with handle_errors(fmt):
+            table = svc.summary(ctx.obj, metric, as_of, str(data) if data else None)
+        emit_frame(
+            table.round(3) if fmt is Format.table else table,
+            fmt,
+            title=f"build-out summary, figures known {as_of or 'today'}",
+            columns=svc.SUMMARY_COLUMNS,
+            unit="rows",
+        )
+        return
     with handle_errors(fmt):
         frame = svc.points(ctx.obj, metric, as_of, str(data) if data else None)
     if fmt is Format.json:

@@ -389,7 +389,8 @@ def drawdown_details(returns: pd.Series) -> DrawdownDetails:
         ``recovery``: the first date after the trough when the wealth is back at the peak;
         None if it never recovers.
         ``duration_days``: calendar days from ``peak`` to ``recovery`` (to the last date when
-        not recovered); None when ``peak`` is None.
+        not recovered); 0 when the series has no drawdown; None when the drawdown starts at
+        the first return (the starting wealth has no date) or the series is empty.
         ``duration_periods``: number of returns (trading days for daily data) from the peak to
         the recovery (or to the last date), counting the first return when the peak is the
         starting wealth; 0 without a drawdown.

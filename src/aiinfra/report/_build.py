@@ -15,23 +15,20 @@ import numpy as np
 import pandas as pd
 
 from aiinfra import metrics
-from aiinfra.exceptions import InfeasibleCapping, InsufficientConstituents, MissingDataError
+from aiinfra.exceptions import (
+    AiinfraError,
+    InfeasibleCapping,
+    InsufficientConstituents,
+    InvalidParameterError,
+    MissingDataError,
+)
 from aiinfra.index import Methodology, load_methodology, run_review
 from aiinfra.ledger import Ledger
-from aiinfra.report._i18n import label
+from aiinfra.report._i18n import CATEGORY_NAMES, label, number
 
 __all__ = ["ReportResult", "build_report", "write_report"]
 
 PriceGetter = Callable[[str], pd.DataFrame]
-CATEGORY_NAMES = {
-    "C1": "Semiconductor Manufacturing & Equipment",
-    "C2": "Compute Silicon & Design",
-    "C3": "Memory & Storage",
-    "C4": "Networking & Optical",
-    "C5": "Servers & Systems",
-    "C6": "Power, Electrical & Thermal",
-    "C7": "Data-Centre & Cloud Capacity",
-}
 
 
 @dataclass
@@ -58,27 +55,57 @@ def _fig_html(fig: Any) -> str:
     )
 
 
-def _pct(x: float) -> str:
-    return "–" if x is None or not np.isfinite(x) else f"{x * 100:.1f} %"
+class _Fmt:
+    """Number formatting in the reader's language; NaN and None become an en dash."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def pct(self, x: Any) -> str:
+        if x is None or not np.isfinite(float(x)):
+            return "–"
+        return f"{number(float(x) * 100, self.lang)} %"
+
+    def num(self, x: Any, digits: int = 2) -> str:
+        if x is None or not np.isfinite(float(x)):
+            return "–"
+        return number(float(x), self.lang, digits)
+
+    def amount(self, value: Any, low: Any, high: Any) -> str:
+        def one(x: Any) -> str:
+            x = float(x)
+            return number(x, self.lang, 0 if abs(x) >= 100 else 1)
+
+        if pd.notna(value):
+            return one(value)
+        if pd.notna(low) and pd.notna(high):
+            return f"{one(low)}–{one(high)}"
+        if pd.notna(low):
+            return f"≥ {one(low)}"
+        if pd.notna(high):
+            return f"≤ {one(high)}"
+        return "–"
+
+
+def _cell(v: Any) -> str:
+    return "–" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
 
 
 def _table(frame: pd.DataFrame, cls: str = "") -> str:
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
     rows = []
     for rec in frame.itertuples(index=False):
-        cells = "".join(f"<td>{html.escape('' if v is None else str(v))}</td>" for v in rec)
+        cells = "".join(f"<td>{html.escape(_cell(v))}</td>" for v in rec)
         rows.append(f"<tr>{cells}</tr>")
     return (
         f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
     )
 
 
-def _last_price_date(
-    ledger: Ledger, prices: PriceGetter, benchmarks: Sequence[str]
-) -> pd.Timestamp | None:
-    """The last date with a close on any scored company's line or benchmark."""
+def _last_price_date(ledger: Ledger, prices: PriceGetter) -> pd.Timestamp | None:
+    """The last date with a close on a scored company's line (benchmarks do not count)."""
     comp = ledger.companies.set_index("id")
-    lines = set(benchmarks)
+    lines: set[str] = set()
     for cid in ledger.scores["company_id"].unique():
         lines.add(str(comp.at[cid, "ticker"]))
         alt = comp.at[cid, "alt_tickers"]
@@ -96,7 +123,7 @@ def _last_price_date(
     return last
 
 
-def _relaxed(m: Methodology, eligible_hint: int) -> Methodology:
+def _relaxed(m: Methodology) -> Methodology:
     """The same rules without the UCITS buffer rule and with a lower minimum count."""
     data = m.model_dump(mode="json")
     data["weighting"]["ucits"] = None
@@ -122,11 +149,10 @@ def build_report(
 
     When the methodology cannot form the index on the available prices (too few eligible
     names for its caps), the same rules without the UCITS buffer rule are shown instead and the
-    report says so on its first page. Scores unknown at a past date make the backtest
-    not point-in-time: labelled wherever it is shown.
+    report says so on its first page. When the prices end before ``as_of`` the report is dated to
+    the last price. Scores unknown at a past date make the backtest not point-in-time: labelled
+    wherever it is shown. A backtest that cannot run is left out with the reason.
     """
-    import plotly.graph_objects as go
-
     from aiinfra.backtest import backtest
     from aiinfra.ledger._dates import to_timestamp
 
@@ -136,7 +162,10 @@ def build_report(
     sources: set[tuple[str, str]] = set()
     charts: list[str] = []
     body: list[str] = []
-    L = lambda k: label(k, lang)  # noqa: E731
+    f = _Fmt(lang)
+
+    def L(k: str) -> str:
+        return label(k, lang)
 
     m = load_methodology(methodology)
     sources.add((L("methodology"), methodology or "methodologies/default.yaml"))
@@ -145,7 +174,7 @@ def build_report(
         notices.append(L("no_prices") + (f" ({no_prices_reason})" if no_prices_reason else ""))
     else:
         sources.add((L("price_source"), price_label))
-        data_end = _last_price_date(ledger, prices, benchmarks)
+        data_end = _last_price_date(ledger, prices)
         if data_end is not None and data_end < as_of_ts:
             notices.append(
                 f"{L('prices_end')} {data_end.date()}: {L('report_dated')} {data_end.date()}."
@@ -154,28 +183,27 @@ def build_report(
         try:
             review = run_review(ledger, prices, m, as_of_ts, missing_vintage="static", fx=fx)
         except (InsufficientConstituents, InfeasibleCapping) as exc:
-            relaxed = _relaxed(m, 0)
+            relaxed = _relaxed(m)
             try:
                 review = run_review(
                     ledger, prices, relaxed, as_of_ts, missing_vintage="static", fx=fx
                 )
                 m = relaxed
                 notices.append(
-                    f"The methodology cannot form the index on the available prices "
-                    f"({str(exc).rstrip('.')}). Shown instead: the same rules without the UCITS "
-                    f"buffer rule (single cap {m.weighting.single_cap:.0%}, at least "
-                    f"{m.selection.min_n} names)."
+                    L("relaxed").format(
+                        why=str(exc).rstrip("."),
+                        cap=f.pct(m.weighting.single_cap),
+                        n=m.selection.min_n,
+                    )
                 )
             except (InsufficientConstituents, InfeasibleCapping) as exc2:
-                notices.append(f"No index can be formed on the available prices: {exc2}")
+                notices.append(L("no_index").format(why=exc2))
     if review is not None and prices is not None:
         if not review.point_in_time:
             notices.append(L("not_pit"))
         try:
             static = (
-                m.model_copy(update={"pit_mode": "static_scores"})
-                if not review.point_in_time
-                else m
+                m if review.point_in_time else m.model_copy(update={"pit_mode": "static_scores"})
             )
             end = min(
                 as_of_ts,
@@ -185,8 +213,9 @@ def build_report(
                 ),
             )
             bt = backtest(ledger, prices, static, start, end, benchmarks=benchmarks, fx=fx)
-        except (MissingDataError, InsufficientConstituents, InfeasibleCapping) as exc:
-            notices.append(f"Backtest left out: {exc}")
+        except AiinfraError as exc:
+            notices.append(L("bt_left_out").format(why=exc))
+            bt = None
 
     # --- summary ---------------------------------------------------------------------------
     summary = [f'<section id="summary"><h2>{L("summary")}</h2>']
@@ -194,27 +223,26 @@ def build_report(
         summary.append(f'<p class="notice"><b>{L("notice")}:</b> {html.escape(n)}</p>')
     if review is not None:
         sel = review.selection()
-        top = sel.head(10)
         cats = sel.groupby("category")["weight"].sum().sort_index()
         summary.append(
-            f"<h3>{L('holds')}</h3><p>{len(sel)} {L('constituents').lower()}; "
-            f"{L('review')} {review.dates.review}, {L('effective')} "
-            f"{review.dates.effective.date()}.</p>"
+            f"<h3>{L('holds')}</h3><p>{len(sel)} {L('constituents')}; {L('review')} "
+            f"{review.dates.review}, {L('effective')} {review.dates.effective.date()}.</p>"
         )
         summary.append(
             _table(
                 pd.DataFrame(
                     {
-                        L("category"): [f"{c} {CATEGORY_NAMES[c]}" for c in cats.index],
-                        L("weight"): [_pct(w) for w in cats],
+                        L("category"): [f"{c} {CATEGORY_NAMES[c][lang]}" for c in cats.index],
+                        L("weight"): [f.pct(w) for w in cats],
                     }
                 )
             )
         )
+        top = sel.head(10)
         summary.append(
             _table(
                 pd.DataFrame(
-                    {L("company"): top["name"], L("weight"): [_pct(w) for w in top["weight"]]}
+                    {L("company"): top["name"], L("weight"): [f.pct(w) for w in top["weight"]]}
                 )
             )
         )
@@ -223,23 +251,23 @@ def build_report(
         rows = [
             {
                 L("series"): "GTR",
-                L("total_return"): _pct(s["variants"]["GTR"]["total_return"]),
-                L("annual_return"): _pct(s["variants"]["GTR"]["annual_return"]),
+                L("total_return"): f.pct(s["variants"]["GTR"]["total_return"]),
+                L("annual_return"): f.pct(s["variants"]["GTR"]["annual_return"]),
             }
         ]
         for t, v in s["benchmarks"].items():
             rows.append(
                 {
                     L("series"): t,
-                    L("total_return"): _pct(v["total_return"]),
-                    L("annual_return"): _pct(v["annual_return"]),
+                    L("total_return"): f.pct(v["total_return"]),
+                    L("annual_return"): f.pct(v["annual_return"]),
                 }
             )
         summary.append(f"<h3>{L('performance')} ({s['start']} – {s['end']})</h3>")
         if not s["point_in_time"]:
             summary.append(f'<p class="label">{L("not_pit")}</p>')
         summary.append(_table(pd.DataFrame(rows)))
-    key = _key_buildout(ledger, as_of_ts, lang)
+    key = _key_buildout(ledger, as_of_ts, lang, f)
     if key is not None:
         summary.append(f"<h3>{L('key_buildout')}</h3>" + _table(key))
     summary.append("</section>")
@@ -248,52 +276,7 @@ def build_report(
 
     # --- index ------------------------------------------------------------------------------
     if review is not None:
-        sel = review.selection()
-        idx = [f'<section id="index"><h2>{L("index")}</h2>']
-        if not review.point_in_time:
-            idx.append(f'<p class="label">{L("not_pit")}</p>')
-        parents = [""] * len(cats) + list(sel["category"])
-        tree = go.Figure(
-            go.Treemap(
-                labels=[f"{c}" for c in cats.index] + list(sel["name"]),
-                ids=list(cats.index) + list(sel["id"]),
-                parents=parents,
-                values=list(cats.values) + list(sel["weight"]),
-                branchvalues="total",
-                hovertemplate="%{label}: %{value:.2%}<extra></extra>",
-            )
-        )
-        tree.update_layout(
-            title=L("composition"), margin={"t": 40, "l": 0, "r": 0, "b": 0}, height=480
-        )
-        charts.append(_fig_html(tree))
-        idx.append(charts[-1])
-        rat = (
-            ledger.scores.sort_values("as_of").groupby("company_id").tail(1).set_index("company_id")
-        )
-        for cid in sel["id"]:
-            if cid in rat.index:
-                sources.add((L("ledger_source"), f"scores.csv {cid}: {rat.loc[cid, 'source']!s}"))
-        table = pd.DataFrame(
-            {
-                L("rank"): sel["rank"],
-                L("company"): sel["name"],
-                L("ticker"): sel["ticker"],
-                L("category"): sel["category"],
-                "Q": sel["Q"].round(1),
-                "a": sel["a"].round(3),
-                "S": sel["S"].round(1),
-                L("weight"): [_pct(w) for w in sel["weight"]],
-                L("rationale"): [
-                    rat.at[c, "rationale"] if c in rat.index else "" for c in sel["id"]
-                ],
-            }
-        )
-        idx.append(f"<h3>{L('constituents')}</h3>" + _table(table, "wide"))
-        if bt is not None:
-            idx.extend(_backtest_html(bt, lang, charts))
-        idx.append("</section>")
-        body.append("".join(idx))
+        body.append(_index_html(ledger, review, bt, as_of_ts, lang, f, charts, sources))
         sections.append("index")
 
     # --- build-out --------------------------------------------------------------------------
@@ -325,14 +308,102 @@ def build_report(
     return ReportResult(page, notices, sections, len(charts), sorted(sources))
 
 
-def _backtest_html(bt: Any, lang: str, charts: list[str]) -> list[str]:
+def _index_html(
+    ledger: Ledger,
+    review: Any,
+    bt: Any,
+    as_of: pd.Timestamp,
+    lang: str,
+    f: _Fmt,
+    charts: list[str],
+    sources: set[tuple[str, str]],
+) -> str:
     import plotly.graph_objects as go
 
-    L = lambda k: label(k, lang)  # noqa: E731
+    def L(k: str) -> str:
+        return label(k, lang)
+
+    sel = review.selection()
+    cats = sel.groupby("category")["weight"].sum().sort_index()
+    out = [f'<section id="index"><h2>{L("index")}</h2>']
+    if not review.point_in_time:
+        out.append(f'<p class="label">{L("not_pit")}</p>')
+    cat_label = {c: f"{c} {CATEGORY_NAMES[c][lang]}" for c in cats.index}
+    tree = go.Figure(
+        go.Treemap(
+            labels=[cat_label[c] for c in cats.index] + list(sel["name"]),
+            ids=list(cats.index) + list(sel["id"]),
+            parents=[""] * len(cats) + list(sel["category"]),
+            values=list(cats.values) + list(sel["weight"]),
+            branchvalues="total",
+            hovertemplate="%{label}: %{value:.2%}<extra></extra>",
+        )
+    )
+    tree.update_layout(title=L("composition"), margin={"t": 40, "l": 0, "r": 0, "b": 0}, height=480)
+    charts.append(_fig_html(tree))
+    out.append(charts[-1])
+    # rationale of the vintage the review used (the latest on or before the date, else today's)
+    known = ledger.scores[ledger.scores["as_of"] <= as_of]
+    pool = known if not known.empty else ledger.scores
+    rat = pool.sort_values("as_of").groupby("company_id").tail(1).set_index("company_id")
+    for cid in sel["id"]:
+        if cid in rat.index:
+            sources.add(
+                (
+                    L("ledger_source"),
+                    f"scores.csv {cid} ({rat.loc[cid, 'as_of'].date()}): "
+                    f"{rat.loc[cid, 'source']!s}",
+                )
+            )
+    table = pd.DataFrame(
+        {
+            L("rank"): sel["rank"],
+            L("company"): sel["name"],
+            L("ticker"): sel["ticker"],
+            L("category"): sel["category"],
+            "Q": [f.num(x, 1) for x in sel["Q"]],
+            "a": [f.num(x, 2) for x in sel["a"]],
+            "S": [f.num(x, 1) for x in sel["S"]],
+            L("weight"): [f.pct(w) for w in sel["weight"]],
+            L("rationale"): [rat.at[c, "rationale"] if c in rat.index else "" for c in sel["id"]],
+        }
+    )
+    out.append(f"<h3>{L('constituents')}</h3>" + _table(table, "wide"))
+    out.append(
+        '<p class="small">Q = qualitative score (0–100), a = AI-revenue share, '
+        "S = 0.8·Q + 0.2·R (R from a).</p>"
+    )
+    if bt is not None:
+        try:
+            out.extend(_backtest_html(bt, lang, f, charts))
+        except AiinfraError as exc:  # a window too short for a chart: leave it out, say why
+            out.append(f'<p class="notice">{html.escape(L("bt_left_out").format(why=exc))}</p>')
+    out.append("</section>")
+    return "".join(out)
+
+
+def _backtest_html(bt: Any, lang: str, f: _Fmt, charts: list[str]) -> list[str]:
+    import plotly.graph_objects as go
+
+    from aiinfra.backtest import attribution
+
+    def L(k: str) -> str:
+        return label(k, lang)
+
     out = [f"<h3>{L('backtest')}</h3>"]
     if not bt.summary["point_in_time"]:
         out.append(f'<p class="label">{L("not_pit")}</p>')
+    notes = [w for w in bt.summary["warnings"]]
+    if notes:
+        shown = "".join(f"<li>{html.escape(w)}</li>" for w in notes[:8])
+        more = f"<li>… {len(notes) - 8} more</li>" if len(notes) > 8 else ""
+        head = f"<summary>{L('bt_notes')} ({len(notes)})</summary>"
+        out.append(f'<details>{head}<ul class="small">{shown}{more}</ul></details>')
     lv = bt.levels
+    if len(lv) < 3:
+        raise InvalidParameterError(
+            f"only {len(lv)} index dates between {lv.index[0].date()} and {lv.index[-1].date()}"
+        )
     cols = ["GTR", *[c for c in lv.columns if c.startswith("bench_")]]
     fig = go.Figure(
         [go.Scatter(x=lv.index, y=lv[c], name=c.removeprefix("bench_"), mode="lines") for c in cols]
@@ -349,59 +420,100 @@ def _backtest_html(bt: Any, lang: str, charts: list[str]) -> list[str]:
     dd.update_layout(title=L("drawdown"), yaxis_tickformat=".0%", height=320, margin={"t": 40})
     charts.append(_fig_html(dd))
     out.append(charts[-1])
+    bench = metrics.returns_from_levels(lv["bench_QQQ"].dropna()) if "bench_QQQ" in lv else None
     rows = []
-    bench_r = metrics.returns_from_levels(lv["bench_QQQ"].dropna()) if "bench_QQQ" in lv else None
     for c in cols:
         r = metrics.returns_from_levels(lv[c].dropna())
-        rows.append(
-            {
-                L("series"): c.removeprefix("bench_"),
-                L("total_return"): _pct(
-                    float(lv[c].dropna().iloc[-1] / lv[c].dropna().iloc[0] - 1)
-                ),
-                L("annual_return"): _pct(metrics.annual_return(r)),
-                L("annual_volatility"): _pct(metrics.annual_volatility(r)),
-                L("sharpe_ratio"): f"{metrics.sharpe_ratio(r):.2f}",
-                L("max_drawdown"): _pct(metrics.max_drawdown(r)),
-                "Sortino": f"{metrics.sortino_ratio(r):.2f}",
-                "Calmar": f"{metrics.calmar_ratio(r):.2f}",
-                "β (QQQ)": "–" if bench_r is None else f"{metrics.beta(r, bench_r):.2f}",
-                "up/down capture (QQQ)": "–"
-                if bench_r is None
-                else f"{metrics.up_capture(r, bench_r):.2f} / "
-                f"{metrics.down_capture(r, bench_r):.2f}",
-            }
+        row = {
+            L("series"): c.removeprefix("bench_"),
+            L("total_return"): f.pct(metrics.total_return(r)),
+            L("annual_return"): f.pct(metrics.annual_return(r)),
+            L("annual_volatility"): f.pct(metrics.annual_volatility(r)),
+            L("sharpe_ratio"): f.num(metrics.sharpe_ratio(r)),
+            "Sortino": f.num(metrics.sortino_ratio(r)),
+            L("max_drawdown"): f.pct(metrics.max_drawdown(r)),
+            "Calmar": f.num(metrics.calmar_ratio(r)),
+        }
+        rel = dict.fromkeys(
+            ["β (QQQ)", "α (QQQ)", "ρ (QQQ)", "TE (QQQ)", "IR (QQQ)", L("capture")], "–"
         )
+        if bench is not None and c != "bench_QQQ":
+            up, down = metrics.up_capture(r, bench), metrics.down_capture(r, bench)
+            rel = {
+                "β (QQQ)": f.num(metrics.beta(r, bench)),
+                "α (QQQ)": f.pct(metrics.alpha(r, bench)),
+                "ρ (QQQ)": f.num(metrics.correlation(r, bench)),
+                "TE (QQQ)": f.pct(metrics.tracking_error(r, bench)),
+                "IR (QQQ)": f.num(metrics.information_ratio(r, bench)),
+                L("capture"): f"{f.num(up)} / {f.num(down)}",
+            }
+        rows.append(row | rel)
     out.append(f"<h3>{L('metrics')}</h3>" + _table(pd.DataFrame(rows)))
+    gtr = metrics.returns_from_levels(lv["GTR"].dropna())
+    d = metrics.drawdown_details(gtr)
+    day = lambda x: "–" if x is None else str(pd.Timestamp(x).date())  # noqa: E731
+    out.append(
+        '<p class="small">'
+        + html.escape(
+            L("drawdown_dates").format(
+                peak=day(d["peak"]),
+                trough=day(d["trough"]),
+                rec=day(d["recovery"]) if d["recovery"] is not None else L("not_recovered"),
+            )
+        )
+        + " "
+        + html.escape(
+            L("best_worst").format(
+                bd=f.pct(metrics.best_day(gtr)),
+                wd=f.pct(metrics.worst_day(gtr)),
+                bm=f.pct(metrics.best_month(gtr)),
+                wm=f.pct(metrics.worst_month(gtr)),
+            )
+        )
+        + " "
+        + html.escape(L("assumptions"))
+        + "</p>"
+    )
     yearly = lv[cols].resample("YE").last()
     first = lv[cols].iloc[0]
     yr = pd.concat([first.to_frame().T, yearly]).pct_change().iloc[1:]
-    yr.index = yr.index.year
-    yfig = go.Figure(
-        [go.Bar(x=yr.index.astype(str), y=yr[c], name=c.removeprefix("bench_")) for c in cols]
-    )
+    partial = {
+        yr.index[0].year: lv.index[0] > pd.Timestamp(year=lv.index[0].year, month=1, day=10),
+        yr.index[-1].year: lv.index[-1] < pd.Timestamp(year=lv.index[-1].year, month=12, day=20),
+    }
+    years = [f"{y}*" if partial.get(y) else str(y) for y in yr.index.year]
+    yfig = go.Figure([go.Bar(x=years, y=yr[c], name=c.removeprefix("bench_")) for c in cols])
     yfig.update_layout(
         title=L("yearly"), yaxis_tickformat=".0%", barmode="group", height=340, margin={"t": 40}
     )
     charts.append(_fig_html(yfig))
     out.append(charts[-1])
-    ytab = yr.map(lambda v: _pct(v)).reset_index(names=L("year"))
-    ytab.columns = [L("year"), *[c.removeprefix("bench_") for c in cols]]
+    ytab = pd.DataFrame(
+        {L("year"): years, **{c.removeprefix("bench_"): [f.pct(v) for v in yr[c]] for c in cols}}
+    )
     out.append(_table(ytab))
-    from aiinfra.backtest import attribution
-
     att = attribution(bt, by="category", period="year")
     afig = go.Figure(
         [
-            go.Bar(x=g["period"].astype(str), y=g["contribution"], name=str(cat))
+            go.Bar(
+                x=g["period"].astype(str),
+                y=g["contribution"],
+                name=f"{cat} {CATEGORY_NAMES.get(str(cat), {}).get(lang, '')}",
+            )
             for cat, g in att.groupby("group")
         ]
+    )
+    res = att.drop_duplicates("period")
+    afig.add_trace(
+        go.Bar(
+            x=res["period"].astype(str), y=res["residual"], name=L("residual"), marker_color="#999"
+        )
     )
     afig.update_layout(
         title=L("attribution"),
         barmode="relative",
         yaxis_tickformat=".0%",
-        height=340,
+        height=360,
         margin={"t": 40},
     )
     charts.append(_fig_html(afig))
@@ -414,34 +526,24 @@ def _backtest_html(bt: Any, lang: str, charts: list[str]) -> list[str]:
     return out
 
 
-#: (series, entity, periods) shown on page one: the headline numbers of the seeds
+#: (series, entity, periods, measure) shown on page one: the headline numbers of the seeds
 KEY_BUILDOUT = (
-    ("model_lab_arr", "openai", "all"),
-    ("model_lab_arr", "anthropic", "all"),
-    ("hyperscaler_capex", "big4", "year"),
-    ("wfe_spend", "global", "year"),
-    ("cowos_monthly", "tsmc", "all"),
-    ("dc_capacity", "global", "all"),
+    ("model_lab_arr", "openai", "all", "arr_usd_bn"),
+    ("model_lab_arr", "anthropic", "all", "arr_usd_bn"),
+    ("hyperscaler_capex", "big4", "year", "capex_usd_bn"),
+    ("wfe_spend", "global", "year", "wfe_spend_usd_bn"),
+    ("cowos_monthly", "tsmc", "all", "cowos_wafers_per_month_k"),
+    ("dc_capacity", "global", "all", "dc_capacity_mw"),
 )
 
 
-def _amount(value: Any, low: Any, high: Any) -> str:
-    def num(x: Any) -> str:
-        x = float(x)
-        return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.4g}"
-
-    if pd.notna(value):
-        return num(value)
-    if pd.notna(low) and pd.notna(high):
-        return f"{num(low)}–{num(high)}"
-    if pd.notna(low):
-        return f"≥ {num(low)}"
-    if pd.notna(high):
-        return f"≤ {num(high)}"
-    return "–"
+def _when(amount: str, rec: dict[Any, Any], which: str, lang: str) -> str:
+    if amount == "–":
+        return amount
+    return f"{amount} ({rec[which + '_period']}, {label(str(rec[which + '_kind']), lang)})"
 
 
-def _key_buildout(ledger: Ledger, as_of: pd.Timestamp, lang: str) -> pd.DataFrame | None:
+def _key_buildout(ledger: Ledger, as_of: pd.Timestamp, lang: str, f: _Fmt) -> pd.DataFrame | None:
     """The latest reported value and the furthest outlook of a few headline series."""
     try:
         from aiinfra.buildout import series_summary
@@ -449,40 +551,44 @@ def _key_buildout(ledger: Ledger, as_of: pd.Timestamp, lang: str) -> pd.DataFram
         return None
     frame = series_summary(ledger, as_of=as_of)
     rows = []
-    for series, entity, periods in KEY_BUILDOUT:
-        hit = frame[(frame["series"] == series) & (frame["entity"] == entity)]
+    for series, entity, periods, measure in KEY_BUILDOUT:
+        hit = frame[
+            (frame["series"] == series)
+            & (frame["entity"] == entity)
+            & (frame["measure"] == measure)
+        ]
         if periods != "all":
             hit = hit[hit["periods"] == periods]
         for rec in hit.head(1).to_dict(orient="records"):
-            reported = _amount(rec["reported_value"], rec["reported_low"], rec["reported_high"])
-            outlook = _amount(rec["outlook_value"], rec["outlook_low"], rec["outlook_high"])
+            reported = f.amount(rec["reported_value"], rec["reported_low"], rec["reported_high"])
+            outlook = f.amount(rec["outlook_value"], rec["outlook_low"], rec["outlook_high"])
             rows.append(
                 {
-                    label("series", lang): f"{series.replace('_', ' ')}: {entity}",
-                    "unit": rec["unit"],
-                    "reported": "–"
-                    if reported == "–"
-                    else f"{reported} ({rec['reported_period']}, "
-                    f"{label(str(rec['reported_kind']), lang)})",
-                    "outlook": "–"
-                    if outlook == "–"
-                    else f"{outlook} ({rec['outlook_period']}, "
-                    f"{label(str(rec['outlook_kind']), lang)})",
+                    label("series", lang): f"{entity} · {measure}",
+                    label("unit", lang): rec["unit"],
+                    label("reported", lang): _when(reported, rec, "reported", lang),
+                    label("outlook", lang): _when(outlook, rec, "outlook", lang),
                 }
             )
     return pd.DataFrame(rows) if rows else None
 
 
+_OFFSET = {"year": 182, "quarter": 45, "half": 91, "month": 15}
+
+
 def _buildout_html(
     ledger: Ledger, as_of: pd.Timestamp, lang: str, charts: list[str], sources: set[tuple[str, str]]
 ) -> str:
+    """One chart per series; a trace per entity, measure, period type and kind (never mixed)."""
     try:
         from aiinfra.buildout import buildout_series, list_series
     except ImportError:
         return ""
     import plotly.graph_objects as go
 
-    L = lambda k: label(k, lang)  # noqa: E731
+    def L(k: str) -> str:
+        return label(k, lang)
+
     out = []
     symbols = {
         "actual": "circle",
@@ -492,35 +598,62 @@ def _buildout_html(
     }
     for name in list_series():
         pts = buildout_series(ledger, name, as_of=as_of)
-        pts = pts[pts["date"].notna()] if "date" in pts else pts
+        pts = pts[pts["date"].notna()]
         if pts.empty:
             continue
+        pts = pts.assign(
+            x=[
+                d - pd.Timedelta(days=_OFFSET.get(str(t), 0))
+                for d, t in zip(pts["date"], pts["period_type"], strict=True)
+            ],
+            hover=[
+                f"{p} · {L(str(k))} · {i}{' · conflict' if c else ''}<br>{s}"
+                for p, k, i, c, s in zip(
+                    pts["period"],
+                    pts["kind"],
+                    pts["figure_id"],
+                    pts["conflict"],
+                    pts["source"],
+                    strict=True,
+                )
+            ],
+        )
         fig = go.Figure()
-        for (entity, kind), g in pts.groupby(["entity", "kind"]):
-            g = g.sort_values("date")
-            tag = f"{entity} ({L(kind)})"
-            hover = "%{x|%Y-%m}: %{y}<br>%{text}<extra></extra>"
+        for (entity, measure, ptype, kind), g in pts.groupby(
+            ["entity", "measure", "period_type", "kind"]
+        ):
+            g = g.sort_values("x")
+            quarterly = f" ({L('quarterly')})" if ptype == "quarter" else ""
+            tag = f"{entity} · {measure}{quarterly} · {L(str(kind))}"
+            line = {"width": 2, "color": "#c00"}
             point = g[g["value"].notna()]
-            if not point.empty:  # point values; actuals joined by a line
+            if not point.empty:
                 fig.add_trace(
                     go.Scatter(
-                        x=point["date"],
+                        x=point["x"],
                         y=point["value"],
                         name=tag,
-                        text=point["source"],
+                        text=point["hover"],
                         mode="markers+lines" if kind == "actual" else "markers",
-                        marker={"symbol": symbols.get(str(kind), "circle"), "size": 9},
-                        hovertemplate=hover,
+                        marker={
+                            "symbol": symbols.get(str(kind), "circle"),
+                            "size": 9,
+                            "line": {
+                                "width": [2 if c else 0 for c in point["conflict"]],
+                                "color": line["color"],
+                            },
+                        },
+                        hovertemplate="%{y}<br>%{text}<extra></extra>",
                     )
                 )
             both = g[g["value"].isna() & g["low"].notna() & g["high"].notna()]
-            if not both.empty:  # a range is drawn as a bar from low to high, never a midpoint
+            if not both.empty:
                 fig.add_trace(
                     go.Scatter(
-                        x=both["date"],
+                        x=both["x"],
                         y=both["low"],
-                        name=f"{tag}, range",
-                        text=both["source"],
+                        name=f"{tag}, {L('range')}",
+                        text=both["hover"],
                         mode="markers",
                         marker={"symbol": "line-ew-open", "size": 12},
                         error_y={
@@ -529,29 +662,51 @@ def _buildout_html(
                             "array": (both["high"] - both["low"]).tolist(),
                             "arrayminus": [0] * len(both),
                         },
-                        hovertemplate="%{x|%Y-%m}: %{y} to %{customdata}<br>%{text}<extra></extra>",
                         customdata=both["high"],
+                        hovertemplate="%{y} – %{customdata}<br>%{text}<extra></extra>",
                     )
                 )
-            low = g[g["value"].isna() & g["low"].notna() & g["high"].isna()]
-            high = g[g["value"].isna() & g["low"].isna() & g["high"].notna()]
             for part, col, symbol, word in (
-                (low, "low", "triangle-up-open", "at least"),
-                (high, "high", "triangle-down-open", "at most"),
+                (
+                    g[g["value"].isna() & g["low"].notna() & g["high"].isna()],
+                    "low",
+                    "triangle-up-open",
+                    L("at_least"),
+                ),
+                (
+                    g[g["value"].isna() & g["low"].isna() & g["high"].notna()],
+                    "high",
+                    "triangle-down-open",
+                    L("at_most"),
+                ),
             ):
-                if not part.empty:  # a bound sits at the bound, marked as one
+                if not part.empty:
                     fig.add_trace(
                         go.Scatter(
-                            x=part["date"],
+                            x=part["x"],
                             y=part[col],
                             name=f"{tag}, {word}",
-                            text=part["source"],
+                            text=part["hover"],
                             mode="markers",
                             marker={"symbol": symbol, "size": 10},
-                            hovertemplate=hover,
+                            hovertemplate="%{y}<br>%{text}<extra></extra>",
                         )
                     )
-        fig.update_layout(title=name.replace("_", " "), height=360, margin={"t": 40})
+        units = sorted(set(pts["unit"].dropna()))
+        layout: dict[str, Any] = {
+            "title": name.replace("_", " "),
+            "height": 380,
+            "margin": {"t": 40},
+            "yaxis_title": " / ".join(units),
+            "xaxis": {"type": "date"},
+        }
+        if pts["x"].nunique() == 1:  # one date: show the year around it, not milliseconds
+            only = pts["x"].iloc[0]
+            layout["xaxis"] = {
+                "type": "date",
+                "range": [only - pd.Timedelta(days=365), only + pd.Timedelta(days=365)],
+            }
+        fig.update_layout(**layout)
         charts.append(_fig_html(fig))
         out.append(charts[-1])
         for src in pts["source"].dropna().unique():
@@ -560,10 +715,23 @@ def _buildout_html(
 
 
 def write_report(result: ReportResult, out: str | os.PathLike[str]) -> Path:
-    """Write to a temporary file beside ``out`` and rename: never a partial report."""
+    """Write to a temporary file beside ``out`` and rename: never a partial report.
+
+    Raises
+    ------
+    InvalidParameterError
+        When ``out`` cannot be written (a directory, a read-only place), naming the path.
+    """
     target = Path(out).expanduser()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    if target.is_dir():
+        raise InvalidParameterError(f"`--out` {str(target)!r} is a directory; name an HTML file")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as exc:
+        raise InvalidParameterError(
+            f"`--out` {str(target)!r} cannot be written ({exc.strerror})"
+        ) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(result.html)

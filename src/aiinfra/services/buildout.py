@@ -15,14 +15,28 @@ __all__ = ["TABLE_COLUMNS", "flatten", "points", "summary"]
 TABLE_COLUMNS: list[str] = [
     "series",
     "entity",
-    "metric",
+    "measure",
     "period",
     "value",
     "low",
     "high",
     "kind",
+    "derived",
     "conflicts_with",
     "figure_id",
+    "source",
+]
+#: Columns shown by ``--summary --format table``.
+SUMMARY_COLUMNS: list[str] = [
+    "series",
+    "entity",
+    "measure",
+    "reported_period",
+    "reported_value",
+    "outlook_period",
+    "outlook_value",
+    "growth",
+    "cagr",
 ]
 
 
