@@ -84,3 +84,29 @@ def test_a_report_after_the_last_price_is_dated_to_it_and_says_so(tmp_path):
     last = prices.get("T01").index[-1].date()
     assert any(f"The prices end on {last}" in n for n in r.notices)
     assert "index" in r.sections
+
+
+def test_a_report_dated_before_any_backtest_window_is_still_written(tmp_path):
+    led, px = make_universe(tmp_path, n=24, score_as_of="2024-06-01")
+    r = build_report(
+        load_ledger(base=led),
+        CsvDirProvider(px).get,
+        as_of="2022-03-21",
+        start="2022-06-01",
+        benchmarks=("T01",),
+    )
+    assert any("Backtest left out" in n for n in r.notices)
+    assert "summary" in r.sections and "nan" not in r.html.lower().replace("nano", "")
+
+
+def test_buildout_summary_shows_growth_and_cagr():
+    import json
+
+    result = runner.invoke(
+        app, ["buildout", "--summary", "--metric", "wfe_spend", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    wfe = next(r for r in rows if r["measure"] == "wfe_spend_usd_bn")
+    assert wfe["growth"] == pytest.approx(160 / 104 - 1, rel=1e-9)
+    assert wfe["cagr"] == pytest.approx((160 / 104) ** (1 / 3) - 1, rel=1e-6)
