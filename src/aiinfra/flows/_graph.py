@@ -1,0 +1,174 @@
+"""The money-flow graph: who pays whom, as of a date, on a chosen amount basis."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from typing import Any, Literal
+
+import networkx as nx
+import pandas as pd
+
+from aiinfra.exceptions import InvalidParameterError
+from aiinfra.ledger import Ledger
+
+__all__ = ["BASES", "FLOW_LAYERS", "IN_FORCE", "flow_graph"]
+
+Basis = Literal["committed", "ceiling", "funded", "annualised"]
+BASES: tuple[str, ...] = ("committed", "ceiling", "funded", "annualised")
+FLOW_LAYERS: tuple[str, ...] = ("cash", "compute", "equity", "credit")
+#: statuses of a deal that is in force (stalled and terminated deals are not)
+IN_FORCE: frozenset[str] = frozenset(
+    {"announced", "loi", "signed", "funded", "in_progress", "completed"}
+)
+#: the amount used when the chosen basis is missing, in order
+FALLBACK: dict[str, tuple[str, ...]] = {
+    "committed": ("committed", "ceiling", "funded"),
+    "ceiling": ("ceiling", "committed", "funded"),
+    "funded": ("funded", "committed", "ceiling"),
+    "annualised": ("committed", "ceiling", "funded"),
+}
+
+
+def _bounds(row: Any, amount: float) -> tuple[float, float]:
+    """(low, high) of a deal's amount: funded (else the amount) to ceiling (else the amount)."""
+
+    def val(col: str) -> float:
+        v = row[col]
+        return math.nan if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+
+    low, high = val("funded"), val("ceiling")
+    low = amount if math.isnan(low) else min(low, amount) if not math.isnan(amount) else low
+    high = amount if math.isnan(high) else max(high, amount) if not math.isnan(amount) else high
+    return low, high
+
+
+def _pick(row: Any, basis: str) -> tuple[float, str | None]:
+    for i, col in enumerate(FALLBACK[basis]):
+        v = row[col]
+        if v is not None and not (isinstance(v, float) and math.isnan(v)):
+            return float(v), (None if i == 0 else col)
+    return math.nan, "undisclosed"
+
+
+def flow_graph(
+    ledger: Ledger,
+    as_of: object = None,
+    basis: Basis = "committed",
+    layers: Iterable[str] | None = None,
+) -> nx.DiGraph:
+    """The directed money-flow graph in force on ``as_of``.
+
+    Parameters
+    ----------
+    ledger : Ledger
+    as_of : date, optional
+        Deals announced by then, with the status and amounts in force then (default today).
+        Stalled and terminated deals are left out; each obligation is counted once (the
+        ``counted`` rows of :meth:`Ledger.as_of`).
+    basis : {"committed", "ceiling", "funded", "annualised"}
+        The amount on each edge. A deal without an amount on the basis falls back to the next one
+        (committed → ceiling → funded; ceiling → committed → funded; funded → committed →
+        ceiling) and the edge records ``fallback``; ``annualised`` divides the committed (or
+        fallback) amount by ``horizon_years`` (1 when not stated, flagged ``no_horizon``).
+    layers : iterable of str, optional
+        Flow layers to keep (``cash``, ``compute``, ``equity``, ``credit``); default all.
+
+    Returns
+    -------
+    networkx.DiGraph
+        Nodes are company ids with ``name``, ``layer``, ``ticker``, ``listed``, ``category``.
+        Edges payer → payee with ``amount`` (USD bn per year for annualised, else USD bn; NaN
+        when undisclosed on every basis), ``amount_low`` / ``amount_high`` (the uncertainty
+        range: funded … ceiling of the deals, else the amount), ``flow_ids``, ``types``, ``flow_layers``, ``fallback``
+        (list of the bases used instead), ``undisclosed`` (count of deals without any amount).
+        Several deals between the same pair are one edge with the summed amount.
+
+    Examples
+    --------
+    >>> from aiinfra import load_ledger
+    >>> g = flow_graph(load_ledger(), "2026-06-30")
+    >>> g.has_edge("openai", "oracle")
+    True
+    """
+    if basis not in BASES:
+        raise InvalidParameterError(f"`basis` must be one of {', '.join(BASES)}; got {basis!r}")
+    keep = set(layers) if layers is not None else set(FLOW_LAYERS)
+    if not keep <= set(FLOW_LAYERS):
+        raise InvalidParameterError(
+            f"`layers` must be among {', '.join(FLOW_LAYERS)}; got {sorted(keep - set(FLOW_LAYERS))}"
+        )
+    view = ledger.as_of(as_of if as_of is not None else dt.date.today())
+    flows = view.flows
+    flows = flows[
+        flows["counted"] & flows["status"].isin(IN_FORCE) & flows["flow_layer"].isin(keep)
+    ]
+    g = nx.DiGraph(as_of=str(view.as_of.date()), basis=basis)
+    comp = ledger.companies.set_index("id")
+    for rec in flows.to_dict(orient="records"):
+        amount, fallback = _pick(rec, basis)
+        low, high = _bounds(rec, amount)
+        if basis == "annualised" and not math.isnan(amount):
+            years = rec["horizon_years"]
+            if years is None or (isinstance(years, float) and math.isnan(years)) or years <= 0:
+                fallback = (fallback + "+" if fallback else "") + "no_horizon"
+            else:
+                amount, low, high = amount / float(years), low / float(years), high / float(years)
+        u, v = rec["payer"], rec["payee"]
+        for node in (u, v):
+            if node not in g:
+                c = comp.loc[node]
+                g.add_node(
+                    node,
+                    name=c["name"],
+                    layer=c["layer"],
+                    ticker=c["ticker"] if isinstance(c["ticker"], str) else "",
+                    listed=bool(c["listed"]),
+                    category=c["category"] if isinstance(c["category"], str) else "",
+                )
+        if g.has_edge(u, v):
+            e = g.edges[u, v]
+            if math.isnan(e["amount"]):
+                e["amount"] = amount
+            elif not math.isnan(amount):
+                e["amount"] += amount
+        else:
+            g.add_edge(
+                u,
+                v,
+                amount=amount,
+                flow_ids=[],
+                types=[],
+                flow_layers=[],
+                fallback=[],
+                undisclosed=0,
+            )
+            e = g.edges[u, v]
+        e["flow_ids"].append(rec["id"])
+        e["types"].append(rec["type"])
+        e["flow_layers"].append(rec["flow_layer"])
+        if fallback == "undisclosed":
+            e["undisclosed"] += 1
+        elif fallback:
+            e["fallback"].append(f"{rec['id']}:{fallback}")
+    return g
+
+
+def graph_frame(g: nx.DiGraph) -> pd.DataFrame:
+    """The edges of a flow graph as a table (one row per payer → payee pair)."""
+    rows = [
+        {
+            "payer": u,
+            "payee": v,
+            "amount": d["amount"],
+            "flow_ids": ";".join(d["flow_ids"]),
+            "types": ";".join(sorted(set(d["types"]))),
+            "fallback": ";".join(d["fallback"]),
+            "undisclosed": d["undisclosed"],
+        }
+        for u, v, d in g.edges(data=True)
+    ]
+    return pd.DataFrame(
+        rows, columns=["payer", "payee", "amount", "flow_ids", "types", "fallback", "undisclosed"]
+    )
