@@ -81,8 +81,8 @@ def flow_graph(
         Nodes are company ids with ``name``, ``layer``, ``ticker``, ``listed``, ``category``.
         Edges payer → payee with ``amount`` (USD bn per year for annualised, else USD bn; NaN
         when undisclosed on every basis), ``amount_low`` / ``amount_high`` (the uncertainty
-        range: funded … ceiling of the deals, else the amount), ``flow_ids``, ``types``, ``flow_layers``, ``fallback``
-        (list of the bases used instead), ``undisclosed`` (count of deals without any amount).
+        range: funded … ceiling of the deals, else the amount), ``flow_ids``, ``types``,
+        ``flow_layers``, ``fallback`` (list of the bases used instead), ``undisclosed`` (count of deals without any amount).
         Several deals between the same pair are one edge with the summed amount.
 
     Examples
@@ -96,9 +96,8 @@ def flow_graph(
         raise InvalidParameterError(f"`basis` must be one of {', '.join(BASES)}; got {basis!r}")
     keep = set(layers) if layers is not None else set(FLOW_LAYERS)
     if not keep <= set(FLOW_LAYERS):
-        raise InvalidParameterError(
-            f"`layers` must be among {', '.join(FLOW_LAYERS)}; got {sorted(keep - set(FLOW_LAYERS))}"
-        )
+        bad = sorted(keep - set(FLOW_LAYERS))
+        raise InvalidParameterError(f"`layers` must be among {', '.join(FLOW_LAYERS)}; got {bad}")
     view = ledger.as_of(as_of if as_of is not None else dt.date.today())
     flows = view.flows
     flows = flows[
