@@ -82,7 +82,8 @@ def flow_graph(
         Edges payer → payee with ``amount`` (USD bn per year for annualised, else USD bn; NaN
         when undisclosed on every basis), ``amount_low`` / ``amount_high`` (the uncertainty
         range: funded … ceiling of the deals, else the amount), ``flow_ids``, ``types``,
-        ``flow_layers``, ``fallback`` (list of the bases used instead), ``undisclosed`` (count of deals without any amount).
+        ``flow_layers``, ``fallback`` (list of the bases used instead), ``undisclosed`` (count
+        of deals without any amount).
         Several deals between the same pair are one edge with the summed amount.
 
     Examples
