@@ -24,6 +24,7 @@ __all__ = [
     "YFinanceProvider",
     "__version__",
     "backtest",
+    "flow_graph",
     "load_ledger",
     "load_methodology",
     "run_review",
@@ -39,12 +40,14 @@ _LAZY = {
     "YFinanceProvider": "aiinfra.prices",
     "Store": "aiinfra.store",
     "run_review": "aiinfra.index",
+    "flow_graph": "aiinfra.flows",
     "load_methodology": "aiinfra.index",
 }
 
 if TYPE_CHECKING:
     from aiinfra.backtest import backtest
     from aiinfra.exceptions import AiinfraError, DataValidationError
+    from aiinfra.flows import flow_graph
     from aiinfra.index import load_methodology, run_review
     from aiinfra.ledger import Ledger, LedgerView, load_ledger
     from aiinfra.prices import CsvDirProvider, YFinanceProvider

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from aiinfra.exceptions import InvalidParameterError
 
-__all__ = ["atomic_directory", "check_output_directory"]
+__all__ = ["atomic_directory", "atomic_file", "check_output_directory"]
 
 
 def check_output_directory(out: str | os.PathLike[str]) -> Path:
@@ -41,3 +41,28 @@ def atomic_directory(out: str | os.PathLike[str]) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def atomic_file(path: Path, text: str) -> Path:
+    """Write ``text`` to a temporary file beside ``path`` and rename it into place."""
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise InvalidParameterError(f"`--out` {str(target)!r} is a directory; name a file")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as exc:
+        raise InvalidParameterError(
+            f"`--out` {str(target)!r} cannot be written ({exc.strerror})"
+        ) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

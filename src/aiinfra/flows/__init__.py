@@ -1,7 +1,60 @@
-"""The capital-flow map: the money-flow graph, its cycles, circularity and significance."""
+"""The capital-flow map: the money-flow graph, its cycles, circularity and significance.
+
+Functions take the graph first (networkx style), enumerate cycles lazily and take ``seed=`` for
+randomness. See docs/flows.md.
+
+>>> from aiinfra import load_ledger
+>>> from aiinfra.flows import flow_graph, cycling_index
+>>> g = flow_graph(load_ledger(), "2026-06-30")
+>>> 0 <= cycling_index(g).system <= 1
+True
+"""
 
 from __future__ import annotations
 
+from aiinfra.flows._circularity import (
+    CyclingIndex,
+    SelfFunding,
+    cycling_index,
+    self_funded_detail,
+    self_funded_share,
+)
+from aiinfra.flows._cycles import Cycle, cycle_volume, find_cycles, reciprocal_pairs, simple_cycles
+from aiinfra.flows._dependence import hub_metrics, inflow_dependence
 from aiinfra.flows._graph import BASES, FLOW_LAYERS, IN_FORCE, flow_graph, graph_frame
+from aiinfra.flows._nulls import (
+    NullTest,
+    Significance,
+    rewire_degree_preserving,
+    rewire_role_preserving,
+    rewire_strength_preserving,
+    sensitivity,
+    significance,
+)
 
-__all__ = ["BASES", "FLOW_LAYERS", "IN_FORCE", "flow_graph", "graph_frame"]
+__all__ = [
+    "BASES",
+    "FLOW_LAYERS",
+    "IN_FORCE",
+    "Cycle",
+    "CyclingIndex",
+    "NullTest",
+    "SelfFunding",
+    "Significance",
+    "cycle_volume",
+    "cycling_index",
+    "find_cycles",
+    "flow_graph",
+    "graph_frame",
+    "hub_metrics",
+    "inflow_dependence",
+    "reciprocal_pairs",
+    "rewire_degree_preserving",
+    "rewire_role_preserving",
+    "rewire_strength_preserving",
+    "self_funded_detail",
+    "self_funded_share",
+    "sensitivity",
+    "significance",
+    "simple_cycles",
+]

@@ -129,15 +129,18 @@ def flow_graph(
                 )
         if g.has_edge(u, v):
             e = g.edges[u, v]
-            if math.isnan(e["amount"]):
-                e["amount"] = amount
-            elif not math.isnan(amount):
-                e["amount"] += amount
+            for key, add in (("amount", amount), ("amount_low", low), ("amount_high", high)):
+                if math.isnan(e[key]):
+                    e[key] = add
+                elif not math.isnan(add):
+                    e[key] += add
         else:
             g.add_edge(
                 u,
                 v,
                 amount=amount,
+                amount_low=low,
+                amount_high=high,
                 flow_ids=[],
                 types=[],
                 flow_layers=[],

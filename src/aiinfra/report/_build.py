@@ -279,6 +279,14 @@ def build_report(
         body.append(_index_html(ledger, review, bt, as_of_ts, lang, f, charts, sources))
         sections.append("index")
 
+    # --- capital-flow map ------------------------------------------------------------------
+    from aiinfra.report._flows import flows_html
+
+    fl = flows_html(ledger, as_of_ts, lang, charts, sources, _fig_html, _table, f)
+    if fl:
+        body.append(fl)
+        sections.append("flows")
+
     # --- build-out --------------------------------------------------------------------------
     bo = _buildout_html(ledger, as_of_ts, lang, charts, sources)
     if bo:

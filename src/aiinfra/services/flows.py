@@ -1,0 +1,162 @@
+"""Flow-map use cases: cycles, circularity metrics, significance, export (CLI, web, report)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from pathlib import Path
+from typing import Any, cast
+
+import networkx as nx
+
+from aiinfra.config import Settings
+from aiinfra.exceptions import InvalidParameterError
+from aiinfra.flows import flow_graph
+from aiinfra.flows._graph import Basis
+from aiinfra.services.ledger import load
+
+__all__ = ["EXPORT_FORMATS", "cycles", "export", "graph", "metrics", "significance"]
+
+EXPORT_FORMATS = ("graphml", "gexf", "json")
+
+
+def _clean(v: Any) -> Any:
+    return None if isinstance(v, float) and math.isnan(v) else v
+
+
+def graph(
+    settings: Settings, as_of: object = None, basis: str = "committed", data_dir: str | None = None
+) -> nx.DiGraph:
+    """The flow graph in force on ``as_of`` (default today) on ``basis``."""
+    day = as_of if as_of is not None else dt.date.today()
+    return flow_graph(load(settings, data_dir), day, cast(Basis, basis))
+
+
+def cycles(
+    settings: Settings,
+    as_of: object = None,
+    basis: str = "committed",
+    max_length: int = 5,
+    data_dir: str | None = None,
+) -> dict[str, Any]:
+    """Every simple money cycle of 3..max_length companies, and the reciprocal pairs."""
+    from aiinfra.flows import find_cycles, reciprocal_pairs
+
+    g = graph(settings, as_of, basis, data_dir)
+    found = sorted(
+        find_cycles(g, length_bound=max_length),
+        key=lambda c: (-(c.bottleneck if not math.isnan(c.bottleneck) else -1), c.nodes),
+    )
+    return {
+        "as_of": g.graph["as_of"],
+        "basis": basis,
+        "max_length": max_length,
+        "cycles": [{k: _clean(v) for k, v in c.to_dict().items()} for c in found],
+        "reciprocal_pairs": [{k: _clean(v) for k, v in p.items()} for p in reciprocal_pairs(g)],
+    }
+
+
+def metrics(
+    settings: Settings,
+    as_of: object = None,
+    basis: str = "committed",
+    samples: int = 0,
+    seed: int | None = None,
+    data_dir: str | None = None,
+) -> dict[str, Any]:
+    """System cycling index; per company: cycling, self-funded share, hubs and dependence.
+
+    With ``samples`` > 0, Monte Carlo intervals over the uncertain amounts are added.
+    """
+    from aiinfra.flows import cycling_index, hub_metrics, self_funded_share, sensitivity
+
+    g = graph(settings, as_of, basis, data_dir)
+    ci = cycling_index(g)
+    sf = self_funded_share(g)
+    hubs = hub_metrics(g)
+    per = hubs.copy()
+    per["cycling"] = ci.per_node.reindex(per.index)
+    per["self_funded_share"] = sf.reindex(per.index)
+    per.insert(0, "name", [g.nodes[n]["name"] for n in per.index])
+    per.insert(1, "layer", [g.nodes[n]["layer"] for n in per.index])
+    per = per.sort_values("self_funded_share", ascending=False, na_position="last")
+    out: dict[str, Any] = {
+        "as_of": g.graph["as_of"],
+        "basis": basis,
+        "system_cycling_index": ci.system,
+        "total_throughflow": float(ci.throughflow.sum()),
+        "companies": [
+            {"id": i, **{k: _clean(v) for k, v in r.items()}}
+            for i, r in per.to_dict(orient="index").items()
+        ],
+    }
+    if samples:
+        intervals = sensitivity(g, samples=samples, seed=seed)
+        out["sensitivity"] = json.loads(intervals.to_json(orient="records"))
+    return out
+
+
+def significance(
+    settings: Settings,
+    as_of: object = None,
+    basis: str = "committed",
+    samples: int = 1000,
+    seed: int | None = None,
+    model: str = "degree",
+    max_length: int = 5,
+    data_dir: str | None = None,
+) -> dict[str, Any]:
+    """Observed circularity against a null model (p-value and z-score)."""
+    from aiinfra.flows import significance as run
+
+    if samples < 1:
+        raise InvalidParameterError(f"`samples` must be ≥ 1; got {samples}")
+    g = graph(settings, as_of, basis, data_dir)
+    result = run(g, samples=samples, seed=seed, model=model, length_bound=max_length)  # type: ignore[arg-type]
+    return {
+        "as_of": g.graph["as_of"],
+        "basis": basis,
+        "samples": samples,
+        "seed": seed,
+        "model": model,
+        **result.to_dict(),
+    }
+
+
+def export(
+    settings: Settings,
+    fmt: str,
+    out: str | None,
+    as_of: object = None,
+    basis: str = "committed",
+    data_dir: str | None = None,
+) -> str:
+    """The graph as GraphML, GEXF (Gephi) or node-link JSON (Cytoscape); returns the text."""
+    if fmt not in EXPORT_FORMATS:
+        raise InvalidParameterError(
+            f"`format` must be one of {', '.join(EXPORT_FORMATS)}; got {fmt!r}"
+        )
+    g = graph(settings, as_of, basis, data_dir)
+    flat = nx.DiGraph(**{k: str(v) for k, v in g.graph.items()})
+    for n, d in g.nodes(data=True):
+        flat.add_node(n, **{k: ("" if v is None else v) for k, v in d.items()})
+    for u, v, d in g.edges(data=True):
+        attrs = {k: (";".join(map(str, x)) if isinstance(x, list) else x) for k, x in d.items()}
+        attrs = {
+            k: (-1.0 if isinstance(x, float) and math.isnan(x) else x) for k, x in attrs.items()
+        }
+        flat.add_edge(u, v, **attrs)
+    if fmt == "json":
+        text = json.dumps(nx.node_link_data(flat, edges="edges"), indent=2, default=str)
+    else:
+        import io
+
+        buf = io.BytesIO()
+        (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(flat, buf)
+        text = buf.getvalue().decode("utf-8")
+    if out is not None:
+        from aiinfra._io import atomic_file
+
+        atomic_file(Path(out), text)
+    return text
