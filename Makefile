@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(PY) -m pip install --quiet -e ".[bench]"
 	$(PY) bench/run.py
 	$(PY) bench/index_bench.py --peers --repeat 5
+	$(PY) bench/flows_bench.py
 
 serve: $(STAMP)
 	$(VENV)/bin/aiinfra serve

@@ -40,7 +40,6 @@ from aiinfra.flows._cycles import _index, simple_cycles
 OUT_DEGREE = 5
 SIZES = (1_000, 10_000, 100_000)
 BOUNDS = (4, 5)
-NX_LIMIT_S = 300.0
 #: networkx is run only at sizes up to this (its bounded search redoes the strongly connected
 #: components after every start node, so its time grows about quadratically with n)
 NX_MAX_N = 1_000
