@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from aiinfra.flows._circularity import (
     CyclingIndex,
+    CyclingIndexEstimate,
     SelfFunding,
     cycling_index,
+    cycling_index_estimate,
     self_funded_detail,
     self_funded_share,
 )
@@ -38,11 +40,13 @@ __all__ = [
     "IN_FORCE",
     "Cycle",
     "CyclingIndex",
+    "CyclingIndexEstimate",
     "NullTest",
     "SelfFunding",
     "Significance",
     "cycle_volume",
     "cycling_index",
+    "cycling_index_estimate",
     "find_cycles",
     "flow_graph",
     "graph_frame",
