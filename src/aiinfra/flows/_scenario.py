@@ -1,0 +1,107 @@
+"""Stress scenarios as data: who stops paying what, from when, and how losses propagate."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from aiinfra.exceptions import DataValidationError, InvalidParameterError, Problem
+
+__all__ = ["Scenario", "Shock", "builtin_scenarios", "load_scenario"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Shock(_Model):
+    """One party (a company id, or ``layer:<layer>`` for every company of a layer) that stops
+    paying ``shortfall`` of its obligations — optionally only deals of some ``types`` and only
+    to payees of some ``to_layers``."""
+
+    party: str = Field(min_length=1)
+    shortfall: float = Field(ge=0, le=1)
+    types: tuple[str, ...] | None = None
+    to_layers: tuple[str, ...] | None = None
+
+
+class Haircut(_Model):
+    """An extra loss of ``haircut`` × annual revenue for ``company`` (e.g. end-demand falling)."""
+
+    company: str = Field(min_length=1)
+    haircut: float = Field(ge=0, le=1)
+
+
+class Propagation(_Model):
+    pass_through: float = Field(0.5, ge=0, le=1)
+    max_rounds: int = Field(100, ge=1)
+
+
+class Equity(_Model):
+    #: equity shock = −elasticity × revenue at risk / annual revenue (capped at −100 %)
+    elasticity: float = Field(1.0, ge=0)
+
+
+class Scenario(_Model):
+    """A stress scenario (see ``flows/scenarios/*.yaml`` and docs/stress.md)."""
+
+    name: str = "custom"
+    description: str = ""
+    start: dt.date | None = Field(None, alias="from")
+    as_of: dt.date | None = None
+    basis: str = Field("annualised", pattern="^(committed|ceiling|funded|annualised)$")
+    shocks: tuple[Shock, ...] = Field(min_length=1)
+    revenue_haircuts: tuple[Haircut, ...] = ()
+    propagation: Propagation = Propagation()
+    equity: Equity = Equity()
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def builtin_scenarios() -> dict[str, Path]:
+    folder = Path(str(resources.files("aiinfra.flows") / "scenarios"))
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+
+
+def load_scenario(source: str | os.PathLike[str] | dict[str, Any]) -> Scenario:
+    """A scenario from a YAML file, a built-in name (lab_default, venture_halt, capex_cut) or a dict.
+
+    Raises
+    ------
+    DataValidationError
+        Every problem, each naming the key (``shocks.0.shortfall``) and the rule.
+    """
+    label = "<dict>"
+    if isinstance(source, dict):
+        data = source
+    else:
+        builtins = builtin_scenarios()
+        path = builtins.get(str(source)) or Path(source)
+        label = str(path)
+        if not path.is_file():
+            raise InvalidParameterError(
+                f"`scenario` not found: {str(path)!r} (built-ins: {', '.join(builtins)})"
+            )
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise DataValidationError(
+                [Problem(label, None, None, f"is not valid YAML ({exc})")], "scenario"
+            ) from None
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            key = ".".join(str(p) for p in err["loc"]) or None
+            rule = str(err["msg"]).removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                rule = "unknown key"
+            problems.append(Problem(label, None, key, rule, None))
+        raise DataValidationError(problems, "scenario") from None
