@@ -48,9 +48,15 @@ def test_every_data_file_of_the_package_is_declared_as_package_data():
     import fnmatch
     import tomllib
 
-    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["aiinfra"]
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"
+    ]["aiinfra"]
     pkg = ROOT / "src" / "aiinfra"
-    data = [p.relative_to(pkg).as_posix() for p in pkg.rglob("*") if p.suffix in {".csv", ".yaml", ".yml", ".json"}]
+    data = [
+        p.relative_to(pkg).as_posix()
+        for p in pkg.rglob("*")
+        if p.suffix in {".csv", ".yaml", ".yml", ".json"}
+    ]
     assert data, "expected packaged data files"
     missing = [f for f in data if not any(fnmatch.fnmatch(f, pat) for pat in patterns)]
     assert not missing, f"not shipped in a wheel: {missing}"
