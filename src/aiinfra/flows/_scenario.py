@@ -70,7 +70,7 @@ def builtin_scenarios() -> dict[str, Path]:
 
 
 def load_scenario(source: str | os.PathLike[str] | dict[str, Any]) -> Scenario:
-    """A scenario from a YAML file, a built-in name (lab_default, venture_halt, capex_cut) or a dict.
+    """A scenario from a YAML file, a built-in name (lab_default, venture_halt, capex_cut), a dict.
 
     Raises
     ------
