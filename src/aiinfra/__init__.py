@@ -28,6 +28,7 @@ __all__ = [
     "load_ledger",
     "load_methodology",
     "run_review",
+    "stress",
 ]
 
 _LAZY = {
@@ -41,13 +42,14 @@ _LAZY = {
     "Store": "aiinfra.store",
     "run_review": "aiinfra.index",
     "flow_graph": "aiinfra.flows",
+    "stress": "aiinfra.flows",
     "load_methodology": "aiinfra.index",
 }
 
 if TYPE_CHECKING:
     from aiinfra.backtest import backtest
     from aiinfra.exceptions import AiinfraError, DataValidationError
-    from aiinfra.flows import flow_graph
+    from aiinfra.flows import flow_graph, stress
     from aiinfra.index import load_methodology, run_review
     from aiinfra.ledger import Ledger, LedgerView, load_ledger
     from aiinfra.prices import CsvDirProvider, YFinanceProvider

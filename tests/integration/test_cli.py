@@ -34,7 +34,6 @@ def test_help_lists_every_command_group():
 @pytest.mark.parametrize(
     "args",
     [
-        ["flows", "stress"],
         ["gap"],
         ["serve"],
         ["sweep", "grid.yaml"],

@@ -60,3 +60,13 @@ def test_every_data_file_of_the_package_is_declared_as_package_data():
     assert data, "expected packaged data files"
     missing = [f for f in data if not any(fnmatch.fnmatch(f, pat) for pat in patterns)]
     assert not missing, f"not shipped in a wheel: {missing}"
+
+
+def test_the_scenario_example_in_the_stress_docs_runs(tmp_path):
+    import aiinfra
+
+    doc = (ROOT / "docs" / "stress.md").read_text()
+    example = re.findall(r"```yaml\n(.*?)```", doc, flags=re.S)[0]
+    (tmp_path / "s.yaml").write_text(example)
+    r = aiinfra.stress(aiinfra.load_ledger(), str(tmp_path / "s.yaml"), as_of="2026-11-01")
+    assert r.scenario.name == "lab_default" and r.to_frame()["loss_usd"].sum() > 0

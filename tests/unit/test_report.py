@@ -112,3 +112,22 @@ def test_buildout_summary_shows_growth_and_cagr():
     wfe = next(r for r in rows if r["measure"] == "wfe_spend_usd_bn")
     assert wfe["growth"] == pytest.approx(160 / 104 - 1, rel=1e-9)
     assert wfe["cagr"] == pytest.approx((160 / 104) ** (1 / 3) - 1, rel=1e-6)
+
+
+@pytest.mark.parametrize(("lang", "title"), [("en", "Stress tests"), ("de", "Stresstests")])
+def test_the_stress_section_shows_every_builtin_scenario(lang, title):
+    from aiinfra.flows import builtin_scenarios, stress
+
+    ledger = load_ledger()
+    r = build_report(ledger, None, as_of="2026-11-01", lang=lang)
+    assert "stress" in r.sections
+    section = r.html.split('<section id="stress">')[1].split("</section>")[0]
+    assert title in section and "house-view" in section
+    for name in builtin_scenarios():
+        assert f"<td>{name}</td>" in section
+    # the table's index impact is the API's, formatted
+    res = stress(ledger, "lab_default", as_of="2026-11-01")
+    from aiinfra.report._build import _Fmt
+
+    assert f"<td>{_Fmt(lang).pct(res.index['impact'])}</td>" in section
+    assert "Data-Centre" in section or "Rechenzentren" in section  # the by-category chart

@@ -520,12 +520,74 @@ def flows_export(
         typer.echo(f"written to {out}")
 
 
-@flows_app.command(
-    "stress", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
-)
-def flows_stress() -> None:
-    """Propagate a payment stop through the graph (not available yet)."""
-    _not_yet("flows stress", 6)
+@flows_app.command("stress")
+def flows_stress(
+    ctx: typer.Context,
+    scenario: Annotated[
+        str | None,
+        typer.Option(
+            "--scenario",
+            help="YAML file or built-in name: lab_default, venture_halt, capex_cut.",
+        ),
+    ] = None,
+    default: Annotated[
+        str | None,
+        typer.Option("--default", help="Company id that stops paying (with --shortfall)."),
+    ] = None,
+    shortfall: Annotated[
+        float | None,
+        typer.Option("--shortfall", min=0, max=1, help="Share of its obligations it does not pay."),
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="Date the shortfall starts (YYYY-MM-DD).")
+    ] = None,
+    pass_through: Annotated[
+        float | None,
+        typer.Option("--pass-through", min=0, max=1, help="Share of a revenue loss passed on."),
+    ] = None,
+    elasticity: Annotated[
+        float | None,
+        typer.Option("--elasticity", min=0, help="Equity shock per unit of revenue at risk."),
+    ] = None,
+    as_of: AsOfOpt = None,
+    basis: Annotated[
+        FlowBasis | None, typer.Option("--basis", help="Amount basis (default annualised).")
+    ] = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """If a party stops paying: who loses what, down to tickers and the index."""
+    from aiinfra.services import stress as svc
+
+    with handle_errors(fmt):
+        result = svc.run(
+            ctx.obj,
+            scenario,
+            default,
+            shortfall,
+            start,
+            pass_through,
+            elasticity,
+            as_of,
+            basis.value if basis else None,
+            str(data) if data else None,
+        )
+    if fmt is Format.json:
+        emit_json(result.to_dict())
+        return
+    cols = ["node", "ticker", "layer", "loss_usd", "loss_round1", "loss_later", "round_hit",
+            "share_of_revenue", "unresolved", "equity_shock"]  # fmt: skip
+    frame = result.to_frame()
+    emit_frame(
+        frame.round(4) if fmt is Format.table else frame,
+        fmt,
+        columns=cols,
+        title=f"{result.scenario.name}: index impact {result.index['impact']:.2%} "
+        f"({result.index['weights_source'].split(':')[0]}), as of {result.as_of}",
+        unit="companies",
+    )
+    for n in result.notes:
+        sys.stderr.write(f"note: {n}\n")
 
 
 @app.command("gap", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

@@ -33,17 +33,33 @@ from aiinfra.flows._nulls import (
     sensitivity,
     significance,
 )
+from aiinfra.flows._scenario import Scenario, builtin_scenarios, load_scenario
+from aiinfra.flows._stress import (
+    Clearing,
+    Propagation,
+    clearing_from_graph,
+    clearing_vector,
+    propagate,
+)
+from aiinfra.flows._stress_api import StressResult, stress
 
 __all__ = [
     "BASES",
     "FLOW_LAYERS",
     "IN_FORCE",
+    "Clearing",
     "Cycle",
     "CyclingIndex",
     "CyclingIndexEstimate",
     "NullTest",
+    "Propagation",
+    "Scenario",
     "SelfFunding",
     "Significance",
+    "StressResult",
+    "builtin_scenarios",
+    "clearing_from_graph",
+    "clearing_vector",
     "cycle_volume",
     "cycling_index",
     "cycling_index_estimate",
@@ -52,6 +68,8 @@ __all__ = [
     "graph_frame",
     "hub_metrics",
     "inflow_dependence",
+    "load_scenario",
+    "propagate",
     "reciprocal_pairs",
     "rewire_degree_preserving",
     "rewire_role_preserving",
@@ -61,4 +79,5 @@ __all__ = [
     "sensitivity",
     "significance",
     "simple_cycles",
+    "stress",
 ]

@@ -57,6 +57,8 @@ def flow_graph(
     as_of: object = None,
     basis: Basis = "committed",
     layers: Iterable[str] | None = None,
+    *,
+    default_horizon: float | None = None,
 ) -> nx.DiGraph:
     """The directed money-flow graph in force on ``as_of``.
 
@@ -74,6 +76,9 @@ def flow_graph(
         fallback) amount by ``horizon_years`` (1 when not stated, flagged ``no_horizon``).
     layers : iterable of str, optional
         Flow layers to keep (``cash``, ``compute``, ``equity``, ``credit``); default all.
+    default_horizon : float, optional
+        With ``annualised``: the years assumed for a deal without ``horizon_years`` instead of 1
+        (an assumption, flagged ``assumed_horizon=<years>`` in ``fallback``).
 
     Returns
     -------
@@ -95,6 +100,10 @@ def flow_graph(
     """
     if basis not in BASES:
         raise InvalidParameterError(f"`basis` must be one of {', '.join(BASES)}; got {basis!r}")
+    if default_horizon is not None and not (math.isfinite(default_horizon) and default_horizon > 0):
+        raise InvalidParameterError(
+            f"`default_horizon` must be a positive number of years; got {default_horizon!r}"
+        )
     keep = set(layers) if layers is not None else set(FLOW_LAYERS)
     if not keep <= set(FLOW_LAYERS):
         bad = sorted(keep - set(FLOW_LAYERS))
@@ -112,7 +121,17 @@ def flow_graph(
         if basis == "annualised" and not math.isnan(amount):
             years = rec["horizon_years"]
             if years is None or (isinstance(years, float) and math.isnan(years)) or years <= 0:
-                fallback = (fallback + "+" if fallback else "") + "no_horizon"
+                if default_horizon is None:
+                    fallback = (fallback + "+" if fallback else "") + "no_horizon"
+                else:
+                    fallback = (fallback + "+" if fallback else "") + (
+                        f"assumed_horizon={default_horizon:g}"
+                    )
+                    amount, low, high = (
+                        amount / default_horizon,
+                        low / default_horizon,
+                        high / default_horizon,
+                    )
             else:
                 amount, low, high = amount / float(years), low / float(years), high / float(years)
         u, v = rec["payer"], rec["payee"]

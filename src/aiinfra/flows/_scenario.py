@@ -56,6 +56,10 @@ class Scenario(_Model):
     start: dt.date | None = Field(None, alias="from")
     as_of: dt.date | None = None
     basis: str = Field("annualised", pattern="^(committed|ceiling|funded|annualised)$")
+    #: years assumed for a deal without a stated horizon on the annualised basis (an assumption,
+    #: listed in the result's notes); 5 years is the median stated horizon of the ledger's
+    #: multi-year cloud commitments
+    default_horizon_years: float = Field(5.0, gt=0)
     shocks: tuple[Shock, ...] = Field(min_length=1)
     revenue_haircuts: tuple[Haircut, ...] = ()
     propagation: Propagation = Propagation()

@@ -287,6 +287,24 @@ def build_report(
         body.append(fl)
         sections.append("flows")
 
+    # --- stress tests -----------------------------------------------------------------------
+    from aiinfra.report._stress import stress_html
+
+    st = stress_html(
+        ledger,
+        as_of_ts,
+        lang,
+        charts,
+        _fig_html,
+        _table,
+        f,
+        weights=None if review is None else review.weights,
+        weights_label="" if review is None else f"{L('index')} {review.dates.review}",
+    )
+    if st:
+        body.append(st)
+        sections.append("stress")
+
     # --- build-out --------------------------------------------------------------------------
     bo = _buildout_html(ledger, as_of_ts, lang, charts, sources)
     if bo:

@@ -1,0 +1,357 @@
+"""``aiinfra.stress``: a scenario through the flow graph, to companies, tickers and the index."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from aiinfra.exceptions import AiinfraError, InvalidParameterError
+from aiinfra.flows._graph import flow_graph
+from aiinfra.flows._scenario import Scenario, load_scenario
+from aiinfra.ledger import Ledger
+
+__all__ = ["StressResult", "stress"]
+
+HAIRCUT_NODE = "__revenue_haircut__"
+
+
+@dataclass
+class StressResult:
+    """Who loses what under a scenario.
+
+    Attributes
+    ----------
+    companies : DataFrame
+        One row per company hit: loss in USD bn a year (``loss_usd``, split ``loss_round1`` /
+        ``loss_later``), ``round_hit``, annual ``revenue_usd_bn`` (ledger financials),
+        ``share_of_revenue``, its own spending cut, ``unresolved`` (no revenue figure: the loss
+        is known, its share and its propagation are not), ``equity_shock`` for listed companies.
+    index : dict
+        ``impact`` (weighted equity shock of the constituents), ``by_category``, ``weights_source``,
+        ``unresolved_weight`` (weight of constituents whose shock cannot be sized).
+    credit : DataFrame
+        The credit layer (loans between companies, committed amounts): with ``cash=`` the
+        Eisenberg–Noe clearing (owed, paid, recovery rate, creditor losses); without, the loans
+        in force and ``credit_status`` saying why they are unresolved.
+    """
+
+    scenario: Scenario
+    as_of: str
+    companies: pd.DataFrame
+    index: dict[str, Any]
+    rounds: int
+    notes: list[str] = field(default_factory=list)
+    credit: pd.DataFrame = field(default_factory=pd.DataFrame)
+    credit_status: str = ""
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.companies
+
+    def to_dict(self) -> dict[str, Any]:
+        import json
+
+        return {
+            "scenario": self.scenario.model_dump(mode="json", by_alias=True),
+            "as_of": self.as_of,
+            "rounds": self.rounds,
+            "total_loss_usd_bn": float(self.companies["loss_usd"].sum()),
+            "companies": json.loads(self.companies.to_json(orient="records")),
+            "index": self.index,
+            "credit": {
+                "status": self.credit_status,
+                "rows": json.loads(self.credit.to_json(orient="records")),
+            },
+            "notes": self.notes,
+        }
+
+
+def _revenue(ledger: Ledger, as_of: pd.Timestamp) -> tuple[dict[str, float], dict[str, str]]:
+    """Annual revenue known on ``as_of``: the latest financials, else the latest ARR figure.
+
+    The ARR fallback (private labs have no filed financials) is an estimate and labelled so in
+    the source map (company → ``"financials FY…"`` or ``"estimate: ARR <figure id> <period>"``).
+    """
+    fin = ledger.financials
+    fin = fin[(fin["source_date_known"] <= as_of) & fin["revenue_usd_bn"].notna()]
+    latest = fin.sort_values("period_end").groupby("company_id").tail(1)
+    revenue = dict(zip(latest["company_id"], latest["revenue_usd_bn"].astype(float), strict=True))
+    pairs = zip(latest["company_id"], latest["fiscal_year"], strict=True)
+    source = {c: f"financials {fy}" for c, fy in pairs}
+    fig = ledger.figures
+    arr = fig[
+        (fig["metric"] == "arr_usd_bn")
+        & fig["value"].notna()
+        & (fig["source_date_known"] <= as_of)
+        & ~fig["entity"].isin(list(revenue))
+    ]
+    for entity, rows in arr.sort_values(["period", "source_date_known"]).groupby("entity"):
+        last = rows.iloc[-1]
+        if float(last["value"]) > 0:
+            revenue[str(entity)] = float(last["value"])
+            source[str(entity)] = f"estimate: ARR {last['id']} ({last['period']})"
+    return revenue, source
+
+
+def _house_weights(ledger: Ledger, as_of: pd.Timestamp) -> tuple[pd.Series, str]:
+    """Constituent weights without prices: composite × multiplier of scored companies, capped."""
+    from aiinfra.index import ai_revenue_score, cap_weights, composite_score, load_methodology
+
+    m = load_methodology()
+    sc = ledger.scores.sort_values("as_of").groupby("company_id").tail(1).set_index("company_id")
+    s = composite_score(sc["qualitative"], ai_revenue_score(sc["ai_revenue_share"]))
+    x = s * np.array([m.multiplier(c) for c in sc["category"]])
+    x = pd.Series(x, index=sc.index).nlargest(m.selection.target_n)
+    u = (x / x.sum()).to_numpy()
+    w = cap_weights(
+        u,
+        cap=m.weighting.single_cap,
+        ucits_threshold=0.045,
+        ucits_aggregate=0.35,
+        ids=list(x.index),
+    )
+    return pd.Series(w, index=x.index), (
+        "house-view weights: composite × multiplier of the top-scored companies, capped "
+        "8 %/4.5 %/35 % (no price screens: pass --prices for the weights of an actual review)"
+    )
+
+
+def stress(
+    ledger: Ledger,
+    scenario: Scenario | str | dict[str, Any],
+    *,
+    as_of: object = None,
+    prices: Callable[[str], pd.DataFrame] | None = None,
+    weights: Mapping[str, float] | None = None,
+    cash: Mapping[str, float] | None = None,
+) -> StressResult:
+    """Run a stress scenario.
+
+    Parameters
+    ----------
+    ledger : Ledger
+    scenario : Scenario, built-in name, YAML path or dict
+    as_of : date, optional
+        The deals in force and the financials known on this date (default: the scenario's
+        ``as_of``, else its ``from`` date — the shortfall hits the deals in force when it
+        starts — else today).
+    prices : callable, optional
+        When given, the index weights come from the review on ``as_of`` (see ``run_review``);
+        otherwise from house-view weights, labelled as such.
+    weights : mapping, optional
+        Constituent weights to use instead (company id → weight).
+    cash : mapping, optional
+        External assets (USD bn) of every company in the credit layer. With it, the loans between
+        companies are cleared à la Eisenberg–Noe, a shocked borrower's cash cut by its shortfall;
+        without it the credit layer is listed and marked unresolved (the ledger holds no
+        balance-sheet figures).
+
+    Notes
+    -----
+    The shocked parties pay only ``1 − shortfall`` of their matching deals; the engine
+    (:func:`aiinfra.flows.propagate`) spreads the losses round by round (DebtRank-style, each
+    company once, cut = pass-through × loss / revenue). An edge of several deals counts as matching
+    when any of its deals matches the scenario's types. Amounts are annualised by default (money a
+    year). A company without a revenue figure is ``unresolved``: its loss is shown, its share and
+    any further propagation are not invented.
+    """
+    from aiinfra.flows._stress import propagate
+    from aiinfra.ledger._dates import to_timestamp
+
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    when = as_of if as_of is not None else (sc.as_of or sc.start or dt.date.today())
+    day = to_timestamp(when, "as_of")
+    g = flow_graph(
+        ledger,
+        day,
+        sc.basis,  # type: ignore[arg-type]
+        default_horizon=sc.default_horizon_years if sc.basis == "annualised" else None,
+    )
+    notes: list[str] = []
+    assumed = sorted(
+        f.split(":")[0]
+        for _, _, d in g.edges(data=True)
+        for f in d["fallback"]
+        if "assumed_horizon" in f
+    )
+    if assumed:
+        notes.append(
+            f"assumption: {len(assumed)} deal(s) without a stated horizon annualised over "
+            f"{sc.default_horizon_years:g} years ({', '.join(assumed[:8])}"
+            f"{', …' if len(assumed) > 8 else ''}; see the edges' `fallback`)"
+        )
+    shortfall: dict[str, float] = {}
+    for shock in sc.shocks:
+        if shock.party.startswith("layer:"):
+            layer = shock.party.removeprefix("layer:")
+            parties = [n for n, d in g.nodes(data=True) if d.get("layer") == layer]
+        elif shock.party in g:
+            parties = [shock.party]
+        else:
+            raise InvalidParameterError(
+                f"`party` {shock.party!r} has no flow in force on {day.date()} (or is unknown)"
+            )
+        for p in parties:
+            for _, q, d in list(g.out_edges(p, data=True)):
+                ok_type = shock.types is None or bool(set(d["types"]) & set(shock.types))
+                ok_layer = shock.to_layers is None or g.nodes[q].get("layer") in shock.to_layers
+                if not (ok_type and ok_layer):
+                    g.remove_edge(p, q)  # the party keeps paying these in full
+            shortfall[p] = max(shortfall.get(p, 0.0), shock.shortfall)
+    revenue, revenue_source = _revenue(ledger, day)
+    if sc.revenue_haircuts:
+        g.add_node(
+            HAIRCUT_NODE, name="revenue haircut", layer="", ticker="", listed=False, category=""
+        )
+        for h in sc.revenue_haircuts:
+            if h.company not in revenue:
+                notes.append(f"revenue haircut for {h.company} unresolved: no revenue figure")
+                continue
+            if h.company not in g:
+                g.add_node(h.company, **_node_attrs(ledger, h.company))
+            g.add_edge(
+                HAIRCUT_NODE,
+                h.company,
+                amount=h.haircut * revenue[h.company],
+                types=["haircut"],
+                flow_ids=[],
+                flow_layers=[],
+                fallback=[],
+                undisclosed=0,
+            )
+        shortfall[HAIRCUT_NODE] = 1.0
+    prop = propagate(
+        g,
+        shortfall,
+        revenue=revenue,
+        pass_through=sc.propagation.pass_through,
+        max_rounds=sc.propagation.max_rounds,
+    )
+    frame = prop.to_frame().copy()
+    frame = frame[frame["node"] != HAIRCUT_NODE]
+    comp = ledger.companies.set_index("id")
+    frame.insert(1, "name", [comp.at[n, "name"] if n in comp.index else n for n in frame["node"]])
+    frame.insert(
+        2, "ticker", [comp.at[n, "ticker"] if n in comp.index else None for n in frame["node"]]
+    )
+    frame.insert(
+        3,
+        "listed",
+        [bool(comp.at[n, "listed"]) if n in comp.index else False for n in frame["node"]],
+    )
+    frame.insert(
+        4, "layer", [comp.at[n, "layer"] if n in comp.index else "" for n in frame["node"]]
+    )
+    frame["revenue_usd_bn"] = [revenue.get(n, math.nan) for n in frame["node"]]
+    frame["revenue_source"] = [revenue_source.get(n, "") for n in frame["node"]]
+    est = [n for n in frame["node"] if revenue_source.get(n, "").startswith("estimate")]
+    if est:
+        notes.append(
+            "estimate: annual revenue of " + ", ".join(est) + " is its latest ARR figure "
+            "(no filed financials)"
+        )
+    el = sc.equity.elasticity
+    frame["equity_shock"] = [
+        -min(1.0, el * s) if listed and not unresolved and np.isfinite(s) else math.nan
+        for s, listed, unresolved in zip(
+            frame["share_of_revenue"], frame["listed"], frame["unresolved"], strict=True
+        )
+    ]
+    frame = frame.sort_values("loss_usd", ascending=False).reset_index(drop=True)
+
+    # the index: weights of a review (with prices) or house-view weights, labelled
+    if weights is not None:
+        w, source = pd.Series(dict(weights), dtype=float), "weights given by the caller"
+    elif prices is not None:
+        try:
+            from aiinfra.index import load_methodology, run_review
+
+            r = run_review(ledger, prices, load_methodology(), day, missing_vintage="static")
+            w, source = r.weights, f"review {r.dates.review} ({r.label})"
+        except AiinfraError as exc:
+            w, source = _house_weights(ledger, day)
+            notes.append(f"review not available ({exc}); {source}")
+    else:
+        w, source = _house_weights(ledger, day)
+    shock_by_company = dict(zip(frame["node"], frame["equity_shock"], strict=True))
+    cats = (
+        ledger.scores.sort_values("as_of")
+        .groupby("company_id")
+        .tail(1)
+        .set_index("company_id")["category"]
+    )
+    impact, unresolved_w = 0.0, 0.0
+    by_cat: dict[str, float] = {}
+    hit = frame.set_index("node")
+    for cid, wt in w.items():
+        s = shock_by_company.get(str(cid), 0.0)
+        if str(cid) in hit.index and bool(hit.at[str(cid), "unresolved"]):
+            unresolved_w += float(wt)
+            continue
+        s = 0.0 if s is None or not np.isfinite(s) else float(s)
+        impact += float(wt) * s
+        c = str(cats.get(cid, "?"))
+        by_cat[c] = by_cat.get(c, 0.0) + float(wt) * s
+    index = {
+        "impact": impact,
+        "by_category": dict(sorted(by_cat.items())),
+        "weights_source": source,
+        "unresolved_weight": unresolved_w,
+        "constituents": len(w),
+    }
+    credit, credit_status = _credit(ledger, day, shortfall, cash)
+    return StressResult(
+        sc, str(day.date()), frame, index, int(prop.rounds), notes, credit, credit_status
+    )
+
+
+def _credit(
+    ledger: Ledger,
+    day: pd.Timestamp,
+    shortfall: Mapping[str, float],
+    cash: Mapping[str, float] | None,
+) -> tuple[pd.DataFrame, str]:
+    """The credit layer: Eisenberg–Noe clearing with ``cash``, else the loans, unresolved."""
+    from aiinfra.flows._stress import clearing_from_graph
+
+    g = flow_graph(ledger, day, "committed", layers=["credit"])
+    loans = pd.DataFrame(
+        [
+            {
+                "lender": u,
+                "borrower": v,
+                "amount_usd_bn": d["amount"],
+                "flow_ids": ",".join(d["flow_ids"]),
+            }
+            for u, v, d in g.edges(data=True)
+        ],
+        columns=["lender", "borrower", "amount_usd_bn", "flow_ids"],
+    )
+    if cash is None:
+        return loans, (
+            f"unresolved: {len(loans)} loan(s) in force, but the ledger holds no balance-sheet "
+            "figures (cash, external assets) to clear them; pass cash= (Python API) for the "
+            "Eisenberg–Noe clearing"
+        )
+    assets = {k: float(v) * (1.0 - float(shortfall.get(k, 0.0))) for k, v in cash.items() if k in g}
+    clearing = clearing_from_graph(g, assets)
+    return clearing.to_frame().reset_index(drop=True), (
+        f"Eisenberg–Noe clearing of {len(loans)} loan(s); shocked borrowers' cash cut by "
+        "their shortfall"
+    )
+
+
+def _node_attrs(ledger: Ledger, cid: str) -> dict[str, Any]:
+    c = ledger.companies.set_index("id").loc[cid]
+    return {
+        "name": c["name"],
+        "layer": c["layer"],
+        "ticker": c["ticker"] if isinstance(c["ticker"], str) else "",
+        "listed": bool(c["listed"]),
+        "category": c["category"] if isinstance(c["category"], str) else "",
+    }

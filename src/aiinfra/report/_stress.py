@@ -1,0 +1,120 @@
+"""The report's stress-test section: the built-in scenarios and their index impact."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from aiinfra.ledger import Ledger
+from aiinfra.report._i18n import CATEGORY_NAMES, label
+
+__all__ = ["stress_html"]
+
+#: the companies shown per scenario (largest loss first)
+TOP = 8
+
+
+def stress_html(
+    ledger: Ledger,
+    as_of: pd.Timestamp,
+    lang: str,
+    charts: list[str],
+    fig_html: Any,
+    table: Any,
+    fmt: Any,
+    weights: pd.Series | None = None,
+    weights_label: str = "",
+) -> str:
+    """The stress section: one table per built-in scenario and a chart of index impact.
+
+    ``weights`` are the report's index weights; without them the house-view weights are used and
+    labelled. Empty string when no built-in scenario can run on the ledger.
+    """
+    import plotly.graph_objects as go
+
+    from aiinfra.exceptions import AiinfraError
+    from aiinfra.flows import builtin_scenarios, stress
+
+    def L(k: str) -> str:
+        return label(k, lang)
+
+    results = []
+    for name in builtin_scenarios():
+        try:
+            results.append(
+                stress(
+                    ledger,
+                    name,
+                    as_of=as_of,
+                    weights=None
+                    if weights is None
+                    else {str(k): float(v) for k, v in weights.items()},
+                )
+            )
+        except AiinfraError:
+            continue
+    if not results:
+        return ""
+    out = [f'<section id="stress"><h2>{L("stress")}</h2><p class="small">{L("stress_intro")}</p>']
+    src = weights_label if weights is not None else results[0].index["weights_source"]
+    out.append(f'<p class="small">{L("stress_weights")}: {src}</p>')
+    summary = pd.DataFrame(
+        [
+            {
+                L("scenario"): r.scenario.name,
+                L("description"): r.scenario.description,
+                L("rounds"): r.rounds,
+                L("total_loss"): fmt.num(float(r.companies["loss_usd"].sum()), 1),
+                L("index_impact"): fmt.pct(r.index["impact"]),
+                L("unresolved"): int(r.companies["unresolved"].sum()),
+            }
+            for r in results
+        ]
+    )
+    out.append(table(summary))
+    cats = sorted({c for r in results for c in r.index["by_category"]})
+    fig = go.Figure()
+    for r in results:
+        fig.add_trace(
+            go.Bar(
+                name=r.scenario.name,
+                x=[CATEGORY_NAMES.get(c, {}).get(lang, c) for c in cats],
+                y=[100 * r.index["by_category"].get(c, 0.0) for c in cats],
+            )
+        )
+    fig.update_layout(
+        barmode="group",
+        title=L("stress_chart"),
+        yaxis_title="%",
+        height=380,
+        margin={"l": 50, "r": 20, "t": 50, "b": 80},
+    )
+    out.append(fig_html(fig))
+    charts.append("stress_by_category")
+    for r in results:
+        top = r.companies.head(TOP)
+        frame = pd.DataFrame(
+            {
+                L("company"): top["name"],
+                L("ticker"): [t if isinstance(t, str) else "–" for t in top["ticker"]],
+                L("loss_usd"): [fmt.num(x, 2) for x in top["loss_usd"]],
+                L("round_hit"): top["round_hit"],
+                L("share_of_revenue"): [
+                    fmt.pct(x) if isinstance(x, float) and math.isfinite(x) else "–"
+                    for x in top["share_of_revenue"]
+                ],
+                L("equity_shock"): [
+                    fmt.pct(x) if isinstance(x, float) and math.isfinite(x) else "–"
+                    for x in top["equity_shock"]
+                ],
+                L("unresolved"): [L("yes") if u else "" for u in top["unresolved"]],
+            }
+        )
+        out.append(f"<h3>{r.scenario.name}: {r.scenario.description}</h3>")
+        out.append(table(frame))
+        notes = "; ".join([r.credit_status, *r.notes])
+        out.append(f'<p class="small">{notes}</p>')
+    out.append("</section>")
+    return "".join(out)
