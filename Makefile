@@ -34,9 +34,12 @@ bench: $(STAMP)
 	$(PY) bench/run.py
 	$(PY) bench/index_bench.py --peers --repeat 5
 	$(PY) bench/flows_bench.py
+	$(PY) bench/gap_bench.py --repeat 3
+	$(PY) bench/dashboard_bench.py
+	$(PY) bench/sweep_bench.py
 
 serve: $(STAMP)
-	$(VENV)/bin/aiinfra serve
+	$(VENV)/bin/aiinfra $(if $(SHARED_PRICES),--prices $(SHARED_PRICES)) serve
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

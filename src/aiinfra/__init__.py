@@ -25,6 +25,7 @@ __all__ = [
     "__version__",
     "backtest",
     "flow_graph",
+    "gap",
     "load_ledger",
     "load_methodology",
     "run_review",
@@ -43,6 +44,7 @@ _LAZY = {
     "run_review": "aiinfra.index",
     "flow_graph": "aiinfra.flows",
     "stress": "aiinfra.flows",
+    "gap": "aiinfra.scenarios",
     "load_methodology": "aiinfra.index",
 }
 
@@ -53,6 +55,7 @@ if TYPE_CHECKING:
     from aiinfra.index import load_methodology, run_review
     from aiinfra.ledger import Ledger, LedgerView, load_ledger
     from aiinfra.prices import CsvDirProvider, YFinanceProvider
+    from aiinfra.scenarios import gap
     from aiinfra.store import Store
 
 

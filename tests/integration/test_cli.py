@@ -31,21 +31,6 @@ def test_help_lists_every_command_group():
         assert f"  {group} " in result.output, group
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["gap"],
-        ["serve"],
-        ["sweep", "grid.yaml"],
-    ],
-)
-def test_later_commands_say_not_available_yet(args):
-    result = invoke(*args)
-    assert result.exit_code == 2
-    assert "not available yet" in result.output
-    assert "Traceback" not in result.output
-
-
 def test_ledger_validate_prints_counts():
     result = invoke("ledger", "validate", "--format", "json")
     assert result.exit_code == 0, result.output
@@ -219,10 +204,3 @@ def test_bad_global_option_is_exit_2():
 def test_missing_data_dir_names_the_option(tmp_path):
     result = invoke("ledger", "validate", "--data", str(tmp_path / "nope"))
     assert result.exit_code == 2 and "--data" in result.output
-
-
-def test_not_yet_is_a_plain_error_line():
-    result = invoke("gap")
-    assert result.exit_code == 2 and result.output.startswith(
-        "error: `aiinfra gap` is not available yet"
-    )

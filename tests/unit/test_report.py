@@ -131,3 +131,25 @@ def test_the_stress_section_shows_every_builtin_scenario(lang, title):
 
     assert f"<td>{_Fmt(lang).pct(res.index['impact'])}</td>" in section
     assert "Data-Centre" in section or "Rechenzentren" in section  # the by-category chart
+
+
+@pytest.mark.parametrize(("lang", "title"), [("en", "The ROI gap"), ("de", "Die ROI-Lücke")])
+def test_the_gap_section_shows_years_bands_and_the_tornado(lang, title):
+    from aiinfra.scenarios import gap
+
+    ledger = load_ledger()
+    r = build_report(ledger, None, as_of="2026-11-01", lang=lang)
+    assert "gap" in r.sections
+    section = r.html.split('<section id="gap">')[1].split("</section>")[0]
+    assert title in section
+    g = gap(ledger, None, as_of="2026-11-01")
+    from aiinfra.report._build import _Fmt
+
+    f = _Fmt(lang)
+    row = g.row(2026)
+    # the 2026 row: required with its band, as the model computes them
+    band = f"{f.num(row['required'], 0)} ({f.num(row['required_low'], 0)}–"
+    assert band in section
+    assert section.count("Plotly.newPlot") == 2  # gap by year, tornado
+    assert "gross_margin" in section  # the tornado's largest swing
+    assert ">nan<" not in section.lower()

@@ -181,3 +181,28 @@ def test_listing_screen_and_adr_ratio(universe):
     m = small(eligibility={"exchanges": ["XKRX"]}, selection={"min_n": 1})
     with pytest.raises(InsufficientConstituents, match="no line on an eligible exchange"):
         run_review(ledger, prices.get, m, AS_OF)
+
+
+def test_review_cache_gives_the_same_review_and_never_a_stale_frame(universe):
+    from aiinfra.index._review import ReviewCache, review_cache
+
+    ledger, provider = universe
+    frames = {t: provider.get(t) for t in provider.tickers()}
+    plain = run_review(ledger, frames.__getitem__, small(), AS_OF)
+    cache = ReviewCache()
+    with review_cache(cache):
+        first = run_review(ledger, frames.__getitem__, small(), AS_OF)
+        again = run_review(ledger, frames.__getitem__, small(), AS_OF)
+        pd.testing.assert_frame_equal(plain.candidates, first.candidates)
+        pd.testing.assert_frame_equal(first.candidates, again.candidates)
+        # a new frame (volume x 10) is a new entry: its ADTV is computed, not looked up
+        louder = {t: f.assign(volume=f["volume"] * 10) for t, f in frames.items()}
+        loud = run_review(ledger, louder.__getitem__, small(), AS_OF)
+    ratio = (loud.candidates["adtv"] / plain.candidates["adtv"]).dropna()
+    assert len(ratio) > 0 and np.allclose(ratio, 10)
+    # outside the block nothing is cached: the same frame changed in place is read afresh
+    t0 = next(iter(frames))
+    frames[t0]["volume"] *= 2
+    changed = run_review(ledger, frames.__getitem__, small(), AS_OF)
+    row = changed.candidates.set_index("ticker").loc[t0, "adtv"]
+    assert row == pytest.approx(2 * plain.candidates.set_index("ticker").loc[t0, "adtv"])

@@ -23,7 +23,14 @@ from aiinfra.index._levels import (
     dividends_from_adjusted,
 )
 from aiinfra.index._methodology import Methodology
-from aiinfra.index._review import NOT_PIT_LABEL, PriceGetter, ReviewResult, currency_of, run_review
+from aiinfra.index._review import (
+    NOT_PIT_LABEL,
+    PriceGetter,
+    ReviewResult,
+    currency_of,
+    review_cache,
+    run_review,
+)
 from aiinfra.ledger import Ledger
 from aiinfra.ledger._dates import to_timestamp
 
@@ -143,21 +150,25 @@ def backtest(
     warnings: list[str] = []
     previous: dict[str, float] = {}
     data_end: pd.Timestamp | None = None
-    for d in schedule:
-        r = run_review(ledger, prices, methodology, d.cutoff, previous=previous, fx=fx, dates=d)
-        # the last date with a close on any of the lines this review buys
-        last = max(
-            pd.Timestamp(str(prices(t)["close"].last_valid_index())) for t in r.proforma["ticker"]
-        )
-        data_end = last if data_end is None else max(data_end, last)
-        if r.dates.effective > data_end:
-            warnings.append(
-                f"review {d.review} (effective {d.effective.date()}) skipped: no prices after "
-                f"{data_end.date()}"
+    # the reviews share liquidity figures and ledger lookups (prices and ledger are not changed
+    # while the backtest runs)
+    with review_cache():
+        for d in schedule:
+            r = run_review(ledger, prices, methodology, d.cutoff, previous=previous, fx=fx, dates=d)
+            # the last date with a close on any of the lines this review buys
+            last = max(
+                pd.Timestamp(str(prices(t)["close"].last_valid_index()))
+                for t in r.proforma["ticker"]
             )
-            break
-        reviews.append(r)
-        previous = {str(k): float(v) for k, v in r.weights.items()}
+            data_end = last if data_end is None else max(data_end, last)
+            if r.dates.effective > data_end:
+                warnings.append(
+                    f"review {d.review} (effective {d.effective.date()}) skipped: no prices after "
+                    f"{data_end.date()}"
+                )
+                break
+            reviews.append(r)
+            previous = {str(k): float(v) for k, v in r.weights.items()}
     if not reviews:
         raise MissingDataError(
             f"no prices on or after the first effective date {schedule[0].effective.date()}"

@@ -203,18 +203,6 @@ def prices_list(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     emit_frame(frame, fmt, title="prices")
 
 
-# --- commands that later releases deliver
-
-
-def _not_yet(command: str, issue: int) -> None:
-    from aiinfra.exceptions import NotAvailableYetError
-
-    with handle_errors():
-        raise NotAvailableYetError(
-            f"`aiinfra {command}` is not available yet (planned in issue #{issue})."
-        )
-
-
 MethodologyOpt = Annotated[
     str | None,
     typer.Option(
@@ -590,10 +578,102 @@ def flows_stress(
         sys.stderr.write(f"note: {n}\n")
 
 
-@app.command("gap", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
-def gap() -> None:
-    """The ROI gap: revenue needed vs AI revenue earned (not available yet)."""
-    _not_yet("gap", 7)
+class GapMethod(StrEnum):
+    sequoia = "sequoia"
+    capex = "capex"
+
+
+class GapSpend(StrEnum):
+    capex = "capex"
+    nvidia = "nvidia"
+
+
+@app.command("gap")
+def gap(
+    ctx: typer.Context,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Year shown in detail (default: as-of year).")
+    ] = None,
+    method: Annotated[
+        GapMethod | None, typer.Option("--method", help="Required-revenue method (sequoia).")
+    ] = None,
+    spend: Annotated[
+        GapSpend | None,
+        typer.Option("--spend", help="Sequoia input: AI capex (default) or NVIDIA run-rate."),
+    ] = None,
+    target_year: Annotated[
+        int | None, typer.Option("--target-year", help="Year the gap should close (2030).")
+    ] = None,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Parameter override NAME=VALUE (repeatable)."),
+    ] = None,
+    samples: Annotated[
+        int, typer.Option("--samples", min=0, help="Monte Carlo samples (0: none).")
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Monte Carlo seed.")] = 0,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Local worker processes.")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Dask scheduler tcp://HOST:PORT.")
+    ] = None,
+    as_of: AsOfOpt = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """The ROI gap: revenue needed to justify the AI capex vs AI revenue earned."""
+    from aiinfra.services import gap as svc
+
+    with handle_errors(fmt):
+        result = svc.run(
+            ctx.obj,
+            year,
+            method=method.value if method else None,
+            spend=spend.value if spend else None,
+            target_year=target_year,
+            sets=sets or (),
+            samples=samples,
+            seed=seed,
+            workers=workers,
+            scheduler=scheduler,
+            as_of=as_of,
+            data_dir=str(data) if data else None,
+        )
+    if fmt is Format.json:
+        emit_json(result.to_dict())
+        return
+    row, g = result.row(), result.growth
+    cols = ["capex", "required", "revenue", "gap", "coverage", "revenue_kind",
+            "published_required"]  # fmt: skip
+    frame = result.to_frame().reset_index()[["year", *cols]]
+    if result.montecarlo is not None:
+        mc = result.montecarlo.summary[["gap_p5", "gap_p50", "gap_p95", "p_coverage_ge_1"]]
+        frame = frame.merge(mc.reset_index(), on="year", how="left")
+    emit_frame(
+        frame.round(3) if fmt is Format.table else frame,
+        fmt,
+        title=f"ROI gap ({result.params.method}), as of {result.as_of}: {row['year']} capex "
+        f"{row['capex']:.0f}, required {row['required']:.0f}, AI revenue "
+        f"{row['revenue']:.0f} (USD bn)",
+        unit="years",
+    )
+    if fmt is Format.table:
+        if "needed_cagr" in g:
+            fc = g.get("forecast_cagr")
+            sys.stderr.write(
+                f"growth needed {g['from_year']}->{g['target_year']}: {g['needed_cagr']:.0%} a year"
+                + (f"; the seeds' forecast implies {fc:.0%}" if fc is not None else "")
+                + "\n"
+            )
+        top = result.tornado.head(3)
+        sys.stderr.write(
+            "moves the gap most: "
+            + ", ".join(f"{r.parameter} ({r.swing:.0f})" for r in top.itertuples())
+            + "\n"
+        )
+    for n in result.notes:
+        sys.stderr.write(f"note: {n}\n")
 
 
 @app.command("buildout")
@@ -675,13 +755,83 @@ def report(
     typer.echo(f"report written to {path} ({', '.join(result.sections)}; {result.charts} charts)")
 
 
-@app.command("serve", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
-def serve() -> None:
-    """Serve the web dashboard on 127.0.0.1 (not available yet)."""
-    _not_yet("serve", 8)
+@app.command("serve")
+def serve(
+    ctx: typer.Context,
+    host: Annotated[
+        str,
+        typer.Option("--host", help="Address to bind (default 127.0.0.1: this machine only)."),
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8050,
+    as_of: AsOfOpt = None,
+    data: DataOpt = None,
+) -> None:
+    """Serve the web dashboard (docs/dashboard.md); Ctrl-C stops it."""
+    with handle_errors():
+        from aiinfra.web import check_bind, create_app, make_server, run_server
+
+        check_bind(host, port)
+        dash_app = create_app(ctx.obj, as_of=as_of, data_dir=str(data) if data else None)
+        server = make_server(dash_app, host, port)
+    run_server(server, host)
 
 
-@app.command("sweep", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
-def sweep() -> None:
-    """Run a parameter sweep locally or on a Dask scheduler (not available yet)."""
-    _not_yet("sweep", 7)
+@app.command("sweep")
+def sweep(
+    ctx: typer.Context,
+    grid: Annotated[str, typer.Argument(help="Grid file (YAML): base, window, parameters.")],
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", help="Dask scheduler tcp://HOST:PORT (default: local processes)."
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Local worker processes (default: CPU count)."),
+    ] = None,
+    out: Annotated[
+        str | None,
+        typer.Option("--out", help="Write the table to FILE.csv or FILE.parquet (atomically)."),
+    ] = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Backtest every methodology variant of a grid; one row per variant (docs/sweep.md)."""
+    from aiinfra.services import sweep as svc
+
+    with handle_errors(fmt):
+        result = svc.run(
+            ctx.obj,
+            grid,
+            scheduler=scheduler,
+            workers=workers,
+            out=out,
+            data_dir=str(data) if data else None,
+            progress=sys.stderr.isatty(),
+        )
+    if not result.point_in_time and "ok" in result.counts():
+        sys.stderr.write(f"warning: {result.label}\n")
+    for n in result.notes:
+        sys.stderr.write(f"note: {n}\n")
+    sys.stderr.write(
+        f"note: {len(result.table)} variants in {result.seconds:.1f} s on {result.backend} "
+        f"({result.workers} worker{'s' if result.workers != 1 else ''})"
+        + (f"; table written to {out}" if out else "")
+        + "\n"
+    )
+    if fmt is Format.json:
+        emit_json(result.to_dict())
+        return
+    frame = result.to_frame()
+    if fmt is Format.csv:
+        emit_frame(frame, fmt)
+        return
+    emit_frame(
+        frame.round(4),
+        fmt,
+        columns=["variant", *result.parameter_columns, *svc.TABLE_COLUMNS],
+        title=f"sweep {result.grid.source} ({result.grid.mode}): "
+        + ", ".join(f"{k} {v}" for k, v in result.counts().items()),
+        unit="variants",
+    )

@@ -7,9 +7,12 @@ the label "not point-in-time".
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+import threading
+import weakref
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -177,13 +180,89 @@ def _latest(
     frame: pd.DataFrame, key: str, date_col: str, cutoff: pd.Timestamp | None
 ) -> dict[Any, dict[Any, Any]]:
     """Per key, the row with the latest ``date_col`` on or before ``cutoff`` (as a dict)."""
+    cached = _memo(frame, ("latest", key, date_col, cutoff),
+                   lambda: _compute_latest(frame, key, date_col, cutoff))  # fmt: skip
+    return {k: dict(v) for k, v in cached.items()}
+
+
+def _compute_latest(
+    frame: pd.DataFrame, key: str, date_col: str, cutoff: pd.Timestamp | None
+) -> dict[Any, dict[Any, Any]]:
     f = frame if cutoff is None else frame[frame[date_col] <= cutoff]
     latest = f.sort_values(date_col).groupby(key).tail(1).set_index(key)
     out: dict[Any, dict[Any, Any]] = latest.to_dict(orient="index")
     return out
 
 
+class ReviewCache:
+    """Memo of what a review derives from its inputs alone, not from the methodology.
+
+    A backtest runs many reviews on the same price frames and ledger tables; a sweep runs many
+    backtests on them. Liquidity figures per listing line and cut-off, and the latest record per
+    company in a ledger table, are computed once per frame while a cache is active
+    (:func:`review_cache`). Entries are keyed by the frame's identity, checked through a weak
+    reference, so a new frame never meets an old entry. The frames must not be changed in place
+    while the cache is active: a backtest activates one for its own duration; a sweep keeps one
+    per worker for its own (private) frames. Outside that, nothing is cached.
+    """
+
+    MAX_FRAMES = 10_000
+
+    def __init__(self) -> None:
+        self._frames: dict[int, tuple[weakref.ref[Any], dict[tuple[Any, ...], Any]]] = {}
+
+    def lookup(self, frame: Any, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        entry = self._frames.get(id(frame))
+        if entry is None or entry[0]() is not frame:
+            if len(self._frames) >= self.MAX_FRAMES:
+                self._frames.clear()
+            entry = (weakref.ref(frame), {})
+            self._frames[id(frame)] = entry
+        if key not in entry[1]:
+            entry[1][key] = compute()
+        return entry[1][key]
+
+
+_LOCAL = threading.local()  # per thread: the stack of active caches (the dashboard runs
+# backtests in several threads at once)
+
+
+def _active() -> list[ReviewCache]:
+    stack: list[ReviewCache] | None = getattr(_LOCAL, "stack", None)
+    if stack is None:
+        stack = _LOCAL.stack = []
+    return stack
+
+
+@contextlib.contextmanager
+def review_cache(cache: ReviewCache | None = None) -> Iterator[ReviewCache]:
+    """Activate ``cache`` (or the one already active, or a new one) for the ``with`` block, in
+    this thread."""
+    stack = _active()
+    use = cache if cache is not None else (stack[-1] if stack else ReviewCache())
+    stack.append(use)
+    try:
+        yield use
+    finally:
+        stack.pop()
+
+
+def _memo(frame: Any, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    stack = _active()
+    return stack[-1].lookup(frame, key, compute) if stack else compute()
+
+
 def _line_stats(
+    line: str, prices: pd.DataFrame, fx: pd.Series | None, cutoff: pd.Timestamp
+) -> dict[str, Any]:
+    key = ("line_stats", line, id(fx), cutoff)
+    fx_and_stats = _memo(prices, key, lambda: (fx, _compute_line_stats(line, prices, fx, cutoff)))
+    if fx_and_stats[0] is not fx:  # another fx Series under a reused id
+        return _compute_line_stats(line, prices, fx, cutoff)
+    return dict(fx_and_stats[1])
+
+
+def _compute_line_stats(
     line: str, prices: pd.DataFrame, fx: pd.Series | None, cutoff: pd.Timestamp
 ) -> dict[str, Any]:
     px = prices.loc[:cutoff]
@@ -284,7 +363,11 @@ def run_review(
     if carry is not None:
         prev = previous_reviews(dates, carry + 1, cal.rebalance_months, cal.exchange)
         stale_before = (prev[0].cutoff, prev[-1].cutoff)  # (previous review, the one before)
-    comp: dict[Any, dict[Any, Any]] = ledger.companies.set_index("id").to_dict(orient="index")
+    comp: dict[Any, dict[Any, Any]] = _memo(
+        ledger.companies,
+        ("companies",),
+        lambda: ledger.companies.set_index("id").to_dict(orient="index"),
+    )
     ai = _latest(ledger.ai_revenue, "company_id", "known_from", cut)
     fin = _latest(ledger.financials, "company_id", "source_date_known", cut)
     if not pit:

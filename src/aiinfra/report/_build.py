@@ -24,6 +24,7 @@ from aiinfra.exceptions import (
 )
 from aiinfra.index import Methodology, load_methodology, run_review
 from aiinfra.ledger import Ledger
+from aiinfra.report._charts import buildout_figure, levels_figure, treemap_figure
 from aiinfra.report._i18n import CATEGORY_NAMES, label, number
 
 __all__ = ["ReportResult", "build_report", "write_report"]
@@ -305,6 +306,14 @@ def build_report(
         body.append(st)
         sections.append("stress")
 
+    # --- ROI gap ----------------------------------------------------------------------------
+    from aiinfra.report._gap import gap_html
+
+    gp = gap_html(ledger, as_of_ts, lang, charts, _fig_html, _table, f)
+    if gp:
+        body.append(gp)
+        sections.append("gap")
+
     # --- build-out --------------------------------------------------------------------------
     bo = _buildout_html(ledger, as_of_ts, lang, charts, sources)
     if bo:
@@ -344,28 +353,15 @@ def _index_html(
     charts: list[str],
     sources: set[tuple[str, str]],
 ) -> str:
-    import plotly.graph_objects as go
 
     def L(k: str) -> str:
         return label(k, lang)
 
     sel = review.selection()
-    cats = sel.groupby("category")["weight"].sum().sort_index()
     out = [f'<section id="index"><h2>{L("index")}</h2>']
     if not review.point_in_time:
         out.append(f'<p class="label">{L("not_pit")}</p>')
-    cat_label = {c: f"{c} {CATEGORY_NAMES[c][lang]}" for c in cats.index}
-    tree = go.Figure(
-        go.Treemap(
-            labels=[cat_label[c] for c in cats.index] + list(sel["name"]),
-            ids=list(cats.index) + list(sel["id"]),
-            parents=[""] * len(cats) + list(sel["category"]),
-            values=list(cats.values) + list(sel["weight"]),
-            branchvalues="total",
-            hovertemplate="%{label}: %{value:.2%}<extra></extra>",
-        )
-    )
-    tree.update_layout(title=L("composition"), margin={"t": 40, "l": 0, "r": 0, "b": 0}, height=480)
+    tree = treemap_figure(sel, lang)
     charts.append(_fig_html(tree))
     out.append(charts[-1])
     # rationale of the vintage the review used (the latest on or before the date, else today's)
@@ -431,10 +427,7 @@ def _backtest_html(bt: Any, lang: str, f: _Fmt, charts: list[str]) -> list[str]:
             f"only {len(lv)} index dates between {lv.index[0].date()} and {lv.index[-1].date()}"
         )
     cols = ["GTR", *[c for c in lv.columns if c.startswith("bench_")]]
-    fig = go.Figure(
-        [go.Scatter(x=lv.index, y=lv[c], name=c.removeprefix("bench_"), mode="lines") for c in cols]
-    )
-    fig.update_layout(title=L("levels_log"), yaxis_type="log", height=420, margin={"t": 40})
+    fig = levels_figure(lv, lang)
     charts.append(_fig_html(fig))
     out.append(charts[-1])
     dd = go.Figure()
@@ -569,14 +562,13 @@ def _when(amount: str, rec: dict[Any, Any], which: str, lang: str) -> str:
     return f"{amount} ({rec[which + '_period']}, {label(str(rec[which + '_kind']), lang)})"
 
 
-def _key_buildout(ledger: Ledger, as_of: pd.Timestamp, lang: str, f: _Fmt) -> pd.DataFrame | None:
-    """The latest reported value and the furthest outlook of a few headline series."""
-    try:
-        from aiinfra.buildout import series_summary
-    except ImportError:
-        return None
+def key_buildout_records(ledger: Ledger, as_of: pd.Timestamp) -> list[dict[str, Any]]:
+    """The series summary rows (latest reported value, furthest outlook) of the headline
+    series in :data:`KEY_BUILDOUT`, in that order (report and dashboard)."""
+    from aiinfra.buildout import series_summary
+
     frame = series_summary(ledger, as_of=as_of)
-    rows = []
+    out: list[dict[str, Any]] = []
     for series, entity, periods, measure in KEY_BUILDOUT:
         hit = frame[
             (frame["series"] == series)
@@ -585,21 +577,25 @@ def _key_buildout(ledger: Ledger, as_of: pd.Timestamp, lang: str, f: _Fmt) -> pd
         ]
         if periods != "all":
             hit = hit[hit["periods"] == periods]
-        for rec in hit.head(1).to_dict(orient="records"):
-            reported = f.amount(rec["reported_value"], rec["reported_low"], rec["reported_high"])
-            outlook = f.amount(rec["outlook_value"], rec["outlook_low"], rec["outlook_high"])
-            rows.append(
-                {
-                    label("series", lang): f"{entity} · {measure}",
-                    label("unit", lang): rec["unit"],
-                    label("reported", lang): _when(reported, rec, "reported", lang),
-                    label("outlook", lang): _when(outlook, rec, "outlook", lang),
-                }
-            )
+        out.extend(hit.head(1).to_dict(orient="records"))  # type: ignore[arg-type]
+    return out
+
+
+def _key_buildout(ledger: Ledger, as_of: pd.Timestamp, lang: str, f: _Fmt) -> pd.DataFrame | None:
+    """The latest reported value and the furthest outlook of a few headline series."""
+    rows = []
+    for rec in key_buildout_records(ledger, as_of):
+        reported = f.amount(rec["reported_value"], rec["reported_low"], rec["reported_high"])
+        outlook = f.amount(rec["outlook_value"], rec["outlook_low"], rec["outlook_high"])
+        rows.append(
+            {
+                label("series", lang): f"{rec['entity']} · {rec['measure']}",
+                label("unit", lang): rec["unit"],
+                label("reported", lang): _when(reported, rec, "reported", lang),
+                label("outlook", lang): _when(outlook, rec, "outlook", lang),
+            }
+        )
     return pd.DataFrame(rows) if rows else None
-
-
-_OFFSET = {"year": 182, "quarter": 45, "half": 91, "month": 15}
 
 
 def _buildout_html(
@@ -610,129 +606,17 @@ def _buildout_html(
         from aiinfra.buildout import buildout_series, list_series
     except ImportError:
         return ""
-    import plotly.graph_objects as go
 
     def L(k: str) -> str:
         return label(k, lang)
 
     out = []
-    symbols = {
-        "actual": "circle",
-        "guidance": "diamond",
-        "estimate": "square",
-        "forecast": "triangle-up",
-    }
     for name in list_series():
         pts = buildout_series(ledger, name, as_of=as_of)
         pts = pts[pts["date"].notna()]
         if pts.empty:
             continue
-        pts = pts.assign(
-            x=[
-                d - pd.Timedelta(days=_OFFSET.get(str(t), 0))
-                for d, t in zip(pts["date"], pts["period_type"], strict=True)
-            ],
-            hover=[
-                f"{p} · {L(str(k))} · {i}{' · conflict' if c else ''}<br>{s}"
-                for p, k, i, c, s in zip(
-                    pts["period"],
-                    pts["kind"],
-                    pts["figure_id"],
-                    pts["conflict"],
-                    pts["source"],
-                    strict=True,
-                )
-            ],
-        )
-        fig = go.Figure()
-        for (entity, measure, ptype, kind), g in pts.groupby(
-            ["entity", "measure", "period_type", "kind"]
-        ):
-            g = g.sort_values("x")
-            quarterly = f" ({L('quarterly')})" if ptype == "quarter" else ""
-            tag = f"{entity} · {measure}{quarterly} · {L(str(kind))}"
-            line = {"width": 2, "color": "#c00"}
-            point = g[g["value"].notna()]
-            if not point.empty:
-                fig.add_trace(
-                    go.Scatter(
-                        x=point["x"],
-                        y=point["value"],
-                        name=tag,
-                        text=point["hover"],
-                        mode="markers+lines" if kind == "actual" else "markers",
-                        marker={
-                            "symbol": symbols.get(str(kind), "circle"),
-                            "size": 9,
-                            "line": {
-                                "width": [2 if c else 0 for c in point["conflict"]],
-                                "color": line["color"],
-                            },
-                        },
-                        hovertemplate="%{y}<br>%{text}<extra></extra>",
-                    )
-                )
-            both = g[g["value"].isna() & g["low"].notna() & g["high"].notna()]
-            if not both.empty:
-                fig.add_trace(
-                    go.Scatter(
-                        x=both["x"],
-                        y=both["low"],
-                        name=f"{tag}, {L('range')}",
-                        text=both["hover"],
-                        mode="markers",
-                        marker={"symbol": "line-ew-open", "size": 12},
-                        error_y={
-                            "type": "data",
-                            "symmetric": False,
-                            "array": (both["high"] - both["low"]).tolist(),
-                            "arrayminus": [0] * len(both),
-                        },
-                        customdata=both["high"],
-                        hovertemplate="%{y} – %{customdata}<br>%{text}<extra></extra>",
-                    )
-                )
-            for part, col, symbol, word in (
-                (
-                    g[g["value"].isna() & g["low"].notna() & g["high"].isna()],
-                    "low",
-                    "triangle-up-open",
-                    L("at_least"),
-                ),
-                (
-                    g[g["value"].isna() & g["low"].isna() & g["high"].notna()],
-                    "high",
-                    "triangle-down-open",
-                    L("at_most"),
-                ),
-            ):
-                if not part.empty:
-                    fig.add_trace(
-                        go.Scatter(
-                            x=part["x"],
-                            y=part[col],
-                            name=f"{tag}, {word}",
-                            text=part["hover"],
-                            mode="markers",
-                            marker={"symbol": symbol, "size": 10},
-                            hovertemplate="%{y}<br>%{text}<extra></extra>",
-                        )
-                    )
-        units = sorted(set(pts["unit"].dropna()))
-        layout: dict[str, Any] = {
-            "title": name.replace("_", " "),
-            "height": 380,
-            "margin": {"t": 40},
-            "yaxis_title": " / ".join(units),
-            "xaxis": {"type": "date"},
-        }
-        if pts["x"].nunique() == 1:  # one date: show the year around it, not milliseconds
-            only = pts["x"].iloc[0]
-            layout["xaxis"] = {
-                "type": "date",
-                "range": [only - pd.Timedelta(days=365), only + pd.Timedelta(days=365)],
-            }
-        fig.update_layout(**layout)
+        fig = buildout_figure(pts, name, lang)
         charts.append(_fig_html(fig))
         out.append(charts[-1])
         for src in pts["source"].dropna().unique():

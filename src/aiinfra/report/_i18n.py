@@ -158,6 +158,41 @@ LABELS: dict[str, dict[str, str]] = {
     "share_of_revenue": {"en": "Share of revenue", "de": "Anteil am Umsatz"},
     "equity_shock": {"en": "Equity shock", "de": "Kursschock"},
     "yes": {"en": "yes", "de": "ja"},
+    "gap": {"en": "The ROI gap", "de": "Die ROI-Lücke"},
+    "mc_title": {
+        "en": "Monte Carlo: the gap in {year} ({n} samples)",
+        "de": "Monte Carlo: die Lücke {year} ({n} Stichproben)",
+    },
+    "share_of_samples": {"en": "share of samples", "de": "Anteil der Stichproben"},
+    "gap_intro": {
+        "en": "Revenue needed to justify the year's AI capex (Sequoia method: capex / GPU share of cost / end users' gross margin, as seed 004 applies it) against AI revenue earned. Bands span the sources for each year; after the last reported year capex follows the cumulative forecast and revenue is interpolated to the seeds' forecast. Percentiles: 100,000 Monte Carlo samples (seed 0) over every uncertain input.",
+        "de": "Umsatz, der die KI-Investitionen des Jahres rechtfertigen würde (Sequoia-Methode: Investitionen / GPU-Anteil an den Kosten / Bruttomarge der Endnutzer, wie in Seed 004), gegenüber dem erzielten KI-Umsatz. Die Bänder umfassen die Quellen je Jahr; nach dem letzten berichteten Jahr folgen die Investitionen der kumulierten Prognose und der Umsatz wird zur Prognose der Seeds interpoliert. Perzentile: 100.000 Monte-Carlo-Ziehungen (Seed 0) über alle unsicheren Eingaben.",
+    },
+    "gap_chart": {
+        "en": "Revenue required vs AI revenue earned (USD bn, log scale)",
+        "de": "Benötigter Umsatz vs. erzielter KI-Umsatz (Mrd. USD, logarithmisch)",
+    },
+    "required": {"en": "Revenue required", "de": "Benötigter Umsatz"},
+    "ai_revenue": {"en": "AI revenue", "de": "KI-Umsatz"},
+    "published": {"en": "Published estimates", "de": "Veröffentlichte Schätzungen"},
+    "tornado": {
+        "en": "What moves the {year} gap most (each input at the ends of its range)",
+        "de": "Was die Lücke {year} am stärksten bewegt (jede Eingabe an den Enden ihrer Spanne)",
+    },
+    "at_low": {"en": "at the low end", "de": "am unteren Ende"},
+    "at_high": {"en": "at the high end", "de": "am oberen Ende"},
+    "capex": {"en": "AI capex (USD bn)", "de": "KI-Investitionen (Mrd. USD)"},
+    "coverage": {"en": "Coverage", "de": "Deckung"},
+    "revenue_kind": {"en": "Revenue basis", "de": "Umsatzgrundlage"},
+    "gap_mc": {"en": "Gap, 5th-95th percentile", "de": "Lücke, 5.-95. Perzentil"},
+    "growth_needed": {
+        "en": "To cover {b}'s requirement, AI revenue would have to grow {needed} a year from {a}.",
+        "de": "Um den Bedarf von {b} zu decken, müsste der KI-Umsatz ab {a} um {needed} pro Jahr wachsen.",
+    },
+    "growth_forecast": {
+        "en": "The seeds' forecast ({value} bn by {year}) implies {implied} a year.",
+        "de": "Die Prognose der Seeds ({value} Mrd. bis {year}) entspricht {implied} pro Jahr.",
+    },
     "not_advice": {
         "en": "Our own assessment from public sources; not investment advice.",
         "de": "Eigene Einschätzung aus öffentlichen Quellen; keine Anlageberatung.",

@@ -1,0 +1,310 @@
+"""Plotly figures shared by the HTML report and the web dashboard (presentation only).
+
+Each builder takes results the library computed (a review's selection, a backtest's levels, a
+gap result, build-out points) and returns a ``plotly.graph_objects.Figure``; nothing here
+computes an analysis figure.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from aiinfra.report._i18n import CATEGORY_NAMES, label
+
+__all__ = [
+    "buildout_figure",
+    "gap_figure",
+    "levels_figure",
+    "mc_histogram_figure",
+    "tornado_figure",
+    "treemap_figure",
+]
+
+#: points of a period are drawn at its middle (a year's figure sits mid-year)
+_OFFSET = {"year": 182, "quarter": 45, "half": 91, "month": 15}
+_SYMBOLS = {
+    "actual": "circle",
+    "guidance": "diamond",
+    "estimate": "square",
+    "forecast": "triangle-up",
+}
+
+
+def treemap_figure(sel: pd.DataFrame, lang: str, height: int = 480) -> Any:
+    """Constituents by category: ``sel`` has ``id``, ``name``, ``category``, ``weight``."""
+    import plotly.graph_objects as go
+
+    cats = sel.groupby("category")["weight"].sum().sort_index()
+    cat_label = {c: f"{c} {CATEGORY_NAMES[c][lang]}" for c in cats.index}
+    fig = go.Figure(
+        go.Treemap(
+            labels=[cat_label[c] for c in cats.index] + list(sel["name"]),
+            ids=list(cats.index) + list(sel["id"]),
+            parents=[""] * len(cats) + list(sel["category"]),
+            values=list(cats.values) + list(sel["weight"]),
+            branchvalues="total",
+            hovertemplate="%{label}: %{value:.2%}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=label("composition", lang), margin={"t": 40, "l": 0, "r": 0, "b": 0}, height=height
+    )
+    return fig
+
+
+def levels_figure(
+    levels: pd.DataFrame, lang: str, extra: dict[str, pd.Series] | None = None
+) -> Any:
+    """GTR and the ``bench_*`` columns on a log scale; ``extra`` adds named series (e.g. the
+    default methodology's GTR next to a variant's)."""
+    import plotly.graph_objects as go
+
+    cols = ["GTR", *[c for c in levels.columns if c.startswith("bench_")]]
+    fig = go.Figure(
+        [
+            go.Scatter(x=levels.index, y=levels[c], name=c.removeprefix("bench_"), mode="lines")
+            for c in cols
+        ]
+    )
+    for name, s in (extra or {}).items():
+        fig.add_trace(go.Scatter(x=s.index, y=s, name=name, mode="lines", line={"dash": "dot"}))
+    fig.update_layout(
+        title=label("levels_log", lang), yaxis_type="log", height=420, margin={"t": 40}
+    )
+    return fig
+
+
+def gap_figure(result: Any, lang: str) -> Any:
+    """Required revenue and AI revenue per year with their bands (log scale)."""
+    import plotly.graph_objects as go
+
+    t = result.years
+    fig = go.Figure()
+    for col, name, color in (
+        ("required", label("required", lang), "rgba(200,60,60,"),
+        ("revenue", label("ai_revenue", lang), "rgba(40,110,190,"),
+    ):
+        ok = t[col].notna()
+        x = list(t.index[ok])
+        fig.add_trace(
+            go.Scatter(
+                x=x + x[::-1],
+                y=list(t.loc[ok, f"{col}_high"]) + list(t.loc[ok, f"{col}_low"])[::-1],
+                fill="toself",
+                fillcolor=color + "0.15)",
+                line={"width": 0},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=list(t.loc[ok, col]),
+                mode="lines+markers",
+                name=name,
+                line={"color": color + "1)"},
+            )
+        )
+    pub = t["published_required"].dropna()
+    if len(pub):
+        fig.add_trace(
+            go.Scatter(
+                x=list(pub.index),
+                y=list(pub),
+                mode="markers",
+                marker={"symbol": "diamond", "size": 10, "color": "black"},
+                name=label("published", lang),
+            )
+        )
+    fig.update_layout(
+        title=label("gap_chart", lang),
+        yaxis={"type": "log", "title": "USD bn"},
+        height=420,
+        margin={"l": 60, "r": 20, "t": 50, "b": 40},
+    )
+    return fig
+
+
+def tornado_figure(result: Any, lang: str) -> Any:
+    """One-at-a-time sensitivity of the gap in ``result.year``."""
+    import plotly.graph_objects as go
+
+    tor = result.tornado
+    base = result.row()["gap"]
+    fig = go.Figure()
+    for end, color in (
+        ("gap_at_low", "rgba(40,110,190,0.8)"),
+        ("gap_at_high", "rgba(200,60,60,0.8)"),
+    ):
+        fig.add_trace(
+            go.Bar(
+                y=list(tor["parameter"]),
+                x=[v - base for v in tor[end]],
+                base=base,
+                orientation="h",
+                marker={"color": color},
+                name=label("at_low", lang) if end == "gap_at_low" else label("at_high", lang),
+            )
+        )
+    fig.update_layout(
+        barmode="overlay",
+        title=label("tornado", lang).format(year=result.year),
+        xaxis={"title": "USD bn"},
+        yaxis={"autorange": "reversed"},
+        height=320,
+        margin={"l": 120, "r": 20, "t": 50, "b": 40},
+    )
+    return fig
+
+
+def mc_histogram_figure(mc: Any, year: int, lang: str, bins: int = 80) -> Any:
+    """The Monte Carlo distribution of the gap in ``year``, with its 5/50/95 % quantiles."""
+    import plotly.graph_objects as go
+
+    h = mc.histogram(year, bins=bins)
+    fig = go.Figure(
+        go.Bar(
+            x=(h["left"] + h["right"]) / 2,
+            y=h["count"] / max(int(h["count"].sum()), 1),
+            width=(h["right"] - h["left"]),
+            marker={"color": "rgba(200,60,60,0.6)"},
+            name=label("gap", lang),
+            hovertemplate="%{x:,.0f}: %{y:.2%}<extra></extra>",
+        )
+    )
+    row = mc.summary.loc[year]
+    for q in ("gap_p5", "gap_p50", "gap_p95"):
+        fig.add_vline(
+            x=float(row[q]), line_dash="dot", annotation_text=q.removeprefix("gap_").upper()
+        )
+    fig.update_layout(
+        title=label("mc_title", lang).format(year=year, n=f"{mc.samples:,}"),
+        xaxis={"title": "USD bn"},
+        yaxis={"title": label("share_of_samples", lang), "tickformat": ".1%"},
+        height=360,
+        margin={"l": 60, "r": 20, "t": 50, "b": 40},
+        bargap=0,
+    )
+    return fig
+
+
+def buildout_figure(pts: pd.DataFrame, name: str, lang: str) -> Any:
+    """One build-out series: a trace per entity, measure, period type and kind (never mixed);
+    actuals joined by lines, guidance/estimates/forecasts as markers of their own shape, ranges
+    as bars, conflicting figures ringed."""
+    import plotly.graph_objects as go
+
+    def L(k: str) -> str:
+        return label(k, lang)
+
+    pts = pts[pts["date"].notna()]
+    pts = pts.assign(
+        x=[
+            d - pd.Timedelta(days=_OFFSET.get(str(t), 0))
+            for d, t in zip(pts["date"], pts["period_type"], strict=True)
+        ],
+        hover=[
+            f"{p} · {L(str(k))} · {i}{' · conflict' if c else ''}<br>{s}"
+            for p, k, i, c, s in zip(
+                pts["period"],
+                pts["kind"],
+                pts["figure_id"],
+                pts["conflict"],
+                pts["source"],
+                strict=True,
+            )
+        ],
+    )
+    fig = go.Figure()
+    for (entity, measure, ptype, kind), g in pts.groupby(
+        ["entity", "measure", "period_type", "kind"]
+    ):
+        g = g.sort_values("x")
+        quarterly = f" ({L('quarterly')})" if ptype == "quarter" else ""
+        tag = f"{entity} · {measure}{quarterly} · {L(str(kind))}"
+        line = {"width": 2, "color": "#c00"}
+        point = g[g["value"].notna()]
+        if not point.empty:
+            fig.add_trace(
+                go.Scatter(
+                    x=point["x"],
+                    y=point["value"],
+                    name=tag,
+                    text=point["hover"],
+                    mode="markers+lines" if kind == "actual" else "markers",
+                    marker={
+                        "symbol": _SYMBOLS.get(str(kind), "circle"),
+                        "size": 9,
+                        "line": {
+                            "width": [2 if c else 0 for c in point["conflict"]],
+                            "color": line["color"],
+                        },
+                    },
+                    hovertemplate="%{y}<br>%{text}<extra></extra>",
+                )
+            )
+        both = g[g["value"].isna() & g["low"].notna() & g["high"].notna()]
+        if not both.empty:
+            fig.add_trace(
+                go.Scatter(
+                    x=both["x"],
+                    y=both["low"],
+                    name=f"{tag}, {L('range')}",
+                    text=both["hover"],
+                    mode="markers",
+                    marker={"symbol": "line-ew-open", "size": 12},
+                    error_y={
+                        "type": "data",
+                        "symmetric": False,
+                        "array": (both["high"] - both["low"]).tolist(),
+                        "arrayminus": [0] * len(both),
+                    },
+                    customdata=both["high"],
+                    hovertemplate="%{y} – %{customdata}<br>%{text}<extra></extra>",
+                )
+            )
+        for part, col, symbol, word in (
+            (
+                g[g["value"].isna() & g["low"].notna() & g["high"].isna()],
+                "low",
+                "triangle-up-open",
+                L("at_least"),
+            ),
+            (
+                g[g["value"].isna() & g["low"].isna() & g["high"].notna()],
+                "high",
+                "triangle-down-open",
+                L("at_most"),
+            ),
+        ):
+            if not part.empty:
+                fig.add_trace(
+                    go.Scatter(
+                        x=part["x"],
+                        y=part[col],
+                        name=f"{tag}, {word}",
+                        text=part["hover"],
+                        mode="markers",
+                        marker={"symbol": symbol, "size": 10},
+                        hovertemplate="%{y}<br>%{text}<extra></extra>",
+                    )
+                )
+    units = sorted(set(pts["unit"].dropna()))
+    layout: dict[str, Any] = {
+        "title": name.replace("_", " "),
+        "height": 380,
+        "margin": {"t": 40},
+        "yaxis_title": " / ".join(units),
+        "xaxis": {"type": "date"},
+    }
+    if pts["x"].nunique() == 1:  # one date: show the year around it, not milliseconds
+        only = pts["x"].iloc[0]
+        layout["xaxis"] = {
+            "type": "date",
+            "range": [only - pd.Timedelta(days=365), only + pd.Timedelta(days=365)],
+        }
+    fig.update_layout(**layout)
+    return fig

@@ -1,0 +1,90 @@
+"""The report's ROI-gap section: required vs earned by year with bands, and a tornado chart."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from aiinfra.ledger import Ledger
+from aiinfra.report._charts import gap_figure, tornado_figure
+from aiinfra.report._i18n import label
+
+__all__ = ["gap_html"]
+
+#: Monte Carlo samples behind the report's percentile columns (seeded, reproducible)
+SAMPLES = 100_000
+
+
+def gap_html(
+    ledger: Ledger,
+    as_of: pd.Timestamp,
+    lang: str,
+    charts: list[str],
+    fig_html: Any,
+    table: Any,
+    fmt: Any,
+) -> str:
+    """The ROI-gap section (empty string when the ledger cannot size the gap)."""
+    from aiinfra.exceptions import AiinfraError
+    from aiinfra.scenarios import gap
+
+    def L(k: str) -> str:
+        return label(k, lang)
+
+    try:
+        r = gap(ledger, None, as_of=as_of, samples=SAMPLES, seed=0)
+    except AiinfraError:
+        try:
+            r = gap(ledger, None, as_of=as_of)
+        except AiinfraError:
+            return ""
+    t = r.years
+    out = [f'<section id="gap"><h2>{L("gap")}</h2><p class="small">{L("gap_intro")}</p>']
+    out.append(fig_html(gap_figure(r, lang)))
+    charts.append("gap_by_year")
+    out.append(fig_html(tornado_figure(r, lang)))
+    charts.append("gap_tornado")
+
+    def n(v: Any) -> str:
+        missing = v is None or (isinstance(v, float) and not math.isfinite(v))
+        return "–" if missing else str(fmt.num(v, 0))
+
+    def band(rec: Any, col: str) -> str:
+        if n(rec[col]) == "–":
+            return "–"
+        return f"{n(rec[col])} ({n(rec[col + '_low'])}–{n(rec[col + '_high'])})"
+
+    rows = []
+    mc = r.montecarlo.summary if r.montecarlo is not None else None
+    for y, rec in t.iterrows():
+        cov = rec["coverage"]
+        row = {
+            L("year"): y,
+            L("capex"): n(rec["capex"]),
+            L("required"): band(rec, "required"),
+            L("ai_revenue"): band(rec, "revenue"),
+            L("coverage"): fmt.pct(cov) if math.isfinite(cov) else "–",
+            L("revenue_kind"): rec["revenue_kind"] or "–",
+        }
+        if mc is not None and y in mc.index:
+            lo, hi = n(mc.at[y, "gap_p5"]), n(mc.at[y, "gap_p95"])
+            row[L("gap_mc")] = "–" if "–" in (lo, hi) else f"{lo}–{hi}"
+        rows.append(row)
+    out.append(table(pd.DataFrame(rows)))
+    g = r.growth
+    if "needed_cagr" in g and math.isfinite(g["needed_cagr"]):
+        text = L("growth_needed").format(
+            a=g["from_year"], b=g["target_year"], needed=fmt.pct(g["needed_cagr"])
+        )
+        if "forecast_cagr" in g:
+            text += " " + L("growth_forecast").format(
+                value=n(g["forecast"]["value"]),
+                year=g["forecast"]["year"],
+                implied=fmt.pct(g["forecast_cagr"]),
+            )
+        out.append(f"<p>{text}</p>")
+    out.append(f'<p class="small">{"; ".join(r.notes)}</p>')
+    out.append("</section>")
+    return "".join(out)

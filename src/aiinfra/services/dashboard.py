@@ -1,0 +1,641 @@
+"""The dashboard's use cases: every number the web pages show comes from here.
+
+One :class:`Dashboard` per server: it loads the ledger and opens the prices once, and keeps
+the results of the expensive calls (a review with its backtest, a flow graph, a Monte Carlo run)
+in a small thread-safe cache keyed by their inputs. The web layer only lays these results out.
+
+Prices come from ``--prices DIR`` or the store; the dashboard never fetches prices online (the
+page must not make the server contact any host the user did not ask for). Without prices the
+index pages say so and the other pages work from the ledger alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from aiinfra.config import Settings
+from aiinfra.exceptions import (
+    AiinfraError,
+    InfeasibleCapping,
+    InsufficientConstituents,
+    InvalidParameterError,
+)
+from aiinfra.services.ledger import load
+
+__all__ = [
+    "BENCHMARKS",
+    "CATEGORIES",
+    "Dashboard",
+    "IndexView",
+    "company_detail",
+]
+
+BENCHMARKS = ("QQQ", "SMH")
+CATEGORIES = ("C1", "C2", "C3", "C4", "C5", "C6", "C7")
+BACKTEST_START = "2019-01-01"
+Progress = Callable[[float, str], None]
+
+
+def _noop(_done: float, _what: str) -> None:
+    return None
+
+
+class _Cache:
+    """A small LRU of finished results (thread-safe; a result is computed at most once at a time
+    per key, concurrent callers of the same key wait for the first)."""
+
+    def __init__(self, size: int = 32) -> None:
+        self._size = size
+        self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self._key_locks: dict[Hashable, threading.Lock] = {}
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+            klock = self._key_locks.setdefault(key, threading.Lock())
+        with klock:
+            with self._lock:
+                if key in self._data:
+                    return self._data[key]
+            value = compute()
+            with self._lock:
+                self._data[key] = value
+                while len(self._data) > self._size:
+                    self._data.popitem(last=False)
+                self._key_locks.pop(key, None)
+            return value
+
+
+@dataclass
+class IndexView:
+    """A review on the dashboard's date and the backtest of the same rules.
+
+    ``methodology`` is the one applied (the default may be relaxed when its caps cannot hold on
+    the available prices: ``notices`` says so). ``backtest`` is None when it could not run
+    (``notices`` says why).
+    """
+
+    methodology: Any
+    review: Any
+    backtest: Any
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def point_in_time(self) -> bool:
+        bt_pit = self.backtest is None or bool(self.backtest.summary["point_in_time"])
+        return bool(self.review.point_in_time) and bt_pit
+
+    def metrics(self) -> dict[str, float]:
+        """GTR metrics of the backtest plus average turnover and the number of names."""
+        out: dict[str, float] = {"constituents": float(len(self.review.selection()))}
+        if self.backtest is not None:
+            g = self.backtest.summary["variants"]["GTR"]
+            for k in ("total_return", "annual_return", "annual_volatility", "sharpe_ratio"):
+                out[k] = float(g[k])
+            out["max_drawdown"] = float(g["max_drawdown"])
+            out["turnover"] = float(self.backtest.summary["turnover"]["mean_per_review"])
+        return out
+
+
+class Dashboard:
+    """What the web dashboard shows, computed by the library, cached per server.
+
+    Parameters
+    ----------
+    settings : Settings
+        ``prices_dir`` (``--prices``) or the store's prices; ``data_dir`` overlays the ledger.
+    as_of : date, optional
+        The dashboard's date (default: today, moved back to the last price when prices end
+        earlier).
+    data_dir : path, optional
+        A ledger overlay (as ``--data``), read once, on the server's side.
+    """
+
+    def __init__(
+        self, settings: Settings, as_of: object = None, data_dir: str | None = None
+    ) -> None:
+        from aiinfra.ledger._dates import to_timestamp
+
+        self.settings = settings
+        self.ledger = load(settings, data_dir)
+        self.prices, self.price_label, self.no_prices = self._open_prices()
+        day = to_timestamp(as_of if as_of is not None else dt.date.today(), "as_of")
+        if self.prices is not None:
+            from aiinfra.report._build import _last_price_date
+
+            last = _last_price_date(self.ledger, self.prices)
+            if last is not None and last < day:
+                day = last
+        self.as_of: pd.Timestamp = day
+        self._cache = _Cache()
+
+    # --- inputs ----------------------------------------------------------------------------
+
+    def _open_prices(self) -> tuple[Callable[[str], pd.DataFrame] | None, str, str | None]:
+        from aiinfra.prices import CsvDirProvider, StoreProvider
+
+        s = self.settings
+        if s.prices_dir is not None:
+            provider: Any = CsvDirProvider(s.prices_dir)
+            label = f"CSV files in {s.prices_dir}"
+        else:
+            from aiinfra.store import Store
+
+            if not s.store_path.exists():
+                return None, "", "no prices: start with --prices DIR or import prices first"
+            store = Store(s.store_path)
+            if store.list_prices().empty:
+                return None, "", "no prices in the store: start with --prices DIR"
+            provider = StoreProvider(store)
+            label = f"the store {s.store_path}"
+        cache: dict[str, pd.DataFrame] = {}
+        lock = threading.Lock()
+
+        def get(ticker: str) -> pd.DataFrame:
+            with lock:
+                if ticker not in cache:
+                    cache[ticker] = provider.get(ticker)
+                return cache[ticker]
+
+        return get, label, None
+
+    # --- index -----------------------------------------------------------------------------
+
+    def methodology(
+        self,
+        single_cap: float | None = None,
+        target_n: int | None = None,
+        multipliers: dict[str, float] | None = None,
+    ) -> Any:
+        """The default methodology with the dashboard's controls applied (validated)."""
+        from aiinfra.index import Methodology, load_methodology
+
+        data = load_methodology(None).model_dump(mode="json")
+        if single_cap is not None:
+            data["weighting"]["single_cap"] = float(single_cap)
+        if target_n is not None:
+            data["selection"]["target_n"] = int(target_n)
+        for cat, m in (multipliers or {}).items():
+            if cat not in CATEGORIES:
+                raise InvalidParameterError(f"`multipliers` {cat!r}: not a category (C1-C7)")
+            data["categories"][cat]["m"] = float(m)
+        try:
+            return Methodology.model_validate(data)
+        except Exception as exc:  # pydantic: name the first rule broken
+            from pydantic import ValidationError
+
+            if isinstance(exc, ValidationError):
+                err = exc.errors(include_url=False)[0]
+                where = ".".join(str(p) for p in err["loc"])
+                raise InvalidParameterError(
+                    f"`{where}`: {str(err['msg']).removeprefix('Value error, ')}"
+                ) from None
+            raise
+
+    def index_view(
+        self,
+        single_cap: float | None = None,
+        target_n: int | None = None,
+        multipliers: dict[str, float] | None = None,
+        progress: Progress = _noop,
+    ) -> IndexView:
+        """Review and backtest (since 2019) of the default rules with the controls applied.
+
+        Raises
+        ------
+        MissingDataError
+            Without prices.
+        InvalidParameterError
+            A control outside its rule (e.g. a cap below 1 / target count).
+        """
+        from aiinfra.exceptions import MissingDataError
+
+        if self.prices is None:
+            raise MissingDataError(self.no_prices or "no prices")
+        m = self.methodology(single_cap, target_n, multipliers)
+        return self._cache.get(("index", m.config_hash()), lambda: self._index(m, progress))  # type: ignore[no-any-return]
+
+    def _index(self, m: Any, progress: Progress) -> IndexView:
+        from aiinfra.backtest import backtest
+        from aiinfra.index import run_review
+        from aiinfra.report._build import _relaxed
+
+        assert self.prices is not None
+        notices: list[str] = []
+        progress(0.05, "review")
+        try:
+            review = run_review(self.ledger, self.prices, m, self.as_of, missing_vintage="static")
+        except (InsufficientConstituents, InfeasibleCapping) as exc:
+            # the same rules without the UCITS rule and with fewer names; the chosen cap is
+            # kept when it can hold, else raised to 10 % (as the report does)
+            data = m.model_dump(mode="json")
+            data["weighting"]["ucits"] = None
+            data["selection"]["min_n"] = min(data["selection"]["min_n"], 5)
+            relaxed = type(m).model_validate(data)
+            try:
+                review = run_review(
+                    self.ledger, self.prices, relaxed, self.as_of, missing_vintage="static"
+                )
+            except InfeasibleCapping:
+                relaxed = _relaxed(m)
+                review = run_review(
+                    self.ledger, self.prices, relaxed, self.as_of, missing_vintage="static"
+                )
+            notices.append(
+                f"{str(exc).rstrip('.')}: shown without the UCITS rule, single cap "
+                f"{relaxed.weighting.single_cap:.0%}, at least {relaxed.selection.min_n} names"
+            )
+            m = relaxed
+        progress(0.3, "backtest")
+        static = m if review.point_in_time else m.model_copy(update={"pit_mode": "static_scores"})
+        end = min(
+            self.as_of,
+            max(
+                pd.Timestamp(str(self.prices(t)["close"].last_valid_index()))
+                for t in review.proforma["ticker"]
+            ),
+        )
+        bt = None
+        try:
+            bt = backtest(
+                self.ledger, self.prices, static, BACKTEST_START, end, benchmarks=BENCHMARKS
+            )
+        except AiinfraError as exc:
+            notices.append(f"backtest left out: {exc}")
+        progress(1.0, "done")
+        return IndexView(m, review, bt, notices)
+
+    def rationale(self) -> pd.DataFrame:
+        """The latest score row per company (rationale, source, vintage)."""
+        sc = self.ledger.scores
+        known = sc[sc["as_of"] <= self.as_of]
+        pool = known if not known.empty else sc
+        return pool.sort_values("as_of").groupby("company_id").tail(1).set_index("company_id")
+
+    # --- flows ------------------------------------------------------------------------------
+
+    def flow_graph(self, as_of: object = None, basis: str = "committed") -> nx.DiGraph:
+        from aiinfra.flows import flow_graph
+        from aiinfra.ledger._dates import to_timestamp
+
+        day = to_timestamp(as_of if as_of is not None else self.as_of, "as_of")
+        return self._cache.get(
+            ("graph", day, basis),
+            lambda: flow_graph(self.ledger, day, basis),  # type: ignore[arg-type]
+        )
+
+    def flow_view(self, as_of: object = None, basis: str = "committed") -> dict[str, Any]:
+        """Nodes (with strength, cycling, self-funded share, inflow concentration), edges,
+        cycles and the system cycling index of the graph in force on ``as_of``."""
+        g = self.flow_graph(as_of, basis)
+        key = ("flow_view", g.graph["as_of"], basis)
+        return self._cache.get(key, lambda: _flow_view(g, basis))  # type: ignore[no-any-return]
+
+    def company(self, node: str, as_of: object = None, basis: str = "committed") -> dict[str, Any]:
+        """One company on the map: payers, payees, concentration, self-funded share."""
+        return company_detail(self.flow_graph(as_of, basis), node)
+
+    # --- stress -----------------------------------------------------------------------------
+
+    def stress(
+        self,
+        parties: Sequence[str],
+        shortfall: float,
+        pass_through: float,
+        basis: str = "annualised",
+    ) -> Any:
+        """Parties stop paying ``shortfall`` of their deals; losses propagate with
+        ``pass_through``; the index impact uses the review's weights when prices exist."""
+        from aiinfra.flows import stress
+
+        if not parties:
+            raise InvalidParameterError("`parties`: choose at least one company")
+        if not 0 < shortfall <= 1:
+            raise InvalidParameterError(f"`shortfall` must be in (0, 1]; got {shortfall}")
+        if not 0 <= pass_through <= 1:
+            raise InvalidParameterError(f"`pass_through` must be in [0, 1]; got {pass_through}")
+        data = {
+            "name": "dashboard",
+            "shocks": [{"party": p, "shortfall": float(shortfall)} for p in parties],
+            "propagation": {"pass_through": float(pass_through)},
+            "basis": basis,
+        }
+        weights, label = None, ""
+        if self.prices is not None:
+            try:
+                review = self.index_view().review
+                weights = dict(review.weights)
+                label = f"index weights of the review {review.dates.review} (dashboard's index)"
+            except AiinfraError:
+                weights = None
+        key = ("stress", tuple(sorted(parties)), shortfall, pass_through, basis, weights is None)
+
+        def run() -> Any:
+            r = stress(self.ledger, data, as_of=self.as_of, weights=weights)
+            if label:
+                r.index["weights_source"] = label
+            return r
+
+        return self._cache.get(key, run)
+
+    # --- ROI gap ----------------------------------------------------------------------------
+
+    def gap(
+        self,
+        params: dict[str, Any] | None = None,
+        samples: int = 0,
+        seed: int = 0,
+        year: int | None = None,
+        progress: Progress = _noop,
+    ) -> Any:
+        """The ROI gap with ``params`` (see :data:`aiinfra.scenarios.PARAMETERS`) and, with
+        ``samples``, its Monte Carlo distribution (seeded; in chunks, with progress)."""
+        from aiinfra.scenarios import gap
+
+        p = dict(sorted((params or {}).items()))
+        key = ("gap", tuple(p.items()), samples, seed, year)
+
+        def run() -> Any:
+            progress(0.05, "gap")
+            chunk = max(10_000, samples // 10) if samples else 200_000
+            ex = _ProgressExecutor(progress, math.ceil(samples / chunk) if samples else 1)
+            out = gap(
+                self.ledger,
+                year,
+                as_of=self.as_of,
+                params=p,
+                samples=samples,
+                seed=seed,
+                executor=ex,
+                chunk_size=chunk,
+            )
+            progress(1.0, "done")
+            return out
+
+        return self._cache.get(key, run)
+
+    # --- build-out, overview, sources --------------------------------------------------------
+
+    def buildout(self, series: str) -> pd.DataFrame:
+        """The points of one build-out series known on the dashboard's date."""
+        from aiinfra.buildout import buildout_series
+
+        return self._cache.get(  # type: ignore[no-any-return]
+            ("buildout", series), lambda: buildout_series(self.ledger, series, as_of=self.as_of)
+        )
+
+    def buildout_names(self) -> list[str]:
+        from aiinfra.buildout import list_series
+
+        return [n for n in list_series() if not self.buildout(n).dropna(subset=["date"]).empty]
+
+    def overview(self) -> dict[str, Any]:
+        """Headline cards, each with its value, date and source; a card that cannot be computed
+        carries ``error`` instead (cached like every other result)."""
+        return self._cache.get(("overview",), self._overview)  # type: ignore[no-any-return]
+
+    def _overview(self) -> dict[str, Any]:
+        cards: dict[str, Any] = {}
+        # the index against the benchmarks
+        try:
+            v = self.index_view()
+            if v.backtest is None:
+                raise InvalidParameterError("; ".join(v.notices) or "no backtest")
+            s = v.backtest.summary
+            cards["index"] = {
+                "levels": v.backtest.levels,
+                "gtr_total_return": s["variants"]["GTR"]["total_return"],
+                "benchmarks": {t: b["total_return"] for t, b in s["benchmarks"].items()},
+                "start": s["start"],
+                "end": s["end"],
+                "point_in_time": bool(s["point_in_time"]),
+                "source": f"aiinfra default methodology; prices: {self.price_label}",
+            }
+        except AiinfraError as exc:
+            cards["index"] = {"error": str(exc)}
+        # the build-out headline figures
+        try:
+            from aiinfra.report._build import key_buildout_records
+
+            rows = key_buildout_records(self.ledger, self.as_of)
+            cards["buildout"] = {"rows": rows}
+        except AiinfraError as exc:
+            cards["buildout"] = {"error": str(exc)}
+        # the ROI gap this year
+        try:
+            r = self.gap()
+            row = r.row()
+            cards["gap"] = {
+                "year": row["year"],
+                "required": row["required"],
+                "revenue": row["revenue"],
+                "coverage": row["coverage"],
+                "as_of": r.as_of,
+                "source": "aiinfra.scenarios.gap (Sequoia method, default parameters); "
+                f"capex: {row.get('capex_source', '')}; revenue: {row.get('revenue_source', '')}",
+            }
+        except AiinfraError as exc:
+            cards["gap"] = {"error": str(exc)}
+        # circularity
+        try:
+            from aiinfra.flows import cycling_index
+
+            g = self.flow_graph()
+            cards["circularity"] = {
+                "system": float(cycling_index(g).system),
+                "as_of": g.graph["as_of"],
+                "deals": sum(len(d["flow_ids"]) for _, _, d in g.edges(data=True)),
+                "source": "Finn's cycling index of the committed flows in force (flows.csv)",
+            }
+        except AiinfraError as exc:
+            cards["circularity"] = {"error": str(exc)}
+        return cards
+
+    def sources(self) -> pd.DataFrame:
+        """Every source behind the pages: flows, figures, scores, AI revenue, financials,
+        the gap's parameters, the prices and the methodology. Columns ``what``, ``id``,
+        ``date``, ``source``."""
+        from aiinfra.scenarios import PARAMETERS
+
+        def frame(kind: str, t: pd.DataFrame, ident: Any, date_col: str) -> pd.DataFrame:
+            return pd.DataFrame(
+                {
+                    "what": kind,
+                    "id": ident,
+                    "date": t[date_col].astype(str),
+                    "source": t["source"].astype(str),
+                }
+            )
+
+        led = self.ledger
+        parts = [
+            frame("flow", led.flows, led.flows["id"], "source_date"),
+            frame("figure", led.figures, led.figures["id"], "source_date"),
+            frame("score", led.scores, led.scores["company_id"], "as_of"),
+            frame("AI revenue", led.ai_revenue, led.ai_revenue["company_id"], "period_end"),
+            frame("financials", led.financials, led.financials["company_id"], "source_date"),
+            pd.DataFrame(
+                {
+                    "what": "gap parameter",
+                    "id": list(PARAMETERS),
+                    "date": "",
+                    "source": [p.source for p in PARAMETERS.values()],
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "what": ["prices", "methodology"],
+                    "id": ["", "default"],
+                    "date": [str(self.as_of.date()), ""],
+                    "source": [
+                        self.price_label or (self.no_prices or ""),
+                        "methodologies/default.yaml (METHODOLOGY.md §15)",
+                    ],
+                }
+            ),
+        ]
+        out = pd.concat(parts, ignore_index=True)
+        return out.drop_duplicates().reset_index(drop=True)
+
+
+class _ProgressExecutor:
+    """Runs chunks in the calling thread and reports each one done (the dashboard's progress
+    bar); results are those of :class:`~aiinfra.parallel.SerialExecutor`."""
+
+    name = "serial"
+    workers = 1
+
+    def __init__(self, progress: Progress, total: int) -> None:
+        self._progress = progress
+        self._total = max(total, 1)
+
+    def map(self, fn: Any, items: Sequence[Any], progress: Any = None) -> list[Any]:
+        out = []
+        for i, item in enumerate(items):
+            out.append(fn(item))
+            self._progress(0.05 + 0.9 * (i + 1) / max(len(items), 1), "monte carlo")
+            if progress is not None:
+                progress(i + 1, len(items))
+        return out
+
+    def close(self) -> None:
+        return None
+
+
+def _num(x: Any) -> float | None:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
+
+
+def _flow_view(g: nx.DiGraph, basis: str) -> dict[str, Any]:
+    from aiinfra.flows import cycling_index, find_cycles, hub_metrics, self_funded_share
+
+    ci = cycling_index(g)
+    sf = self_funded_share(g)
+    hubs = hub_metrics(g)
+    nodes = []
+    for n, d in g.nodes(data=True):
+        h = hubs.loc[n]
+        nodes.append(
+            {
+                "id": str(n),
+                "name": d["name"],
+                "layer": d["layer"],
+                "ticker": d["ticker"],
+                "strength": float(h["in_strength"] + h["out_strength"]),
+                "in_strength": float(h["in_strength"]),
+                "out_strength": float(h["out_strength"]),
+                "hhi": _num(h["hhi"]),
+                "cycling": _num(ci.per_node.get(n)),
+                "self_funded_share": _num(sf.get(n)),
+            }
+        )
+    edges: list[dict[str, Any]] = []
+    for u, v, d in g.edges(data=True):
+        edges.append(
+            {
+                "id": f"{u}->{v}",
+                "source": str(u),
+                "target": str(v),
+                "amount": _num(d["amount"]),
+                "types": sorted(set(d["types"])),
+                "flow_layers": sorted(set(d["flow_layers"])),
+                "flow_ids": list(d["flow_ids"]),
+            }
+        )
+    found = sorted(
+        find_cycles(g, length_bound=5),
+        key=lambda c: (-(c.bottleneck if not math.isnan(c.bottleneck) else -1), c.nodes),
+    )
+    cycles = [
+        {
+            "nodes": [str(x) for x in c.nodes],
+            "bottleneck": _num(c.bottleneck),
+            "names": [g.nodes[x]["name"] for x in c.nodes],
+        }
+        for c in found
+    ]
+    return {
+        "as_of": g.graph["as_of"],
+        "basis": basis,
+        "system_cycling_index": float(ci.system),
+        "nodes": nodes,
+        "edges": edges,
+        "cycles": cycles,
+        "deals": sum(len(e["flow_ids"]) for e in edges),
+    }
+
+
+def company_detail(g: nx.DiGraph, node: str) -> dict[str, Any]:
+    """Payers (with share of inflow), payees, inflow concentration and self-funded share."""
+    from aiinfra.flows import hub_metrics, inflow_dependence, self_funded_detail
+
+    if node not in g:
+        raise InvalidParameterError(
+            f"`company` {node!r} has no flow in force on {g.graph['as_of']}"
+        )
+    payers = inflow_dependence(g, node)
+    payees = sorted(
+        (
+            {"counterparty": str(v), "name": g.nodes[v]["name"], "amount": _num(d["amount"])}
+            for _, v, d in g.out_edges(node, data=True)
+        ),
+        key=lambda r: -(r["amount"] or -1.0),
+    )
+    h: Any = hub_metrics(g).loc[node]
+    sf = self_funded_detail(g, node)
+    return {
+        "id": node,
+        "name": g.nodes[node]["name"],
+        "layer": g.nodes[node]["layer"],
+        "as_of": g.graph["as_of"],
+        "in_strength": float(h["in_strength"]),
+        "out_strength": float(h["out_strength"]),
+        "hhi": _num(h["hhi"]),
+        "largest_counterparty": h["largest_counterparty"],
+        "largest_share": _num(h["largest_share"]),
+        "self_funded_share": _num(sf.share),
+        "self_funded_direct": _num(sf.share_direct),
+        "self_funded_via": _num(sf.share_via_intermediaries),
+        "payers": [
+            {
+                "counterparty": str(k),
+                "name": g.nodes[k]["name"],
+                "amount": _num(r["amount"]),
+                "share": _num(r["share"]),
+            }
+            for k, r in payers.iterrows()
+        ],
+        "payees": payees,
+    }

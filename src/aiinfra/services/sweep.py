@@ -1,0 +1,136 @@
+"""The sweep use case: read the grid, pick the prices and the executor, run, write atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from aiinfra.config import Settings
+from aiinfra.exceptions import InvalidParameterError, MissingDataError
+from aiinfra.parallel import get_executor
+from aiinfra.parallel._sweep import SweepResult, load_grid, sweep
+
+__all__ = ["OUT_SUFFIXES", "TABLE_COLUMNS", "run", "write_table"]
+
+OUT_SUFFIXES = (".csv", ".parquet")
+#: What ``--format table`` shows besides the variant and its swept values.
+TABLE_COLUMNS = [
+    "status",
+    "annual_return",
+    "annual_volatility",
+    "sharpe_ratio",
+    "max_drawdown",
+    "turnover",
+    "constituents_last",
+]
+
+
+def _check_out(out: str | None) -> Path | None:
+    if out is None:
+        return None
+    target = Path(out).expanduser()
+    if target.suffix.lower() not in OUT_SUFFIXES:
+        raise InvalidParameterError(
+            f"`--out` {str(target)!r} must end in {' or '.join(OUT_SUFFIXES)}"
+        )
+    if target.is_dir():
+        raise InvalidParameterError(f"`--out` {str(target)!r} is a directory; name a file")
+    return target
+
+
+def write_table(frame: pd.DataFrame, target: str | os.PathLike[str]) -> Path:
+    """Write ``frame`` as CSV or Parquet (by suffix) to a temporary file, then rename it."""
+    path = _check_out(str(target))
+    assert path is not None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise InvalidParameterError(
+            f"`--out` {str(path)!r} cannot be written ({exc.strerror})"
+        ) from None
+    os.close(fd)
+    try:
+        if path.suffix.lower() == ".parquet":
+            frame.to_parquet(tmp, index=False)
+        else:
+            frame.to_csv(tmp, index=False)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _store_frames(settings: Settings) -> dict[str, pd.DataFrame]:
+    from aiinfra.prices import StoreProvider
+    from aiinfra.store import Store
+
+    provider = StoreProvider(Store(settings.store_path))
+    tickers = provider.tickers()
+    if not tickers:
+        raise MissingDataError(
+            "no prices: give --prices DIR (a directory of TICKER.csv files), or import them "
+            "with `aiinfra prices import PATH`"
+        )
+    return {t: provider.get(t) for t in tickers}
+
+
+@contextlib.contextmanager
+def _bar(show: bool) -> Iterator[Callable[[int, int], None]]:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        disable=not show,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("variants", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def run(
+    settings: Settings,
+    grid: str,
+    *,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    out: str | None = None,
+    data_dir: str | None = None,
+    progress: bool = False,
+) -> SweepResult:
+    """Run the sweep of the grid file ``grid`` and write ``out`` (CSV or Parquet) when given.
+
+    Prices come from ``--prices DIR`` (every worker reads that path itself; on a Dask cluster
+    the workers need it at the same path) or, without it, from the store (sent to the workers
+    with the work). The ledger is the bundled one, overlaid by ``data_dir`` when given.
+    """
+    target = _check_out(out)
+    g = load_grid(grid)
+    prices: Any = settings.prices_dir if settings.prices_dir is not None else None
+    if prices is None:
+        prices = _store_frames(settings)
+    ledger = data_dir or settings.data_dir
+    with contextlib.closing(get_executor(scheduler, workers)) as ex, _bar(progress) as update:
+        result = sweep(g, prices, ledger=ledger, executor=ex, progress=update)
+    if target is not None:
+        write_table(result.to_frame(), target)
+    return result

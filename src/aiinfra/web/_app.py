@@ -1,0 +1,218 @@
+"""The Dash application: a shell with seven pages over the dashboard service.
+
+No analysis happens here: every number comes from the dashboard service (which calls the same
+library functions as the CLI and the report); this module lays it out, and turns each control
+into a service call. Pages are addressed by path (``/``, ``/index``, ``/flows``, ``/stress``,
+``/gap``, ``/buildout``, ``/sources``); the language switch re-renders the page.
+
+Errors: a callback that raises shows the message in one banner at the top of the page (an
+``AiinfraError`` as it is, anything else as "internal error" with its type, logged with the
+traceback on the server); the other outputs keep their values and the server keeps serving.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+import pandas as pd
+
+from aiinfra.exceptions import AiinfraError
+from aiinfra.report._i18n import number
+from aiinfra.services.dashboard import Dashboard
+from aiinfra.web import PAGES
+from aiinfra.web._i18n import t
+from aiinfra.web._jobs import Jobs
+
+__all__ = ["PAGES", "create_app"]
+
+log = logging.getLogger("aiinfra.web")
+
+LAYER_COLORS = {
+    "capital_provider": "#7f7f7f",
+    "government": "#8c564b",
+    "joint_venture": "#bcbd22",
+    "model_lab": "#d62728",
+    "application": "#ff9896",
+    "hyperscaler": "#1f77b4",
+    "neocloud": "#aec7e8",
+    "data_center_reit_operator": "#17becf",
+    "chip_designer": "#2ca02c",
+    "eda_ip": "#98df8a",
+    "memory": "#9467bd",
+    "networking": "#c5b0d5",
+    "optical": "#e377c2",
+    "server_oem": "#f7b6d2",
+    "foundry": "#ff7f0e",
+    "packaging": "#ffbb78",
+    "materials": "#c49c94",
+    "semiconductor_equipment": "#dbdb8d",
+    "power_and_electrical": "#9edae5",
+    "cooling": "#393b79",
+    "energy_utility": "#637939",
+}
+FLOW_LAYER_COLORS = {
+    "equity": "#2ca02c",
+    "compute": "#1f77b4",
+    "cash": "#ff7f0e",
+    "credit": "#d62728",
+}
+CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#222}
+header{background:#1d2b3a;color:#fff;padding:.5rem 1rem;display:flex;gap:1.2rem;
+ align-items:center;flex-wrap:wrap}
+header a{color:#cfe3ff;text-decoration:none;font-weight:500}
+header a.active{color:#fff;border-bottom:2px solid #fff}
+header .brand{font-weight:700;margin-right:1rem}
+main{padding:1rem 1.5rem}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:1rem}
+.card{border:1px solid #dde;border-radius:6px;padding:.8rem 1rem;background:#fafbfd}
+.card h3{margin-top:0}
+.small{font-size:.82rem;color:#555}
+.label{color:#a40;font-weight:600}
+.error-banner{background:#fdecea;color:#611a15;border:1px solid #f5c6cb;padding:.6rem 1rem;
+ margin:.5rem 1.5rem;border-radius:4px}
+.row{display:flex;gap:1.5rem;flex-wrap:wrap}
+.col{flex:1 1 320px;min-width:300px}
+.panel{border-left:3px solid #1d2b3a;padding-left:1rem;min-width:300px;flex:0 0 340px}
+.ctl{margin-bottom:.6rem}
+table.simple{border-collapse:collapse;font-size:.88rem}
+table.simple td,table.simple th{border-bottom:1px solid #e3e3e3;padding:.2rem .5rem;
+ text-align:left}
+progress{width:100%}
+"""
+
+
+# --- formatting ---------------------------------------------------------------------------------
+
+
+def _missing(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and not math.isfinite(x))
+
+
+def pct(x: Any, lang: str, digits: int = 1) -> str:
+    return "–" if _missing(x) else number(100 * float(x), lang, digits) + " %"
+
+
+def num(x: Any, lang: str, digits: int = 1) -> str:
+    return "–" if _missing(x) else number(float(x), lang, digits)
+
+
+def _html_table(frame: pd.DataFrame, table_id: str | None = None) -> Any:
+    from dash import html
+
+    head = html.Thead(html.Tr([html.Th(str(c)) for c in frame.columns]))
+    body = html.Tbody(
+        [html.Tr([html.Td("" if _missing(v) else str(v)) for v in row]) for row in frame.values]
+    )
+    if table_id:
+        return html.Table([head, body], className="simple", id=table_id)
+    return html.Table([head, body], className="simple")
+
+
+# --- the application ----------------------------------------------------------------------------
+
+
+def create_app(dashboard: Dashboard, *, jobs: Jobs | None = None) -> Any:
+    """The Dash app over ``dashboard`` (assets served by the app itself, nothing from a CDN)."""
+    import dash
+    from dash import Dash, Input, Output, State, dcc, html
+
+    jobs = jobs or Jobs()
+
+    def on_error(err: Exception) -> None:
+        if isinstance(err, AiinfraError):
+            text = str(err)
+        else:
+            log.error("callback failed", exc_info=err)
+            text = f"internal error ({type(err).__name__}: {err})"
+        dash.set_props("error-text", {"children": text})
+        dash.set_props("error-banner", {"hidden": False})
+
+    app = Dash(
+        __name__,
+        title="aiinfra",
+        suppress_callback_exceptions=True,
+        serve_locally=True,
+        update_title=None,  # type: ignore[arg-type]
+        on_error=on_error,
+    )
+    app.server.config["MAX_CONTENT_LENGTH"] = 1 << 20  # no upload endpoint; small bodies only
+    app.index_string = app.index_string.replace("{%css%}", "{%css%}<style>" + CSS + "</style>")
+    app.layout = html.Div(
+        [
+            dcc.Location(id="url"),
+            html.Header(
+                [
+                    html.Span("aiinfra", className="brand"),
+                    html.Nav(id="nav", style={"display": "flex", "gap": "1rem"}),
+                    html.Span(style={"flex": "1"}),
+                    dcc.RadioItems(
+                        id="lang",
+                        options=[{"label": "EN", "value": "en"}, {"label": "DE", "value": "de"}],
+                        value=dashboard.settings.lang,
+                        inline=True,
+                        persistence=True,
+                        persistence_type="local",
+                    ),
+                ]
+            ),
+            html.Div(
+                [
+                    html.B(id="error-title", children="Error: "),
+                    html.Span(id="error-text"),
+                    html.Button("×", id="error-close", n_clicks=0, style={"float": "right"}),
+                ],
+                id="error-banner",
+                className="error-banner",
+                role="alert",
+                hidden=True,
+            ),
+            html.Main(id="page"),
+        ]
+    )
+
+    @app.callback(Output("nav", "children"), Input("url", "pathname"), Input("lang", "value"))
+    def nav(path: str | None, lang: str) -> Any:
+        return [
+            dcc.Link(
+                t(key, lang),
+                href=p,
+                id=f"nav-{key}",
+                className="active" if (path or "/") == p else "",
+            )
+            for p, key in PAGES.items()
+        ]
+
+    @app.callback(
+        Output("error-banner", "hidden", allow_duplicate=True),
+        Input("error-close", "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def close_error(_n: int) -> bool:
+        return True
+
+    @app.callback(Output("page", "children"), Input("url", "pathname"), Input("lang", "value"))
+    def page(path: str | None, lang: str) -> Any:
+        from aiinfra.web import _pages
+
+        builders = {
+            "/": _pages.overview,
+            "/index": _pages.index,
+            "/flows": _pages.flows,
+            "/stress": _pages.stress,
+            "/gap": _pages.gap,
+            "/buildout": _pages.buildout,
+            "/sources": _pages.sources,
+        }
+        build = builders.get(path or "/")
+        if build is None:
+            return html.P(t("not_found", lang))
+        return build(dashboard, lang)
+
+    from aiinfra.web import _pages
+
+    _pages.register(app, dashboard, jobs)
+    del State
+    return app

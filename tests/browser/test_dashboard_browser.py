@@ -1,0 +1,228 @@
+"""The dashboard served by the real CLI (`aiinfra serve` on 127.0.0.1) and driven by a real
+headless Chromium through Playwright: every page, a click on the map, the as-of slider, a cap.
+
+Screenshots of each page are written to ``test-artifacts/dashboard/`` (or
+``$AIINFRA_TEST_ARTIFACTS/dashboard``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from aiinfra import load_ledger
+from aiinfra.flows import flow_graph
+from aiinfra.web import PAGES
+from tests.conftest import ROOT, SHARED_PRICES
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not SHARED_PRICES.is_dir(), reason="../shared/data/prices is absent"),
+]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+        "--no-first-run", "--disable-component-update", "--disable-sync"]  # fmt: skip
+ARTIFACTS = Path(os.environ.get("AIINFRA_TEST_ARTIFACTS", ROOT / "test-artifacts")) / "dashboard"
+#: per page, an element that exists only once the page's data is drawn
+READY = {
+    "/": "#ov-gap-text",
+    "/index": "#ix-applied",
+    "/flows": "#fl-summary-text",
+    "/stress": "#st-risk .main-svg",
+    "/gap": "#gp-mc .main-svg",
+    "/buildout": "#bo-graph .main-svg",
+    "/sources": "#src-table table",
+}
+TIMEOUT = 90_000
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (scripts/setup.sh installs it)")
+    pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("dash")
+    home = tmp_path_factory.mktemp("home")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from aiinfra.cli import main; main()", "--home", str(home),
+         "--prices", str(SHARED_PRICES), "serve", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    url = None
+    deadline = time.monotonic() + 120
+    lines = []
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        m = re.search(r"http://(127\.0\.0\.1:\d+)/", line)
+        if m:
+            url = f"http://{m.group(1)}"
+            break
+    if url is None:
+        proc.kill()
+        pytest.fail("the server did not start:\n" + "".join(lines))
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh page that records console errors, page errors and every requested host."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = ctx.new_page()
+    pg.errors = []
+    pg.hosts = set()
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.on("request", lambda r: pg.hosts.add(re.sub(r"^(\w+://[^/]+).*$", r"\1", r.url)))
+    yield pg
+    ctx.close()
+
+
+def shot(pg, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_every_page_renders_with_no_console_error_and_no_outside_request(page, server):
+    page.goto(server + "/")
+    page.wait_for_selector(READY["/"], timeout=TIMEOUT)
+    shot(page, "overview")
+    for path, ready in READY.items():
+        if path == "/":
+            continue
+        page.click(f"#nav-{PAGES[path]}")  # a real click on the navigation link
+        page.wait_for_selector(ready, timeout=TIMEOUT)
+        assert page.url == server + path
+        assert page.is_hidden("#error-banner"), page.inner_text("#error-banner")
+        page.wait_for_timeout(300)
+        shot(page, path.strip("/"))
+    # German: the same pages, other words
+    page.click("#lang input[value=de]")
+    page.wait_for_function(
+        "document.querySelector('#nav-overview').textContent === 'Überblick'", timeout=TIMEOUT
+    )
+    page.wait_for_function(
+        "document.querySelector('main h2').textContent === 'Quellen'", timeout=TIMEOUT
+    )
+    page.wait_for_selector(READY["/sources"], timeout=TIMEOUT)
+    shot(page, "sources_de")
+    assert page.errors == []
+    assert page.hosts == {server}, page.hosts
+
+
+def _cy_count(page, selector: str) -> int:
+    return page.evaluate(f"document.getElementById('fl-map')._cyreg.cy.$('{selector}').length")
+
+
+def test_clicking_a_node_updates_the_side_panel(page, server):
+    page.goto(server + "/flows")
+    page.wait_for_selector(READY["/flows"], timeout=TIMEOUT)
+    page.wait_for_function(
+        "document.getElementById('fl-map')._cyreg && "
+        "document.getElementById('fl-map')._cyreg.cy.$('#nvidia').length === 1",
+        timeout=TIMEOUT,
+    )
+    where = (
+        "(() => { const p = document.getElementById('fl-map')._cyreg.cy.$('#nvidia')"
+        ".renderedPosition(); return [Math.round(p.x), Math.round(p.y)]; })()"
+    )
+    box = page.locator("#fl-map").bounding_box()
+    for _attempt in range(5):  # click once the map has stopped moving (fit, re-draws)
+        pos = page.evaluate(where)
+        page.wait_for_timeout(700)
+        if page.evaluate(where) != pos:
+            continue
+        page.mouse.click(box["x"] + pos[0], box["y"] + pos[1])
+        try:
+            page.wait_for_selector("#fl-panel-name", timeout=10_000)
+            break
+        except Exception:  # the map was re-drawn under the click: click again
+            continue
+    assert page.inner_text("#fl-panel-name") == "NVIDIA"
+    assert "Self-funded share" in page.inner_text("#fl-panel-selffunded")
+    assert "Oracle" in page.inner_text("#fl-payers")
+    shot(page, "flows_nvidia")
+    assert page.errors == []
+
+
+def test_moving_the_asof_slider_back_to_2024_removes_the_2025_2026_deals(page, server):
+    page.goto(server + "/flows")
+    page.wait_for_selector(READY["/flows"], timeout=TIMEOUT)
+    before = int(page.get_attribute("#fl-summary-text", "data-deals"))
+    thumb = page.locator("#fl-asof [role=slider]").first
+    thumb.focus()
+    page.keyboard.press("Home")  # 2019-03-31
+    for _ in range(23):  # 23 quarters later: 2024-12-31
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "document.querySelector('#fl-summary-text') && "
+        "document.querySelector('#fl-summary-text').dataset.asof === '2024-12-31'",
+        timeout=TIMEOUT,
+    )
+    after = int(page.get_attribute("#fl-summary-text", "data-deals"))
+    expected = flow_graph(load_ledger(), "2024-12-31")
+    page.wait_for_function(
+        f"document.getElementById('fl-map')._cyreg.cy.edges().length === {expected.number_of_edges()}",
+        timeout=TIMEOUT,
+    )
+    shown = page.evaluate(
+        "document.getElementById('fl-map')._cyreg.cy.edges().map(e => [e.data('source'), "
+        "e.data('target')])"
+    )
+    assert {tuple(x) for x in shown} == set(expected.edges)
+    assert after == sum(len(d["flow_ids"]) for *_, d in expected.edges(data=True)) < before
+    led = load_ledger()
+    late = set(led.flows.loc[led.flows["announced"] >= "2025", "id"])
+    assert late and not any(set(d["flow_ids"]) & late for *_, d in expected.edges(data=True))
+    shot(page, "flows_2024")
+    assert page.errors == []
+
+
+def test_changing_a_cap_reruns_the_index(page, server):
+    page.goto(server + "/index")
+    page.wait_for_selector(READY["/index"], timeout=TIMEOUT)
+    first = page.get_attribute("#ix-applied", "data-cap")
+    table = page.inner_text("#ix-table")
+    thumb = page.locator("#ix-cap [role=slider]").first
+    thumb.focus()
+    for _ in range(4):  # 8 % -> 12 %: the largest name is no longer capped
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        f"document.querySelector('#ix-applied') && "
+        f"document.querySelector('#ix-applied').dataset.cap !== '{first}'",
+        timeout=TIMEOUT,
+    )
+    assert float(first) == pytest.approx(0.08)
+    assert float(page.get_attribute("#ix-applied", "data-cap")) == pytest.approx(0.12)
+    assert page.inner_text("#ix-table") != table  # new weights
+    row = next(r for r in page.inner_text("#ix-diff").splitlines() if r.startswith("Annual ret"))
+    _, variant, default, _ = row.split("\t")
+    assert variant != default  # these settings against the default's backtest
+    assert page.is_hidden("#error-banner")
+    shot(page, "index_cap")
+    assert page.errors == []
