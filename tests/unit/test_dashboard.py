@@ -123,6 +123,13 @@ def test_gap_with_monte_carlo_reports_progress(bare):
         bare.gap({"gross_margin": 5})
 
 
+def test_gap_page_for_a_year_without_a_distribution(bare):
+    text = str(pages._gap_result(bare.gap(samples=10_000, year=2023), "en"))
+    assert "No Monte Carlo distribution for 2023" in text and "gp-mc" not in text
+    text = str(pages._gap_result(bare.gap(samples=10_000, year=2026), "de"))
+    assert "gp-mc" in text and "nicht die gezogenen Spannen" in text
+
+
 def test_sources_cover_every_table_shown(bare):
     s = bare.sources()
     assert {"flow", "figure", "score", "AI revenue", "financials", "gap parameter"} <= set(
@@ -244,6 +251,11 @@ def test_the_asof_slider_callback_drops_later_deals(client, bare):
         els = r["response"]["fl-map"]["elements"]
         return {(e["data"]["source"], e["data"]["target"]) for e in els if "source" in e["data"]}
 
+    r = post(client, outs, [("fl-asof", "value", len(dates) - 1), ("fl-basis", "value", "committed"),
+                            ("fl-layers", "value", layers), ("fl-cycle", "value", None)],
+             [("fl-dates", "data", dates), ("lang", "value", "en")])  # fmt: skip
+    classes = {e["data"]["id"]: e["classes"] for e in r["response"]["fl-map"]["elements"]}
+    assert classes["nvidia->coreweave"] == "mixed"  # compute and equity deals on one edge
     now, then = edges_at(len(dates) - 1), edges_at(k)
     assert then == set(flow_graph(bare.ledger, "2024-12-31").edges) and then < now
     ids_2025 = set(bare.ledger.flows.loc[bare.ledger.flows["announced"] >= "2025", "id"])
@@ -295,6 +307,21 @@ def test_jobs_report_progress_results_and_errors():
         time.sleep(0.01)
     assert st == {"state": "error", "error": "`x` is wrong"}
     assert jobs.poll("job999")["state"] == "error"
+    # an answer can be fetched again (a browser may drop a late answer and poll once more)
+    jid = jobs.submit(lambda progress: "again")
+    for _ in range(200):
+        if jobs.poll(jid)["state"] != "running":
+            break
+        time.sleep(0.01)
+    assert jobs.poll(jid) == jobs.poll(jid) == {"state": "done", "result": "again"}
+    # a superseded job is dropped: cancelled when it has not started
+    block = threading.Event()
+    busy = jobs.submit(lambda progress: block.wait(5))
+    waiting = jobs.submit(lambda progress: "never")
+    jobs.cancel(waiting)
+    assert jobs.poll(waiting)["state"] == "error"
+    block.set()
+    jobs.cancel(busy)
     jobs.close()
 
 
@@ -313,6 +340,11 @@ def test_bind_checks_and_the_default_is_loopback(bare):
             make_server(create_app(bare), port=int(server.effective_port))
     finally:
         server.close()
+    local = make_server(create_app(bare), host="localhost", port=0)
+    try:
+        assert local.effective_host == "127.0.0.1"  # one IPv4 socket, whatever /etc/hosts says
+    finally:
+        local.close()
 
 
 def test_cli_serve_rejects_a_bad_host_without_a_traceback(tmp_path):

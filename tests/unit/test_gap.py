@@ -205,3 +205,8 @@ def test_monte_carlo_histogram_matches_the_quantiles(ledger):
         mc.histogram(2026, bins=7)
     with pytest.raises(InvalidParameterError, match="`year` 1999"):
         mc.histogram(1999)
+    # a year without a revenue figure has no distribution: said, not drawn from NaN bounds
+    empty = [y for y in mc.summary.index if not np.isfinite(mc.summary.loc[y, "gap_p50"])]
+    assert empty, "expected a year without a finite gap (2023/2024 have no revenue band)"
+    with pytest.raises(InvalidParameterError, match="no finite gap"):
+        mc.histogram(empty[0])

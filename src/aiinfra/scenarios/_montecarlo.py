@@ -64,7 +64,7 @@ class MonteCarlo:
         Raises
         ------
         InvalidParameterError
-            ``year`` has no row, or ``bins`` does not divide 20,000.
+            ``year`` has no row or no finite sample, or ``bins`` does not divide 20,000.
         """
         years = list(self.summary.index)
         if year not in years:
@@ -75,6 +75,11 @@ class MonteCarlo:
             raise InvalidParameterError(f"`bins` must divide {BINS}; got {bins!r}")
         j = years.index(year)
         lo, hi = float(self.bounds[0][j]), float(self.bounds[1][j])
+        if not (np.isfinite(lo) and np.isfinite(hi)) or int(self.counts[j].sum()) == 0:
+            raise InvalidParameterError(
+                f"`year` {year}: no finite gap was sampled (the year lacks a capex or revenue "
+                "figure)"
+            )
         counts = self.counts[j].reshape(bins, BINS // bins).sum(axis=1)
         edges = np.linspace(lo, hi, bins + 1)
         return pd.DataFrame({"left": edges[:-1], "right": edges[1:], "count": counts})

@@ -69,12 +69,15 @@ class _Cache:
             with self._lock:
                 if key in self._data:
                     return self._data[key]
-            value = compute()
-            with self._lock:
-                self._data[key] = value
-                while len(self._data) > self._size:
-                    self._data.popitem(last=False)
-                self._key_locks.pop(key, None)
+            try:
+                value = compute()
+                with self._lock:
+                    self._data[key] = value
+                    while len(self._data) > self._size:
+                        self._data.popitem(last=False)
+            finally:  # a failed computation leaves nothing behind
+                with self._lock:
+                    self._key_locks.pop(key, None)
             return value
 
 
@@ -624,6 +627,9 @@ def company_detail(g: nx.DiGraph, node: str) -> dict[str, Any]:
         "out_strength": float(h["out_strength"]),
         "hhi": _num(h["hhi"]),
         "largest_counterparty": h["largest_counterparty"],
+        "largest_name": (
+            g.nodes[h["largest_counterparty"]]["name"] if h["largest_counterparty"] in g else None
+        ),
         "largest_share": _num(h["largest_share"]),
         "self_funded_share": _num(sf.share),
         "self_funded_direct": _num(sf.share_direct),

@@ -66,6 +66,8 @@ def make_server(app: Any, host: str = "127.0.0.1", port: int = 8050, threads: in
     from waitress.server import create_server
 
     check_bind(host, port)
+    if host == "localhost":  # one socket: "localhost" may resolve to both ::1 and 127.0.0.1
+        host = "127.0.0.1"
     try:
         return create_server(app.server, host=host, port=port, threads=threads, ident="aiinfra")
     except OSError as exc:
@@ -94,7 +96,9 @@ def run_server(server: Any, host: str) -> None:
 
     if host not in ("localhost", "::1") and not ipaddress.ip_address(host).is_loopback:
         sys.stderr.write(f"warning: serving on {host}: reachable from other machines\n")
-    print(f"aiinfra dashboard on http://{host}:{server.effective_port}/ (Ctrl-C stops it)")
+    shown = str(server.effective_host)
+    shown = f"[{shown}]" if ":" in shown else shown  # an IPv6 address in a URL
+    print(f"aiinfra dashboard on http://{shown}:{server.effective_port}/ (Ctrl-C stops it)")
     sys.stdout.flush()
     try:
         server.run()

@@ -57,6 +57,7 @@ FLOW_LAYER_COLORS = {
     "compute": "#1f77b4",
     "cash": "#ff7f0e",
     "credit": "#d62728",
+    "mixed": "#9467bd",
 }
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#222}

@@ -107,6 +107,30 @@ WEB_LABELS: dict[str, dict[str, str]] = {
     "id": {"en": "Id", "de": "Kennung"},
     "date": {"en": "Date", "de": "Datum"},
     "source": {"en": "Source", "de": "Quelle"},
+    "round": {"en": "Round hit", "de": "Getroffen in Runde"},
+    "equity_shock": {"en": "Equity shock", "de": "Kursschock"},
+    "period": {"en": "Period", "de": "Zeitraum"},
+    "kind": {"en": "Kind", "de": "Art"},
+    "value": {"en": "Value", "de": "Wert"},
+    "low": {"en": "Low", "de": "Untergrenze"},
+    "high": {"en": "High", "de": "Obergrenze"},
+    "edge_legend": {
+        "en": "Edges: {colors}; width ~ amount. Node size ~ money in + out; colour = layer.",
+        "de": "Kanten: {colors}; Breite ~ Betrag. Knotengröße ~ Zu- plus Abfluss; Farbe = Stufe.",
+    },
+    "mc_ranges": {
+        "en": "The Monte Carlo samples every parameter uniformly over its documented range and "
+        "capex and revenue within their bands; the sliders set the central case above, not the "
+        "sampled ranges.",
+        "de": "Die Monte-Carlo-Simulation zieht jeden Parameter gleichverteilt über seine "
+        "dokumentierte Spanne und Capex und Umsatz innerhalb ihrer Bänder; die Regler bestimmen "
+        "den zentralen Fall oben, nicht die gezogenen Spannen.",
+    },
+    "mc_none": {
+        "en": "No Monte Carlo distribution for {year}: the year lacks a capex or revenue figure.",
+        "de": "Keine Monte-Carlo-Verteilung für {year}: Für das Jahr fehlt eine Capex- oder "
+        "Umsatzzahl.",
+    },
     "no_index": {
         "en": "The index cannot be shown: {why}",
         "de": "Der Index kann nicht gezeigt werden: {why}",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -27,13 +28,17 @@ class _Job:
     future: Future[Any] | None = None
     done: float = 0.0
     what: str = ""
+    ended: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 class Jobs:
-    """A small pool of worker threads; finished jobs are kept until polled (at most ``keep``)."""
+    """A small pool of worker threads. A job's answer can be polled any number of times (a
+    browser may drop a late answer and ask again); the oldest jobs are forgotten beyond ``keep``,
+    and finished ones after ``ttl`` seconds."""
 
-    def __init__(self, workers: int = 2, keep: int = 64) -> None:
+    def __init__(self, workers: int = 2, keep: int = 32, ttl: float = 600.0) -> None:
+        self._ttl = ttl
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aiinfra-job")
         self._jobs: dict[str, _Job] = {}
         self._ids = itertools.count(1)
@@ -46,6 +51,9 @@ class Jobs:
         with self._lock:
             jid = f"job{next(self._ids)}"
             self._jobs[jid] = job
+            now = time.monotonic()
+            for old in [k for k, j in self._jobs.items() if j.ended and now - j.ended > self._ttl]:
+                self._jobs.pop(old)
             while len(self._jobs) > self._keep:  # forget the oldest
                 self._jobs.pop(next(iter(self._jobs)))
 
@@ -53,8 +61,24 @@ class Jobs:
             with job.lock:
                 job.done, job.what = max(job.done, min(float(done), 1.0)), what
 
-        job.future = self._pool.submit(fn, *args, progress=progress, **kwargs)
+        def run() -> Any:
+            try:
+                return fn(*args, progress=progress, **kwargs)
+            finally:
+                job.ended = time.monotonic()
+
+        job.future = self._pool.submit(run)
         return jid
+
+    def cancel(self, jid: str | None) -> None:
+        """Drop a job nobody waits for any more (a superseded setting): cancelled if it has not
+        started; a running one finishes, unobserved."""
+        if not jid:
+            return
+        with self._lock:
+            job = self._jobs.pop(jid, None)
+        if job is not None and job.future is not None:
+            job.future.cancel()
 
     def poll(self, jid: str) -> dict[str, Any]:
         """``{"state": "running", "done": 0..1, "what": ...}``, ``{"state": "done", "result":
@@ -66,8 +90,8 @@ class Jobs:
         if not job.future.done():
             with job.lock:
                 return {"state": "running", "done": job.done, "what": job.what}
-        with self._lock:
-            self._jobs.pop(jid, None)
+        if job.future.cancelled():
+            return {"state": "error", "error": f"job {jid!r} was cancelled"}
         exc = job.future.exception()
         if exc is None:
             return {"state": "done", "result": job.future.result()}

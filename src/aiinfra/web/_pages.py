@@ -7,6 +7,7 @@ text from the client, so no endpoint reads or writes a path the client names.
 from __future__ import annotations
 
 import itertools
+import logging
 import math
 from typing import Any
 
@@ -27,8 +28,15 @@ from aiinfra.web._app import FLOW_LAYER_COLORS, LAYER_COLORS, _html_table, num, 
 from aiinfra.web._i18n import t
 from aiinfra.web._jobs import Jobs
 
-POLL_MS = 300
-FLOW_LAYER_COLORS_NAMED = {"equity": "green", "compute": "blue", "cash": "orange", "credit": "red"}
+POLL_MS = 400
+log = logging.getLogger("aiinfra.web")
+FLOW_LAYER_COLORS_NAMED = {
+    "equity": {"en": "green", "de": "grün"},
+    "compute": {"en": "blue", "de": "blau"},
+    "cash": {"en": "orange", "de": "orange"},
+    "credit": {"en": "red", "de": "rot"},
+    "mixed": {"en": "purple", "de": "lila"},
+}
 GAP_YEARS = list(range(2023, 2031))
 SAMPLE_CHOICES = [0, 10_000, 100_000, 1_000_000]
 
@@ -187,30 +195,60 @@ def _nan(x: Any) -> bool:
 
 def _poll_callback(app: Any, jobs: Jobs, prefix: str, render: Any) -> None:
     """The poll behind a page's background job: progress while it runs, ``render(result, lang)``
-    into ``{prefix}-result`` when done, the error banner when it fails."""
-    from dash import Input, Output, State, no_update
+    into ``{prefix}-result`` when done, the error banner when it fails.
+
+    The interval keeps ticking while the page is open; a tick for a job already shown
+    (``{prefix}-shown``) changes nothing. So a late or dropped answer never stops the polling of
+    a newer job, and a job's answer can be fetched again (the pool keeps it)."""
+    from dash import Input, Output, State
+    from dash.exceptions import PreventUpdate
 
     @app.callback(
         Output(f"{prefix}-result", "children"),
-        Output(f"{prefix}-poll", "disabled", allow_duplicate=True),
         Output(f"{prefix}-progress", "hidden", allow_duplicate=True),
         Output(f"{prefix}-progress", "value", allow_duplicate=True),
         Output(f"{prefix}-status", "children"),
+        Output(f"{prefix}-shown", "data"),
         Input(f"{prefix}-poll", "n_intervals"),
         State(f"{prefix}-job", "data"),
+        State(f"{prefix}-shown", "data"),
         State("lang", "value"),
         prevent_initial_call=True,
     )
-    def poll(_n: int, jid: str | None, lang: str) -> Any:
-        if not jid:
-            return no_update, True, True, 0, ""
+    def poll(_n: int, jid: str | None, shown: str | None, lang: str) -> Any:
+        from dash import no_update
+
+        if not jid or jid == shown:
+            raise PreventUpdate
         st = jobs.poll(jid)
         if st["state"] == "running":
-            return no_update, False, False, st["done"], f"{t('running', lang)} ({st['what']})"
+            status = f"{t('running', lang)} ({st['what']})"
+            return no_update, False, st["done"], status, no_update
         if st["state"] == "error":
             _raise_in_page(st["error"])
-            return no_update, True, True, 0, ""
-        return render(st["result"], lang), True, True, 1, ""
+            return no_update, True, 0, "", jid
+        try:
+            out = render(st["result"], lang)
+        except Exception as exc:  # shown like every other error; the poll moves on
+            if not isinstance(exc, AiinfraError):
+                log.error("drawing job %s failed", jid, exc_info=exc)
+            _raise_in_page(
+                str(exc)
+                if isinstance(exc, AiinfraError)
+                else f"internal error ({type(exc).__name__}: {exc})"
+            )
+            return no_update, True, 0, "", jid
+        return out, True, 1, "", jid
+
+
+def _job_stores(prefix: str) -> list[Any]:
+    from dash import dcc
+
+    return [
+        dcc.Store(id=f"{prefix}-job"),
+        dcc.Store(id=f"{prefix}-shown"),
+        dcc.Interval(id=f"{prefix}-poll", interval=POLL_MS),
+    ]
 
 
 # --- Index ------------------------------------------------------------------------------------
@@ -288,8 +326,7 @@ def index(d: Dashboard, lang: str) -> Any:
                 ],
                 className="row",
             ),
-            dcc.Store(id="ix-job"),
-            dcc.Interval(id="ix-poll", interval=POLL_MS, disabled=True),
+            *_job_stores("ix"),
         ]
     )
 
@@ -418,7 +455,7 @@ def _index_result(d: Dashboard, view: Any, default: Any, lang: str) -> Any:
 
 
 def _index_callbacks(app: Any, d: Dashboard, jobs: Jobs) -> None:
-    from dash import Input, Output
+    from dash import Input, Output, State
 
     slider_ids = ["ix-cap", "ix-n", *[f"ix-m-{c}" for c in CATEGORIES]]
 
@@ -435,12 +472,14 @@ def _index_callbacks(app: Any, d: Dashboard, jobs: Jobs) -> None:
 
     @app.callback(
         Output("ix-job", "data"),
-        Output("ix-poll", "disabled"),
         Output("ix-progress", "hidden"),
         Output("ix-progress", "value"),
         [Input(i, "value") for i in slider_ids],
+        State("ix-job", "data"),
     )
-    def start(cap: float, n: int, *mults: float) -> Any:
+    def start(cap: float, n: int, *rest: Any) -> Any:
+        *mults, previous = rest
+        jobs.cancel(previous)  # superseded: dropped (cancelled if not started)
         multipliers = dict(zip(CATEGORIES, mults, strict=True))
         d.methodology(cap, n, multipliers)  # a bad value fails here, in the banner
 
@@ -449,7 +488,7 @@ def _index_callbacks(app: Any, d: Dashboard, jobs: Jobs) -> None:
             default = d.index_view(progress=lambda x, w: progress(0.8 + 0.2 * x, w))
             return view, default
 
-        return jobs.submit(run), False, False, 0
+        return jobs.submit(run), False, 0
 
     _poll_callback(app, jobs, "ix", lambda res, lang: _index_result(d, res[0], res[1], lang))
 
@@ -524,11 +563,12 @@ def flows(d: Dashboard, lang: str) -> Any:
                                 maxZoom=4,
                             ),
                             html.P(
-                                "edges: "
-                                + ", ".join(
-                                    f"{k} ({c})" for k, c in FLOW_LAYER_COLORS_NAMED.items()
-                                )
-                                + "; width ~ amount; node size ~ money in + out",
+                                t("edge_legend", lang).format(
+                                    colors=", ".join(
+                                        f"{k} ({c[lang]})"
+                                        for k, c in FLOW_LAYER_COLORS_NAMED.items()
+                                    )
+                                ),
                                 className="small",
                             ),
                         ],
@@ -689,7 +729,8 @@ def _flows_callbacks(app: Any, d: Dashboard) -> None:
                         "width": 1 + 9 * math.sqrt((amount or 0.0) / big),
                         "types": ", ".join(e["types"]),
                     },
-                    "classes": " ".join(e["flow_layers"][:1])
+                    # an edge of deals in several layers (equity and compute …) is "mixed"
+                    "classes": (e["flow_layers"][0] if len(e["flow_layers"]) == 1 else "mixed")
                     + (" hl" if e["id"] in hl_edges else ""),
                 }
             )
@@ -746,7 +787,7 @@ def _flows_callbacks(app: Any, d: Dashboard) -> None:
                 ),
                 html.P(
                     f"{t('hhi', lang)}: {num(c['hhi'], lang, 2)}; {t('largest', lang)}: "
-                    f"{c['largest_counterparty'] or '–'} ({pct(c['largest_share'], lang)})"
+                    f"{c['largest_name'] or '–'} ({pct(c['largest_share'], lang)})"
                 ),
                 html.P(
                     f"{t('self_funded', lang)}: {pct(c['self_funded_share'], lang)} ("
@@ -867,8 +908,8 @@ def _stress_callbacks(app: Any, d: Dashboard) -> None:
                 t("company", lang): comp["name"],
                 t("loss", lang): [num(x, lang, 2) for x in comp["loss_usd"]],
                 t("share", lang): [pct(x, lang) for x in comp["share_of_revenue"]],
-                "round": comp["round_hit"],
-                "equity shock": [pct(x, lang) for x in comp["equity_shock"]],
+                t("round", lang): comp["round_hit"],
+                t("equity_shock", lang): [pct(x, lang) for x in comp["equity_shock"]],
             }
         )
         return [
@@ -951,8 +992,7 @@ def gap(d: Dashboard, lang: str) -> Any:
                 ],
                 className="row",
             ),
-            dcc.Store(id="gp-job"),
-            dcc.Interval(id="gp-poll", interval=POLL_MS, disabled=True),
+            *_job_stores("gp"),
         ]
     )
 
@@ -971,10 +1011,17 @@ def _gap_result(r: Any, lang: str) -> Any:
             id="gp-headline",
         ),
         _graph(gap_figure(r, lang), "gp-years"),
-        _graph(tornado_figure(r, lang), "gp-tornado"),
     ]
+    if _nan(row.get("gap")):  # no revenue figure that year: nothing to be sensitive about
+        out.append(html.P(t("mc_none", lang).format(year=r.year), className="small"))
+        out.append(html.P("; ".join(r.notes), className="small"))
+        return out
+    out.append(_graph(tornado_figure(r, lang), "gp-tornado"))
     mc = r.montecarlo
-    if mc is not None and r.year in mc.summary.index:
+    if mc is not None and r.year in mc.summary.index and _nan(mc.summary.loc[r.year, "gap_p50"]):
+        out.append(html.P(t("mc_none", lang).format(year=r.year), className="small"))
+    elif mc is not None and r.year in mc.summary.index:
+        out.append(html.P(t("mc_ranges", lang), className="small"))
         s = mc.summary.loc[r.year]
         out.append(
             html.P(
@@ -1003,7 +1050,7 @@ def _gap_result(r: Any, lang: str) -> Any:
 
 
 def _gap_callbacks(app: Any, d: Dashboard, jobs: Jobs) -> None:
-    from dash import Input, Output
+    from dash import Input, Output, State
 
     from aiinfra.scenarios import PARAMETERS
 
@@ -1011,15 +1058,17 @@ def _gap_callbacks(app: Any, d: Dashboard, jobs: Jobs) -> None:
 
     @app.callback(
         Output("gp-job", "data"),
-        Output("gp-poll", "disabled"),
         Output("gp-progress", "hidden"),
         Output("gp-progress", "value"),
         Input("gp-method", "value"),
         Input("gp-year", "value"),
         Input("gp-samples", "value"),
         [Input(f"gp-p-{n}", "value") for n in names],
+        State("gp-job", "data"),
     )
-    def start(method: str, year: int, samples: int, *values: float) -> Any:
+    def start(method: str, year: int, samples: int, *rest: Any) -> Any:
+        *values, previous = rest
+        jobs.cancel(previous)
         params: dict[str, Any] = {"method": method, **dict(zip(names, values, strict=True))}
         if int(samples) not in SAMPLE_CHOICES:
             raise AiinfraError(f"`samples` must be one of {SAMPLE_CHOICES}")
@@ -1027,7 +1076,7 @@ def _gap_callbacks(app: Any, d: Dashboard, jobs: Jobs) -> None:
         def run(progress: Any) -> Any:
             return d.gap(params, samples=int(samples), seed=0, year=int(year), progress=progress)
 
-        return jobs.submit(run), False, False, 0
+        return jobs.submit(run), False, 0
 
     _poll_callback(app, jobs, "gp", _gap_result)
 
@@ -1072,11 +1121,11 @@ def _buildout_callbacks(app: Any, d: Dashboard) -> None:
         table = pd.DataFrame(
             {
                 t("series", lang): pts["entity"] + " · " + pts["measure"],
-                "period": pts["period"],
-                "kind": [t(str(k), lang) for k in pts["kind"]],
-                "value": [num(x, lang, 1) for x in pts["value"]],
-                "low": [num(x, lang, 1) for x in pts["low"]],
-                "high": [num(x, lang, 1) for x in pts["high"]],
+                t("period", lang): pts["period"],
+                t("kind", lang): [t(str(k), lang) for k in pts["kind"]],
+                t("value", lang): [num(x, lang, 1) for x in pts["value"]],
+                t("low", lang): [num(x, lang, 1) for x in pts["low"]],
+                t("high", lang): [num(x, lang, 1) for x in pts["high"]],
                 t("id", lang): pts["figure_id"],
                 t("source", lang): pts["source"],
             }
