@@ -70,122 +70,90 @@ def _graph(fig: Any, gid: str) -> Any:
 # --- Overview ---------------------------------------------------------------------------------
 
 
+def _card(card_id: str, title: str, body: list[Any], date: Any, source: str, lang: str,
+          wide: bool = False) -> Any:  # fmt: skip
+    """An overview card: title, content, and the line with its as-of date and source."""
+    from dash import html
+
+    style = {"gridColumn": "span 2"} if wide else {}
+    return html.Div(
+        [html.H3(title), *body, _asof_src(date, source, lang)],
+        className="card",
+        id=card_id,
+        style=style,
+    )
+
+
+def _buildout_rows(rows: list[dict[str, Any]], lang: str) -> pd.DataFrame:
+    def amount(r: dict[str, Any], which: str) -> str:
+        v, lo, hi = r[f"{which}_value"], r[f"{which}_low"], r[f"{which}_high"]
+        if not _nan(v):
+            text = num(v, lang, 0)
+        elif not _nan(lo) and not _nan(hi):
+            text = f"{num(lo, lang, 0)}–{num(hi, lang, 0)}"
+        else:
+            return "–"
+        return f"{text} ({r[f'{which}_period']}, {t(str(r[f'{which}_kind']), lang)})"
+
+    return pd.DataFrame(
+        [
+            {
+                t("series", lang): f"{r['entity']} · {r['measure']}",
+                t("unit", lang): r["unit"],
+                t("reported", lang): amount(r, "reported"),
+                t("outlook", lang): amount(r, "outlook"),
+                t("source", lang): ", ".join(
+                    str(x) for x in (r["reported_id"], r["outlook_id"]) if not _nan(x)
+                ),
+            }
+            for r in rows
+        ]
+    )
+
+
 def overview(d: Dashboard, lang: str) -> Any:
     from dash import html
 
     cards = d.overview()
     out = []
-    ix = cards["index"]
+    ix, bo, gp, ci = (cards[k] for k in ("index", "buildout", "gap", "circularity"))
     if "error" in ix:
         out.append(_error_card(t("index_vs", lang), t("no_index", lang).format(why=ix["error"])))
     else:
         fig = levels_figure(ix["levels"], lang)
         fig.update_layout(height=320, title=None, margin={"t": 10})
         bench = ", ".join(f"{k} {pct(v, lang)}" for k, v in ix["benchmarks"].items())
-        out.append(
-            html.Div(
-                [
-                    html.H3(t("index_vs", lang)),
-                    html.P(t("not_pit", lang), className="label")
-                    if not ix["point_in_time"]
-                    else None,
-                    _graph(fig, "ov-levels"),
-                    html.P(
-                        t("total_since", lang).format(
-                            start=ix["start"],
-                            end=ix["end"],
-                            gtr=pct(ix["gtr_total_return"], lang),
-                            bench=bench,
-                        )
-                    ),
-                    _asof_src(ix["end"], ix["source"], lang),
-                ],
-                className="card",
-                id="ov-index",
-            )
+        total = t("total_since", lang).format(
+            start=ix["start"], end=ix["end"], gtr=pct(ix["gtr_total_return"], lang), bench=bench
         )
-    bo = cards["buildout"]
+        pit = [] if ix["point_in_time"] else [html.P(t("not_pit", lang), className="label")]
+        body = [*pit, _graph(fig, "ov-levels"), html.P(total)]
+        out.append(_card("ov-index", t("index_vs", lang), body, ix["end"], ix["source"], lang))
     if "error" in bo:
         out.append(_error_card(t("key_buildout", lang), bo["error"]))
     else:
-        rows = []
-        for r in bo["rows"]:
-
-            def amount(which: str, r: dict[str, Any] = r) -> str:
-                v, lo, hi = r[f"{which}_value"], r[f"{which}_low"], r[f"{which}_high"]
-                if not _nan(v):
-                    text = num(v, lang, 0)
-                elif not _nan(lo) and not _nan(hi):
-                    text = f"{num(lo, lang, 0)}–{num(hi, lang, 0)}"
-                else:
-                    return "–"
-                return f"{text} ({r[f'{which}_period']}, {t(str(r[f'{which}_kind']), lang)})"
-
-            rows.append(
-                {
-                    t("series", lang): f"{r['entity']} · {r['measure']}",
-                    t("unit", lang): r["unit"],
-                    t("reported", lang): amount("reported"),
-                    t("outlook", lang): amount("outlook"),
-                    t("source", lang): ", ".join(
-                        str(x) for x in (r["reported_id"], r["outlook_id"]) if not _nan(x)
-                    ),
-                }
-            )
+        table = _html_table(_buildout_rows(bo["rows"], lang), "ov-buildout-table")
+        date, src = str(d.as_of.date()), "figures.csv (ids above)"
         out.append(
-            html.Div(
-                [
-                    html.H3(t("key_buildout", lang)),
-                    _html_table(pd.DataFrame(rows), "ov-buildout-table"),
-                    _asof_src(str(d.as_of.date()), "figures.csv (ids above)", lang),
-                ],
-                className="card",
-                id="ov-buildout",
-                style={"gridColumn": "span 2"},
-            )
+            _card("ov-buildout", t("key_buildout", lang), [table], date, src, lang, wide=True)
         )
-    gp = cards["gap"]
     if "error" in gp:
         out.append(_error_card(t("gap_page", lang), gp["error"]))
     else:
-        out.append(
-            html.Div(
-                [
-                    html.H3(t("gap_card", lang).format(year=gp["year"])),
-                    html.P(
-                        t("gap_card_text", lang).format(
-                            req=num(gp["required"], lang, 0),
-                            rev=num(gp["revenue"], lang, 0),
-                            cov=pct(gp["coverage"], lang),
-                        ),
-                        id="ov-gap-text",
-                    ),
-                    _asof_src(gp["as_of"], gp["source"], lang),
-                ],
-                className="card",
-                id="ov-gap",
-            )
+        text = t("gap_card_text", lang).format(
+            req=num(gp["required"], lang, 0),
+            rev=num(gp["revenue"], lang, 0),
+            cov=pct(gp["coverage"], lang),
         )
-    ci = cards["circularity"]
+        title = t("gap_card", lang).format(year=gp["year"])
+        body = [html.P(text, id="ov-gap-text")]
+        out.append(_card("ov-gap", title, body, gp["as_of"], gp["source"], lang))
     if "error" in ci:
         out.append(_error_card(t("circ_card", lang), ci["error"]))
     else:
-        out.append(
-            html.Div(
-                [
-                    html.H3(t("circ_card", lang)),
-                    html.P(
-                        t("circ_card_text", lang).format(
-                            ci=num(ci["system"], lang, 3), deals=ci["deals"]
-                        ),
-                        id="ov-circ-text",
-                    ),
-                    _asof_src(ci["as_of"], ci["source"], lang),
-                ],
-                className="card",
-                id="ov-circ",
-            )
-        )
+        text = t("circ_card_text", lang).format(ci=num(ci["system"], lang, 3), deals=ci["deals"])
+        body = [html.P(text, id="ov-circ-text")]
+        out.append(_card("ov-circ", t("circ_card", lang), body, ci["as_of"], ci["source"], lang))
     return html.Div([html.H2(t("overview", lang)), html.Div(out, className="cards")])
 
 
