@@ -40,7 +40,21 @@ READY = {
     "/buildout": "#bo-graph .main-svg",
     "/sources": "#src-table table",
 }
+#: per page, the charts that must be drawn (an svg inside each) before the page counts as rendered
+CHARTS = {
+    "/": ["ov-levels"],
+    "/index": ["ix-treemap", "ix-levels"],
+    "/stress": ["st-risk", "st-index"],
+    "/gap": ["gp-years", "gp-tornado", "gp-mc"],
+    "/buildout": ["bo-graph"],
+}
 TIMEOUT = 90_000
+
+
+def wait_rendered(pg, path: str) -> None:
+    pg.wait_for_selector(READY[path], timeout=TIMEOUT)
+    for gid in CHARTS.get(path, []):
+        pg.wait_for_selector(f"#{gid} .main-svg", timeout=TIMEOUT)
 
 
 @pytest.fixture(scope="module")
@@ -110,13 +124,13 @@ def shot(pg, name: str) -> None:
 
 def test_every_page_renders_with_no_console_error_and_no_outside_request(page, server):
     page.goto(server + "/")
-    page.wait_for_selector(READY["/"], timeout=TIMEOUT)
+    wait_rendered(page, "/")
     shot(page, "overview")
-    for path, ready in READY.items():
+    for path in READY:
         if path == "/":
             continue
         page.click(f"#nav-{PAGES[path]}")  # a real click on the navigation link
-        page.wait_for_selector(ready, timeout=TIMEOUT)
+        wait_rendered(page, path)
         assert page.url == server + path
         assert page.is_hidden("#error-banner"), page.inner_text("#error-banner")
         page.wait_for_timeout(300)

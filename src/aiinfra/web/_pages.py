@@ -121,7 +121,9 @@ def overview(d: Dashboard, lang: str) -> Any:
         out.append(_error_card(t("index_vs", lang), t("no_index", lang).format(why=ix["error"])))
     else:
         fig = levels_figure(ix["levels"], lang)
-        fig.update_layout(height=320, title=None, margin={"t": 10})
+        fig.update_layout(
+            height=320, title=None, margin={"t": 10}, legend={"orientation": "h", "y": -0.15}
+        )
         bench = ", ".join(f"{k} {pct(v, lang)}" for k, v in ix["benchmarks"].items())
         total = t("total_since", lang).format(
             start=ix["start"], end=ix["end"], gtr=pct(ix["gtr_total_return"], lang), bench=bench
