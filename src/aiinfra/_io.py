@@ -1,4 +1,4 @@
-"""Writing output directories atomically: all files appear together, or none do."""
+"""Writing outputs atomically: a file or a directory appears whole, or not at all."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from aiinfra.exceptions import InvalidParameterError
 
-__all__ = ["atomic_directory", "atomic_file", "check_output_directory"]
+__all__ = ["atomic_directory", "atomic_file", "atomic_path", "check_output_directory"]
 
 
 def check_output_directory(out: str | os.PathLike[str]) -> Path:
@@ -43,11 +43,14 @@ def atomic_directory(out: str | os.PathLike[str]) -> Iterator[Path]:
         raise
 
 
-def atomic_file(path: Path, text: str) -> Path:
-    """Write ``text`` to a temporary file beside ``path`` and rename it into place."""
+@contextmanager
+def atomic_path(path: str | os.PathLike[str], what: str = "a file") -> Iterator[str]:
+    """Yield a temporary file name beside ``path``; when the block succeeds the file gets the
+    usual permissions and replaces ``path``, when it fails it is removed and ``path`` is left as
+    it was. ``what`` names the expected kind of file in the error for a directory."""
     target = Path(path).expanduser()
     if target.is_dir():
-        raise InvalidParameterError(f"`--out` {str(target)!r} is a directory; name a file")
+        raise InvalidParameterError(f"`--out` {str(target)!r} is a directory; name {what}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
@@ -55,14 +58,20 @@ def atomic_file(path: Path, text: str) -> Path:
         raise InvalidParameterError(
             f"`--out` {str(target)!r} cannot be written ({exc.strerror})"
         ) from None
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        yield tmp
         umask = os.umask(0)
         os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; an output is an ordinary file
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return target
+
+
+def atomic_file(path: Path, text: str, what: str = "a file") -> Path:
+    """Write ``text`` to a temporary file beside ``path`` and rename it into place."""
+    with atomic_path(path, what) as tmp:
+        Path(tmp).write_text(text, encoding="utf-8")
+    return Path(path).expanduser()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "AiinfraError",
@@ -24,6 +25,7 @@ __all__ = [
     "ProviderUnavailableError",
     "StoreError",
     "StoreLockedError",
+    "validation_problems",
 ]
 
 
@@ -120,6 +122,24 @@ class Problem:
             "rule": self.rule,
             "value": self.value,
         }
+
+
+def validation_problems(
+    exc: Any, file: str, unknown_key: str = "unknown key", show_values: bool = False
+) -> list[Problem]:
+    """A pydantic ``ValidationError`` as problems naming ``file`` and the dotted key: pydantic's
+    "Value error, " prefix dropped, an extra key worded as ``unknown_key``, and (with
+    ``show_values``) the offending scalar value."""
+    out = []
+    for err in exc.errors(include_url=False):
+        key = ".".join(str(p) for p in err["loc"]) or None
+        rule = str(err["msg"]).removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            rule = unknown_key
+        value = err.get("input") if show_values else None
+        shown = None if isinstance(value, dict | list) or value is None else str(value)
+        out.append(Problem(file, None, key, rule, shown))
+    return out
 
 
 class DataValidationError(AiinfraError, ValueError):

@@ -11,7 +11,12 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from aiinfra.exceptions import DataValidationError, InvalidParameterError, Problem
+from aiinfra.exceptions import (
+    DataValidationError,
+    InvalidParameterError,
+    Problem,
+    validation_problems,
+)
 
 __all__ = ["Scenario", "Shock", "builtin_scenarios", "load_scenario"]
 
@@ -101,11 +106,4 @@ def load_scenario(source: str | os.PathLike[str] | dict[str, Any]) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors(include_url=False):
-            key = ".".join(str(p) for p in err["loc"]) or None
-            rule = str(err["msg"]).removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                rule = "unknown key"
-            problems.append(Problem(label, None, key, rule, None))
-        raise DataValidationError(problems, "scenario") from None
+        raise DataValidationError(validation_problems(exc, label), "scenario") from None

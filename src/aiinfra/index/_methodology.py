@@ -17,7 +17,12 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from aiinfra.exceptions import DataValidationError, InvalidParameterError, Problem
+from aiinfra.exceptions import (
+    DataValidationError,
+    InvalidParameterError,
+    Problem,
+    validation_problems,
+)
 
 __all__ = ["CATEGORIES", "Methodology", "builtin_methodologies", "load_methodology"]
 
@@ -281,11 +286,5 @@ def load_methodology(source: str | os.PathLike[str] | dict[str, Any] | None = No
     try:
         return Methodology.model_validate(_deep_merge(_default_dict(), over))
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors(include_url=False):
-            key = ".".join(str(p) for p in err["loc"]) or None
-            rule = str(err["msg"]).removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                rule = "unknown key (check the spelling; see methodologies/default.yaml)"
-            problems.append(Problem(label, None, key, rule, None))
-        raise DataValidationError(problems, "methodology") from None
+        unknown = "unknown key (check the spelling; see methodologies/default.yaml)"
+        raise DataValidationError(validation_problems(exc, label, unknown), "methodology") from None

@@ -41,6 +41,7 @@ from aiinfra.exceptions import (
     MissingDataError,
     NotPointInTimeError,
     Problem,
+    validation_problems,
 )
 from aiinfra.index import NOT_PIT_LABEL, Methodology, load_methodology
 from aiinfra.index._review import ReviewCache, review_cache
@@ -465,18 +466,8 @@ def load_grid(source: str | os.PathLike[str] | Mapping[str, Any] | Grid) -> Grid
     try:
         grid = Grid.model_validate(raw)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors(include_url=False):
-            key = ".".join(str(p) for p in err["loc"]) or None
-            rule = str(err["msg"]).removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                rule = (
-                    "unknown key (keys: base, overrides, start, end, benchmarks, cost_bps, mode, "
-                    "n, seed, parameters)"
-                )
-            value = err.get("input")
-            shown = None if isinstance(value, dict | list) or value is None else str(value)
-            problems.append(Problem(label, None, key, rule, shown))
+        keys = "base, overrides, start, end, benchmarks, cost_bps, mode, n, seed, parameters"
+        problems = validation_problems(exc, label, f"unknown key (keys: {keys})", True)
         raise DataValidationError(problems, "grid") from None
     grid._source, grid._folder = label, folder
     problems = _check_parameters(grid)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -632,27 +631,9 @@ def write_report(result: ReportResult, out: str | os.PathLike[str]) -> Path:
     InvalidParameterError
         When ``out`` cannot be written (a directory, a read-only place), naming the path.
     """
-    target = Path(out).expanduser()
-    if target.is_dir():
-        raise InvalidParameterError(f"`--out` {str(target)!r} is a directory; name an HTML file")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    except OSError as exc:
-        raise InvalidParameterError(
-            f"`--out` {str(target)!r} cannot be written ({exc.strerror})"
-        ) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(result.html)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; a report is an ordinary file
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    from aiinfra._io import atomic_file
+
+    return atomic_file(Path(out), result.html, what="an HTML file")
 
 
 _CSS = """

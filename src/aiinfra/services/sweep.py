@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -46,28 +45,15 @@ def _check_out(out: str | None) -> Path | None:
 
 def write_table(frame: pd.DataFrame, target: str | os.PathLike[str]) -> Path:
     """Write ``frame`` as CSV or Parquet (by suffix) to a temporary file, then rename it."""
+    from aiinfra._io import atomic_path
+
     path = _check_out(str(target))
     assert path is not None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError as exc:
-        raise InvalidParameterError(
-            f"`--out` {str(path)!r} cannot be written ({exc.strerror})"
-        ) from None
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         if path.suffix.lower() == ".parquet":
             frame.to_parquet(tmp, index=False)
         else:
             frame.to_csv(tmp, index=False)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
 
 
