@@ -9,7 +9,7 @@ from pathlib import Path
 
 from aiinfra.exceptions import Problem
 
-__all__ = ["CsvTable", "read_csv_records"]
+__all__ = ["CsvTable", "parse_csv_text", "read_csv_records"]
 
 
 @dataclass
@@ -38,6 +38,12 @@ def read_csv_records(path: str | Path, label: str) -> CsvTable:
     except OSError as exc:
         out.problems.append(Problem(label, None, None, f"cannot be read ({exc.strerror})"))
         return out
+    return parse_csv_text(text, label)
+
+
+def parse_csv_text(text: str, label: str) -> CsvTable:
+    """The records of CSV ``text`` already read from a file (see :func:`read_csv_records`)."""
+    out = CsvTable()
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         out.header = [h.strip() for h in next(reader)]

@@ -2,7 +2,10 @@
 
 ``AIINFRA_HOME`` (or ``--home``) is the only directory aiinfra writes to unless a user names an
 output path; the default is the platform's user data directory. ``AIINFRA_PRICES`` (or
-``--prices``) points every command at a directory of price CSV files instead of the store.
+``--prices``) points every command at a directory of price CSV files instead of the store; an
+empty ``--prices ""`` is an error (it would name the current directory), an empty
+``AIINFRA_PRICES`` counts as unset. ``AIINFRA_NET_DEADLINE`` bounds, in seconds, all network
+work of one run (see :data:`NET_DEADLINE_DEFAULT`).
 """
 
 from __future__ import annotations
@@ -11,13 +14,36 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Settings", "default_home", "get_settings"]
+__all__ = ["Settings", "default_home", "get_settings", "net_deadline"]
 
 HOME_ENV = "AIINFRA_HOME"
 PRICES_ENV = "AIINFRA_PRICES"
 DATA_ENV = "AIINFRA_DATA"
 LANG_ENV = "AIINFRA_LANG"
+NET_DEADLINE_ENV = "AIINFRA_NET_DEADLINE"
+#: Seconds all network steps of one run may take together (reachability check, every request and
+#: retry of ``prices fetch`` or of the report's download); then the provider gives up (exit 3).
+NET_DEADLINE_DEFAULT = 20.0
 STORE_FILENAME = "aiinfra.duckdb"
+
+
+def net_deadline(value: float | str | None = None) -> float:
+    """The network deadline in seconds: ``value``, else ``AIINFRA_NET_DEADLINE``, else 20."""
+    from aiinfra.exceptions import InvalidParameterError
+
+    source = "deadline"
+    if value is None:
+        value = os.environ.get(NET_DEADLINE_ENV, "").strip() or None
+        source = NET_DEADLINE_ENV
+    if value is None:
+        return NET_DEADLINE_DEFAULT
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = float("nan")
+    if not (seconds > 0 and seconds < float("inf")):
+        raise InvalidParameterError(f"`{source}` must be a number of seconds > 0; got {value!r}")
+    return seconds
 
 
 def default_home() -> Path:
@@ -62,6 +88,11 @@ def get_settings(
     """Resolve settings: explicit arguments first, then environment variables, then defaults."""
     from aiinfra.exceptions import InvalidParameterError
 
+    if prices_dir is not None and not str(prices_dir).strip():
+        raise InvalidParameterError(
+            "`--prices` must name a directory of TICKER.csv files; got an empty string "
+            "(leave the option out to read the store)"
+        )
     home_s = home or os.environ.get(HOME_ENV) or None
     prices_s = prices_dir or os.environ.get(PRICES_ENV) or None
     data_s = data_dir or os.environ.get(DATA_ENV) or None

@@ -44,9 +44,14 @@ def test_table_output_and_notes_on_stderr():
 def test_set_method_and_spend_change_the_answer():
     base = gap_json("--year", "2026", "--as-of", "2026-11-01")["year"]["required"]
     margin = gap_json("--year", "2026", "--as-of", "2026-11-01", "--set", "gross_margin=0.7")
-    assert margin["year"]["required"] == pytest.approx(base * 0.5 / 0.7)
+    # revenue = cost / (1 - margin): from 0.5 to 0.7 the requirement grows by 0.5 / 0.3
+    assert margin["year"]["required"] == pytest.approx(base * 0.5 / 0.3)
     capex = gap_json("--year", "2026", "--as-of", "2026-11-01", "--method", "capex")
     assert capex["year"]["required"] == pytest.approx(500 * 0.3 / 0.5)
+    capex7 = gap_json(
+        "--year", "2026", "--as-of", "2026-11-01", "--method", "capex", "--set", "gross_margin=0.7"
+    )  # fmt: skip
+    assert capex7["year"]["required"] == pytest.approx(500 * 0.3 / 0.3)
 
 
 @pytest.mark.parametrize(
@@ -54,7 +59,7 @@ def test_set_method_and_spend_change_the_answer():
     [
         (["--set", "bogus=1"], "bogus"),
         (["--set", "gross_margin=abc"], "gross_margin=abc"),
-        (["--set", "gross_margin=0"], "gross_margin"),
+        (["--set", "gross_margin=1"], "gross_margin"),
         (["--year", "2019"], "2019"),
         (["--samples", "10", "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], "either"),
     ],

@@ -39,15 +39,50 @@ def test_the_seed_004_magnitudes(base):
     ("method", "kw", "expected"),
     [
         ("sequoia", {}, 500 / 0.5 / 0.5),
-        ("sequoia", {"gpu_share": 0.4, "gross_margin": 0.6}, 500 / 0.4 / 0.6),
+        # 500 / 0.4 = 1,250 data-centre cost; the end users keep 60 %: 1,250 / 0.4 = 3,125
+        ("sequoia", {"gpu_share": 0.4, "gross_margin": 0.6}, 3125.0),
+        ("sequoia", {"gross_margin": 0.7}, 500 / 0.5 / 0.3),
+        ("sequoia", {"gross_margin": 0.4}, 500 / 0.5 / 0.6),
         ("capex", {}, 500 * (1 / 5 + 0.10) / 0.5),
         ("capex", {"useful_life": 3, "required_return": 0.15}, 500 * (1 / 3 + 0.15) / 0.5),
+        # capital charge 500 × 0.3 = 150 a year; at a 70 % margin it is 30 % of revenue: 500
+        ("capex", {"gross_margin": 0.7}, 500.0),
+        ("capex", {"gross_margin": 0.4}, 250.0),
     ],
 )
 def test_required_revenue_by_hand(method, kw, expected):
     args = {"gpu_share": 0.5, "gross_margin": 0.5, "useful_life": 5, "required_return": 0.1}
     got = required_revenue(500.0, None, method=method, **{**args, **kw})
-    assert got == pytest.approx(expected)
+    assert got == pytest.approx(expected, rel=1e-12)
+
+
+def test_cahns_arithmetic_off_the_even_margin():
+    # 150 of NVIDIA revenue / 0.4 GPU share = 375 data-centre cost; / (1 - 0.6) = 937.5
+    got = required_revenue(
+        None, 150.0, method="sequoia", gpu_share=0.4, gross_margin=0.6,
+        useful_life=5, required_return=0.1, use_nvidia=True,
+    )  # fmt: skip
+    assert float(got) == pytest.approx(937.5, rel=1e-12)
+
+
+@pytest.mark.parametrize("method", ["sequoia", "capex"])
+def test_a_higher_margin_needs_more_revenue(method):
+    margins = np.linspace(0.0, 0.95, 96)
+    req = required_revenue(
+        np.full_like(margins, 500.0), np.full_like(margins, 150.0), method=method,
+        gpu_share=0.5, gross_margin=margins, useful_life=5, required_return=0.1,
+    )  # fmt: skip
+    assert np.all(np.diff(req) > 0)
+    # revenue x margin leaves the cost: (1 - m) x required is the same at every margin
+    assert np.allclose(req * (1 - margins), req[0], rtol=1e-12)
+
+
+def test_the_margin_moves_the_gap_in_the_right_direction(ledger, base):
+    hi = gap(ledger, 2026, as_of=AS_OF, params={"gross_margin": 0.6}).row()
+    assert hi["required"] == pytest.approx(base.row()["capex"] / 0.5 / 0.4, rel=1e-12)
+    assert hi["required_capex"] == pytest.approx(base.row()["capex"] * 0.3 / 0.4, rel=1e-12)
+    tor = base.tornado.set_index("parameter").loc["gross_margin"]
+    assert tor["gap_at_high"] > tor["gap_at_low"]  # 70 % needs more than 40 %
 
 
 def test_sequoia_on_nvidia_run_rate_is_cahns_arithmetic(ledger):
@@ -123,7 +158,8 @@ def test_the_tornado_is_one_at_a_time_and_sorted(ledger, base):
 @pytest.mark.parametrize(
     ("params", "needle"),
     [
-        ({"gross_margin": 0}, "gross_margin"),
+        ({"gross_margin": 1}, "gross_margin"),
+        ({"gross_margin": -0.1}, "gross_margin"),
         ({"gpu_share": 1.5}, "gpu_share"),
         ({"method": "magic"}, "method"),
         ({"bogus": 1}, "bogus"),
@@ -161,9 +197,10 @@ def test_monte_carlo_stays_inside_the_corners(ledger, base):
     row = mc.loc[2026]
     assert row["gap_p5"] <= row["gap_p50"] <= row["gap_p95"]
     t = base.years.loc[2026]
-    lo, hi = PARAMETERS["gpu_share"], PARAMETERS["gross_margin"]
-    most = t["capex_high"] / lo.low / hi.low - t["revenue_low"]
-    least = t["capex_low"] / lo.high / hi.high - t["revenue_high"]
+    gpu, gm = PARAMETERS["gpu_share"], PARAMETERS["gross_margin"]
+    # the most revenue is needed at the smallest GPU share and the highest margin
+    most = t["capex_high"] / gpu.low / (1 - gm.high) - t["revenue_low"]
+    least = t["capex_low"] / gpu.high / (1 - gm.low) - t["revenue_high"]
     assert least <= row["gap_p5"] and row["gap_p95"] <= most
     assert row["p_coverage_ge_1"] == 0.0  # no corner covers 2026
     # with every range collapsed to its default the distribution is a point mass per band draw
@@ -210,3 +247,25 @@ def test_monte_carlo_histogram_matches_the_quantiles(ledger):
     assert empty, "expected a year without a finite gap (2023/2024 have no revenue band)"
     with pytest.raises(InvalidParameterError, match="no finite gap"):
         mc.histogram(empty[0])
+
+
+def test_monte_carlo_mean_requirement_is_the_analytic_expectation(ledger, base):
+    # Sequoia, 2026: required = capex / gpu / (1 - m) with capex ~ U(band), gpu ~ U(0.4, 0.6),
+    # m ~ U(0.4, 0.7) independent, so E = E[capex] E[1/gpu] E[1/(1-m)]; the tolerance is five
+    # standard errors of the sample mean
+    n = 200_000
+    mc = gap(ledger, 2026, as_of=AS_OF, samples=n, seed=11).montecarlo.summary
+    t = base.years.loc[2026]
+    c0, c1 = t["capex_low"], t["capex_high"]
+    g0, g1 = PARAMETERS["gpu_share"].low, PARAMETERS["gpu_share"].high
+    m0, m1 = PARAMETERS["gross_margin"].low, PARAMETERS["gross_margin"].high
+    ec, ec2 = (c0 + c1) / 2, (c0**2 + c0 * c1 + c1**2) / 3
+
+    def inv(a, b):  # E[1/X] and E[1/X^2] for X ~ U(a, b)
+        return math.log(b / a) / (b - a), (1 / a - 1 / b) / (b - a)
+
+    eg, eg2 = inv(g0, g1)
+    em, em2 = inv(1 - m1, 1 - m0)
+    mean = ec * eg * em
+    sd = math.sqrt(ec2 * eg2 * em2 - mean**2)
+    assert mc.loc[2026, "required_mean"] == pytest.approx(mean, abs=5 * sd / math.sqrt(n))

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from aiinfra import metrics
+from aiinfra._csvout import to_csv
 from aiinfra._io import atomic_directory
 from aiinfra.exceptions import InvalidParameterError, MissingDataError
 from aiinfra.index._calendar import review_schedule, trading_days
@@ -74,17 +75,25 @@ class BacktestResult:
             label = self.summary["label"]
             levels = self.levels.copy()
             levels.insert(0, "label", label)
-            levels.to_csv(tmp / "levels.csv", date_format="%Y-%m-%d", float_format="%.10g")
+            to_csv(levels, tmp / "levels.csv", date_format="%Y-%m-%d", float_format="%.10g")
             w = self.calc.weights.copy()
             w.insert(0, "label", label)
             w.insert(3, "company", w["security"].map(self.company_of))
-            w.to_csv(tmp / "weights.csv", index=False, date_format="%Y-%m-%d", float_format="%.12g")
-            self.turnover.assign(label=label).to_csv(
-                tmp / "turnover.csv", index=False, date_format="%Y-%m-%d"
+            to_csv(
+                w, tmp / "weights.csv", index=False, date_format="%Y-%m-%d", float_format="%.12g"
+            )
+            to_csv(
+                self.turnover.assign(label=label),
+                tmp / "turnover.csv",
+                index=False,
+                date_format="%Y-%m-%d",
             )
             if self.calc.compliance is not None:
-                self.calc.compliance.assign(label=label).to_csv(
-                    tmp / "compliance.csv", date_format="%Y-%m-%d", float_format="%.10g"
+                to_csv(
+                    self.calc.compliance.assign(label=label),
+                    tmp / "compliance.csv",
+                    date_format="%Y-%m-%d",
+                    float_format="%.10g",
                 )
             (tmp / "summary.json").write_text(json.dumps(self.summary, indent=2, default=str))
             (tmp / "reviews").mkdir()

@@ -60,7 +60,7 @@ def root(
         typer.Option("--home", help="AIINFRA_HOME: where the store lives.", envvar="AIINFRA_HOME"),
     ] = None,
     prices: Annotated[
-        Path | None,
+        str | None,  # not Path: Path("") would silently be the current directory
         typer.Option(
             "--prices",
             help="Read prices from this CSV directory instead of the store.",

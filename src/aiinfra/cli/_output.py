@@ -63,7 +63,9 @@ def emit_frame(
         for c in out.columns:
             if str(out[c].dtype).startswith("datetime"):
                 out[c] = out[c].dt.strftime("%Y-%m-%d")
-        typer.echo(out.to_csv(index=False), nl=False)
+        from aiinfra._csvout import to_csv
+
+        typer.echo(to_csv(out, index=False), nl=False)
     else:
         from rich.console import Console
         from rich.table import Table

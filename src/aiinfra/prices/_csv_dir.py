@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -10,11 +12,52 @@ from aiinfra.exceptions import InvalidParameterError, MissingDataError
 from aiinfra.prices._base import BaseProvider
 from aiinfra.prices._validation import read_price_csv
 
-__all__ = ["CsvDirProvider"]
+__all__ = ["CsvDirProvider", "clear_csv_cache"]
+
+# resolved path -> ((mtime_ns, size, inode), validated frame, warnings); one entry per file
+_CACHE: dict[str, tuple[tuple[int, int, int], pd.DataFrame, list[str]]] = {}
+_LOCK = threading.Lock()
+
+
+def clear_csv_cache() -> None:
+    """Forget every file read so far (the next ``get`` reads and validates again)."""
+    with _LOCK:
+        _CACHE.clear()
+
+
+def _signature(path: Path) -> tuple[int, int, int]:
+    info = os.stat(path)
+    return info.st_mtime_ns, info.st_size, info.st_ino
+
+
+def read_cached(path: Path) -> tuple[pd.DataFrame, list[str]]:
+    """The validated frame of one file, read once per process while it is unchanged.
+
+    The cache is keyed by the resolved path and checked against the file's modification time,
+    size and inode on every call, so an edited file is read again. The frame handed out is a
+    copy: a caller that changes it does not change what the next caller gets.
+    """
+    key = str(path.resolve())
+    try:
+        sig = _signature(path)
+    except OSError:
+        sig = (-1, -1, -1)
+    with _LOCK:
+        hit = _CACHE.get(key)
+    if hit is None or hit[0] != sig:
+        frame, warnings = read_price_csv(str(path))  # raises on bad files: nothing is cached
+        with _LOCK:
+            _CACHE[key] = (sig, frame, warnings)
+        hit = (sig, frame, warnings)
+    return hit[1].copy(deep=True), list(hit[2])
 
 
 class CsvDirProvider(BaseProvider):
-    """Reads ``<directory>/<TICKER>.csv`` on demand; nothing is copied or cached.
+    """Reads ``<directory>/<TICKER>.csv``; each file is read and validated once per process.
+
+    Every provider over the same files shares one cache (keyed by path, modification time, size
+    and inode), so the command line's ``--prices DIR`` and ``CsvDirProvider(DIR).get`` in a script
+    cost one read per file; ``get`` returns a copy, so changing it does not change the cache.
 
     Parameters
     ----------
@@ -25,6 +68,11 @@ class CsvDirProvider(BaseProvider):
     name = "csv"
 
     def __init__(self, directory: str | Path) -> None:
+        if not str(directory).strip():
+            raise InvalidParameterError(
+                "`prices` directory must be named; got an empty string (it would be the current "
+                "directory)"
+            )
         self.directory = Path(directory).expanduser()
         if not self.directory.is_dir():
             raise InvalidParameterError(
@@ -41,11 +89,15 @@ class CsvDirProvider(BaseProvider):
         self, ticker: str, start: pd.Timestamp | None, end: pd.Timestamp | None
     ) -> pd.DataFrame:
         path = self.path_for(ticker)
-        if not path.is_file():
+        if not path.exists():
             have = self.tickers()
             shown = ", ".join(have[:12]) + (" …" if len(have) > 12 else "")
             raise MissingDataError(
                 f"csv: no file {path.name} in {self.directory} (available: {shown or 'none'})"
             )
-        frame, _ = read_price_csv(str(path))
+        frame, _ = read_cached(path)
         return frame
+
+    def warnings(self, ticker: str) -> list[str]:
+        """The validation warnings (gaps, inconsistent high/low) of one ticker's file."""
+        return read_cached(self.path_for(ticker))[1]

@@ -2,19 +2,82 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from aiinfra._csv import read_csv_records
-from aiinfra.exceptions import DataValidationError, Problem
+from aiinfra._csv import parse_csv_text
+from aiinfra.exceptions import DataValidationError, InvalidParameterError, Problem
 
-__all__ = ["GAP_WARN_DAYS", "PRICE_COLUMNS", "read_price_csv", "validate_prices"]
+__all__ = [
+    "DATE_MAX",
+    "DATE_MIN",
+    "GAP_WARN_DAYS",
+    "MAX_FILE_BYTES",
+    "MAX_FILE_BYTES_ENV",
+    "MAX_LISTED",
+    "PRICE_COLUMNS",
+    "max_file_bytes",
+    "read_price_csv",
+    "validate_prices",
+]
 
 PRICE_COLUMNS: tuple[str, ...] = ("open", "high", "low", "close", "adj_close", "volume")
 #: Consecutive rows further apart than this many calendar days are reported as a gap (a warning).
 GAP_WARN_DAYS = 7
+#: The dates a price table may hold: the days pandas can represent (nanosecond timestamps).
+DATE_MIN = pd.Timestamp("1677-09-22")
+DATE_MAX = pd.Timestamp("2262-04-11")
+#: At most this many rows are listed per column and rule; the rest are counted in one line.
+MAX_LISTED = 20
+#: Largest price file read, in bytes (256 MiB, about 4 million rows); override with
+#: ``AIINFRA_MAX_PRICE_FILE_BYTES``. A larger file is refused before it is read.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+MAX_FILE_BYTES_ENV = "AIINFRA_MAX_PRICE_FILE_BYTES"
+
+
+def max_file_bytes() -> int:
+    """The per-file byte limit: ``AIINFRA_MAX_PRICE_FILE_BYTES`` or :data:`MAX_FILE_BYTES`."""
+    text = os.environ.get(MAX_FILE_BYTES_ENV, "").strip()
+    if not text:
+        return MAX_FILE_BYTES
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise InvalidParameterError(
+            f"`{MAX_FILE_BYTES_ENV}` must be a whole number of bytes > 0; got {text!r}"
+        )
+    return value
+
+
+class _Collector:
+    """Problems of one table, at most :data:`MAX_LISTED` listed per (column, rule)."""
+
+    def __init__(self, label: str, line_no: Sequence[int], raw: pd.DataFrame) -> None:
+        self.label, self.line_no, self.raw = label, line_no, raw
+        self.problems: list[Problem] = []
+
+    def add(self, positions: Sequence[int] | np.ndarray, column: str, rule: str) -> None:
+        pos = list(positions)
+        for i in pos[:MAX_LISTED]:
+            value = str(self.raw[column].iloc[i])
+            self.problems.append(Problem(self.label, int(self.line_no[i]), column, rule, value))
+        if len(pos) > MAX_LISTED:
+            more = len(pos) - MAX_LISTED
+            self.problems.append(
+                Problem(
+                    self.label,
+                    None,
+                    column,
+                    f"{rule}: {more:,} more rows after row {self.line_no[pos[MAX_LISTED - 1]]} "
+                    f"break this rule ({len(pos):,} in all; the first {MAX_LISTED} are listed)",
+                )
+            )
 
 
 def validate_prices(
@@ -68,47 +131,34 @@ def validate_prices(
 
     raw = raw.reset_index(drop=True)
     line_no = list(lines) if lines is not None else list(range(first_line, first_line + len(raw)))
+    found = _Collector(label, line_no, raw)
     dates = pd.to_datetime(raw["date"].astype(str).str.strip(), format="%Y-%m-%d", errors="coerce")
-    for i in dates.index[dates.isna()]:
-        problems.append(
-            Problem(
-                label,
-                int(line_no[i]),
-                "date",
-                "must be a date YYYY-MM-DD",
-                str(raw["date"].iloc[i]),
-            )
-        )
+    found.add(np.flatnonzero(dates.isna().to_numpy()), "date", "must be a date YYYY-MM-DD")
+    # checked before any conversion to nanoseconds, which overflows outside these days
+    outside = dates.notna() & ((dates < DATE_MIN) | (dates > DATE_MAX))
+    found.add(
+        np.flatnonzero(outside.to_numpy()),
+        "date",
+        f"must be a date from {DATE_MIN.date()} to {DATE_MAX.date()} (the days pandas can hold)",
+    )
+    dates = dates.where(~outside)
     values = {}
     for c in PRICE_COLUMNS:
         num = pd.to_numeric(raw[c], errors="coerce")
-        bad = num.isna() | ~np.isfinite(num.fillna(0.0))
-        for i in num.index[bad]:
-            rule = "must be a number" if pd.isna(num.iloc[i]) else "must be a finite number"
-            problems.append(Problem(label, int(line_no[i]), c, rule, str(raw[c].iloc[i])))
-        limit_bad = (num < 0) if c == "volume" else (num <= 0)
-        for i in num.index[limit_bad & ~bad]:
-            rule = "must be ≥ 0" if c == "volume" else "must be > 0"
-            problems.append(Problem(label, int(line_no[i]), c, rule, str(raw[c].iloc[i])))
+        nan = num.isna().to_numpy()
+        inf = ~nan & ~np.isfinite(num.fillna(0.0).to_numpy())
+        found.add(np.flatnonzero(nan), c, "must be a number")
+        found.add(np.flatnonzero(inf), c, "must be a finite number")
+        limit_bad = ((num < 0) if c == "volume" else (num <= 0)).to_numpy() & ~nan & ~inf
+        found.add(np.flatnonzero(limit_bad), c, "must be ≥ 0" if c == "volume" else "must be > 0")
         values[c] = num.astype("float64").to_numpy()
     ok = dates.notna()
     d = dates[ok]
     dup = d.duplicated(keep="first")
-    for i in d.index[dup]:
-        problems.append(
-            Problem(label, int(line_no[i]), "date", "duplicate date", str(raw["date"].iloc[i]))
-        )
+    found.add(d.index[dup], "date", "duplicate date")
     back = d.diff() < pd.Timedelta(0)
-    for i in d.index[back & ~dup]:
-        problems.append(
-            Problem(
-                label,
-                int(line_no[i]),
-                "date",
-                "dates must be sorted ascending",
-                str(raw["date"].iloc[i]),
-            )
-        )
+    found.add(d.index[back & ~dup], "date", "dates must be sorted ascending")
+    problems += found.problems
     if problems:
         raise DataValidationError(problems, "prices")
 
@@ -131,14 +181,53 @@ def validate_prices(
     return frame, warnings
 
 
-def read_price_csv(path: str, label: str | None = None) -> tuple[pd.DataFrame, list[str]]:
+def _read_text(path: str, label: str, limit: int) -> tuple[str | None, list[Problem]]:
+    """The file's text, read only when it is a regular file of at most ``limit`` bytes."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        return None, [Problem(label, None, None, f"cannot be read ({exc.strerror})")]
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None, [
+                Problem(label, None, None, "must be a regular file (not a device, pipe or socket)")
+            ]
+        if info.st_size > limit:
+            return None, [_too_big(label, limit, f"{info.st_size:,} bytes")]
+        data = fh.read(limit + 1)  # the size can change after fstat: never read more than this
+    if len(data) > limit:
+        return None, [_too_big(label, limit, "it grew while being read")]
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        return None, [Problem(label, None, None, f"is not UTF-8 text ({exc.reason})")]
+
+
+def _too_big(label: str, limit: int, got: str) -> Problem:
+    return Problem(
+        label,
+        None,
+        None,
+        f"must be at most {limit:,} bytes ({MAX_FILE_BYTES_ENV} raises the limit); {got}",
+    )
+
+
+def read_price_csv(
+    path: str, label: str | None = None, *, max_bytes: int | None = None
+) -> tuple[pd.DataFrame, list[str]]:
     """Read and validate one ``TICKER.csv`` file (see :func:`validate_prices`).
 
+    Only a regular file (or a symbolic link to one) of at most ``max_bytes`` bytes (default
+    :func:`max_file_bytes`) is read; anything else is a problem, found before its content is read.
     Rows are read with the csv module so that every problem names the file's real line number,
     and a row with more or fewer cells than the header is reported rather than shifted.
     """
     label = label or str(path)
-    table = read_csv_records(path, label)
+    text, problems = _read_text(str(path), label, max_bytes or max_file_bytes())
+    if text is None:
+        raise DataValidationError(problems, "prices")
+    table = parse_csv_text(text, label)
     if table.problems:
         raise DataValidationError(table.problems, "prices")
     raw = pd.DataFrame([r for _, r in table.records], columns=table.header, dtype=str)

@@ -1,25 +1,40 @@
 """Online provider: Yahoo Finance through the ``yfinance`` package (extra ``aiinfra[online]``).
 
-Network I/O happens only in :meth:`YFinanceProvider.extract`. Before any request the provider
-checks within ``timeout`` seconds that Yahoo (or the configured HTTPS proxy) can be reached, so an
-offline machine gets a clear error in seconds; transient failures are retried with exponential
-back-off; an empty answer is an error, never an empty frame.
+Network I/O happens only in :meth:`YFinanceProvider.probe` and :meth:`YFinanceProvider.extract`.
+All of it together is bounded by one **deadline** (``deadline`` seconds, default
+``AIINFRA_NET_DEADLINE`` or 20 s, counted from the provider's first network step): the
+reachability check, every request yfinance makes (cookie, crumb, history) and every retry run in
+a watchdog thread that the caller stops waiting for when the deadline passes, and each request's
+own timeout is cut to what is left. Past the deadline every call raises
+:class:`~aiinfra.exceptions.ProviderUnavailableError` at once (exit 3), so a proxy that accepts
+connections and never answers costs at most the deadline, never a hang.
+
+The reachability check does a TLS handshake with Yahoo, through the HTTPS proxy's ``CONNECT``
+when one is configured, so a silent proxy is found there; transient failures are retried with
+exponential back-off; an empty answer is an error, never an empty frame.
 """
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
 import socket
+import ssl
 import threading
+import time
 from collections.abc import Callable
-from typing import Any
-from urllib.parse import urlparse
+from typing import Any, TypeVar
+from urllib.parse import unquote, urlparse
+from urllib.request import proxy_bypass_environment
 
 import pandas as pd
 
+from aiinfra.config import NET_DEADLINE_ENV, net_deadline
 from aiinfra.exceptions import MissingDataError, ProviderUnavailableError
 from aiinfra.prices._base import BaseProvider
+
+T = TypeVar("T")
 
 __all__ = ["YFinanceProvider"]
 
@@ -72,33 +87,69 @@ def _yfinance() -> Any:
     return yf
 
 
-def _resolve(host: str, port: int, timeout: float) -> None:
-    """DNS lookup bounded by ``timeout`` (getaddrinfo itself has no timeout)."""
-    box: dict[str, BaseException] = {}
-
-    def lookup() -> None:
-        try:
-            socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except BaseException as exc:
-            box["error"] = exc
-
-    worker = threading.Thread(target=lookup, daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        raise TimeoutError(f"DNS lookup of {host} took longer than {timeout:g} s")
-    if "error" in box:
-        raise box["error"]
+def _proxy_url() -> str | None:
+    """The proxy curl would use for Yahoo (HTTPS_PROXY, then ALL_PROXY; NO_PROXY honoured)."""
+    if proxy_bypass_environment(YAHOO_HOST):
+        return None
+    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        value = os.environ.get(name, "").strip()
+        if value:
+            return value
+    return None
 
 
 def _endpoint() -> tuple[str, int]:
     """Where the first TCP hop goes: the HTTPS proxy when one is configured, else Yahoo."""
-    proxy = os.environ.get("HTTPS_PROXY") or os.environ.get("https_proxy")
+    proxy = _proxy_url()
     if proxy:
         u = urlparse(proxy if "://" in proxy else f"http://{proxy}")
         if u.hostname:
             return u.hostname, u.port or 8080
     return YAHOO_HOST, 443
+
+
+def _check_reachable(seconds: Callable[[], float]) -> None:
+    """TLS handshake with Yahoo, through the proxy's CONNECT when one is configured.
+
+    ``seconds()`` is the time left; every blocking socket step is bounded by it. Raises OSError
+    (or TimeoutError) when Yahoo cannot be reached.
+    """
+    host, port = _endpoint()
+    proxy = _proxy_url()
+    u = urlparse(proxy if proxy and "://" in proxy else f"http://{proxy}") if proxy else None
+    sock = socket.create_connection((host, port), timeout=seconds())
+    try:
+        if u is not None and u.scheme in ("http", "https", ""):
+            request = f"CONNECT {YAHOO_HOST}:443 HTTP/1.1\r\nHost: {YAHOO_HOST}:443\r\n"
+            if u.username:
+                cred = f"{unquote(u.username)}:{unquote(u.password or '')}".encode()
+                request += f"Proxy-Authorization: Basic {base64.b64encode(cred).decode()}\r\n"
+            sock.settimeout(seconds())
+            sock.sendall((request + "\r\n").encode())
+            answer = b""
+            while b"\r\n\r\n" not in answer and len(answer) < 65536:
+                sock.settimeout(seconds())
+                chunk = sock.recv(4096)
+                if not chunk:
+                    raise ConnectionError(f"proxy {host}:{port} closed the connection")
+                answer += chunk
+            status = answer.split(b"\r\n", 1)[0].decode("latin-1")
+            if len(status.split()) < 2 or status.split()[1] != "200":
+                raise ConnectionError(f"proxy {host}:{port} refused CONNECT ({status[:80]!r})")
+        elif u is not None:  # a SOCKS proxy: the TCP connection is all we check
+            return
+        context = ssl.create_default_context()
+        context.check_hostname = False  # reachability only: curl verifies the certificate
+        context.verify_mode = ssl.CERT_NONE
+        sock.settimeout(seconds())
+        with context.wrap_socket(sock, server_hostname=YAHOO_HOST):
+            pass
+    finally:
+        sock.close()
+
+
+class _Abandoned(Exception):
+    """Raised in a watchdog thread the caller no longer waits for (never retried)."""
 
 
 class YFinanceProvider(BaseProvider):
@@ -107,7 +158,8 @@ class YFinanceProvider(BaseProvider):
     Parameters
     ----------
     timeout : float, default 8
-        Seconds for the reachability check and for each request.
+        Seconds for the reachability check and for each request (cut to what is left of the
+        deadline).
     retries : int, default 2
         Extra attempts after a transient failure (connection reset, timeout).
     download : callable, optional
@@ -118,6 +170,9 @@ class YFinanceProvider(BaseProvider):
     cache_dir : path, optional
         Where yfinance keeps its cookie and time-zone caches (the CLI passes
         ``AIINFRA_HOME/cache/yfinance`` so nothing is written elsewhere).
+    deadline : float, optional
+        Seconds all network steps of this provider may take together, from its first one;
+        default ``AIINFRA_NET_DEADLINE`` or 20. Then every call raises ProviderUnavailableError.
     """
 
     name = "yfinance"
@@ -129,7 +184,11 @@ class YFinanceProvider(BaseProvider):
         download: Callable[..., pd.DataFrame] | None = None,
         check_network: bool | None = None,
         cache_dir: str | os.PathLike[str] | None = None,
+        deadline: float | None = None,
     ) -> None:
+        self.deadline = net_deadline(deadline)
+        self._expires: float | None = None
+        self._expired = threading.Event()
         self.cache_dir = cache_dir
         self.timeout = timeout
         self.retries = retries
@@ -140,16 +199,60 @@ class YFinanceProvider(BaseProvider):
     def tickers(self) -> list[str]:
         return []  # an online provider has no fixed list
 
+    # --- the deadline -------------------------------------------------------------------------
+
+    def _left(self) -> float:
+        """Seconds left of the deadline (the clock starts at the first network step)."""
+        if self._expires is None:
+            self._expires = time.monotonic() + self.deadline
+        return self._expires - time.monotonic()
+
+    def _gave_up(self, what: str) -> ProviderUnavailableError:
+        self._expired.set()
+        host, port = _endpoint()
+        via = f" through the proxy {host}:{port}" if host != YAHOO_HOST else ""
+        return ProviderUnavailableError(
+            f"yfinance: no answer{via} while {what} within the network deadline of "
+            f"{self.deadline:g} s ({NET_DEADLINE_ENV} sets it). " + OFFLINE_HINT
+        )
+
+    def _bounded(self, work: Callable[[], T], what: str) -> T:
+        """Run ``work`` in a watchdog thread; stop waiting for it when the deadline passes."""
+        left = self._left()
+        if left <= 0 or self._expired.is_set():
+            raise self._gave_up(what)
+        box: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                box["value"] = work()
+            except BaseException as exc:  # handed to the caller below
+                box["error"] = exc
+
+        worker = threading.Thread(target=run, name="aiinfra-yfinance", daemon=True)
+        worker.start()
+        worker.join(left)
+        if worker.is_alive():  # abandoned: it ends with its own timeouts or with the process
+            raise self._gave_up(what)
+        if "error" in box:
+            raise box["error"]
+        return box["value"]  # type: ignore[no-any-return]
+
+    def _request_timeout(self) -> float:
+        return max(0.05, min(self.timeout, self._left()))
+
+    # --- network --------------------------------------------------------------------------------
+
     def probe(self) -> None:
-        """Fail fast (within ``timeout``) when the provider cannot be reached."""
+        """Fail fast (within ``timeout`` and the deadline) when Yahoo cannot be reached."""
         if self._reachable or not self._check:
             return
         host, port = _endpoint()
         try:
-            _resolve(host, port, self.timeout)
-            with socket.create_connection((host, port), timeout=self.timeout):
-                pass
+            self._bounded(lambda: _check_reachable(self._request_timeout), "checking the network")
         except OSError as exc:
+            if isinstance(exc, ProviderUnavailableError):
+                raise
             raise ProviderUnavailableError(
                 f"yfinance: cannot reach {host}:{port} ({exc.__class__.__name__}: {exc}). "
                 + OFFLINE_HINT
@@ -159,8 +262,16 @@ class YFinanceProvider(BaseProvider):
     def extract(
         self, ticker: str, start: pd.Timestamp | None, end: pd.Timestamp | None
     ) -> pd.DataFrame:
-        from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
+        from tenacity import (
+            retry,
+            retry_if_exception_type,
+            stop_after_attempt,
+            stop_after_delay,
+            wait_exponential,
+        )
 
+        if self._expired.is_set():
+            raise self._gave_up(f"downloading {ticker}")
         self.probe()
         if self.cache_dir is not None and self._download is _history:
             os.makedirs(self.cache_dir, exist_ok=True)
@@ -168,15 +279,19 @@ class YFinanceProvider(BaseProvider):
 
         @retry(
             retry=retry_if_exception_type((ConnectionError, TimeoutError, OSError)),
-            stop=stop_after_attempt(self.retries + 1),
+            stop=stop_after_attempt(self.retries + 1) | stop_after_delay(max(self._left(), 0)),
             wait=wait_exponential(multiplier=0.5, max=4),
             reraise=True,
         )
         def attempt() -> pd.DataFrame:
-            return self._download(ticker, start, end, self.timeout)
+            if self._expired.is_set():
+                raise _Abandoned
+            return self._download(ticker, start, end, self._request_timeout())
 
         try:
-            raw = attempt()
+            raw = self._bounded(attempt, f"downloading {ticker}")
+        except ProviderUnavailableError:
+            raise
         except (ConnectionError, TimeoutError, OSError) as exc:
             raise ProviderUnavailableError(
                 f"yfinance: request for {ticker} failed ({exc}). " + OFFLINE_HINT

@@ -165,8 +165,8 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "share_of_samples": {"en": "share of samples", "de": "Anteil der Stichproben"},
     "gap_intro": {
-        "en": "Revenue needed to justify the year's AI capex (Sequoia method: capex / GPU share of cost / end users' gross margin, as seed 004 applies it) against AI revenue earned. Bands span the sources for each year; after the last reported year capex follows the cumulative forecast and revenue is interpolated to the seeds' forecast. Percentiles: 100,000 Monte Carlo samples (seed 0) over every uncertain input.",
-        "de": "Umsatz, der die KI-Investitionen des Jahres rechtfertigen würde (Sequoia-Methode: Investitionen / GPU-Anteil an den Kosten / Bruttomarge der Endnutzer, wie in Seed 004), gegenüber dem erzielten KI-Umsatz. Die Bänder umfassen die Quellen je Jahr; nach dem letzten berichteten Jahr folgen die Investitionen der kumulierten Prognose und der Umsatz wird zur Prognose der Seeds interpoliert. Perzentile: 100.000 Monte-Carlo-Ziehungen (Seed 0) über alle unsicheren Eingaben.",
+        "en": "Revenue needed to justify the year's AI capex (Sequoia method: capex / GPU share of cost / (1 − end users' gross margin), as seed 004 applies it) against AI revenue earned. Bands span the sources for each year; after the last reported year capex follows the cumulative forecast and revenue is interpolated to the seeds' forecast. Percentiles: 100,000 Monte Carlo samples (seed 0) over every uncertain input.",
+        "de": "Umsatz, der die KI-Investitionen des Jahres rechtfertigen würde (Sequoia-Methode: Investitionen / GPU-Anteil an den Kosten / (1 − Bruttomarge der Endnutzer), wie in Seed 004), gegenüber dem erzielten KI-Umsatz. Die Bänder umfassen die Quellen je Jahr; nach dem letzten berichteten Jahr folgen die Investitionen der kumulierten Prognose und der Umsatz wird zur Prognose der Seeds interpoliert. Perzentile: 100.000 Monte-Carlo-Ziehungen (Seed 0) über alle unsicheren Eingaben.",
     },
     "gap_chart": {
         "en": "Revenue required vs AI revenue earned (USD bn, log scale)",

@@ -3,14 +3,19 @@
 Two documented methods turn the year's spending into the revenue it needs:
 
 * **Sequoia** (D. Cahn, "AI's $200B Question", 2023, and "AI's $600B Question", 2024): the
-  accelerator spend is about half of a data centre's cost (``gpu_share``), and the end users
-  need a gross margin (``gross_margin``) on what they sell:
-  ``required = spend / gpu_share / gross_margin``. Cahn's input was NVIDIA's data-centre
+  accelerator spend is about half of a data centre's cost (``gpu_share``), and the end users,
+  whose cost that data centre is, need a gross margin (``gross_margin``) on what they sell, so
+  their revenue is cost / (1 − margin):
+  ``required = spend / gpu_share / (1 − gross_margin)``. Cahn's input was NVIDIA's data-centre
   run-rate revenue (``spend="nvidia"``); seed 004's table applies the same factors to the
   year's AI-infrastructure capex (``spend="capex"``, the default, which reproduces its ~$2 tn).
-* **Capex** (an annuity view): the revenue whose gross profit pays the depreciation and a
-  required return on the capex: ``required = capex × (1 / useful_life + required_return) /
-  gross_margin``.
+* **Capex** (an annuity view): the year's capital charge — depreciation plus a required return
+  on the capex — is the end users' cost of the compute they sell, and they need the same gross
+  margin on top: ``required = capex × (1 / useful_life + required_return) / (1 −
+  gross_margin)``.
+
+In both a higher margin needs more revenue; the two readings of the margin (÷ m and ÷ (1 − m))
+agree only at m = 0.5, the default.
 
 Inputs come from the ledger's figures known on ``as_of``; each year's value carries its source
 and a band that spans every source for that year (where sources disagree, both count).
@@ -144,7 +149,8 @@ class GapParams(BaseModel):
     spend: Literal["capex", "nvidia"] = "capex"
     target_year: int = Field(2030, ge=FIRST_YEAR, le=LAST_YEAR)
     gpu_share: float = Field(PARAMETERS["gpu_share"].default, gt=0, le=1)
-    gross_margin: float = Field(PARAMETERS["gross_margin"].default, gt=0, le=1)
+    #: revenue = cost / (1 − gross_margin): a margin of 1 would need infinite revenue
+    gross_margin: float = Field(PARAMETERS["gross_margin"].default, ge=0, lt=1)
     useful_life: float = Field(PARAMETERS["useful_life"].default, gt=0)
     required_return: float = Field(PARAMETERS["required_return"].default, ge=0, le=1)
     ai_share: float = Field(PARAMETERS["ai_share"].default, gt=0, le=1)
@@ -523,12 +529,18 @@ def required_revenue(
     >>> round(required_revenue(500.0, None, method="capex", gpu_share=0.5, gross_margin=0.5,
     ...                        useful_life=5, required_return=0.1), 6)
     300.0
+    >>> float(required_revenue(None, 150.0, method="sequoia", gpu_share=0.4, gross_margin=0.6,
+    ...                        useful_life=5, required_return=0.1, use_nvidia=True))
+    937.5
+
+    The end users' revenue is their cost / (1 − ``gross_margin``): in both methods a higher
+    margin needs more revenue (docs/gap.md).
     """
     if method == "sequoia":
         base = (np.asarray(spend) / nvidia_share) if use_nvidia else capex
-        return base / gpu_share / gross_margin
+        return base / gpu_share / (1.0 - gross_margin)
     if method == "capex":
-        return capex * (1.0 / useful_life + required_return) / gross_margin
+        return capex * (1.0 / useful_life + required_return) / (1.0 - gross_margin)
     raise InvalidParameterError(f"`method` must be sequoia or capex; got {method!r}")
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from aiinfra._csvout import to_csv as _csv
 from aiinfra._io import atomic_directory
 from aiinfra.config import Settings
 from aiinfra.exceptions import DataValidationError, InvalidParameterError, Problem
@@ -165,10 +166,10 @@ def review(
         _write_atomically(
             out,
             {
-                "selection.csv": result.selection().assign(label=label).to_csv(index=False),
-                "exclusions.csv": result.exclusions().assign(label=label).to_csv(index=False),
-                "proforma.csv": result.proforma.assign(label=label).to_csv(
-                    index=False, date_format="%Y-%m-%d"
+                "selection.csv": _csv(result.selection().assign(label=label), index=False),
+                "exclusions.csv": _csv(result.exclusions().assign(label=label), index=False),
+                "proforma.csv": _csv(
+                    result.proforma.assign(label=label), index=False, date_format="%Y-%m-%d"
                 ),
                 "review.json": json.dumps(result.to_dict(), indent=2, default=str),
                 "methodology.yaml": m.to_yaml(),

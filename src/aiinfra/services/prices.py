@@ -37,7 +37,7 @@ def _csv_files(paths: Sequence[str | Path]) -> list[Path]:
     for p in map(Path, paths):
         if p.is_dir():
             files += sorted(p.glob("*.csv"))
-        elif p.is_file():
+        elif p.exists():  # read_price_csv refuses what is not a regular file, with the reason
             files.append(p)
         else:
             raise InvalidParameterError(f"`PATH` does not exist: {str(p)!r}")

@@ -45,6 +45,7 @@ def _check_out(out: str | None) -> Path | None:
 
 def write_table(frame: pd.DataFrame, target: str | os.PathLike[str]) -> Path:
     """Write ``frame`` as CSV or Parquet (by suffix) to a temporary file, then rename it."""
+    from aiinfra._csvout import to_csv
     from aiinfra._io import atomic_path
 
     path = _check_out(str(target))
@@ -53,7 +54,7 @@ def write_table(frame: pd.DataFrame, target: str | os.PathLike[str]) -> Path:
         if path.suffix.lower() == ".parquet":
             frame.to_parquet(tmp, index=False)
         else:
-            frame.to_csv(tmp, index=False)
+            to_csv(frame, tmp, index=False)
     return path
 
 

@@ -8,6 +8,7 @@ exactly as it was. The schema is versioned in ``schema_version`` and migrated on
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -86,13 +87,35 @@ class Store:
                     delay = min(delay * 2, 1.0)
                     continue
                 if _is_lock_error(exc):
-                    action = "read" if read_only else "write"
-                    raise StoreLockedError(
-                        f"store {self.path} is locked by another process that is writing to it; "
-                        f"cannot {action} after waiting {self.lock_timeout:g} s. Wait for that "
-                        f"process (e.g. a running `aiinfra prices import`) to finish and try again."
-                    ) from None
+                    raise self._locked(read_only, str(exc)) from None
                 raise StoreError(f"store {self.path} cannot be opened: {exc}") from None
+
+    def _locked(self, read_only: bool, message: str) -> StoreLockedError:
+        """Say who holds the store: a writer, or only readers (which block a writer too)."""
+        import duckdb
+
+        found = re.search(r"\(PID (\d+)\)", message)
+        who = f"another process (PID {found.group(1)})" if found else "another process"
+        waited = f"after waiting {self.lock_timeout:g} s"
+        readers_only = False
+        if not read_only:
+            try:  # a read-only open succeeds exactly when no process holds the store for writing
+                duckdb.connect(str(self.path), read_only=True).close()
+                readers_only = True
+            except duckdb.Error:
+                pass
+        if readers_only:
+            return StoreLockedError(
+                f"store {self.path} is open read-only in {who} (e.g. `aiinfra serve`, a notebook "
+                f"or a DuckDB shell); DuckDB lets nobody write while a reader holds the file, so "
+                f"this command cannot write {waited}. Close that reader and try again."
+            )
+        action = "read" if read_only else "write"
+        return StoreLockedError(
+            f"store {self.path} is locked by {who} that has it open for writing; cannot "
+            f"{action} {waited}. Wait for that process (e.g. a running `aiinfra prices import`) "
+            "to finish and try again."
+        )
 
     @contextmanager
     def reader(self) -> Iterator[Any]:
