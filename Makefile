@@ -4,9 +4,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install test test-all lint bench serve clean
+.PHONY: install test test-slow test-all lint lock bench serve clean
 
-$(STAMP): pyproject.toml scripts/setup.sh
+$(STAMP): pyproject.toml constraints.txt scripts/setup.sh
 	bash scripts/setup.sh
 	touch $(STAMP)
 
@@ -18,11 +18,20 @@ install: $(STAMP)
 	$(VENV)/bin/aiinfra ledger validate
 	$(VENV)/bin/aiinfra $(if $(SHARED_PRICES),--prices $(SHARED_PRICES)) report --out out/report.html
 
+# the default run (under 10 minutes on an idle 2-core machine): everything but `slow` and `network`
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=15 -m "not slow and not network"
+
+# the slow suites (CI runs them after `make test` when its time allows; see .ci/run)
+test-slow: $(STAMP)
+	$(PY) -m pytest -q --durations=15 -m "slow and not network"
 
 test-all: $(STAMP)  # every test, including those that need the network
-	$(PY) -m pytest -q -m ""
+	$(PY) -m pytest -q --durations=15 -m ""
+
+# refresh constraints.txt from pyproject.toml's ranges (then run make test and commit it)
+lock:
+	bash scripts/lock.sh
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench scripts
@@ -30,7 +39,7 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 bench: $(STAMP)
-	$(PY) -m pip install --quiet -e ".[bench]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[bench]"
 	$(PY) bench/run.py
 	$(PY) bench/index_bench.py --peers --repeat 5
 	$(PY) bench/flows_bench.py

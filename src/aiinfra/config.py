@@ -24,11 +24,19 @@ NET_DEADLINE_ENV = "AIINFRA_NET_DEADLINE"
 #: Seconds all network steps of one run may take together (reachability check, every request and
 #: retry of ``prices fetch`` or of the report's download); then the provider gives up (exit 3).
 NET_DEADLINE_DEFAULT = 20.0
+#: Seconds the default deadline grows by for each further ticker of one run (a report downloads
+#: ~70 lines; a healthy connection answers each in about a second).
+NET_DEADLINE_PER_TICKER = 3.0
 STORE_FILENAME = "aiinfra.duckdb"
 
 
-def net_deadline(value: float | str | None = None) -> float:
-    """The network deadline in seconds: ``value``, else ``AIINFRA_NET_DEADLINE``, else 20."""
+def net_deadline(value: float | str | None = None, tickers: int = 1) -> float:
+    """The network deadline in seconds of a run that downloads ``tickers`` series.
+
+    ``value`` if given, else ``AIINFRA_NET_DEADLINE``, else :data:`NET_DEADLINE_DEFAULT` plus
+    :data:`NET_DEADLINE_PER_TICKER` for every ticker after the first (20 s for one ticker, 227 s
+    for a report's 70). Whatever it is, it bounds the whole run's network work.
+    """
     from aiinfra.exceptions import InvalidParameterError
 
     source = "deadline"
@@ -36,7 +44,7 @@ def net_deadline(value: float | str | None = None) -> float:
         value = os.environ.get(NET_DEADLINE_ENV, "").strip() or None
         source = NET_DEADLINE_ENV
     if value is None:
-        return NET_DEADLINE_DEFAULT
+        return NET_DEADLINE_DEFAULT + NET_DEADLINE_PER_TICKER * max(tickers - 1, 0)
     try:
         seconds = float(value)
     except (TypeError, ValueError):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from aiinfra._csvout import to_csv as _csv
@@ -39,43 +41,111 @@ def cached_prices(settings: Settings) -> Any:
     return get
 
 
+FX_FILE = re.compile(r"^FX_USD(?P<cur>[A-Z]{3})\.csv$", re.IGNORECASE)
+
+
 def load_fx(path: str | None) -> dict[str, pd.Series] | None:
-    """FX file: CSV ``date,currency,usd_per_unit`` (USD per one unit of the currency)."""
+    """FX rates for non-USD listing lines, as USD per one unit of each currency.
+
+    ``path`` is one of:
+
+    * a **directory** of ``FX_USDXXX.csv`` files (``date,rate``, ``rate`` = units of currency
+      ``XXX`` per one USD, as in ``../shared/data/fx``): every such file is read;
+    * one ``FX_USDXXX.csv`` file of that shape;
+    * a long file ``date,currency,usd_per_unit`` (USD per one unit of the currency).
+
+    Every rate is checked (a date YYYY-MM-DD, a finite number > 0, one row per date and
+    currency); every problem is reported with its file, row and column.
+    """
     if path is None:
         return None
-    p = Path(path)
-    try:
-        raw = pd.read_csv(p, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InvalidParameterError(f"`--fx` file {str(p)!r} cannot be read: {exc}") from None
-    problems = [
-        Problem(str(p), 1, c, "required column is missing")
-        for c in ("date", "currency", "usd_per_unit")
-        if c not in raw.columns
-    ]
-    if problems:
-        raise DataValidationError(problems, "fx")
-    dates = pd.to_datetime(raw["date"], format="%Y-%m-%d", errors="coerce")
-    rate = pd.to_numeric(raw["usd_per_unit"], errors="coerce")
-    for i in raw.index[dates.isna()]:
-        problems.append(
-            Problem(str(p), int(i) + 2, "date", "must be a date YYYY-MM-DD", str(raw.at[i, "date"]))
-        )
-    for i in raw.index[~(rate > 0)]:
-        problems.append(
-            Problem(
-                str(p),
-                int(i) + 2,
-                "usd_per_unit",
-                "must be a number > 0",
-                str(raw.at[i, "usd_per_unit"]),
+    if not str(path).strip():
+        raise InvalidParameterError("`--fx` must name a file or a directory; got an empty string")
+    p = Path(path).expanduser()
+    if p.is_dir():
+        files = sorted(f for f in p.iterdir() if FX_FILE.match(f.name))
+        if not files:
+            raise InvalidParameterError(
+                f"`--fx` directory {str(p)!r} holds no FX_USDXXX.csv file (date,rate: units of "
+                "currency XXX per USD)"
             )
+        out: dict[str, pd.Series] = {}
+        problems: list[Problem] = []
+        for f in files:
+            try:
+                out.update(_read_fx_file(f))
+            except DataValidationError as exc:
+                problems += exc.problems
+        if problems:
+            raise DataValidationError(problems, "fx")
+        return out
+    if not p.exists():
+        raise InvalidParameterError(f"`--fx` {str(p)!r} does not exist (name a file or directory)")
+    return _read_fx_file(p)
+
+
+def _read_fx_file(p: Path) -> dict[str, pd.Series]:
+    from aiinfra._csv import parse_csv_text
+    from aiinfra.prices._validation import _read_text, max_file_bytes
+
+    label = str(p)
+    text, problems = _read_text(label, label, max_file_bytes())
+    if text is None:
+        raise DataValidationError(problems, "fx")
+    table = parse_csv_text(text, label)
+    if table.problems:
+        raise DataValidationError(table.problems, "fx")
+    named = FX_FILE.match(p.name)
+    long_form = {"currency", "usd_per_unit"} <= set(table.header)
+    if named and not long_form:  # FX_USDXXX.csv: units of XXX per USD
+        need, value_col, currency = ("date", "rate"), "rate", named["cur"].upper()
+    else:
+        need, value_col, currency = ("date", "currency", "usd_per_unit"), "usd_per_unit", None
+    missing = [c for c in need if c not in table.header]
+    if missing:
+        shape = (
+            "date,rate (FX_USDXXX.csv)"
+            if named
+            else "date,currency,usd_per_unit (or a file FX_USDXXX.csv with date,rate)"
         )
+        raise DataValidationError(
+            [
+                Problem(label, 1, c, f"required column is missing; expected {shape}")
+                for c in missing
+            ],
+            "fx",
+        )
+    lines = [line for line, _ in table.records]
+    raw = pd.DataFrame([r for _, r in table.records], columns=table.header, dtype=str)
+    if raw.empty:
+        raise DataValidationError([Problem(label, None, None, "holds no rate")], "fx")
+    dates = pd.to_datetime(raw["date"].str.strip(), format="%Y-%m-%d", errors="coerce")
+    rate = pd.to_numeric(raw[value_col].str.strip(), errors="coerce")
+    bad_date = (
+        dates.isna() | (dates < pd.Timestamp("1900-01-01")) | (dates > pd.Timestamp("2200-12-31"))
+    )
+    for i in raw.index[bad_date]:
+        problems.append(Problem(label, lines[i], "date",
+                                "must be a date YYYY-MM-DD from 1900-01-01 to 2200-12-31",
+                                str(raw.at[i, "date"])))  # fmt: skip
+    finite = rate.notna() & np.isfinite(rate.fillna(0.0))
+    for i in raw.index[~(finite & (rate > 0))]:
+        problems.append(Problem(label, lines[i], value_col, "must be a finite number > 0",
+                                str(raw.at[i, value_col])))  # fmt: skip
+    cur = (
+        pd.Series(currency, index=raw.index)
+        if currency is not None
+        else raw["currency"].str.strip().str.upper()
+    )
+    for i in raw.index[~cur.str.fullmatch(r"[A-Z]{3}")]:
+        problems.append(Problem(label, lines[i], "currency", "must be a 3-letter ISO code",
+                                str(raw.at[i, "currency"])))  # fmt: skip
     if problems:
         raise DataValidationError(problems, "fx")
-    frame = pd.DataFrame({"date": dates, "currency": raw["currency"].str.upper(), "rate": rate})
+    usd_per_unit = 1.0 / rate if currency is not None else rate
+    frame = pd.DataFrame({"date": dates, "currency": cur, "rate": usd_per_unit})
     for i in frame.index[frame.duplicated(["date", "currency"])]:
-        problems.append(Problem(str(p), int(i) + 2, "date", "duplicate date for this currency",
+        problems.append(Problem(label, lines[i], "date", "duplicate date for this currency",
                                 str(raw.at[i, "date"])))  # fmt: skip
     if problems:
         raise DataValidationError(problems, "fx")

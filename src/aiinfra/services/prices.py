@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -98,7 +99,14 @@ def fetch_prices(
     Downloaded dates replace stored rows on the same dates; other stored dates are kept, so
     ``--start`` fetches a recent window without erasing older history.
     """
-    prov = provider or YFinanceProvider(cache_dir=settings.home / "cache" / "yfinance")
+    from aiinfra.config import NET_DEADLINE_ENV, net_deadline
+
+    deadline = (
+        None if os.environ.get(NET_DEADLINE_ENV, "").strip() else net_deadline(None, len(tickers))
+    )
+    prov = provider or YFinanceProvider(
+        cache_dir=settings.home / "cache" / "yfinance", deadline=deadline
+    )
 
     def produce() -> Iterator[tuple[str, pd.DataFrame, str]]:
         for t in tickers:

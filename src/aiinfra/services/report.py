@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -41,16 +41,30 @@ def _prices(settings: Settings, ledger: Any, progress: bool) -> tuple[Any, str, 
         prov: Any = CsvDirProvider(settings.prices_dir)
         label = f"CSV files in {settings.prices_dir}"
     else:
+        from aiinfra.config import NET_DEADLINE_ENV, net_deadline
+
         store = Store(settings.store_path)
+        label = f"the store {settings.store_path}"
         if store.list_prices().empty:
-            online = YFinanceProvider(cache_dir=settings.home / "cache" / "yfinance")
+            wanted = _wanted_tickers(ledger)
+            env_set = bool(os.environ.get(NET_DEADLINE_ENV, "").strip())
+            online = YFinanceProvider(
+                cache_dir=settings.home / "cache" / "yfinance",
+                deadline=None if env_set else net_deadline(None, len(wanted)),
+            )
             try:
                 online.probe()
             except AiinfraError as exc:
                 return None, "", f"no prices in the store and no network: {exc}"
-            _fetch_with_progress(store, online, _wanted_tickers(ledger), progress)
+            got, stopped = _fetch_with_progress(store, online, wanted, progress)
+            if not got:
+                return None, "", f"no prices in the store, and the download got none: {stopped}"
+            if stopped:
+                label += (
+                    f" (downloaded {got} of {len(wanted)} listing lines; the download stopped: "
+                    f"{stopped})"
+                )
         prov = StoreProvider(store)
-        label = f"the store {settings.store_path}"
     cache: dict[str, pd.DataFrame] = {}
 
     def get(ticker: str) -> pd.DataFrame:
@@ -61,18 +75,34 @@ def _prices(settings: Settings, ledger: Any, progress: bool) -> tuple[Any, str, 
     return get, label, None
 
 
-def _fetch_with_progress(store: Any, online: Any, tickers: list[str], progress: bool) -> None:
+def _fetch_with_progress(
+    store: Any, online: Any, tickers: list[str], progress: bool
+) -> tuple[int, str | None]:
+    """Download what can be had; (lines stored, why the download stopped early or None).
+
+    A line Yahoo does not have is skipped (the review reports NO_PRICES); an unreachable
+    provider or the network deadline ends the download at once: what came is kept.
+    """
     from rich.progress import Progress
 
+    from aiinfra.exceptions import ProviderUnavailableError
+
     frames = []
+    stopped: str | None = None
     with Progress(disable=not progress, transient=True) as bar:
         task = bar.add_task("fetching prices", total=len(tickers))
         for t in tickers:
-            # a listing line Yahoo does not have is skipped: the review reports NO_PRICES
-            with contextlib.suppress(AiinfraError):
+            try:
                 frames.append((t, online.get(t), online.name))
+            except ProviderUnavailableError as exc:
+                stopped = str(exc)
+                break
+            except AiinfraError:
+                pass
             bar.advance(task)
-    store.import_prices(frames, mode="merge")
+    if frames:
+        store.import_prices(frames, mode="merge")
+    return len(frames), stopped
 
 
 def make_report(
