@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(PY) bench/flows_bench.py
 	$(PY) bench/gap_bench.py --repeat 3
 	$(PY) bench/dashboard_bench.py
+	$(PY) bench/readme_bench.py --repeat 3
 	$(PY) bench/sweep_bench.py
 
 serve: $(STAMP)
