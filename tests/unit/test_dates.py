@@ -45,3 +45,25 @@ def test_to_timestamp_names_the_parameter():
         to_timestamp("30.06.2025")
     with pytest.raises(InvalidParameterError, match="`end`"):
         to_timestamp(None, "end")
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "ok"),
+    [
+        (dt.date(1900, 1, 1), None, True),
+        (dt.date(2100, 12, 31), None, True),
+        (dt.date(1899, 12, 31), None, False),
+        (dt.date(2101, 1, 1), None, False),
+        (dt.date(2100, 12, 1), dt.date(2101, 1, 31), False),  # a period that ends outside
+        (dt.date(1, 1, 1), None, False),
+        (dt.date(9999, 12, 31), None, False),
+    ],
+)
+def test_ledger_dates_lie_in_1900_to_2100(start, end, ok):
+    from aiinfra.ledger._dates import check_ledger_range
+
+    if ok:
+        check_ledger_range(start, end)
+    else:
+        with pytest.raises(ValueError, match="between 1900-01-01 and 2100-12-31"):
+            check_ledger_range(start, end)

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from aiinfra.cli._output import Format, emit_frame, emit_json, handle_errors
+from aiinfra.cli._output import Format, emit_frame, emit_json, handle_errors, terminal_safe
 
 app = typer.Typer(
     help="aiinfra: the AI-infrastructure ledger, index, capital-flow map, stress tests, ROI gap.",
@@ -103,10 +103,14 @@ def ledger_validate(
         return
     import pandas as pd
 
-    counts = result["counts"]
-    assert isinstance(counts, dict)
+    counts, overrides = result["counts"], result["overrides"]
+    assert isinstance(counts, dict) and isinstance(overrides, list)
     frame = pd.DataFrame({"table": list(counts), "rows": list(counts.values())})
     emit_frame(frame, fmt, title="ledger is valid", unit="tables")
+    if overrides and fmt is Format.table:
+        shown = pd.DataFrame(overrides, columns=list(overrides[0]))
+        shown["replaced_rows"] = shown["replaced_rows"].map(lambda r: ", ".join(map(str, r)))
+        emit_frame(shown, fmt, title="overrides: user rows that replace bundled rows", unit="rows")
 
 
 @ledger_app.command("show")
@@ -158,7 +162,7 @@ def prices_import(
         emit_json(result)
         return
     for w in result["warnings"]:
-        sys.stderr.write(f"warning: {w}\n")
+        sys.stderr.write(f"warning: {terminal_safe(w)}\n")
     import pandas as pd
 
     frame = pd.DataFrame(
@@ -224,7 +228,11 @@ PitOpt = Annotated[
 ]
 FxOpt = Annotated[
     str | None,
-    typer.Option("--fx", help="CSV date,currency,usd_per_unit for non-USD listing lines."),
+    typer.Option(
+        "--fx",
+        help="FX for non-USD lines: a directory of FX_USDXXX.csv (date,rate = XXX per USD), one "
+        "such file, or a CSV date,currency,usd_per_unit.",
+    ),
 ]
 OutOpt = Annotated[
     str | None,
@@ -254,7 +262,7 @@ def index_review(
         emit_json(result.to_dict())
         return
     for w in result.warnings:
-        sys.stderr.write(f"warning: {w}\n")
+        sys.stderr.write(f"warning: {terminal_safe(w)}\n")
     frame = result.selection()
     if fmt is Format.csv:
         emit_frame(frame.assign(label=result.label), fmt)
@@ -575,7 +583,7 @@ def flows_stress(
         unit="companies",
     )
     for n in result.notes:
-        sys.stderr.write(f"note: {n}\n")
+        sys.stderr.write(f"note: {terminal_safe(n)}\n")
 
 
 class GapMethod(StrEnum):
@@ -673,7 +681,7 @@ def gap(
             + "\n"
         )
     for n in result.notes:
-        sys.stderr.write(f"note: {n}\n")
+        sys.stderr.write(f"note: {terminal_safe(n)}\n")
 
 
 @app.command("buildout")
@@ -742,16 +750,20 @@ def report(
     ] = None,
     methodology: MethodologyOpt = None,
     fx: FxOpt = None,
+    data: DataOpt = None,
 ) -> None:
     """Write the self-contained HTML report (summary, index, backtest, build-out, sources)."""
+    import dataclasses
+
     from aiinfra.services import report as svc
 
+    settings = ctx.obj if data is None else dataclasses.replace(ctx.obj, data_dir=Path(data))
     with handle_errors():
         result, path = svc.make_report(
-            ctx.obj, out, as_of, methodology, fx, progress=sys.stderr.isatty()
+            settings, out, as_of, methodology, fx, progress=sys.stderr.isatty()
         )
     for n in result.notices:
-        sys.stderr.write(f"note: {n}\n")
+        sys.stderr.write(f"note: {terminal_safe(n)}\n")
     typer.echo(f"report written to {path} ({', '.join(result.sections)}; {result.charts} charts)")
 
 
@@ -813,7 +825,7 @@ def sweep(
     if not result.point_in_time and "ok" in result.counts():
         sys.stderr.write(f"warning: {result.label}\n")
     for n in result.notes:
-        sys.stderr.write(f"note: {n}\n")
+        sys.stderr.write(f"note: {terminal_safe(n)}\n")
     sys.stderr.write(
         f"note: {len(result.table)} variants in {result.seconds:.1f} s on {result.backend} "
         f"({result.workers} worker{'s' if result.workers != 1 else ''})"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,6 +40,21 @@ def _clean(v: Any) -> Any:
     return v
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: object) -> str:
+    """``text`` with every control character but newline and tab shown as an escape (``\\x1b``).
+
+    Ledger, overlay and price-file text reaches the terminal in tables, notes and error
+    messages; an ANSI escape sequence in it must be shown, not obeyed.
+
+    >>> terminal_safe("a\x1b[31mred")
+    'a\\x1b[31mred'
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
+
+
 def records(frame: Any) -> list[dict[str, Any]]:
     """DataFrame → JSON-ready records (dates as ISO strings, NaN as null)."""
     return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
@@ -68,14 +84,16 @@ def emit_frame(
         typer.echo(to_csv(out, index=False), nl=False)
     else:
         from rich.console import Console
+        from rich.markup import escape
         from rich.table import Table
 
         shown = frame[[c for c in (columns or list(frame.columns)) if c in frame.columns]]
         table = Table(title=title, show_lines=False)
         for c in shown.columns:
-            table.add_column(str(c), overflow="fold")
+            table.add_column(escape(terminal_safe(c)), overflow="fold")
         for rec in records(shown):
-            table.add_row(*["" if v is None else str(v) for v in rec.values()])
+            # data, not markup: `[red]` or `[link=…]` in a ledger note is shown as written
+            table.add_row(*["" if v is None else escape(terminal_safe(v)) for v in rec.values()])
         Console().print(table)
         if title:
             typer.echo(f"{len(frame)} {unit}")
@@ -98,5 +116,5 @@ def handle_errors(fmt: Format = Format.table) -> Iterator[None]:
                 payload["problems"] = [p.to_dict() for p in exc.problems]
             sys.stderr.write(json.dumps({"error": payload}, ensure_ascii=False, indent=2) + "\n")
         else:
-            sys.stderr.write(f"error: {exc}\n")
+            sys.stderr.write(f"error: {terminal_safe(exc)}\n")
         raise typer.Exit(exc.exit_code) from None

@@ -10,7 +10,20 @@ from typing import Literal
 
 import pandas as pd
 
-__all__ = ["PartialDate", "parse_partial_date", "to_timestamp"]
+__all__ = [
+    "LEDGER_DATE_MAX",
+    "LEDGER_DATE_MIN",
+    "PartialDate",
+    "check_ledger_range",
+    "parse_partial_date",
+    "to_timestamp",
+]
+
+#: Every date in the ledger lies in these bounds (docs/ledger.md): wide enough for any fact of the
+#: AI build-out, and well inside the days pandas can hold (1677-09-22 to 2262-04-11), so no
+#: ledger date can overflow a timestamp in any command.
+LEDGER_DATE_MIN = dt.date(1900, 1, 1)
+LEDGER_DATE_MAX = dt.date(2100, 12, 31)
 
 _YEAR = re.compile(r"^(\d{4})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -62,6 +75,21 @@ def parse_partial_date(text: str, *, allow_partial: bool = True) -> PartialDate:
         pass  # a well-formed but impossible date such as 2025-02-30
     forms = "YYYY-MM-DD, YYYY-MM or YYYY" if allow_partial else "YYYY-MM-DD"
     raise ValueError(f"must be a valid date of the form {forms}")
+
+
+def check_ledger_range(start: dt.date, end: dt.date | None = None) -> None:
+    """Raise ``ValueError`` unless ``start`` … ``end`` lies within the ledger's date bounds.
+
+    >>> check_ledger_range(dt.date(1899, 12, 31))
+    Traceback (most recent call last):
+    ...
+    ValueError: must lie between 1900-01-01 and 2100-12-31 (the ledger's date range)
+    """
+    if start < LEDGER_DATE_MIN or (end or start) > LEDGER_DATE_MAX:
+        raise ValueError(
+            f"must lie between {LEDGER_DATE_MIN.isoformat()} and {LEDGER_DATE_MAX.isoformat()} "
+            "(the ledger's date range)"
+        )
 
 
 def to_timestamp(value: object, name: str = "as_of") -> pd.Timestamp:

@@ -13,9 +13,10 @@ from aiinfra.exceptions import DataValidationError, InvalidParameterError, Probl
 from aiinfra.ledger._dates import to_timestamp
 from aiinfra.ledger._flows import AMOUNTS, counted_flows, events_in_force
 from aiinfra.ledger._loader import (
+    Override,
     ParsedRow,
     bundled_data_dir,
-    drop_duplicate_keys,
+    max_file_bytes,
     overlay,
     read_table,
     rows_to_frame,
@@ -88,6 +89,8 @@ class Ledger(_Tables):
 
     data_dirs: tuple[str, ...]
     validated_on: dt.date
+    #: rows of the user directory that replace rows of the base ledger, in table order
+    overrides: tuple[Override, ...] = ()
 
     def as_of(self, date: object) -> LedgerView:
         """Point-in-time view: nothing dated after ``date`` is used.
@@ -182,7 +185,14 @@ def load_ledger(
     DataValidationError
         With **every** problem found (file, row, column, rule), not only the first.
     InvalidParameterError
-        When ``data_dir`` does not exist or is not a directory.
+        When ``data_dir`` does not exist or is not a directory, or when
+        ``AIINFRA_MAX_LEDGER_FILE_BYTES`` is set to anything but a whole number > 0.
+
+    Notes
+    -----
+    Each file is read only if it is a regular file within the byte limit (16 MiB, or
+    ``AIINFRA_MAX_LEDGER_FILE_BYTES``); every date must lie in 1900-01-01 … 2100-12-31. Rows a
+    user file replaces are listed in :attr:`Ledger.overrides`.
     """
     today = today or dt.date.today()
     dirs: list[tuple[Path, bool]] = []
@@ -214,22 +224,24 @@ def load_ledger(
             )
         dirs.append((p, False))
 
+    limit = max_file_bytes()
     problems: list[Problem] = []
     frames: dict[str, pd.DataFrame] = {}
+    overrides: list[Override] = []
     unparsed: dict[str, set[str]] = {name: set() for name in TABLES}
     for name, spec in TABLES.items():
         merged: list[ParsedRow] = []
         for directory, is_base in dirs:
             path = directory / spec.filename
             label = _label(path, packaged=base is None and is_base)
-            if not path.exists():
+            if not os.path.lexists(path):
                 if is_base:
                     problems.append(Problem(label, None, None, "file is missing"))
                 continue
-            rows, file_problems = read_table(spec, path, label, unparsed[name])
-            rows, dup_problems = drop_duplicate_keys(spec, rows)
-            problems += file_problems + dup_problems
-            merged = overlay(spec, merged, rows)
+            rows, file_problems = read_table(spec, path, label, unparsed[name], max_bytes=limit)
+            problems += file_problems
+            merged, replaced = overlay(spec, merged, rows)
+            overrides += replaced
         frames[name] = rows_to_frame(spec, merged)
     events = _synthesise_events(frames["flows"], frames["flow_events"])
     events["known_from"] = events[["date_known", "reported_known"]].max(axis=1)
@@ -241,4 +253,5 @@ def load_ledger(
         **frames,
         data_dirs=tuple(str(d) for d, _ in dirs),
         validated_on=today,
+        overrides=tuple(overrides),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -13,11 +13,47 @@ import pandas as pd
 from pydantic import ValidationError
 
 from aiinfra._csv import read_csv_records
-from aiinfra.exceptions import Problem
+from aiinfra.exceptions import InvalidParameterError, Problem
 from aiinfra.ledger._dates import PartialDate
 from aiinfra.ledger._schema import TableSpec, _Row
 
-__all__ = ["ParsedRow", "bundled_data_dir", "read_table"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_FILE_BYTES_ENV",
+    "Override",
+    "ParsedRow",
+    "bundled_data_dir",
+    "max_file_bytes",
+    "read_table",
+]
+
+#: Largest ledger file read, in bytes (16 MiB, over 100 times the largest bundled file); override
+#: with ``AIINFRA_MAX_LEDGER_FILE_BYTES``. A larger file, or anything that is not a regular file
+#: (a device such as ``/dev/zero``, a pipe), is refused before it is read.
+MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_FILE_BYTES_ENV = "AIINFRA_MAX_LEDGER_FILE_BYTES"
+
+
+def max_file_bytes() -> int:
+    """The per-file byte limit: ``AIINFRA_MAX_LEDGER_FILE_BYTES`` or :data:`MAX_FILE_BYTES`.
+
+    Raises
+    ------
+    InvalidParameterError
+        When the variable is set to anything but a whole number > 0.
+    """
+    text = os.environ.get(MAX_FILE_BYTES_ENV, "").strip()
+    if not text:
+        return MAX_FILE_BYTES
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise InvalidParameterError(
+            f"`{MAX_FILE_BYTES_ENV}` must be a whole number of bytes > 0; got {text!r}"
+        )
+    return value
 
 
 def bundled_data_dir() -> Path:
@@ -91,7 +127,12 @@ def _parse_row(
 
 
 def read_table(
-    spec: TableSpec, path: Path, label: str, unparsed: set[str] | None = None
+    spec: TableSpec,
+    path: Path,
+    label: str,
+    unparsed: set[str] | None = None,
+    *,
+    max_bytes: int | None = None,
 ) -> tuple[list[ParsedRow], list[Problem]]:
     """Read and validate one CSV file row by row.
 
@@ -99,8 +140,17 @@ def read_table(
     row validation of that file, since every row would repeat them). The first key value of
     every row that failed validation is added to ``unparsed``, so that references to it are not
     reported a second time as unknown.
+
+    A key used twice within one file is a problem on the later row that names the earlier one
+    (across files it is an overlay); it is found on the key cells as written, so it is reported
+    even when one of the two rows breaks another rule. Only the first of the two rows is kept.
+    The file is read only when it is a regular file of at most ``max_bytes`` bytes (default
+    :func:`max_file_bytes`), and every cell must be one line of text.
     """
-    table = read_csv_records(path, label)
+    limit = max_bytes or max_file_bytes()
+    table = read_csv_records(
+        path, label, limit=limit, limit_env=MAX_FILE_BYTES_ENV, single_line=True
+    )
     header = table.header
     if not header:
         return [], table.problems
@@ -120,60 +170,113 @@ def read_table(
 
     problems += table.problems
     rows: list[ParsedRow] = []
+    first_line: dict[tuple[str, ...], int] = {}
     for line, record in table.records:
         values = dict(zip(header, record, strict=True))
+        key = tuple(values.get(k, "").strip() for k in spec.key)
+        earlier = first_line.get(key) if all(key) else None
+        if all(key) and earlier is None:
+            first_line[key] = line
+        if earlier is not None:
+            shown = ", ".join(f"{c}={v}" for c, v in zip(spec.key, key, strict=True))
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    spec.key[0],
+                    f"duplicate key ({shown}): rows {earlier} and {line} of this file have it; "
+                    "a key must be unique within one file",
+                    key[0],
+                )
+            )
         parsed, row_problems = _parse_row(spec, values, label, line)
         problems.extend(row_problems)
         if parsed is None and unparsed is not None:
             unparsed.add(values.get(spec.key[0], "").strip())
-        if parsed is not None:
+        if parsed is not None and earlier is None:
             rows.append(parsed)
     return rows, problems
 
 
-def drop_duplicate_keys(
-    spec: TableSpec, rows: Iterable[ParsedRow]
-) -> tuple[list[ParsedRow], list[Problem]]:
-    """A key used twice within one file is an error (across files it is an overlay).
+@dataclass(frozen=True)
+class Override:
+    """A user row that replaces a row of the base ledger (listed by ``ledger validate``).
 
-    Returns the rows with later duplicates dropped (they are reported, not merged) and the
-    problems.
+    For ``flow_events`` the unit is the flow: ``key`` is ``flow_id=…``, ``row`` the first user
+    row of that flow and ``replaced_rows`` every base row of it.
     """
-    seen: dict[tuple[str, tuple[str, ...]], int] = {}
-    problems = []
-    kept = []
-    for r in rows:
-        k = (r.file, r.key(spec))
-        if k in seen:
-            shown = ", ".join(f"{c}={v}" for c, v in zip(spec.key, k[1], strict=True))
-            problems.append(
-                Problem(
-                    r.file,
-                    r.line,
-                    spec.key[0],
-                    f"duplicate key ({shown}); first used on row {seen[k]}",
-                    k[1][0],
-                )
-            )
-        else:
-            seen[k] = r.line
-            kept.append(r)
-    return kept, problems
+
+    table: str
+    key: str
+    file: str
+    row: int
+    replaced_file: str
+    replaced_rows: tuple[int, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "table": self.table,
+            "key": self.key,
+            "file": self.file,
+            "row": self.row,
+            "replaced_file": self.replaced_file,
+            "replaced_rows": list(self.replaced_rows),
+        }
 
 
-def overlay(spec: TableSpec, bundled: list[ParsedRow], user: list[ParsedRow]) -> list[ParsedRow]:
+def overlay(
+    spec: TableSpec, bundled: list[ParsedRow], user: list[ParsedRow]
+) -> tuple[list[ParsedRow], list[Override]]:
     """User rows replace bundled rows with the same key; new keys are appended.
 
     For ``flow_events`` the unit of replacement is the flow: a user file that names a flow id
     replaces all bundled events of that flow.
+
+    Returns
+    -------
+    rows : list of ParsedRow
+        The merged rows (bundled rows kept in order, then the user's).
+    overrides : list of Override
+        One per replaced key (per flow for ``flow_events``), in the user file's order.
     """
     if not user:
-        return bundled
+        return bundled, []
     if spec.name == "flow_events":
-        replaced = {r.row.flow_id for r in user}  # type: ignore[attr-defined]
-        return [r for r in bundled if r.row.flow_id not in replaced] + user  # type: ignore[attr-defined]
-    user_keys = {r.key(spec) for r in user}
-    return [r for r in bundled if r.key(spec) not in user_keys] + user
+
+        def unit(r: ParsedRow) -> tuple[str, ...]:
+            return (str(r.row.flow_id),)  # type: ignore[attr-defined]
+
+        names: tuple[str, ...] = ("flow_id",)
+    else:
+
+        def unit(r: ParsedRow) -> tuple[str, ...]:
+            return r.key(spec)
+
+        names = spec.key
+    user_first: dict[tuple[str, ...], ParsedRow] = {}
+    for r in user:
+        user_first.setdefault(unit(r), r)
+    replaced: dict[tuple[str, ...], list[ParsedRow]] = {}
+    kept = []
+    for r in bundled:
+        k = unit(r)
+        if k in user_first:
+            replaced.setdefault(k, []).append(r)
+        else:
+            kept.append(r)
+    overrides = [
+        Override(
+            spec.name,
+            ", ".join(f"{c}={v}" for c, v in zip(names, k, strict=True)),
+            u.file,
+            u.line,
+            replaced[k][0].file,
+            tuple(r.line for r in replaced[k]),
+        )
+        for k, u in user_first.items()
+        if k in replaced
+    ]
+    return kept + user, overrides
 
 
 # --- frames

@@ -7,13 +7,27 @@ error maps straight to (file, row, column, rule). Cross-row rules live in ``_val
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
-from aiinfra.ledger._dates import PartialDate, parse_partial_date
+from aiinfra.ledger._dates import (
+    LEDGER_DATE_MAX,
+    LEDGER_DATE_MIN,
+    PartialDate,
+    check_ledger_range,
+    parse_partial_date,
+)
 
 # --- closed vocabularies
 
@@ -103,13 +117,29 @@ def _empty_to_none(v: Any) -> Any:
 
 def _partial(v: Any) -> Any:
     if isinstance(v, str):
-        return parse_partial_date(v)
+        d = parse_partial_date(v)
+        check_ledger_range(d.start, d.end)
+        return d
     return v
 
 
 def _full(v: Any) -> Any:
     if isinstance(v, str):
-        return parse_partial_date(v, allow_partial=False).start
+        d = parse_partial_date(v, allow_partial=False).start
+        check_ledger_range(d)
+        return d
+    return v
+
+
+def _years_in_range(v: Any) -> Any:
+    """Periods and fiscal years name years in the ledger's date range (``FY1500`` is refused)."""
+    if isinstance(v, str):
+        for year in re.findall(r"\d{4}", v):
+            if not LEDGER_DATE_MIN.year <= int(year) <= LEDGER_DATE_MAX.year:
+                raise ValueError(
+                    f"must name years from {LEDGER_DATE_MIN.year} to {LEDGER_DATE_MAX.year} "
+                    f"(the ledger's date range); got {year}"
+                )
     return v
 
 
@@ -140,7 +170,12 @@ PDate = Annotated[PartialDate, BeforeValidator(_partial)]
 OptPDate = Annotated[PDate | None, BeforeValidator(_empty_to_none)]
 FullDate = Annotated[dt.date, BeforeValidator(_full)]
 Bool = Annotated[bool, BeforeValidator(_bool)]
-FiscalYear = Annotated[str, BeforeValidator(_strip), StringConstraints(pattern=r"^FY\d{4}$")]
+FiscalYear = Annotated[
+    str,
+    BeforeValidator(_strip),
+    StringConstraints(pattern=r"^FY\d{4}$"),
+    AfterValidator(_years_in_range),
+]
 Period = Annotated[
     str,
     BeforeValidator(_strip),
@@ -148,6 +183,7 @@ Period = Annotated[
         pattern=r"^(\d{4}|FY\d{4}|\d{4}-Q[1-4]|FY\d{4}-Q[1-4]|\d{4}-H[12]|FY\d{4}-H[12]|"
         r"\d{4}-\d{2}|\d{4}-\d{2}-\d{2}|\d{4}-\d{4}|FY\d{4}-FY\d{4}|planned)$"
     ),
+    AfterValidator(_years_in_range),
 ]
 
 

@@ -71,6 +71,56 @@ def _blank(v: object) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT
 
 
+def _where(r: pd.Series, ref: pd.Series) -> str:
+    """``id (row N)``, with the file when it differs from ``ref``'s."""
+    if r["_file"] == ref["_file"]:
+        return f"{r['id']} (row {int(r['_line'])})"
+    return f"{r['id']} ({r['_file']}, row {int(r['_line'])})"
+
+
+def _supersede_cycles(flows: pd.DataFrame) -> list[Problem]:
+    """One problem per cycle of ``supersedes`` links (f900 → f901 → f900), of any length.
+
+    Each flow names at most one flow it supersedes, so the links form a functional graph and
+    every cycle is found by following them from each flow once: O(n). The problem is reported on
+    the row of the cycle that comes first in the files, and names every row of the cycle.
+    """
+    rows = {str(r["id"]): r for r in _rows(flows.drop_duplicates("id"))}
+    nxt = {
+        fid: str(r["supersedes"])
+        for fid, r in rows.items()
+        if not _blank(r["supersedes"]) and str(r["supersedes"]) != fid
+    }
+    out: list[Problem] = []
+    done: set[str] = set()
+    for start in nxt:
+        path: list[str] = []
+        on_path: set[str] = set()
+        node: str | None = start
+        while node is not None and node not in done and node not in on_path:
+            path.append(node)
+            on_path.add(node)
+            node = nxt.get(node)
+        if node is not None and node in on_path:
+            cycle = path[path.index(node) :]
+            first = min(cycle, key=lambda c: (str(rows[c]["_file"]), int(rows[c]["_line"])))
+            i = cycle.index(first)
+            cycle = cycle[i:] + cycle[:i]
+            r = rows[first]
+            chain = " → ".join([*(_where(rows[c], r) for c in cycle), cycle[0]])
+            out.append(
+                _p(
+                    r,
+                    "supersedes",
+                    f"supersedes links form a cycle: {chain}; a flow supersedes an older deal, "
+                    "which cannot supersede it back (directly or through other flows)",
+                    r["supersedes"],
+                )
+            )
+        done.update(path)
+    return out
+
+
 def cross_table_problems(
     f: dict[str, pd.DataFrame], today: dt.date, unparsed: dict[str, set[str]] | None = None
 ) -> list[Problem]:
@@ -146,6 +196,7 @@ def cross_table_problems(
                     "obligation and obligation_role are given together or not at all",
                 )
             )
+    out += _supersede_cycles(flows)
     grouped = flows.dropna(subset=["obligation"])
     for ob, g in grouped.groupby("obligation"):
         n_primary = int((g["obligation_role"] == "primary").sum())
@@ -207,6 +258,8 @@ def cross_table_problems(
         for col in ("company_a", "company_b"):
             if r[col] not in companies:
                 out.append(_p(r, col, "unknown company id (not in companies.csv)", r[col]))
+        if r["company_a"] == r["company_b"]:
+            out.append(_p(r, "company_b", "company_a and company_b must differ", r["company_b"]))
 
     # figures
     entities = companies | set(GROUP_ENTITIES)

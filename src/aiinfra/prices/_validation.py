@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from aiinfra._csv import parse_csv_text
+from aiinfra._csv import parse_csv_text, read_text_bounded
 from aiinfra.exceptions import DataValidationError, InvalidParameterError, Problem
 
 __all__ = [
@@ -183,34 +182,7 @@ def validate_prices(
 
 def _read_text(path: str, label: str, limit: int) -> tuple[str | None, list[Problem]]:
     """The file's text, read only when it is a regular file of at most ``limit`` bytes."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        return None, [Problem(label, None, None, f"cannot be read ({exc.strerror})")]
-    with os.fdopen(fd, "rb") as fh:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return None, [
-                Problem(label, None, None, "must be a regular file (not a device, pipe or socket)")
-            ]
-        if info.st_size > limit:
-            return None, [_too_big(label, limit, f"{info.st_size:,} bytes")]
-        data = fh.read(limit + 1)  # the size can change after fstat: never read more than this
-    if len(data) > limit:
-        return None, [_too_big(label, limit, "it grew while being read")]
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError as exc:
-        return None, [Problem(label, None, None, f"is not UTF-8 text ({exc.reason})")]
-
-
-def _too_big(label: str, limit: int, got: str) -> Problem:
-    return Problem(
-        label,
-        None,
-        None,
-        f"must be at most {limit:,} bytes ({MAX_FILE_BYTES_ENV} raises the limit); {got}",
-    )
+    return read_text_bounded(path, label, limit, MAX_FILE_BYTES_ENV)
 
 
 def read_price_csv(

@@ -76,9 +76,22 @@ def load(settings: Settings, data_dir: str | None = None) -> Ledger:
 
 
 def validate(settings: Settings, data_dir: str | None = None) -> dict[str, object]:
-    """Load and validate; returns counts per table (raises DataValidationError otherwise)."""
+    """Load and validate the ledger (raises DataValidationError listing every problem otherwise).
+
+    Returns
+    -------
+    dict
+        ``valid`` (True), ``counts`` (table → rows), ``data_dirs`` (in overlay order) and
+        ``overrides``: one record per user row that replaces a bundled row (``table``, ``key``,
+        ``file``, ``row``, ``replaced_file``, ``replaced_rows``).
+    """
     ledger = load(settings, data_dir)
-    return {"valid": True, "counts": ledger.counts(), "data_dirs": list(ledger.data_dirs)}
+    return {
+        "valid": True,
+        "counts": ledger.counts(),
+        "data_dirs": list(ledger.data_dirs),
+        "overrides": [o.to_dict() for o in ledger.overrides],
+    }
 
 
 def show_table(
