@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["FORMULA_START", "neutralise", "neutralise_cell", "to_csv"]
+__all__ = ["FORMULA_START", "csv_text", "neutralise", "neutralise_cell", "to_csv"]
 
 #: first characters that make a spreadsheet read a cell as a formula
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -35,7 +35,7 @@ def neutralise_cell(value: Any) -> Any:
 
 def _text_like(values: Any) -> bool:
     dtype = values.dtype
-    return bool(dtype == object or isinstance(dtype, pd.StringDtype))
+    return bool(pd.api.types.is_object_dtype(dtype) or isinstance(dtype, pd.StringDtype))
 
 
 def _column(values: pd.Series) -> pd.Series:
@@ -48,7 +48,8 @@ def _column(values: pd.Series) -> pd.Series:
 
 def _index(index: pd.Index) -> pd.Index:
     if isinstance(index, pd.MultiIndex):
-        return index.set_levels([_index(lv) for lv in index.levels])
+        levels: Any = [_index(lv) for lv in index.levels]
+        return index.set_levels(levels)
     if _text_like(index):
         return index.map(neutralise_cell)
     return index
@@ -58,7 +59,8 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` whose text cells (and text index) cannot start a formula."""
     out = frame.copy()
     for i in range(out.shape[1]):
-        out.isetitem(i, _column(out.iloc[:, i]))
+        column: Any = _column(out.iloc[:, i])
+        out.isetitem(i, column)
     out.index = _index(out.index)
     return out
 
@@ -67,3 +69,8 @@ def to_csv(frame: pd.DataFrame, path: Any = None, **kw: Any) -> str | None:
     """``frame.to_csv(path, **kw)`` after :func:`neutralise`: the one way the project writes CSV."""
     result: str | None = neutralise(frame).to_csv(path, **kw)
     return result
+
+
+def csv_text(frame: pd.DataFrame, **kw: Any) -> str:
+    """The CSV text of ``frame`` (see :func:`to_csv`)."""
+    return str(to_csv(frame, None, **kw))

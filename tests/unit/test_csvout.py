@@ -66,9 +66,7 @@ def test_frames_keep_numbers_and_neutralise_text_index_and_categories():
 
 def test_ledger_show_csv_neutralises_an_overlay_note(tmp_path: Path):
     runner = CliRunner()
-    shown = json.loads(
-        runner.invoke(app, ["ledger", "show", "flows", "--format", "json"]).output
-    )
+    shown = json.loads(runner.invoke(app, ["ledger", "show", "flows", "--format", "json"]).output)
     first = shown[0]
     header = "id,payer,payee,type,flow_layer,ceiling,committed,funded,horizon_years,announced," \
         "supersedes,obligation,obligation_role,source_tier,source,source_date,notes\n"  # fmt: skip
@@ -76,7 +74,7 @@ def test_ledger_show_csv_neutralises_an_overlay_note(tmp_path: Path):
     (tmp_path / "flows.csv").write_text(
         header
         + f"{first['id']},{first['payer']},{first['payee']},{first['type']},{first['flow_layer']},"
-        + f",,,,{first['announced']},,,,press,https://example.org/mine,2026-01-01,\"{note}\"\n"
+        + f',,,,{first["announced"]},,,,press,https://example.org/mine,2026-01-01,"{note}"\n'
     )
     (tmp_path / "flow_events.csv").write_text(
         "flow_id,date,status,ceiling,committed,funded,source,notes\n"

@@ -55,7 +55,7 @@ def test_every_bad_rate_names_file_row_column_and_rule(tmp_path, body, row, colu
 
 
 def test_an_empty_directory_or_name_is_an_error_naming_the_option(tmp_path: Path):
-    with pytest.raises(InvalidParameterError, match="no FX_USDXXX.csv"):
+    with pytest.raises(InvalidParameterError, match=r"no FX_USDXXX\.csv"):
         load_fx(str(tmp_path))
     with pytest.raises(InvalidParameterError, match="`--fx`"):
         load_fx("")

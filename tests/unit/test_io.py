@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from aiinfra._io import atomic_directory
@@ -58,7 +60,7 @@ def test_a_writer_killed_mid_write_leaves_a_temporary_the_next_write_removes(tmp
     # an unrelated hidden file of the user's is never touched
     (tmp_path / ".report.html.mine").write_text("keep")
     with atomic_path(target) as tmp:
-        open(tmp, "w").write("whole")
+        Path(tmp).write_text("whole")
     assert sorted(p.name for p in tmp_path.iterdir()) == [".report.html.mine", "report.html"]
     assert target.read_text() == "whole"
 

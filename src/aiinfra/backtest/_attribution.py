@@ -55,10 +55,10 @@ def _daily(result: BacktestResult) -> tuple[pd.DataFrame, pd.DataFrame, pd.Serie
     if len(missing):
         raise MissingDataError(f"no USD prices for held line(s) {', '.join(map(str, missing))}")
 
-    # shares in force at each close: those of the latest effective date on or before it
-    # (a line left out of a rebalance holds 0 shares from that close onward)
+    # shares in force at each close: those of the latest holdings block (a rebalance or a
+    # corporate action) set at or before it (a line left out of a block holds 0 shares)
     shares = (
-        weights.pivot(index="effective", columns="security", values="shares")
+        weights.pivot(index="date", columns="security", values="shares")
         .reindex(columns=lines)
         .fillna(0.0)
         .sort_index()
@@ -105,7 +105,7 @@ def attribution(
     ----------
     result : BacktestResult
         From :func:`aiinfra.backtest.backtest`; uses ``levels["GTR"]``, ``calc.weights``
-        (``effective``, ``security``, ``shares``), ``prices_usd``, ``dividends_usd`` and
+        (``date``, ``security``, ``shares``), ``prices_usd``, ``dividends_usd`` and
         ``category_of``.
     by : {"category", "constituent"}
         Group the lines by category (C1..C7, from ``result.category_of``) or report each
@@ -137,14 +137,15 @@ def attribution(
     Daily step, for every level date ``t`` after the base date:
     ``c_i,t = w_i,t−1 · r_i,t`` with ``w_i,t−1 = N_i P_i,t−1 / Σ_j N_j P_j,t−1`` the drifted
     weight at the previous close and ``r_i,t = (P_i,t + d_i,t) / P_i,t−1 − 1``. ``N`` are the
-    shares of ``calc.weights``, piecewise constant and switched at the close of each effective
-    date; ``P`` are ``prices_usd`` and ``d`` the gross dividends ``dividends_usd`` (0 when
-    None). This is exactly the GTR return of day ``t`` of the level engine, so the daily
-    residual ``e_t = r_GTR,t − Σ_i c_i,t`` is zero except for what share-weighted prices
-    cannot see: transaction costs (deducted on the day after each effective date), corporate
-    actions that change shares between reviews (delistings, stale removals, spin-offs, special
-    dividends) and, when the backtest used an events file, cash dividends (``dividends_usd`` is
-    None then).
+    shares of ``calc.weights``, piecewise constant and switched at the close (``date``) of each
+    rebalance and each corporate action that changes them (a removal reinvests at that close's
+    prices, so the value is unchanged); ``P`` are ``prices_usd`` and ``d`` the gross dividends
+    ``dividends_usd`` (0 when None). This is exactly the GTR return of day ``t`` of the level
+    engine, so the daily residual ``e_t = r_GTR,t − Σ_i c_i,t`` is zero except for what
+    share-weighted prices cannot see: transaction costs (deducted on the day after each
+    effective date), special dividends (a divisor change), a SpinCo quoted before its ex-date
+    (the engine values it at 0 there) and, when the backtest used an events file, cash
+    dividends (``dividends_usd`` is None then).
 
     Linking over a period with GTR return ``R = Π(1 + r_GTR,t) − 1``:
 

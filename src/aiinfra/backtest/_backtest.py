@@ -76,9 +76,13 @@ class BacktestResult:
             levels = self.levels.copy()
             levels.insert(0, "label", label)
             to_csv(levels, tmp / "levels.csv", date_format="%Y-%m-%d", float_format="%.10g")
+            # the holdings blocks (see compute_levels): shares and divisor after every change,
+            # so that the levels can be rebuilt from this file and the prices alone
             w = self.calc.weights.copy()
             w.insert(0, "label", label)
-            w.insert(3, "company", w["security"].map(self.company_of))
+            w.insert(
+                list(w.columns).index("security"), "company", w["security"].map(self.company_of)
+            )
             to_csv(
                 w, tmp / "weights.csv", index=False, date_format="%Y-%m-%d", float_format="%.12g"
             )

@@ -26,6 +26,19 @@ __all__ = [
 ]
 
 K_NOTIONAL = 1e9
+#: columns of :attr:`LevelResult.weights` (documented in :func:`compute_levels`)
+WEIGHT_COLUMNS = [
+    "review",
+    "effective",
+    "date",
+    "event",
+    "security",
+    "target",
+    "weight_effective",
+    "weight_drifted",
+    "shares",
+    "divisor",
+]
 
 
 @dataclass(frozen=True)
@@ -70,7 +83,10 @@ class LevelResult:
         One row per rebalance: effective date, one-way ``turnover`` = ½Σ|w_new − w_drifted|,
         ``cost`` (fraction of the level deducted), number of names.
     weights : DataFrame
-        Per rebalance and security: target weight, weight at the effective close, index shares.
+        The holdings: one block of rows per close at which the index shares or the divisor
+        changed (each rebalance and each corporate action between rebalances), one row per line
+        held before or after the change, with the shares and divisor in force from the next
+        session (columns in :func:`compute_levels`).
     actions : DataFrame
         Corporate actions applied (and automatic removals of stale securities).
     compliance : DataFrame or None
@@ -112,8 +128,8 @@ class LevelResult:
 
     @cached_property
     def weights(self) -> pd.DataFrame:
-        """Per rebalance and security: target, effective and drifted weights, index shares
-        (built on first access)."""
+        """The holdings after every change of shares or divisor (built on first access; columns
+        in :func:`compute_levels`)."""
         return _weights_frame(self._weight_parts, self._columns, self._dates)
 
     def to_frame(self) -> pd.DataFrame:
@@ -147,27 +163,33 @@ def dividends_from_adjusted(
 def _weights_frame(
     parts: list[tuple[Any, ...]], cols: list[str], dates: pd.DatetimeIndex | None
 ) -> pd.DataFrame:
-    """One frame of every rebalance's weights (names held before or after), built on demand."""
+    """One frame of every holdings block (names held before or after), built on demand.
+
+    ``parts`` holds one :class:`_Block` per close at which shares or the divisor changed.
+    """
     if not parts or dates is None:
-        return pd.DataFrame()
+        return pd.DataFrame(columns=WEIGHT_COLUMNS)
     names = np.asarray(cols, dtype=object)
     frames = []
-    for label, b, w, w_eff, w_drift, shares in parts:
+    for label, b_eff, b, event, w, w_eff, w_drift, shares, divisor in parts:
         held = np.flatnonzero((shares > 0) | (w_drift > 0))
         frames.append(
             pd.DataFrame(
                 {
                     "review": label,
-                    "effective": dates[int(b)],
+                    "effective": dates[int(b_eff)],
+                    "date": dates[int(b)],
+                    "event": event,
                     "security": names[held],
                     "target": w[held],
                     "weight_effective": w_eff[held],
                     "weight_drifted": w_drift[held],
                     "shares": shares[held],
+                    "divisor": divisor,
                 }
             )
         )
-    return pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True)[WEIGHT_COLUMNS]
 
 
 def _fast_segments(
@@ -241,9 +263,10 @@ def _fast_segments(
         for k in range(len(eff))
     ]  # fmt: skip
     parts = [
-        (schedule[k][2].label, int(eff[k]), W[k], w_eff[k], w_drift[k], U[k] * K_NOTIONAL)
+        (schedule[k][2].label, int(eff[k]), int(eff[k]), "rebalance", W[k], w_eff[k], w_drift[k],
+         U[k] * K_NOTIONAL, K_NOTIONAL * v0[k] / (base_value if k == 0 else float(lvl[eff[k]])))
         for k in range(len(eff))
-    ]
+    ]  # fmt: skip
     return lvl, ID, IDN, Dv, reb_rows, parts
 
 
@@ -304,6 +327,17 @@ def compute_levels(
     Returns
     -------
     LevelResult
+        ``weights`` holds one block of rows per close at which the shares or the divisor
+        changed — every rebalance and every corporate action applied between two (removals,
+        splits, spin-offs, special dividends) — and one row per line held before or after the
+        change: ``review`` and ``effective`` (the review in force), ``date`` (the close of the
+        change), ``event`` (``rebalance`` and/or ``<action> <line>``, ``; ``-separated),
+        ``target`` (the review's target weight), ``weight_effective`` / ``weight_drifted`` (the
+        weight after / before the change at that close; value-neutral actions leave it
+        unchanged, a SpinCo enters at 0), ``shares`` and ``divisor`` (after costs) in force from
+        the next session. So on every day ``t`` after the base date, with the block of the latest
+        ``date`` before ``t``: ``PR_t = Σ shares·P_t·X_t / divisor`` and
+        ``GTR_t = GTR_t−1 · (PR_t + Σ shares·d_t·X_t / divisor) / PR_t−1``.
 
     Notes
     -----
@@ -491,12 +525,15 @@ def compute_levels(
                     )
                 )
 
-        def reinvest(j: int, t: int, why: str, when: pd.Timestamp) -> None:
+        def reinvest(j: int, t: int, why: str, when: pd.Timestamp) -> bool:
+            """Remove line ``j`` at the close of ``t``, proceeds pro rata (False: not held)."""
             nonlocal N
             if N[j] == 0:
-                return
+                return False
             mv = float(PX[t] @ N)
             freed = N[j] * PX[t, j]
+            # copy on write: the array in force before may be stored in a holdings block
+            N = N.copy()
             N[j] = 0.0
             rest = mv - freed
             if rest > 0:
@@ -510,10 +547,17 @@ def compute_levels(
                     "note": f"last close {when.date()}",
                 }
             )
+            return True
 
+        # the review in force: label, effective day index, target weights
+        current: tuple[str, int, np.ndarray] = ("", t0, np.zeros(n_s))
         for b in bounds:
             if b > t0:
                 fill(prev + 1, b)
+            # shares and divisor are never changed in place (copy on write): every holdings block
+            # keeps the array it was given
+            N_before = N
+            changes: list[str] = []
             # 1. removals at the close of b
             for why, a in removals.get(b, []):
                 j = pos[a.new_security] if why == "spin_off_removal" else pos[a.security]  # type: ignore[index]
@@ -522,7 +566,8 @@ def compute_levels(
                         f"{cols[j]}: no close after {a.date.date()}; removed as delisted at "
                         "the last price"
                     )
-                reinvest(j, b, why, a.date)
+                if reinvest(j, b, why, a.date):
+                    changes.append(f"{why} {cols[j]}")
             # 2. rebalance at the close of b
             if b in reb_at:
                 r = reb_at[b]
@@ -561,19 +606,16 @@ def compute_levels(
                 if b == t0:
                     level = base_value
                     turnover, cost = 1.0, 0.0
-                    w_drift = np.zeros(n_s)
                 else:
                     level = float(lvl[b])
                     mv_old = float(row @ N)
-                    w_drift = row * N / mv_old
-                    traded = float(np.abs(row * N_new / mv_new - w_drift).sum())
+                    traded = float(np.abs(row * N_new / mv_new - row * N / mv_old).sum())
                     turnover = traded / 2.0
                     cost = cost_bps / 1e4 * traded
                 N = N_new
                 D = mv_new / level
                 if b == t0:
                     lvl[t0], Dv[t0] = base_value, D
-                w_eff = row * N / mv_new
                 reb_rows.append(
                     {
                         "effective": b,
@@ -584,8 +626,9 @@ def compute_levels(
                         "names": int((N > 0).sum()),
                     }
                 )
-                # whole vectors (each is a fresh array); held names are picked when the log is read
-                w_parts.append((r.label, b, w, w_eff, w_drift, N))
+                current = (r.label, b, w)
+                changes.append("rebalance")
+            N_mid = N  # the holdings valued at this close (a spin-off enters at price 0)
             # 3. corporate actions taking effect before the next day's open
             for a in special.get(b, []):
                 j = pos[a.security]
@@ -594,6 +637,7 @@ def compute_levels(
                 if N[j] > 0 and mv > 0:
                     paid = N[j] * amount / D
                     D = D * (mv - N[j] * amount) / mv
+                    changes.append(f"special_dividend {a.security}")
                     log.append(
                         {
                             "date": dates[b + 1],
@@ -605,8 +649,10 @@ def compute_levels(
                     )
             for a in pre_ex.get(b, []):
                 j = pos[a.security]
-                if a.kind == "split":
+                if a.kind == "split" and N[j] > 0:
+                    N = N.copy()
                     N[j] *= a.value
+                    changes.append(f"split {a.security}")
                     log.append(
                         {
                             "date": dates[b + 1],
@@ -618,7 +664,9 @@ def compute_levels(
                     )
                 elif a.kind == "spin_off" and N[j] > 0:
                     s = pos[a.new_security]  # type: ignore[index]
+                    N = N.copy()
                     N[s] += N[j] * a.value
+                    changes.append(f"spin_off_add {a.new_security}")
                     log.append(
                         {
                             "date": dates[b + 1],
@@ -628,18 +676,35 @@ def compute_levels(
                             "note": f"{a.value:g} per {a.security} share at price 0",
                         }
                     )
+            if changes:
+                # one holdings block per close that changed shares or divisor: the weights before
+                # the change (previous shares at this close) and after it, the shares and the
+                # divisor in force from the next session
+                row = np.array(PX[b])
+                mv_before = float(row @ N_before)
+                w_drift = row * N_before / mv_before if mv_before > 0 else np.zeros(n_s)
+                mv_after = float(row @ N_mid)
+                w_eff = row * N_mid / mv_after if mv_after > 0 else np.zeros(n_s)
+                label, b_eff, w_target = current
+                event = "; ".join(changes)
+                w_parts.append((label, b_eff, b, event, w_target, w_eff, w_drift, N, D))
             prev = b
         fill(prev + 1, n_t - 1)
 
-    # costs are deducted at each effective close after the first: scale all later levels
-    running: np.ndarray = np.ones(n_t)
+    # costs are deducted at each effective close after the first: scale all later levels.
+    # `after[t]` is the factor in force from the session after t's close (one slot past the end
+    # for a rebalance on the last day); the published divisor includes it, so that on every day
+    # PR = Σ N·P·X / divisor, in levels and in the holdings blocks alike
+    after: np.ndarray = np.ones(n_t + 1)
     if cost_bps:
-        steps = np.ones(n_t)
+        steps = np.ones(n_t + 1)
         for rec in reb_rows[1:]:
             t = int(rec["effective"])  # type: ignore[call-overload]
-            if t + 1 < n_t:
-                steps[t + 1] *= 1.0 - float(rec["cost"])  # type: ignore[arg-type]
-        running = np.cumprod(steps)
+            steps[t + 1] *= 1.0 - float(rec["cost"])  # type: ignore[arg-type]
+        after = np.cumprod(steps)
+        Dv = Dv / after[:n_t]
+        w_parts = [(*p[:-1], p[-1] / after[int(p[2]) + 1]) for p in w_parts]
+    running = after[:n_t]
     pr = lvl * running
     with np.errstate(invalid="ignore", divide="ignore"):
         g_ratio = (lvl[1:] + ID[1:]) / lvl[:-1]

@@ -5,11 +5,19 @@ from __future__ import annotations
 from aiinfra.prices._base import BaseProvider, PriceProvider, check_ticker
 from aiinfra.prices._csv_dir import CsvDirProvider
 from aiinfra.prices._store_provider import StoreProvider
-from aiinfra.prices._validation import GAP_WARN_DAYS, PRICE_COLUMNS, read_price_csv, validate_prices
+from aiinfra.prices._validation import (
+    GAP_WARN_DAYS,
+    MAX_FILE_BYTES_ENV,
+    PRICE_COLUMNS,
+    max_file_bytes,
+    read_price_csv,
+    validate_prices,
+)
 from aiinfra.prices._yfinance import YFinanceProvider
 
 __all__ = [
     "GAP_WARN_DAYS",
+    "MAX_FILE_BYTES_ENV",
     "PRICE_COLUMNS",
     "BaseProvider",
     "CsvDirProvider",
@@ -18,6 +26,7 @@ __all__ = [
     "YFinanceProvider",
     "check_ticker",
     "get_provider",
+    "max_file_bytes",
     "read_price_csv",
     "validate_prices",
 ]

@@ -154,9 +154,9 @@ def validate_prices(
     ok = dates.notna()
     d = dates[ok]
     dup = d.duplicated(keep="first")
-    found.add(d.index[dup], "date", "duplicate date")
+    found.add(d.index[dup].to_numpy(), "date", "duplicate date")
     back = d.diff() < pd.Timedelta(0)
-    found.add(d.index[back & ~dup], "date", "dates must be sorted ascending")
+    found.add(d.index[back & ~dup].to_numpy(), "date", "dates must be sorted ascending")
     problems += found.problems
     if problems:
         raise DataValidationError(problems, "prices")

@@ -23,10 +23,10 @@ import socket
 import ssl
 import threading
 import time
+import urllib.request
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlparse
-from urllib.request import proxy_bypass_environment
 
 import pandas as pd
 
@@ -89,7 +89,9 @@ def _yfinance() -> Any:
 
 def _proxy_url() -> str | None:
     """The proxy curl would use for Yahoo (HTTPS_PROXY, then ALL_PROXY; NO_PROXY honoured)."""
-    if proxy_bypass_environment(YAHOO_HOST):
+    # in urllib.request at run time, though typeshed leaves it out
+    request: Any = urllib.request
+    if request.proxy_bypass_environment(YAHOO_HOST):
         return None
     for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
         value = os.environ.get(name, "").strip()

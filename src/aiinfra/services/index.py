@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aiinfra._csvout import to_csv as _csv
+from aiinfra._csvout import csv_text as _csv
 from aiinfra._io import atomic_directory
 from aiinfra.config import Settings
 from aiinfra.exceptions import DataValidationError, InvalidParameterError, Problem
@@ -85,11 +85,11 @@ def load_fx(path: str | None) -> dict[str, pd.Series] | None:
 
 
 def _read_fx_file(p: Path) -> dict[str, pd.Series]:
-    from aiinfra._csv import parse_csv_text
-    from aiinfra.prices._validation import _read_text, max_file_bytes
+    from aiinfra._csv import parse_csv_text, read_text_bounded
+    from aiinfra.prices import MAX_FILE_BYTES_ENV, max_file_bytes
 
     label = str(p)
-    text, problems = _read_text(label, label, max_file_bytes())
+    text, problems = read_text_bounded(label, label, max_file_bytes(), MAX_FILE_BYTES_ENV)
     if text is None:
         raise DataValidationError(problems, "fx")
     table = parse_csv_text(text, label)
@@ -97,6 +97,7 @@ def _read_fx_file(p: Path) -> dict[str, pd.Series]:
         raise DataValidationError(table.problems, "fx")
     named = FX_FILE.match(p.name)
     long_form = {"currency", "usd_per_unit"} <= set(table.header)
+    need: tuple[str, ...]
     if named and not long_form:  # FX_USDXXX.csv: units of XXX per USD
         need, value_col, currency = ("date", "rate"), "rate", named["cur"].upper()
     else:
