@@ -514,8 +514,12 @@ class Dashboard:
 
 
 class _ProgressExecutor:
-    """Runs chunks in the calling thread and reports each one done (the dashboard's progress
-    bar); results are those of :class:`~aiinfra.parallel.SerialExecutor`."""
+    """Runs chunks in the calling thread and reports before and after each one (the dashboard's
+    progress bar); results are those of :class:`~aiinfra.parallel.SerialExecutor`.
+
+    The reports are also where a run can be stopped: ``progress`` may raise (the dashboard's job
+    pool raises once nobody waits for the answer), which ends the run between two chunks with
+    nothing cached."""
 
     name = "serial"
     workers = 1
@@ -527,6 +531,7 @@ class _ProgressExecutor:
     def map(self, fn: Any, items: Sequence[Any], progress: Any = None) -> list[Any]:
         out = []
         for i, item in enumerate(items):
+            self._progress(0.05 + 0.9 * i / max(len(items), 1), "monte carlo")
             out.append(fn(item))
             self._progress(0.05 + 0.9 * (i + 1) / max(len(items), 1), "monte carlo")
             if progress is not None:

@@ -8,12 +8,19 @@ into a service call. Pages are addressed by path (``/``, ``/index``, ``/flows``,
 Errors: a callback that raises shows the message in one banner at the top of the page (an
 ``AiinfraError`` as it is, anything else as "internal error" with its type, logged with the
 traceback on the server); the other outputs keep their values and the server keeps serving.
+Every callback input is checked by its rule first (``_inputs``: a wrong value is an input error
+naming the parameter and the rule), and requests no page sends are answered 404 / 400 before
+Dash sees them (``_guard``).
+
+Each page load gets a session id (``session`` store, filled when the layout is served): the job
+pool bounds and supersedes background jobs per session (``_jobs``).
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import secrets
 from typing import Any
 
 import pandas as pd
@@ -22,6 +29,7 @@ from aiinfra.exceptions import AiinfraError
 from aiinfra.report._i18n import number
 from aiinfra.services.dashboard import Dashboard
 from aiinfra.web import PAGES
+from aiinfra.web import _inputs as rule
 from aiinfra.web._i18n import t
 from aiinfra.web._jobs import Jobs
 
@@ -141,40 +149,50 @@ def create_app(dashboard: Dashboard, *, jobs: Jobs | None = None) -> Any:
     )
     app.server.config["MAX_CONTENT_LENGTH"] = 1 << 20  # no upload endpoint; small bodies only
     app.index_string = app.index_string.replace("{%css%}", "{%css%}<style>" + CSS + "</style>")
-    app.layout = html.Div(
-        [
-            dcc.Location(id="url"),
-            html.Header(
-                [
-                    html.Span("aiinfra", className="brand"),
-                    html.Nav(id="nav", style={"display": "flex", "gap": "1rem"}),
-                    html.Span(style={"flex": "1"}),
-                    dcc.RadioItems(
-                        id="lang",
-                        options=[{"label": "EN", "value": "en"}, {"label": "DE", "value": "de"}],
-                        value=dashboard.settings.lang,
-                        inline=True,
-                        persistence=True,
-                        persistence_type="local",
-                    ),
-                ]
-            ),
-            html.Div(
-                [
-                    html.B(id="error-title", children="Error: "),
-                    html.Span(id="error-text"),
-                    html.Button("×", id="error-close", n_clicks=0, style={"float": "right"}),
-                ],
-                id="error-banner",
-                className="error-banner",
-                role="alert",
-                hidden=True,
-            ),
-            html.Main(id="page"),
-        ]
-    )
+
+    def layout() -> Any:  # a function: every page load gets its own session id
+        return html.Div(
+            [
+                dcc.Location(id="url"),
+                dcc.Store(id="session", data=secrets.token_hex(16), storage_type="memory"),
+                html.Header(
+                    [
+                        html.Span("aiinfra", className="brand"),
+                        html.Nav(id="nav", style={"display": "flex", "gap": "1rem"}),
+                        html.Span(style={"flex": "1"}),
+                        dcc.RadioItems(
+                            id="lang",
+                            options=[
+                                {"label": "EN", "value": "en"},
+                                {"label": "DE", "value": "de"},
+                            ],
+                            value=dashboard.settings.lang,
+                            inline=True,
+                            persistence=True,
+                            persistence_type="local",
+                        ),
+                    ]
+                ),
+                html.Div(
+                    [
+                        html.B(id="error-title", children="Error: "),
+                        html.Span(id="error-text"),
+                        html.Button("×", id="error-close", n_clicks=0, style={"float": "right"}),
+                    ],
+                    id="error-banner",
+                    className="error-banner",
+                    role="alert",
+                    hidden=True,
+                ),
+                html.Main(id="page"),
+            ]
+        )
+
+    app.layout = layout
+    page_path = rule.text("path", optional=True)
 
     @app.callback(Output("nav", "children"), Input("url", "pathname"), Input("lang", "value"))
+    @rule.checked(page_path, rule.lang())
     def nav(path: str | None, lang: str) -> Any:
         return [
             dcc.Link(
@@ -191,10 +209,12 @@ def create_app(dashboard: Dashboard, *, jobs: Jobs | None = None) -> Any:
         Input("error-close", "n_clicks"),
         prevent_initial_call=True,
     )
-    def close_error(_n: int) -> bool:
+    @rule.checked(rule.count("n_clicks"))
+    def close_error(_n: int | None) -> bool:
         return True
 
     @app.callback(Output("page", "children"), Input("url", "pathname"), Input("lang", "value"))
+    @rule.checked(page_path, rule.lang())
     def page(path: str | None, lang: str) -> Any:
         from aiinfra.web import _pages
 
@@ -212,8 +232,9 @@ def create_app(dashboard: Dashboard, *, jobs: Jobs | None = None) -> Any:
             return html.P(t("not_found", lang))
         return build(dashboard, lang)
 
-    from aiinfra.web import _pages
+    from aiinfra.web import _guard, _pages
 
     _pages.register(app, dashboard, jobs)
+    _guard.install(app)
     del State
     return app

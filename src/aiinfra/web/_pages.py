@@ -1,7 +1,9 @@
 """The dashboard's pages: a layout function per page and the callbacks behind their controls.
 
 Every control is a slider, a choice or a click: no callback takes a file path, a URL or free
-text from the client, so no endpoint reads or writes a path the client names.
+text from the client, so no endpoint reads or writes a path the client names. Every callback
+input passes its rule (``_inputs``) before a service sees it: the control's range or choices, as
+the page offers them.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from aiinfra.report._charts import (
 )
 from aiinfra.report._i18n import CATEGORY_NAMES
 from aiinfra.services.dashboard import CATEGORIES, Dashboard
+from aiinfra.web import _inputs as rule
 from aiinfra.web._app import FLOW_LAYER_COLORS, LAYER_COLORS, _html_table, num, pct
 from aiinfra.web._i18n import t
 from aiinfra.web._jobs import Jobs
@@ -39,6 +42,15 @@ FLOW_LAYER_COLORS_NAMED = {
 }
 GAP_YEARS = list(range(2023, 2031))
 SAMPLE_CHOICES = [0, 10_000, 100_000, 1_000_000]
+#: the index controls' ranges: the sliders' and the rules a callback input must keep
+INDEX_RANGES: dict[str, tuple[Any, Any]] = {
+    "single_cap": (0.04, 0.25),
+    "target_n": (10, 50),
+    "multiplier": (0.0, 3.0),
+}
+SHORTFALL = (0.05, 1.0)
+GAP_METHODS = ("sequoia", "capex")
+PASS_THROUGH = (0.0, 1.0)
 
 
 def _asof_src(date: Any, source: str, lang: str) -> Any:
@@ -183,14 +195,17 @@ def _poll_callback(app: Any, jobs: Jobs, prefix: str, render: Any) -> None:
         State(f"{prefix}-job", "data"),
         State(f"{prefix}-shown", "data"),
         State("lang", "value"),
+        State("session", "data"),
         prevent_initial_call=True,
     )
-    def poll(_n: int, jid: str | None, shown: str | None, lang: str) -> Any:
+    @rule.checked(rule.count("n_intervals"), rule.job_id("job"), rule.job_id("shown"),
+                  rule.lang(), rule.session())  # fmt: skip
+    def poll(_n: int | None, jid: str | None, shown: str | None, lang: str, session: str) -> Any:
         from dash import no_update
 
         if not jid or jid == shown:
             raise PreventUpdate
-        st = jobs.poll(jid)
+        st = jobs.poll(jid, session)
         if st["state"] == "running":
             status = f"{t('running', lang)} ({st['what']})"
             return no_update, False, st["done"], status, no_update
@@ -234,8 +249,8 @@ def index(d: Dashboard, lang: str) -> Any:
                 html.Label(t("single_cap", lang)),
                 dcc.Slider(
                     id="ix-cap",
-                    min=0.04,
-                    max=0.25,
+                    min=INDEX_RANGES["single_cap"][0],
+                    max=INDEX_RANGES["single_cap"][1],
                     step=0.01,
                     value=m.weighting.single_cap,
                     marks={x / 100: f"{x} %" for x in (4, 8, 12, 16, 20, 25)},
@@ -249,8 +264,8 @@ def index(d: Dashboard, lang: str) -> Any:
                 html.Label(t("target_n", lang)),
                 dcc.Slider(
                     id="ix-n",
-                    min=10,
-                    max=50,
+                    min=INDEX_RANGES["target_n"][0],
+                    max=INDEX_RANGES["target_n"][1],
                     step=1,
                     value=m.selection.target_n,
                     marks={x: str(x) for x in (10, 20, 30, 40, 50)},
@@ -267,8 +282,8 @@ def index(d: Dashboard, lang: str) -> Any:
                     html.Label(t("multiplier", lang).format(cat=f"{c} {CATEGORY_NAMES[c][lang]}")),
                     dcc.Slider(
                         id=f"ix-m-{c}",
-                        min=0,
-                        max=3,
+                        min=INDEX_RANGES["multiplier"][0],
+                        max=INDEX_RANGES["multiplier"][1],
                         step=0.1,
                         value=m.categories[c].m,
                         marks={x: str(x) for x in (0, 1, 2, 3)},
@@ -434,7 +449,8 @@ def _index_callbacks(app: Any, d: Dashboard, jobs: Jobs) -> None:
         Input("ix-reset", "n_clicks"),
         prevent_initial_call=True,
     )
-    def reset(_n: int) -> list[Any]:
+    @rule.checked(rule.count("n_clicks"))
+    def reset(_n: int | None) -> list[Any]:
         m = d.methodology()
         return [m.weighting.single_cap, m.selection.target_n] + [
             m.categories[c].m for c in CATEGORIES
@@ -445,11 +461,16 @@ def _index_callbacks(app: Any, d: Dashboard, jobs: Jobs) -> None:
         Output("ix-progress", "hidden"),
         Output("ix-progress", "value"),
         [Input(i, "value") for i in slider_ids],
-        State("ix-job", "data"),
+        State("session", "data"),
+    )
+    @rule.checked(
+        rule.number("single_cap", *INDEX_RANGES["single_cap"]),
+        rule.integer("target_n", *INDEX_RANGES["target_n"]),
+        *[rule.number(f"multiplier {c}", *INDEX_RANGES["multiplier"]) for c in CATEGORIES],
+        rule.session(),
     )
     def start(cap: float, n: int, *rest: Any) -> Any:
-        *mults, previous = rest
-        jobs.cancel(previous)  # superseded: dropped (cancelled if not started)
+        *mults, session = rest
         multipliers = dict(zip(CATEGORIES, mults, strict=True))
         d.methodology(cap, n, multipliers)  # a bad value fails here, in the banner
 
@@ -458,7 +479,8 @@ def _index_callbacks(app: Any, d: Dashboard, jobs: Jobs) -> None:
             default = d.index_view(progress=lambda x, w: progress(0.8 + 0.2 * x, w))
             return view, default
 
-        return jobs.submit(run), False, 0
+        # a newer index job from this page supersedes the previous one
+        return jobs.submit(run, session=session, kind="index"), False, 0
 
     _poll_callback(app, jobs, "ix", lambda res, lang: _index_result(d, res[0], res[1], lang))
 
@@ -572,7 +594,6 @@ def flows(d: Dashboard, lang: str) -> Any:
                 ],
                 className="row",
             ),
-            dcc.Store(id="fl-dates", data=[str(e.date()) for e in ends]),
         ]
     )
 
@@ -629,7 +650,12 @@ def _stylesheet() -> list[dict[str, Any]]:
 def _flows_callbacks(app: Any, d: Dashboard) -> None:
     from dash import Input, Output, State, html
 
+    from aiinfra.flows import BASES
     from aiinfra.report._flows import _layout
+
+    # the as-of slider's positions, on the server: the page sends an index into them
+    dates = [str(e.date()) for e in _quarter_ends(d)]
+    asof = rule.integer("as_of position", 0, len(dates) - 1)
 
     @app.callback(
         Output("fl-map", "elements"),
@@ -640,12 +666,12 @@ def _flows_callbacks(app: Any, d: Dashboard) -> None:
         Input("fl-basis", "value"),
         Input("fl-layers", "value"),
         Input("fl-cycle", "value"),
-        State("fl-dates", "data"),
         State("lang", "value"),
     )
-    def draw(i: int, basis: str, layers: list[str], cycle: str | None, dates: list[str],
-             lang: str) -> Any:  # fmt: skip
-        day = dates[min(max(int(i), 0), len(dates) - 1)]
+    @rule.checked(asof, rule.choice("basis", BASES), rule.text_list("layers"),
+                  rule.text("cycle", optional=True), rule.lang())  # fmt: skip
+    def draw(i: int, basis: str, layers: list[str], cycle: str | None, lang: str) -> Any:
+        day = dates[i]
         v = d.flow_view(day, basis)
         g = d.flow_graph(day, basis)
         pos = _layout(g)
@@ -721,16 +747,14 @@ def _flows_callbacks(app: Any, d: Dashboard) -> None:
         Input("fl-map", "tapNodeData"),
         State("fl-asof", "value"),
         State("fl-basis", "value"),
-        State("fl-dates", "data"),
         State("lang", "value"),
         prevent_initial_call=True,
     )
-    def panel(node: dict[str, Any] | None, i: int, basis: str, dates: list[str],
-              lang: str) -> Any:  # fmt: skip
+    @rule.checked(rule.node("company"), asof, rule.choice("basis", BASES), rule.lang())
+    def panel(node: str | None, i: int, basis: str, lang: str) -> Any:
         if not node:
             return t("click_node", lang)
-        day = dates[min(max(int(i), 0), len(dates) - 1)]
-        c = d.company(str(node["id"]), day, basis)
+        c = d.company(node, dates[i], basis)
         payers = pd.DataFrame(
             [
                 {
@@ -806,8 +830,8 @@ def stress(d: Dashboard, lang: str) -> Any:
                             html.Label(t("shortfall", lang)),
                             dcc.Slider(
                                 id="st-shortfall",
-                                min=0.05,
-                                max=1,
+                                min=SHORTFALL[0],
+                                max=SHORTFALL[1],
                                 step=0.05,
                                 value=0.5,
                                 marks={x / 100: f"{x} %" for x in (5, 25, 50, 75, 100)},
@@ -815,8 +839,8 @@ def stress(d: Dashboard, lang: str) -> Any:
                             html.Label(t("pass_through", lang)),
                             dcc.Slider(
                                 id="st-pass",
-                                min=0,
-                                max=1,
+                                min=PASS_THROUGH[0],
+                                max=PASS_THROUGH[1],
                                 step=0.05,
                                 value=0.5,
                                 marks={x / 100: f"{x} %" for x in (0, 25, 50, 75, 100)},
@@ -843,8 +867,10 @@ def _stress_callbacks(app: Any, d: Dashboard) -> None:
         Input("st-pass", "value"),
         State("lang", "value"),
     )
-    def run(parties: list[str] | None, shortfall: float, pass_through: float, lang: str) -> Any:
-        r = d.stress(list(parties or []), float(shortfall), float(pass_through))
+    @rule.checked(rule.text_list("parties"), rule.number("shortfall", *SHORTFALL),
+                  rule.number("pass_through", *PASS_THROUGH), rule.lang())  # fmt: skip
+    def run(parties: list[str], shortfall: float, pass_through: float, lang: str) -> Any:
+        r = d.stress(parties, shortfall, pass_through)
         comp = r.companies.sort_values("loss_usd", ascending=False)
         hit = comp[comp["share_of_revenue"].notna()].head(20)
         fig = go.Figure(
@@ -932,7 +958,7 @@ def gap(d: Dashboard, lang: str) -> Any:
                             html.Label(t("method", lang)),
                             dcc.RadioItems(
                                 id="gp-method",
-                                options=["sequoia", "capex"],
+                                options=list(GAP_METHODS),
                                 value="sequoia",
                                 inline=True,
                             ),
@@ -1034,19 +1060,24 @@ def _gap_callbacks(app: Any, d: Dashboard, jobs: Jobs) -> None:
         Input("gp-year", "value"),
         Input("gp-samples", "value"),
         [Input(f"gp-p-{n}", "value") for n in names],
-        State("gp-job", "data"),
+        State("session", "data"),
+    )
+    @rule.checked(
+        rule.choice("method", GAP_METHODS),
+        rule.choice("year", GAP_YEARS),
+        rule.choice("samples", SAMPLE_CHOICES),
+        *[rule.number(n, p.low, p.high) for n, p in PARAMETERS.items()],
+        rule.session(),
     )
     def start(method: str, year: int, samples: int, *rest: Any) -> Any:
-        *values, previous = rest
-        jobs.cancel(previous)
+        *values, session = rest
         params: dict[str, Any] = {"method": method, **dict(zip(names, values, strict=True))}
-        if int(samples) not in SAMPLE_CHOICES:
-            raise AiinfraError(f"`samples` must be one of {SAMPLE_CHOICES}")
 
         def run(progress: Any) -> Any:
-            return d.gap(params, samples=int(samples), seed=0, year=int(year), progress=progress)
+            return d.gap(params, samples=samples, seed=0, year=year, progress=progress)
 
-        return jobs.submit(run), False, 0
+        # a newer gap job from this page supersedes the previous one
+        return jobs.submit(run, session=session, kind="gap"), False, 0
 
     _poll_callback(app, jobs, "gp", _gap_result)
 
@@ -1082,6 +1113,7 @@ def _buildout_callbacks(app: Any, d: Dashboard) -> None:
         Input("bo-series", "value"),
         State("lang", "value"),
     )
+    @rule.checked(rule.choice("series", d.buildout_names, optional=True), rule.lang())
     def show(name: str | None, lang: str) -> Any:
         if not name:
             return html.P("–")
