@@ -11,7 +11,14 @@ True
 
 from __future__ import annotations
 
-from aiinfra.buildout._growth import SUMMARY_COLUMNS, cagr, growth, series_summary
+from aiinfra.buildout._growth import (
+    SUMMARY_COLUMNS,
+    cagr,
+    growth,
+    latest_reported,
+    reported_points,
+    series_summary,
+)
 from aiinfra.buildout._periods import parse_period
 from aiinfra.buildout._registry import (
     SERIES,
@@ -33,8 +40,10 @@ __all__ = [
     "cagr",
     "describe_series",
     "growth",
+    "latest_reported",
     "list_series",
     "parse_period",
+    "reported_points",
     "series_spec",
     "series_summary",
 ]

@@ -16,7 +16,14 @@ from aiinfra.buildout._registry import SERIES
 from aiinfra.buildout._series import LedgerLike, buildout_series
 from aiinfra.exceptions import InvalidParameterError
 
-__all__ = ["SUMMARY_COLUMNS", "cagr", "growth", "series_summary"]
+__all__ = [
+    "SUMMARY_COLUMNS",
+    "cagr",
+    "growth",
+    "latest_reported",
+    "reported_points",
+    "series_summary",
+]
 
 _NEEDED = (
     "series",
@@ -266,15 +273,85 @@ def _latest(frame: pd.DataFrame) -> pd.Series | None:
     return row
 
 
-def _summary_row(group: pd.DataFrame, periods: str) -> dict[str, Any]:
+def _last_month_start(end: pd.Timestamp, period_type: str) -> pd.Timestamp:
+    """The first day of the month a period ends in (the day itself for a day period)."""
+    if pd.isna(end):
+        return pd.NaT
+    if period_type == "day":
+        return end
+    start: pd.Timestamp = end.replace(day=1)
+    return start
+
+
+def reported_points(points: pd.DataFrame, as_of: object = None) -> pd.DataFrame:
+    """The points of ``points`` that count as *reported* (on ``as_of`` when given).
+
+    A point counts when it is dated and
+
+    * of kind ``actual``, or
+    * of kind ``estimate`` and measured, not projected: in a **level** series (a run-rate,
+      a capacity at the period end) the estimate was published in the last month of its
+      period or later (an ARR "for March" published on 27 March reads the run-rate then; a
+      year-end capacity published in May is a projection); in **flow** and **ratio** series
+      (an amount or a share over the period) once its period had ended (an estimate of a
+      year's capex made in its spring is a projection);
+
+    and, with ``as_of``, the period had ended and the point was known on that date (period end
+    and ``source_date_known`` ≤ ``as_of``). ``guidance`` and ``forecast`` never count.
+    """
+    from aiinfra.ledger._dates import to_timestamp
+
+    dated = points[points["date"].notna()]
+    if dated.empty:
+        return dated
+    known = pd.to_datetime(dated["source_date_known"])
+    level = pd.Series(
+        [
+            (s := SERIES.get(str(sr))) is not None and s.aggregation == "level"
+            for sr in dated["series"]
+        ],
+        index=dated.index,
+    )
+    start = pd.Series(
+        [
+            _last_month_start(d, str(t))
+            for d, t in zip(dated["date"], dated["period_type"], strict=True)
+        ],
+        index=dated.index,
+        dtype="datetime64[ns]",
+    )
+    measured = (dated["date"] <= known) | (level & (start <= known))
+    ok = (dated["kind"] == "actual") | ((dated["kind"] == "estimate") & measured)
+    if as_of is not None:
+        day = to_timestamp(as_of, "as_of")
+        ok &= (dated["date"] <= day) & (known <= day)
+    return dated[ok]
+
+
+def latest_reported(points: pd.DataFrame, as_of: object = None) -> pd.DataFrame:
+    """The points of the latest reported period of one series, entity and measure.
+
+    Of :func:`reported_points`, those with the latest period end; actuals only when that
+    period has an actual (a company's own figure supersedes third-party estimates of it).
+    Several rows mean several sources for the same period; when their values differ the
+    period is stated as the range they span. Ordered by publication date, then figure id
+    (the last row is the most recently published). Empty when nothing counts as reported.
+    """
+    rows = reported_points(points, as_of)
+    if rows.empty:
+        return rows
+    last = rows[rows["date"] == rows["date"].max()]
+    if (last["kind"] == "actual").any():
+        last = last[last["kind"] == "actual"]
+    ordered: pd.DataFrame = last.sort_values(["source_date_known", "figure_id"], kind="stable")
+    return ordered
+
+
+def _summary_row(group: pd.DataFrame, periods: str, as_of: object = None) -> dict[str, Any]:
     first = group.iloc[0]
     dated = group[group["date"].notna()]
-    reported = _latest(
-        dated[
-            (dated["kind"] == "actual")
-            | ((dated["kind"] == "estimate") & (dated["date"] <= dated["source_date_known"]))
-        ]
-    )
+    latest = latest_reported(group, as_of)
+    reported = None if latest.empty else latest.iloc[-1]
     outlook = _latest(dated[dated["kind"].isin(_OUTLOOK)])
     out: dict[str, Any] = {
         "series": first["series"],
@@ -320,16 +397,18 @@ def series_summary(
     name : str, optional
         One series; default every series.
     as_of : str, date or Timestamp, optional
-        Passed to :func:`buildout_series` (ignored for a points frame).
+        The date of the summary: only figures known by then, and a reported point only for a
+        period over by then (a points frame is filtered the same way).
 
     Returns
     -------
     DataFrame of shape (n_groups, 22)
         Columns :data:`SUMMARY_COLUMNS`. One row per series, entity and measure — and, in flow
         series (amounts per period), per period type (``periods`` = ``year``, ``quarter``…;
-        ``all`` in level and ratio series). ``reported_*``: the latest dated point of kind
-        ``actual``, or of kind ``estimate`` for a period that had ended when it was published
-        (an actual wins on the same date). ``outlook_*``: the latest dated ``guidance`` or
+        ``all`` in level and ratio series). ``reported_*``: the most recently published point
+        of the latest reported period (:func:`latest_reported`: an actual, or an estimate that
+        measured rather than projected; with ``as_of``, a period over and known by then).
+        ``outlook_*``: the latest dated ``guidance`` or
         ``forecast`` (the furthest period; on the same period the most recently published).
         ``growth`` and ``cagr`` run from the reported point to the outlook when both state a
         value; otherwise NaN and ``note`` says why.
@@ -343,6 +422,11 @@ def series_summary(
     """
     if isinstance(source, pd.DataFrame):
         points = source if name is None else source[source["series"] == name]
+        if as_of is not None:
+            from aiinfra.ledger._dates import to_timestamp
+
+            day = to_timestamp(as_of, "as_of")
+            points = points[pd.to_datetime(points["source_date_known"]) <= day]
     else:
         points = buildout_series(source, name, as_of)
     rows: list[dict[str, Any]] = []
@@ -355,7 +439,7 @@ def series_summary(
         for (_, _, _, p), group in keyed.groupby(
             ["series", "entity", "measure", "_periods"], sort=False
         ):
-            rows.append(_summary_row(group.drop(columns="_periods"), str(p)))
+            rows.append(_summary_row(group.drop(columns="_periods"), str(p), as_of))
     if not rows:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in SUMMARY_COLUMNS})
     return pd.DataFrame(rows)[list(SUMMARY_COLUMNS)]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import html
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +26,7 @@ from aiinfra.exceptions import (
 )
 from aiinfra.index import Methodology, load_methodology, run_review
 from aiinfra.ledger import Ledger
-from aiinfra.report._charts import buildout_figure, levels_figure, treemap_figure
+from aiinfra.report._charts import buildout_figure, esc, levels_figure, treemap_figure
 from aiinfra.report._i18n import CATEGORY_NAMES, label, number
 
 __all__ = ["ReportResult", "build_report", "write_report"]
@@ -269,7 +272,11 @@ def build_report(
         summary.append(_table(pd.DataFrame(rows)))
     key = _key_buildout(ledger, as_of_ts, lang, f)
     if key is not None:
-        summary.append(f"<h3>{L('key_buildout')}</h3>" + _table(key))
+        summary.append(
+            f"<h3>{L('key_buildout')}</h3>"
+            + _table(key)
+            + f'<p class="small">{html.escape(L("key_buildout_note"))}</p>'
+        )
     summary.append("</section>")
     body.append("".join(summary))
     sections.append("summary")
@@ -333,13 +340,78 @@ def build_report(
 
     title = f"{L('title')} — {L('as_of')} {as_of_ts.date()}"
     nav = "".join(f'<a href="#{s}">{L(s)}</a>' for s in sections)
-    page = f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+    plotly_js = get_plotlyjs()
+    head = f"""<title>{html.escape(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>{_CSS}</style><script>{get_plotlyjs()}</script></head>
+<style>{_CSS}</style>{_plotly_style_placeholders(plotly_js)}<script>{plotly_js}</script>"""
+    rest = f"""</head>
 <body><header><h1>{html.escape(title)}</h1><nav>{nav}</nav></header><main>{"".join(body)}</main>
 <footer>{L("generated")} · {dt.date.today().isoformat()}</footer></body></html>"""
+    csp = content_security_policy(head + rest)
+    page = (
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{html.escape(csp, quote=False)}">\n'
+        + head
+        + rest
+    )
     return ReportResult(page, notices, sections, len(charts), sorted(sources))
+
+
+#: plotly.js injects the stylesheet of its map traces (``<style id="<sha256 hex>">…``) unless
+#: an element with that id exists; the report draws no map, so an empty one stands in for it
+_PLOTLY_STYLE_ID = re.compile(
+    r'getElementById\("([0-9a-f]{64})"\)\)\{var \w+=document\.createElement\("style"\)'
+)
+
+
+def _plotly_style_placeholders(plotly_js: str) -> str:
+    ids = sorted(set(_PLOTLY_STYLE_ID.findall(plotly_js)))
+    return "".join(f'<style id="{i}"></style>' for i in ids)
+
+
+_SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
+
+
+def _sha256(text: str) -> str:
+    # the browser hashes the element's text after the parser normalised newlines to LF
+    data = text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
+    return "'sha256-" + base64.b64encode(hashlib.sha256(data).digest()).decode("ascii") + "'"
+
+
+def content_security_policy(markup: str) -> str:
+    """The report's Content-Security-Policy: only its own inline scripts run.
+
+    * ``script-src``: the SHA-256 hash of every inline ``<script>`` of ``markup`` (plotly.js and
+      one per chart) and nothing else — no other inline script, no event-handler attribute, no
+      ``javascript:`` URL, no ``eval`` (plotly.js draws these charts without it), no file or
+      host;
+    * ``style-src-elem``: the hash of every inline ``<style>`` and of the empty one plotly.js
+      adds and then fills through the CSSOM;
+    * ``style-src-attr 'unsafe-inline'``: plotly.js positions what it draws with ``style``
+      attributes (and the chart containers carry one); a style attribute cannot run script,
+      and with images limited to ``data:`` and no font or connect source it cannot send
+      anything anywhere. ``style-src`` repeats the element hashes for browsers without the
+      ``-elem``/``-attr`` directives (they then show the charts less neatly, never less safely);
+    * ``img-src data:`` (plotly's "download plot as png"); ``default-src 'none'`` refuses
+      everything else: connections, fonts, frames, media, objects, workers, manifests;
+      ``base-uri`` and ``form-action`` ``'none'``.
+    """
+    scripts = sorted({_sha256(m) for m in _SCRIPT.findall(markup)})
+    # the empty stylesheet: plotly.js adds an empty <style> and fills it through the CSSOM
+    styles = sorted({_sha256(m) for m in [*_STYLE.findall(markup), ""]})
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src " + " ".join(scripts or ["'none'"]),
+            "style-src-elem " + " ".join(styles),
+            "style-src-attr 'unsafe-inline'",
+            "style-src " + " ".join(styles),
+            "img-src data:",
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )
 
 
 def _index_html(
@@ -433,7 +505,9 @@ def _backtest_html(bt: Any, lang: str, f: _Fmt, charts: list[str]) -> list[str]:
     for c in cols:
         x = lv[c].dropna()
         dd.add_trace(
-            go.Scatter(x=x.index, y=x / x.cummax() - 1, name=c.removeprefix("bench_"), mode="lines")
+            go.Scatter(
+                x=x.index, y=x / x.cummax() - 1, name=esc(c.removeprefix("bench_")), mode="lines"
+            )
         )
     dd.update_layout(title=L("drawdown"), yaxis_tickformat=".0%", height=320, margin={"t": 40})
     charts.append(_fig_html(dd))
@@ -500,7 +574,7 @@ def _backtest_html(bt: Any, lang: str, f: _Fmt, charts: list[str]) -> list[str]:
         yr.index[-1].year: lv.index[-1] < pd.Timestamp(year=lv.index[-1].year, month=12, day=20),
     }
     years = [f"{y}*" if partial.get(y) else str(y) for y in yr.index.year]
-    yfig = go.Figure([go.Bar(x=years, y=yr[c], name=c.removeprefix("bench_")) for c in cols])
+    yfig = go.Figure([go.Bar(x=years, y=yr[c], name=esc(c.removeprefix("bench_"))) for c in cols])
     yfig.update_layout(
         title=L("yearly"), yaxis_tickformat=".0%", barmode="group", height=340, margin={"t": 40}
     )
@@ -516,7 +590,7 @@ def _backtest_html(bt: Any, lang: str, f: _Fmt, charts: list[str]) -> list[str]:
             go.Bar(
                 x=g["period"].astype(str),
                 y=g["contribution"],
-                name=f"{cat} {CATEGORY_NAMES.get(str(cat), {}).get(lang, '')}",
+                name=esc(f"{cat} {CATEGORY_NAMES.get(str(cat), {}).get(lang, '')}"),
             )
             for cat, g in att.groupby("group")
         ]
@@ -524,7 +598,10 @@ def _backtest_html(bt: Any, lang: str, f: _Fmt, charts: list[str]) -> list[str]:
     res = att.drop_duplicates("period")
     afig.add_trace(
         go.Bar(
-            x=res["period"].astype(str), y=res["residual"], name=L("residual"), marker_color="#999"
+            x=res["period"].astype(str),
+            y=res["residual"],
+            name=esc(L("residual")),
+            marker_color="#999",
         )
     )
     afig.update_layout(
@@ -558,15 +635,52 @@ KEY_BUILDOUT = (
 def _when(amount: str, rec: dict[Any, Any], which: str, lang: str) -> str:
     if amount == "–":
         return amount
-    return f"{amount} ({rec[which + '_period']}, {label(str(rec[which + '_kind']), lang)})"
+    return f"{amount} ({rec[which + '_period']}, {_kind(rec[which + '_kind'], lang)})"
+
+
+def _kind(kinds: Any, lang: str) -> str:
+    """``actual`` / ``estimate``… in the reader's language (several joined by a slash)."""
+    parts = str(kinds).split(" / ")
+    return " / ".join(label(k, lang) if k in _KINDS else k for k in parts)
+
+
+_KINDS = ("actual", "guidance", "estimate", "forecast")
+
+
+def entity_names(ledger: Ledger) -> dict[str, str]:
+    """Company id → name from ``companies.csv`` (the entities a reader knows by name)."""
+    comp = ledger.companies
+    return {str(i): str(n) for i, n in zip(comp["id"], comp["name"], strict=True)}
+
+
+def key_buildout_label(rec: dict[str, Any], lang: str) -> tuple[str, str]:
+    """(what, unit) of a headline row in words: ``OpenAI · annualised revenue (ARR)`` and
+    ``USD bn a year (run-rate)``; plain text (escape it where it reaches HTML)."""
+    from aiinfra.report._i18n import ENTITY_NAMES, MEASURE_NAMES, UNIT_NAMES
+
+    entity, measure, unit = str(rec["entity"]), str(rec["measure"]), rec.get("unit")
+    who = rec.get("entity_name") or ENTITY_NAMES.get(entity, {}).get(lang) or entity
+    what = MEASURE_NAMES.get(measure, {}).get(lang) or measure.replace("_", " ")
+    unit_text = UNIT_NAMES.get(str(unit), {}).get(lang) or ("" if unit is None else str(unit))
+    return f"{who} · {what}", unit_text
 
 
 def key_buildout_records(ledger: Ledger, as_of: pd.Timestamp) -> list[dict[str, Any]]:
-    """The series summary rows (latest reported value, furthest outlook) of the headline
-    series in :data:`KEY_BUILDOUT`, in that order (report and dashboard)."""
-    from aiinfra.buildout import series_summary
+    """The headline series in :data:`KEY_BUILDOUT`, in that order (report and dashboard).
 
-    frame = series_summary(ledger, as_of=as_of)
+    Each record is the series summary row (:func:`aiinfra.buildout.series_summary` on
+    ``as_of``: the most recent period over and published by then, the furthest outlook) plus
+    ``entity_name`` (from ``companies.csv``; None for a group) and every figure of the latest
+    reported period (:func:`aiinfra.buildout.latest_reported`): ``reported_ids``,
+    ``reported_sources`` (``(figure id, source)`` pairs), ``reported_periods`` and
+    ``reported_kinds`` (distinct, in order), and ``reported_range_low`` /
+    ``reported_range_high`` (the smallest and largest number they state; NaN when none).
+    """
+    from aiinfra.buildout import buildout_series, latest_reported, series_summary
+
+    points = buildout_series(ledger, as_of=as_of)
+    frame = series_summary(points, as_of=as_of)
+    names = entity_names(ledger)
     out: list[dict[str, Any]] = []
     for series, entity, periods, measure in KEY_BUILDOUT:
         hit = frame[
@@ -576,21 +690,68 @@ def key_buildout_records(ledger: Ledger, as_of: pd.Timestamp) -> list[dict[str, 
         ]
         if periods != "all":
             hit = hit[hit["periods"] == periods]
-        out.extend(hit.head(1).to_dict(orient="records"))  # type: ignore[arg-type]
+        if hit.empty:
+            continue
+        rec: dict[str, Any] = {str(k): v for k, v in hit.iloc[0].items()}
+        group = points[
+            (points["series"] == series)
+            & (points["entity"] == entity)
+            & (points["measure"] == measure)
+        ]
+        if periods != "all":
+            group = group[group["period_type"] == periods]
+        latest = latest_reported(group, as_of)
+        stated = [float(x) for col in ("value", "low", "high") for x in latest[col] if pd.notna(x)]
+        rec |= {
+            "entity_name": names.get(entity),
+            "reported_ids": [str(i) for i in latest["figure_id"]],
+            "reported_sources": [
+                (str(i), "–" if pd.isna(src) else str(src))
+                for i, src in zip(latest["figure_id"], latest["source"], strict=True)
+            ],
+            "reported_periods": list(dict.fromkeys(str(x) for x in latest["period"])),
+            "reported_kinds": list(dict.fromkeys(str(x) for x in latest["kind"])),
+            "reported_range_low": min(stated) if stated else float("nan"),
+            "reported_range_high": max(stated) if stated else float("nan"),
+        }
+        out.append(rec)
     return out
 
 
+def _reported_text(rec: dict[str, Any], lang: str, f: _Fmt) -> str:
+    """The latest reported value with its period and kind; a range when sources disagree."""
+    ids = rec["reported_ids"]
+    lo, hi = rec["reported_range_low"], rec["reported_range_high"]
+    if len(ids) > 1 and pd.notna(lo) and pd.notna(hi) and lo != hi:
+        amount = (
+            label("sources_disagree", lang).format(n=len(ids))
+            + " "
+            + f.amount(float("nan"), lo, hi)
+        )
+    else:
+        amount = f.amount(rec["reported_value"], rec["reported_low"], rec["reported_high"])
+    if amount == "–":
+        return amount
+    periods = " / ".join(rec["reported_periods"])
+    return f"{amount} ({periods}, {_kind(' / '.join(rec['reported_kinds']), lang)})"
+
+
 def _key_buildout(ledger: Ledger, as_of: pd.Timestamp, lang: str, f: _Fmt) -> pd.DataFrame | None:
-    """The latest reported value and the furthest outlook of a few headline series."""
+    """The latest reported value (with its sources) and the furthest outlook of a few
+    headline series, labelled in words."""
     rows = []
     for rec in key_buildout_records(ledger, as_of):
-        reported = f.amount(rec["reported_value"], rec["reported_low"], rec["reported_high"])
+        what, unit = key_buildout_label(rec, lang)
         outlook = f.amount(rec["outlook_value"], rec["outlook_low"], rec["outlook_high"])
         rows.append(
             {
-                label("series", lang): f"{rec['entity']} · {rec['measure']}",
-                label("unit", lang): rec["unit"],
-                label("reported", lang): _when(reported, rec, "reported", lang),
+                label("series", lang): what,
+                label("unit", lang): unit,
+                label("reported", lang): _reported_text(rec, lang, f),
+                label("reported_sources", lang): "; ".join(
+                    f"{i}: {src}" for i, src in rec["reported_sources"]
+                )
+                or "–",
                 label("outlook", lang): _when(outlook, rec, "outlook", lang),
             }
         )
@@ -615,7 +776,7 @@ def _buildout_html(
         pts = pts[pts["date"].notna()]
         if pts.empty:
             continue
-        fig = buildout_figure(pts, name, lang)
+        fig = buildout_figure(pts, name, lang, names=entity_names(ledger))
         charts.append(_fig_html(fig))
         out.append(charts[-1])
         for src in pts["source"].dropna().unique():

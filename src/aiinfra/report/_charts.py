@@ -3,10 +3,18 @@
 Each builder takes results the library computed (a review's selection, a backtest's levels, a
 gap result, build-out points) and returns a ``plotly.graph_objects.Figure``; nothing here
 computes an analysis figure.
+
+Plotly renders a subset of HTML in every text it draws (trace names, hover texts, labels, titles,
+tick labels, annotations): ``<br>``, ``<b>``, ``<a href>``, ``<span style>``… Text from the
+ledger, an overlay or a user is data, so it goes through :func:`esc` before it is joined with
+any markup; only the markup this module writes itself (``<br>``) stays markup.
 """
 
 from __future__ import annotations
 
+import html
+import math
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -15,6 +23,7 @@ from aiinfra.report._i18n import CATEGORY_NAMES, label
 
 __all__ = [
     "buildout_figure",
+    "esc",
     "gap_figure",
     "levels_figure",
     "mc_histogram_figure",
@@ -32,6 +41,22 @@ _SYMBOLS = {
 }
 
 
+def esc(value: object) -> str:
+    """``value`` as literal text in a plotly label: ``&``, ``<`` and ``>`` as entities.
+
+    Plotly decodes ``&amp;``, ``&lt;`` and ``&gt;`` (and numeric entities) only in the text
+    between tags, so escaped text is shown as typed and never becomes a tag. Quotes are left as
+    they are: plotly does not decode ``&quot;``, and without ``<`` no attribute can be opened.
+    ``None`` and NaN become an en dash.
+
+    >>> esc('<img src=x onerror="alert(1)"> & co')
+    '&lt;img src=x onerror="alert(1)"&gt; &amp; co'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return html.escape(str(value), quote=False)
+
+
 def treemap_figure(sel: pd.DataFrame, lang: str, height: int = 480) -> Any:
     """Constituents by category: ``sel`` has ``id``, ``name``, ``category``, ``weight``."""
     import plotly.graph_objects as go
@@ -40,7 +65,7 @@ def treemap_figure(sel: pd.DataFrame, lang: str, height: int = 480) -> Any:
     cat_label = {c: f"{c} {CATEGORY_NAMES[c][lang]}" for c in cats.index}
     fig = go.Figure(
         go.Treemap(
-            labels=[cat_label[c] for c in cats.index] + list(sel["name"]),
+            labels=[cat_label[c] for c in cats.index] + [esc(n) for n in sel["name"]],
             ids=list(cats.index) + list(sel["id"]),
             parents=[""] * len(cats) + list(sel["category"]),
             values=list(cats.values) + list(sel["weight"]),
@@ -64,12 +89,16 @@ def levels_figure(
     cols = ["GTR", *[c for c in levels.columns if c.startswith("bench_")]]
     fig = go.Figure(
         [
-            go.Scatter(x=levels.index, y=levels[c], name=c.removeprefix("bench_"), mode="lines")
+            go.Scatter(
+                x=levels.index, y=levels[c], name=esc(c.removeprefix("bench_")), mode="lines"
+            )
             for c in cols
         ]
     )
     for name, s in (extra or {}).items():
-        fig.add_trace(go.Scatter(x=s.index, y=s, name=name, mode="lines", line={"dash": "dot"}))
+        fig.add_trace(
+            go.Scatter(x=s.index, y=s, name=esc(name), mode="lines", line={"dash": "dot"})
+        )
     fig.update_layout(
         title=label("levels_log", lang), yaxis_type="log", height=420, margin={"t": 40}
     )
@@ -133,7 +162,8 @@ def tornado_figure(result: Any, lang: str) -> Any:
     import plotly.graph_objects as go
 
     tor = result.tornado
-    base = result.row()["gap"]
+    gap = result.row()["gap"]
+    base = math.nan if gap is None else float(gap)  # no revenue that year: nothing to draw
     fig = go.Figure()
     for end, color in (
         ("gap_at_low", "rgba(40,110,190,0.8)"),
@@ -141,8 +171,8 @@ def tornado_figure(result: Any, lang: str) -> Any:
     ):
         fig.add_trace(
             go.Bar(
-                y=list(tor["parameter"]),
-                x=[v - base for v in tor[end]],
+                y=[esc(p) for p in tor["parameter"]],
+                x=[math.nan if v is None else v - base for v in tor[end]],
                 base=base,
                 orientation="h",
                 marker={"color": color},
@@ -191,10 +221,13 @@ def mc_histogram_figure(mc: Any, year: int, lang: str, bins: int = 80) -> Any:
     return fig
 
 
-def buildout_figure(pts: pd.DataFrame, name: str, lang: str) -> Any:
+def buildout_figure(
+    pts: pd.DataFrame, name: str, lang: str, names: Mapping[str, str] | None = None
+) -> Any:
     """One build-out series: a trace per entity, measure, period type and kind (never mixed);
     actuals joined by lines, guidance/estimates/forecasts as markers of their own shape, ranges
-    as bars, conflicting figures ringed."""
+    as bars, conflicting figures ringed. ``names`` maps entity ids to the names shown (default:
+    the ids). Every ledger text in a label or hover text is escaped (:func:`esc`)."""
     import plotly.graph_objects as go
 
     def L(k: str) -> str:
@@ -207,7 +240,8 @@ def buildout_figure(pts: pd.DataFrame, name: str, lang: str) -> Any:
             for d, t in zip(pts["date"], pts["period_type"], strict=True)
         ],
         hover=[
-            f"{p} · {L(str(k))} · {i}{' · conflict' if c else ''}<br>{s}"
+            f"{esc(p)} · {esc(L(str(k)) if str(k) in _SYMBOLS else k)} · {esc(i)}"
+            f"{' · conflict' if c else ''}<br>{esc(s)}"
             for p, k, i, c, s in zip(
                 pts["period"],
                 pts["kind"],
@@ -224,7 +258,9 @@ def buildout_figure(pts: pd.DataFrame, name: str, lang: str) -> Any:
     ):
         g = g.sort_values("x")
         quarterly = f" ({L('quarterly')})" if ptype == "quarter" else ""
-        tag = f"{entity} · {measure}{quarterly} · {L(str(kind))}"
+        who = (names or {}).get(str(entity), str(entity))
+        kind_text = L(str(kind)) if str(kind) in _SYMBOLS else str(kind)
+        tag = f"{esc(who)} · {esc(measure)}{quarterly} · {esc(kind_text)}"
         line = {"width": 2, "color": "#c00"}
         point = g[g["value"].notna()]
         if not point.empty:
@@ -294,10 +330,10 @@ def buildout_figure(pts: pd.DataFrame, name: str, lang: str) -> Any:
                 )
     units = sorted(set(pts["unit"].dropna()))
     layout: dict[str, Any] = {
-        "title": name.replace("_", " "),
+        "title": esc(name.replace("_", " ")),
         "height": 380,
         "margin": {"t": 40},
-        "yaxis_title": " / ".join(units),
+        "yaxis_title": esc(" / ".join(units)),
         "xaxis": {"type": "date"},
     }
     if pts["x"].nunique() == 1:  # one date: show the year around it, not milliseconds

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from aiinfra.ledger import Ledger
+from aiinfra.report._charts import esc
 from aiinfra.report._i18n import label
 
 __all__ = ["flows_html"]
@@ -121,7 +122,7 @@ def flows_html(
             x=[pos[n][0] for n in names],
             y=[pos[n][1] for n in names],
             mode="markers+text",
-            text=names,
+            text=[esc(n) for n in names],
             textposition="middle right",
             textfont={"size": 9},
             marker={
@@ -132,7 +133,7 @@ def flows_html(
                 "colorscale": "Viridis",
                 "line": {"width": 0},
             },
-            hovertext=[f"{g.nodes[n]['name']} ({g.nodes[n]['layer']})" for n in names],
+            hovertext=[f"{esc(g.nodes[n]['name'])} ({esc(g.nodes[n]['layer'])})" for n in names],
             hoverinfo="text",
             showlegend=False,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 from typing import Any
 
@@ -44,8 +45,10 @@ def gap_html(
     out = [f'<section id="gap"><h2>{L("gap")}</h2><p class="small">{L("gap_intro")}</p>']
     out.append(fig_html(gap_figure(r, lang)))
     charts.append("gap_by_year")
-    out.append(fig_html(tornado_figure(r, lang)))
-    charts.append("gap_tornado")
+    base = r.row()["gap"]
+    if base is not None and math.isfinite(float(base)):  # no AI revenue that year: no gap
+        out.append(fig_html(tornado_figure(r, lang)))
+        charts.append("gap_tornado")
 
     def n(v: Any) -> str:
         missing = v is None or (isinstance(v, float) and not math.isfinite(v))
@@ -84,7 +87,7 @@ def gap_html(
                 year=g["forecast"]["year"],
                 implied=fmt.pct(g["forecast_cagr"]),
             )
-        out.append(f"<p>{text}</p>")
-    out.append(f'<p class="small">{"; ".join(r.notes)}</p>')
+        out.append(f"<p>{html.escape(text)}</p>")
+    out.append(f'<p class="small">{html.escape("; ".join(r.notes))}</p>')
     out.append("</section>")
     return "".join(out)

@@ -69,6 +69,15 @@ LABELS: dict[str, dict[str, str]] = {
     "ledger_source": {"en": "Ledger rows", "de": "Ledger-Zeilen"},
     "unit": {"en": "Unit", "de": "Einheit"},
     "reported": {"en": "Latest reported", "de": "Zuletzt berichtet"},
+    "reported_sources": {"en": "Source of the latest", "de": "Quelle des letzten Werts"},
+    "sources_disagree": {
+        "en": "{n} sources disagree: range",
+        "de": "{n} Quellen weichen ab: Spanne",
+    },
+    "key_buildout_note": {
+        "en": "Latest reported: the most recent period that had ended and was published by the report date — a company's actual, else a third-party estimate (a run-rate counts from the last month of its period on; an amount for a period only once the period was over). Where sources disagree on that period, the range they span.",
+        "de": "Zuletzt berichtet: der jüngste Zeitraum, der zum Berichtsdatum abgelaufen und veröffentlicht war — die Ist-Zahl des Unternehmens, sonst eine Schätzung Dritter (eine Run-Rate zählt ab dem letzten Monat ihres Zeitraums, ein Betrag für einen Zeitraum erst nach dessen Ende). Weichen Quellen für diesen Zeitraum ab, die Spanne zwischen ihnen.",
+    },
     "outlook": {"en": "Outlook", "de": "Ausblick"},
     "range": {"en": "range", "de": "Spanne"},
     "at_least": {"en": "at least", "de": "mindestens"},
@@ -197,6 +206,61 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Our own assessment from public sources; not investment advice.",
         "de": "Eigene Einschätzung aus öffentlichen Quellen; keine Anlageberatung.",
     },
+}
+
+
+#: what a build-out measure is, for a reader (the headline rows of page one)
+MEASURE_NAMES: dict[str, dict[str, str]] = {
+    "arr_usd_bn": {"en": "annualised revenue (ARR)", "de": "annualisierter Umsatz (ARR)"},
+    "capex_usd_bn": {"en": "capital expenditure", "de": "Investitionsausgaben"},
+    "wfe_spend_usd_bn": {
+        "en": "wafer-fab equipment spend",
+        "de": "Ausgaben für Wafer-Fab-Ausrüstung",
+    },
+    "cowos_wafers_per_month_k": {
+        "en": "CoWoS packaging capacity",
+        "de": "CoWoS-Packaging-Kapazität",
+    },
+    "dc_capacity_mw": {"en": "data-centre capacity", "de": "Rechenzentrumskapazität"},
+}
+
+#: the units of the build-out series (``SeriesSpec.unit``), for a reader
+UNIT_NAMES: dict[str, dict[str, str]] = {
+    "USD bn, annualised": {
+        "en": "USD bn a year (run-rate)",
+        "de": "Mrd. USD pro Jahr (Run-Rate)",
+    },
+    "USD bn": {"en": "USD bn", "de": "Mrd. USD"},
+    "k wafers per month": {"en": "thousand wafers a month", "de": "Tsd. Wafer pro Monat"},
+    "k wafers per year": {"en": "thousand wafers a year", "de": "Tsd. Wafer pro Jahr"},
+    "MW": {"en": "MW", "de": "MW"},
+    "MW added": {"en": "MW added", "de": "MW Zubau"},
+    "mn units": {"en": "million units", "de": "Mio. Stück"},
+}
+
+#: the ledger's group entities (not companies), for a reader
+ENTITY_NAMES: dict[str, dict[str, str]] = {
+    "big4": {
+        "en": "Big four hyperscalers (Microsoft, Alphabet, Amazon, Meta)",
+        "de": "Die vier großen Hyperscaler (Microsoft, Alphabet, Amazon, Meta)",
+    },
+    "big4_plus_oracle": {
+        "en": "Big four hyperscalers and Oracle",
+        "de": "Die vier großen Hyperscaler und Oracle",
+    },
+    "top8_csp": {"en": "Top eight cloud providers", "de": "Die acht größten Cloud-Anbieter"},
+    "hyperscalers_and_neoclouds": {
+        "en": "Hyperscalers and neoclouds",
+        "de": "Hyperscaler und Neoclouds",
+    },
+    "openai_anthropic_combined": {
+        "en": "OpenAI and Anthropic combined",
+        "de": "OpenAI und Anthropic zusammen",
+    },
+    "global": {"en": "World", "de": "Welt"},
+    "global_ex_china": {"en": "World excluding China", "de": "Welt ohne China"},
+    "china": {"en": "China", "de": "China"},
+    "us": {"en": "United States", "de": "USA"},
 }
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import math
 from typing import Any
 
 import pandas as pd
 
 from aiinfra.ledger import Ledger
+from aiinfra.report._charts import esc
 from aiinfra.report._i18n import CATEGORY_NAMES, label
 
 __all__ = ["stress_html"]
@@ -59,7 +61,7 @@ def stress_html(
         return ""
     out = [f'<section id="stress"><h2>{L("stress")}</h2><p class="small">{L("stress_intro")}</p>']
     src = weights_label if weights is not None else results[0].index["weights_source"]
-    out.append(f'<p class="small">{L("stress_weights")}: {src}</p>')
+    out.append(f'<p class="small">{L("stress_weights")}: {html.escape(str(src))}</p>')
     summary = pd.DataFrame(
         [
             {
@@ -79,8 +81,8 @@ def stress_html(
     for r in results:
         fig.add_trace(
             go.Bar(
-                name=r.scenario.name,
-                x=[CATEGORY_NAMES.get(c, {}).get(lang, c) for c in cats],
+                name=esc(r.scenario.name),
+                x=[esc(CATEGORY_NAMES.get(c, {}).get(lang, c)) for c in cats],
                 y=[100 * r.index["by_category"].get(c, 0.0) for c in cats],
             )
         )
@@ -112,9 +114,11 @@ def stress_html(
                 L("unresolved"): [L("yes") if u else "" for u in top["unresolved"]],
             }
         )
-        out.append(f"<h3>{r.scenario.name}: {r.scenario.description}</h3>")
+        out.append(
+            f"<h3>{html.escape(r.scenario.name)}: {html.escape(r.scenario.description)}</h3>"
+        )
         out.append(table(frame))
         notes = "; ".join([r.credit_status, *r.notes])
-        out.append(f'<p class="small">{notes}</p>')
+        out.append(f'<p class="small">{html.escape(notes)}</p>')
     out.append("</section>")
     return "".join(out)
