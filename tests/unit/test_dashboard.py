@@ -89,6 +89,20 @@ def test_overview_cards_carry_date_and_source_or_say_why_not(bare):
         bare.index_view()
 
 
+def test_overview_build_out_rows_read_like_the_reports_page_one(bare):
+    from aiinfra.web._pages import _buildout_rows
+
+    # the dashboard's date is 2026-06-30: OpenAI's and Anthropic's latest are 2026-05 (33, 45)
+    for lang in ("en", "de"):
+        rows = _buildout_rows(bare.overview()["buildout"]["rows"], lang)
+        names = list(rows.iloc[:, 0])
+        assert not any("arr_usd_bn" in n or n.startswith("openai ·") for n in names), names
+        openai = rows[rows.iloc[:, 0].str.startswith("OpenAI")]
+        assert len(openai) == 1
+        cell = openai.iloc[0, 2]
+        assert cell.startswith("33") and "2026-05" in cell, cell
+
+
 def test_flow_view_is_the_library_graph(bare):
     v = bare.flow_view("2024-12-31", "committed")
     g = flow_graph(bare.ledger, "2024-12-31", "committed")

@@ -19,6 +19,7 @@ WEB_LABELS: dict[str, dict[str, str]] = {
     "error": {"en": "Error", "de": "Fehler"},
     "dismiss": {"en": "Dismiss", "de": "Schließen"},
     "not_found": {"en": "No such page.", "de": "Diese Seite gibt es nicht."},
+    "sources_disagree_short": {"en": "sources disagree", "de": "Quellen weichen ab"},
     "as_of_src": {"en": "as of {date} · source: {source}", "de": "Stand {date} · Quelle: {source}"},
     "index_vs": {
         "en": "The index against QQQ and SMH",

@@ -97,30 +97,44 @@ def _card(card_id: str, title: str, body: list[Any], date: Any, source: str, lan
 
 
 def _buildout_rows(rows: list[dict[str, Any]], lang: str) -> pd.DataFrame:
+    """The report's page-one build-out rows: names and units in words, the latest figure known
+    on the date with its kind and sources, disagreeing sources as a range."""
+    from aiinfra.report._build import key_buildout_label
+
     def amount(r: dict[str, Any], which: str) -> str:
         v, lo, hi = r[f"{which}_value"], r[f"{which}_low"], r[f"{which}_high"]
-        if not _nan(v):
+        ids = r.get(f"{which}_ids") or []
+        rlo, rhi = r.get(f"{which}_range_low"), r.get(f"{which}_range_high")
+        if len(ids) > 1 and not _nan(rlo) and not _nan(rhi) and rlo != rhi:
+            text = f"{num(rlo, lang, 0)}–{num(rhi, lang, 0)} ({t('sources_disagree_short', lang)})"
+        elif not _nan(v):
             text = num(v, lang, 0)
         elif not _nan(lo) and not _nan(hi):
             text = f"{num(lo, lang, 0)}–{num(hi, lang, 0)}"
         else:
             return "–"
-        return f"{text} ({r[f'{which}_period']}, {t(str(r[f'{which}_kind']), lang)})"
+        periods = r.get(f"{which}_periods") or [r[f"{which}_period"]]
+        kinds = r.get(f"{which}_kinds") or [r[f"{which}_kind"]]
+        return (
+            f"{text} ({' / '.join(map(str, periods))}, "
+            f"{' / '.join(t(str(k), lang) for k in kinds)})"
+        )
 
-    return pd.DataFrame(
-        [
+    out = []
+    for r in rows:
+        what, unit = key_buildout_label(r, lang)
+        reported = [f"{i}: {src}" for i, src in r.get("reported_sources") or []]
+        outlook = [str(r["outlook_id"])] if not _nan(r.get("outlook_id")) else []
+        out.append(
             {
-                t("series", lang): f"{r['entity']} · {r['measure']}",
-                t("unit", lang): r["unit"],
+                t("series", lang): what,
+                t("unit", lang): unit,
                 t("reported", lang): amount(r, "reported"),
                 t("outlook", lang): amount(r, "outlook"),
-                t("source", lang): ", ".join(
-                    str(x) for x in (r["reported_id"], r["outlook_id"]) if not _nan(x)
-                ),
+                t("source", lang): "; ".join(reported + outlook) or "–",
             }
-            for r in rows
-        ]
-    )
+        )
+    return pd.DataFrame(out)
 
 
 def overview(d: Dashboard, lang: str) -> Any:
