@@ -44,7 +44,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def terminal_safe(text: object) -> str:
-    """``text`` with every control character but newline and tab shown as an escape (``\\x1b``).
+    r"""``text`` with every control character but newline and tab shown as an escape (``\x1b``).
 
     Ledger, overlay and price-file text reaches the terminal in tables, notes and error
     messages; an ANSI escape sequence in it must be shown, not obeyed.
