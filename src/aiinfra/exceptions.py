@@ -154,8 +154,14 @@ class DataValidationError(AiinfraError, ValueError):
     """
 
     def __init__(self, problems: Iterable[Problem], what: str = "input") -> None:
+        found = list(problems)
+        # files in the order their first problem was found (bundled before overlay), never by
+        # path name, so the listing does not depend on where the files lie on disk
+        rank: dict[str, int] = {}
+        for p in found:
+            rank.setdefault(p.file, len(rank))
         self.problems: list[Problem] = sorted(
-            problems, key=lambda p: (p.file, p.row or 0, p.column or "", p.rule)
+            found, key=lambda p: (rank[p.file], p.row or 0, p.column or "", p.rule)
         )
         self.what = what
         n = len(self.problems)

@@ -165,7 +165,11 @@ def test_a_cycle_across_the_overlay_names_both_files(mini_ledger_dir, tmp_path):
     ps = problems(user_dir(tmp_path, {"flows.csv": text}), mini_ledger_dir)
     cycle = [p for p in ps if "cycle" in p.rule]
     assert len(cycle) == 1 and cycle[0].column == "supersedes"
-    assert "f1 (row 2)" in cycle[0].rule and "flows.csv, row 5)" in cycle[0].rule
+    # reported on the bundled f4 (first in the ledger's order, wherever the files lie), naming
+    # the overlay's f1 with its file
+    assert Path(cycle[0].file).parent == mini_ledger_dir and cycle[0].row == 5
+    assert "f4 (row 5)" in cycle[0].rule
+    assert f"f1 ({tmp_path / 'user' / 'flows.csv'}, row 2)" in cycle[0].rule
 
 
 def test_a_company_related_to_itself_is_refused(mini_ledger_dir, tmp_path):

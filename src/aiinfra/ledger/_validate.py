@@ -83,9 +83,12 @@ def _supersede_cycles(flows: pd.DataFrame) -> list[Problem]:
 
     Each flow names at most one flow it supersedes, so the links form a functional graph and
     every cycle is found by following them from each flow once: O(n). The problem is reported on
-    the row of the cycle that comes first in the files, and names every row of the cycle.
+    the row of the cycle that comes first in the ledger's order (the table as loaded: bundled
+    rows, each replaced in place by an overlay row, then new overlay rows), and names every row
+    of the cycle. The order never depends on where the files lie on disk.
     """
     rows = {str(r["id"]): r for r in _rows(flows.drop_duplicates("id"))}
+    order = {fid: i for i, fid in enumerate(rows)}
     nxt = {
         fid: str(r["supersedes"])
         for fid, r in rows.items()
@@ -103,7 +106,7 @@ def _supersede_cycles(flows: pd.DataFrame) -> list[Problem]:
             node = nxt.get(node)
         if node is not None and node in on_path:
             cycle = path[path.index(node) :]
-            first = min(cycle, key=lambda c: (str(rows[c]["_file"]), int(rows[c]["_line"])))
+            first = min(cycle, key=order.__getitem__)
             i = cycle.index(first)
             cycle = cycle[i:] + cycle[:i]
             r = rows[first]
