@@ -3,10 +3,10 @@
 Goal (issue 12): the documented Python path runs in about the CLI's time. Both run as fresh
 processes over ../shared/data/prices: the README's ``python`` block as a script (as
 tests/integration/test_readme_example.py runs it), and the CLI backtest it mirrors
-(semis_20cap, static scores, 2019-01-01..2026-05-29, QQQ and SMH, 5 bps, --out). The example
-also loads the ledger, runs a review, the metrics, the attribution, the flow map and a
-significance test of 1000 samples, so it does more than the CLI; the goal is met when it takes
-at most twice the CLI's time.
+(semis_20cap, static scores, 2019-01-01..2026-05-29, QQQ and SMH, 5 bps, --out). The part of
+the example up to ``result.write`` is the path the issue timed (it also runs one review); the
+goal is met when it takes at most 1.25 times the CLI's time. The whole block (metrics,
+attribution, the flow map, a 1000-sample significance test) is timed too, for information.
 
     python bench/readme_bench.py [--repeat 3]
 """
@@ -42,13 +42,21 @@ _d.read_cached = lambda path: _read(str(path))  # every get re-reads and re-vali
 """
 
 
-def time_example(uncached: bool = False) -> float:
+def readme_backtest_part() -> str:
+    """The block up to ``result.write(...)``: the documented path to a written backtest."""
+    block = readme_python()
+    end = block.index("result.write(")
+    return block[: block.index("\n", end) + 1]
+
+
+def time_example(uncached: bool = False, part: bool = False) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) / "main"
         work.mkdir()
         (Path(tmp) / "shared").symlink_to(SHARED, target_is_directory=True)
         script = work / "readme_example.py"
-        script.write_text((UNCACHED if uncached else "") + readme_python(), encoding="utf-8")
+        code = readme_backtest_part() if part else readme_python()
+        script.write_text((UNCACHED if uncached else "") + code, encoding="utf-8")
         t0 = time.perf_counter()
         subprocess.run([sys.executable, str(script)], cwd=work, check=True, capture_output=True,
                        env={**os.environ, "PYTHONPATH": str(ROOT / "src")})  # fmt: skip
@@ -76,10 +84,11 @@ def main() -> None:
     if not (SHARED / "data" / "prices").is_dir():
         sys.exit("../shared/data/prices is absent: nothing to measure")
     cli = [time_cli() for _ in range(args.repeat)]
+    part = [time_example(part=True) for _ in range(args.repeat)]
     ex = [time_example() for _ in range(args.repeat)]
-    before = time_example(uncached=True)  # once: it is slow
-    c, e = statistics.median(cli), statistics.median(ex)
-    met = e <= 2 * c
+    before = time_example(uncached=True, part=True)  # once: it is slow
+    c, p, e = statistics.median(cli), statistics.median(part), statistics.median(ex)
+    met = p <= 1.25 * c
     lines = [
         "## README Python example (`bench/readme_bench.py`)",
         "",
@@ -92,15 +101,16 @@ def main() -> None:
         f"| CLI `index backtest` semis_20cap 2019-01..2026-05, QQQ+SMH, 5 bps, `--out` | {c:.1f} s | "
         + ", ".join(f"{x:.1f}" for x in cli)
         + " |",
-        f"| README `python` block (ledger, review, the same backtest + write, metrics, attribution, "
-        f"flow map, 1000-sample significance) | {e:.1f} s | "
-        + ", ".join(f"{x:.1f}" for x in ex)
-        + " |",
-        f"| the same block without the per-process price cache (each `get` re-reads and "
-        f"re-validates its file, as before issue 12) | {before:.1f} s | one run |",
+        f"| README `python` block up to `result.write` (ledger, a review, the same backtest, "
+        f"written) | {p:.1f} s | " + ", ".join(f"{x:.1f}" for x in part) + " |",
+        f"| that part without the per-process price cache (each `get` re-reads and re-validates "
+        f"its file, as before issue 12) | {before:.1f} s | one run |",
+        f"| the whole block (also metrics, attribution, the flow map and a 1000-sample "
+        f"significance test) | {e:.1f} s | " + ", ".join(f"{x:.1f}" for x in ex) + " |",
         "",
-        f"Goal: the example within 2× the CLI's time (it does more than the backtest): "
-        f"{e / c:.2f}× — {'met' if met else 'NOT met'}; without the cache {before / c:.1f}×.",
+        f"Goal: the documented path to the backtest within 1.25× the CLI's time (it also runs a "
+        f"review): {p / c:.2f}× — {'met' if met else 'NOT met'}; without the cache "
+        f"{before / c:.1f}×.",
         "",
     ]
     sys.path.insert(0, str(ROOT / "bench"))
