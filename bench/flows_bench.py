@@ -13,7 +13,7 @@ Sections (run by name; all by default, and only a full run rewrites the whole "f
 ``circularity``
     Finn's cycling index (:func:`aiinfra.flows.cycling_index`) and the self-funded share, exact,
     on the same kind of random digraphs (10^3 and 10^4 nodes) with lognormal amounts; the Monte
-    Carlo :func:`aiinfra.flows._circularity.cycling_index_estimate` at 10^3, 10^4 and 10^5
+    Carlo :func:`aiinfra.flows.cycling_index_estimate` at 10^3, 10^4 and 10^5
     nodes, its error against the exact value next to its stated error bound.
 ``nulls``
     :func:`aiinfra.flows.significance` with 1000 null samples of the real ledger graph, models
@@ -332,8 +332,7 @@ def once_traced(fn: Callable[[], Any]) -> tuple[float, int, int | None, Any]:
 
 
 def bench_circularity(args: argparse.Namespace) -> list[str]:
-    from aiinfra.flows import cycling_index, self_funded_share
-    from aiinfra.flows._circularity import cycling_index_estimate
+    from aiinfra.flows import cycling_index, cycling_index_estimate, self_funded_share
 
     exact: dict[int, float] = {}
     exact_node: dict[int, Any] = {}

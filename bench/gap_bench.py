@@ -1,6 +1,6 @@
 """Monte Carlo throughput of the ROI gap (section "gap" of bench/RESULTS.md).
 
-Workload: :func:`aiinfra.scenarios.gap` on the bundled ledger (as of 2026-11-01, default
+Workload: :func:`aiinfra.roi_gap.gap` on the bundled ledger (as of 2026-11-01, default
 parameters, every uncertain input sampled, all eight years 2023-2030 per sample), 10^6 and 10^7
 samples in chunks of 200,000, in this process and on 2 local worker processes (joblib). Asserts
 that the summaries are identical, bit for bit, across the executors. Goal (issue): 10^6 samples
@@ -28,7 +28,7 @@ from _results import write_section
 
 from aiinfra import load_ledger
 from aiinfra.parallel import LocalExecutor, SerialExecutor
-from aiinfra.scenarios import gap
+from aiinfra.roi_gap import gap
 
 AS_OF = "2026-11-01"
 
@@ -79,7 +79,7 @@ def main() -> None:
             "## ROI gap Monte Carlo (`bench/gap_bench.py`)",
             "",
             f"Command: `python bench/gap_bench.py --repeat {args.repeat}` (run by `make bench`). "
-            f'Workload: `aiinfra.scenarios.gap(load_ledger(), 2026, as_of="{AS_OF}", samples=N, '
+            f'Workload: `aiinfra.roi_gap.gap(load_ledger(), 2026, as_of="{AS_OF}", samples=N, '
             "seed=0)`: every parameter uniform over its range, capex and revenue uniform within "
             "each year's band, all 8 years (2023-2030) per sample, chunks of 200,000 seeded per "
             "chunk. Time is the whole call (inputs from the ledger, sensitivity, sampling, "

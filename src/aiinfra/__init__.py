@@ -43,27 +43,27 @@ _LAZY = {
     "Store": "aiinfra.store",
     "run_review": "aiinfra.index",
     "flow_graph": "aiinfra.flows",
-    "stress": "aiinfra.flows",
-    "gap": "aiinfra.scenarios",
+    "gap": "aiinfra.roi_gap",
     "load_methodology": "aiinfra.index",
 }
 
 if TYPE_CHECKING:
     from aiinfra.backtest import backtest
     from aiinfra.exceptions import AiinfraError, DataValidationError
-    from aiinfra.flows import flow_graph, stress
+    from aiinfra.flows import flow_graph
     from aiinfra.index import load_methodology, run_review
     from aiinfra.ledger import Ledger, LedgerView, load_ledger
     from aiinfra.prices import CsvDirProvider, YFinanceProvider
-    from aiinfra.scenarios import gap
+    from aiinfra.roi_gap import gap
     from aiinfra.store import Store
+    from aiinfra.stress import stress
 
 
 def __getattr__(name: str) -> Any:
-    if name == "backtest":  # the package is callable: see aiinfra/backtest/__init__.py
+    if name in ("backtest", "stress"):  # callable packages: see aiinfra/_callable.py
         import importlib
 
-        return importlib.import_module("aiinfra.backtest")
+        return importlib.import_module(f"aiinfra.{name}")
     if name in _LAZY:
         import importlib
 

@@ -16,13 +16,14 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aiinfra.flows._circularity import cycling_index, self_funded_detail, self_funded_share
-from aiinfra.flows._nulls import (
+from aiinfra.flows._cycling import cycling_index
+from aiinfra.flows._rewire import (
     rewire_degree_preserving,
     rewire_role_preserving,
     rewire_strength_preserving,
-    significance,
 )
+from aiinfra.flows._self_funding import self_funded_detail, self_funded_share
+from aiinfra.flows._significance import significance
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 LAYERS = ("lab", "cloud", "chips")

@@ -1,4 +1,4 @@
-"""Hypothesis properties of the stress engines (:mod:`aiinfra.flows._stress`).
+"""Hypothesis properties of the stress engines (:mod:`aiinfra.stress._propagation`, ``_clearing``).
 
 Random graphs of 2 to 7 companies with amounts in {undisclosed, 0, 1 … 20}, random revenues
 (some unknown) and random shortfalls:
@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from aiinfra.flows._stress import clearing_vector, propagate
+from aiinfra.stress._clearing import clearing_vector
+from aiinfra.stress._propagation import propagate
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 AMOUNTS = st.one_of(st.just(math.nan), st.just(0.0), st.integers(1, 20).map(float))

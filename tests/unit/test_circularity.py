@@ -1,4 +1,4 @@
-"""Finn's cycling index, the self-funded share, hubs and dependence (flows/_circularity, _dependence).
+"""Finn's cycling index, the self-funded share, hubs and dependence (flows/_cycling, _self_funding, _dependence).
 
 Hand cases first (each derived in its docstring), then the published oyster-reef model as printed
 by enaR, then edge cases, error paths, invariances and the bundled ledger.
@@ -16,14 +16,10 @@ import pytest
 
 from aiinfra import load_ledger
 from aiinfra.exceptions import InvalidParameterError
-from aiinfra.flows._circularity import (
-    CyclingIndex,
-    cycling_index,
-    self_funded_detail,
-    self_funded_share,
-)
+from aiinfra.flows._cycling import CyclingIndex, cycling_index
 from aiinfra.flows._dependence import hub_metrics, inflow_dependence
 from aiinfra.flows._graph import flow_graph
+from aiinfra.flows._self_funding import self_funded_detail, self_funded_share
 from tests._tol import prod_tol
 
 #: the hand cases solve a 2- or 3-node system (I − G)x = b by LU: each result is off by at most

@@ -8,12 +8,8 @@ import pytest
 from scipy.sparse import csc_array
 
 from aiinfra.exceptions import InvalidParameterError
-from aiinfra.flows._circularity import (
-    CyclingIndexEstimate,
-    _inverse_diagonal,
-    cycling_index,
-    cycling_index_estimate,
-)
+from aiinfra.flows._cycling import _inverse_diagonal, cycling_index
+from aiinfra.flows._cycling_estimate import CyclingIndexEstimate, cycling_index_estimate
 
 
 def random_money_graph(n: int, d: int, seed: int) -> nx.DiGraph:
@@ -109,7 +105,7 @@ def test_batched_inverse_diagonal_matches_dense() -> None:
 
 
 def test_large_component_uses_batched_path_and_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
-    import aiinfra.flows._circularity as circ
+    import aiinfra.flows._cycling as circ
 
     G = random_money_graph(150, 3, 11)
     dense = cycling_index(G)

@@ -11,7 +11,7 @@ import pytest
 from aiinfra import load_ledger
 from aiinfra.exceptions import InvalidParameterError
 from aiinfra.parallel import LocalExecutor, SerialExecutor
-from aiinfra.scenarios import PARAMETERS, gap, gap_inputs, make_params, required_revenue
+from aiinfra.roi_gap import PARAMETERS, gap, gap_inputs, make_params, required_revenue
 
 AS_OF = "2026-11-01"
 

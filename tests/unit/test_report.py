@@ -8,7 +8,8 @@ from typer.testing import CliRunner
 from aiinfra.cli._app import app
 from aiinfra.ledger import load_ledger
 from aiinfra.prices import CsvDirProvider
-from aiinfra.report import build_report, write_report
+from aiinfra.report import write_report
+from aiinfra.services.report import build_report
 from tests.index_fixtures import make_universe
 
 runner = CliRunner()
@@ -116,7 +117,7 @@ def test_buildout_summary_shows_growth_and_cagr():
 
 @pytest.mark.parametrize(("lang", "title"), [("en", "Stress tests"), ("de", "Stresstests")])
 def test_the_stress_section_shows_every_builtin_scenario(lang, title):
-    from aiinfra.flows import builtin_scenarios, stress
+    from aiinfra.stress import builtin_scenarios, stress
 
     ledger = load_ledger()
     r = build_report(ledger, None, as_of="2026-11-01", lang=lang)
@@ -135,7 +136,7 @@ def test_the_stress_section_shows_every_builtin_scenario(lang, title):
 
 @pytest.mark.parametrize(("lang", "title"), [("en", "The ROI gap"), ("de", "Die ROI-Lücke")])
 def test_the_gap_section_shows_years_bands_and_the_tornado(lang, title):
-    from aiinfra.scenarios import gap
+    from aiinfra.roi_gap import gap
 
     ledger = load_ledger()
     r = build_report(ledger, None, as_of="2026-11-01", lang=lang)

@@ -16,8 +16,8 @@ import pytest
 
 from aiinfra.buildout import buildout_series, latest_reported, series_summary
 from aiinfra.ledger import load_ledger
-from aiinfra.report import build_report
 from aiinfra.report._build import key_buildout_records
+from aiinfra.services.report import build_report
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini_ledger"
 HEADER = "id,metric,entity,period,value,low,high,kind,source,source_date,notes\n"

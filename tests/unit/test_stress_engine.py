@@ -1,4 +1,4 @@
-"""Hand-computed checks of the stress engines (:mod:`aiinfra.flows._stress`).
+"""Hand-computed checks of the stress engines (:mod:`aiinfra.stress._propagation`, ``_clearing``).
 
 Every expected number is worked out in the test's docstring; the graphs have 2 to 6 companies.
 """
@@ -14,13 +14,8 @@ import pandas as pd
 import pytest
 
 from aiinfra.exceptions import InvalidParameterError
-from aiinfra.flows._stress import (
-    CLEARING_COLUMNS,
-    STRESS_COLUMNS,
-    clearing_from_graph,
-    clearing_vector,
-    propagate,
-)
+from aiinfra.stress._clearing import CLEARING_COLUMNS, clearing_from_graph, clearing_vector
+from aiinfra.stress._propagation import STRESS_COLUMNS, propagate
 
 
 def graph(*edges: tuple[str, str, float]) -> nx.DiGraph:

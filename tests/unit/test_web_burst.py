@@ -20,7 +20,7 @@ pytest.importorskip("dash")
 pytest.importorskip("waitress")
 
 from aiinfra.config import get_settings
-from aiinfra.scenarios import PARAMETERS
+from aiinfra.roi_gap import PARAMETERS
 from aiinfra.services.dashboard import Dashboard
 from aiinfra.web import make_server
 from aiinfra.web._app import create_app

@@ -21,7 +21,7 @@ pytest.importorskip("dash_cytoscape")
 pytest.importorskip("waitress")
 
 from aiinfra.config import get_settings
-from aiinfra.scenarios import PARAMETERS
+from aiinfra.roi_gap import PARAMETERS
 from aiinfra.services.dashboard import CATEGORIES, Dashboard
 from aiinfra.web._app import create_app
 

@@ -23,7 +23,7 @@ import numpy as np
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import connected_components
 
-from aiinfra.exceptions import InvalidParameterError
+from aiinfra.flows._checks import check_count, check_graph, edge_amount
 
 __all__ = ["Cycle", "cycle_volume", "find_cycles", "reciprocal_pairs", "simple_cycles"]
 
@@ -175,35 +175,7 @@ def _index_cycles(ix: _Indexed, k: int) -> Iterator[list[int]]:
 
 
 # --------------------------------------------------------------------------------------------
-# Parameter checks
-
-
-def _check_graph(G: Any) -> None:
-    if not isinstance(G, nx.Graph) or not G.is_directed():
-        raise InvalidParameterError(
-            f"`G` must be a directed networkx graph (nx.DiGraph); got {type(G).__name__}"
-        )
-    if G.is_multigraph():
-        raise InvalidParameterError(
-            "`G` must not be a multigraph: merge parallel edges first (e.g. nx.DiGraph(G)); "
-            f"got {type(G).__name__}"
-        )
-
-
-def _check_bound(length_bound: object) -> int:
-    if isinstance(length_bound, bool) or not isinstance(length_bound, int | np.integer):
-        raise InvalidParameterError(f"`length_bound` must be an integer >= 1; got {length_bound!r}")
-    if length_bound < 1:
-        raise InvalidParameterError(f"`length_bound` must be >= 1; got {length_bound}")
-    return int(length_bound)
-
-
-def _amount(data: dict[str, Any], weight: str | None) -> float:
-    """The edge's amount: 1.0 when ``weight`` is None, NaN when missing or None."""
-    if weight is None:
-        return 1.0
-    value = data.get(weight)
-    return math.nan if value is None else float(value)
+# Amounts
 
 
 def _bottleneck(amounts: tuple[float, ...] | list[float]) -> float:
@@ -287,8 +259,8 @@ def simple_cycles(G: nx.DiGraph, length_bound: int = 5) -> Iterator[list[Hashabl
     >>> list(simple_cycles(G, length_bound=2))
     [['a', 'b'], ['d']]
     """
-    _check_graph(G)
-    k = _check_bound(length_bound)
+    check_graph(G)
+    k = check_count(length_bound, "length_bound", 1)
     return _simple_cycles(G, k)
 
 
@@ -397,8 +369,8 @@ def find_cycles(
     >>> [(c.nodes, c.bottleneck, c.flow_ids) for c in find_cycles(G)]
     [(('a', 'b', 'c'), 2.0, (('F1',), ('F2', 'F3'), ('F4',)))]
     """
-    _check_graph(G)
-    k = _check_bound(length_bound)
+    check_graph(G)
+    k = check_count(length_bound, "length_bound", 1)
     return _find_cycles(G, k, weight)
 
 
@@ -415,7 +387,7 @@ def _find_cycles(G: Any, k: int, weight: str | None) -> Iterator[Cycle]:
             nodes=tuple(nodes),
             edges=edges,
             flow_ids=tuple(tuple(d.get("flow_ids", ())) for d in data),
-            amounts=tuple(_amount(d, weight) for d in data),
+            amounts=tuple(edge_amount(d, weight) for d in data),
         )
 
 
@@ -452,7 +424,7 @@ def reciprocal_pairs(G: nx.DiGraph, weight: str | None = "amount") -> list[dict[
     >>> [(p["u"], p["v"], p["netted"]) for p in reciprocal_pairs(G)]
     [('msft', 'openai', 13.0)]
     """
-    _check_graph(G)
+    check_graph(G)
     pos = {v: i for i, v in enumerate(_node_order(G))}
     adj = G.adj
     rows = []
@@ -460,7 +432,7 @@ def reciprocal_pairs(G: nx.DiGraph, weight: str | None = "amount") -> list[dict[
         for v, uv in nbrs.items():
             if pos[u] < pos[v] and u in adj[v]:
                 vu = adj[v][u]
-                a_uv, a_vu = _amount(uv, weight), _amount(vu, weight)
+                a_uv, a_vu = edge_amount(uv, weight), edge_amount(vu, weight)
                 rows.append(
                     {
                         "u": u,
@@ -521,8 +493,8 @@ def cycle_volume(G: nx.DiGraph, length_bound: int = 5, weight: str | None = "amo
     >>> cycle_volume(G, weight=None)  # the number of cycles
     2.0
     """
-    _check_graph(G)
-    k = _check_bound(length_bound)
+    check_graph(G)
+    k = check_count(length_bound, "length_bound", 1)
     if k < 2:
         return 0.0
     ix = _index(G)
@@ -532,7 +504,7 @@ def cycle_volume(G: nx.DiGraph, length_bound: int = 5, weight: str | None = "amo
     for i, out in enumerate(ix.succ):
         if out:
             nbrs = adj[labels[i]]
-            amount.append({j: _amount(nbrs[labels[j]], weight) for j in out})
+            amount.append({j: edge_amount(nbrs[labels[j]], weight) for j in out})
         else:
             amount.append({})
     total = 0.0

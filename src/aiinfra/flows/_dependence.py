@@ -1,6 +1,6 @@
 """Hubs and dependence in the money-flow graph: who is central, and who lives off one payer.
 
-Amounts follow the conventions of :mod:`aiinfra.flows._circularity`: the edge attribute
+Amounts follow the conventions of :mod:`aiinfra.flows._checks`: the edge attribute
 ``weight`` (default ``"amount"``, USD bn); an undisclosed amount (NaN, None, missing) counts as
 0 in every sum and share, and a negative amount is an error. Degrees count every edge,
 disclosed or not.
@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from aiinfra.exceptions import InvalidParameterError
-from aiinfra.flows._circularity import _check_graph, _edge_amount
+from aiinfra.flows._checks import check_graph, edge_amount
 
 __all__ = ["hub_metrics", "inflow_dependence"]
 
@@ -36,18 +36,30 @@ HUB_COLUMNS: tuple[str, ...] = (
 
 def _amount(data: dict[str, Any], weight: str | None) -> float:
     """The edge amount with NaN → 0; a negative or infinite amount is an error."""
-    x = _edge_amount(data, weight)
-    if math.isnan(x):
-        return 0.0
-    if x < 0 or math.isinf(x):
-        raise InvalidParameterError(
-            f"edge amounts ({weight!r}) must be finite and >= 0 (NaN means undisclosed); got {x!r}"
-        )
-    return x
+    x = edge_amount(data, weight, check=True)
+    return 0.0 if math.isnan(x) else x
 
 
 def _sort_key(label: Hashable) -> tuple[str, str]:
     return (type(label).__name__, str(label))
+
+
+def _centralities(
+    nodes: list[Hashable], amounts: dict[tuple[Hashable, Hashable], float], alpha: float
+) -> tuple[dict[Hashable, float], dict[Hashable, float]]:
+    """PageRank on the amounts and betweenness with distance = 1 / amount, per node."""
+    flow = nx.DiGraph()
+    flow.add_nodes_from(nodes)
+    flow.add_weighted_edges_from(((u, v, a) for (u, v), a in amounts.items()), weight="w")
+    pagerank = nx.pagerank(flow, alpha=alpha, weight="w") if nodes else {}
+
+    short = nx.DiGraph()
+    short.add_nodes_from(nodes)
+    short.add_weighted_edges_from(
+        ((u, v, 1.0 / a) for (u, v), a in amounts.items() if a > 0 and u != v), weight="d"
+    )
+    between = nx.betweenness_centrality(short, weight="d", normalized=True) if nodes else {}
+    return pagerank, between
 
 
 def hub_metrics(G: nx.DiGraph, weight: str | None = "amount", alpha: float = 0.85) -> pd.DataFrame:
@@ -120,24 +132,13 @@ def hub_metrics(G: nx.DiGraph, weight: str | None = "amount", alpha: float = 0.8
     >>> round(float(h["pagerank"].sum()), 12), h["betweenness"].idxmax()
     (1.0, 'cloud')
     """
-    _check_graph(G)
+    check_graph(G)
     if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
         raise InvalidParameterError(f"`alpha` must be a number in (0, 1); got {alpha!r}")
     nodes = list(G.nodes)
     amounts = {(u, v): _amount(d, weight) for u, v, d in G.edges(data=True)}
 
-    flow = nx.DiGraph()
-    flow.add_nodes_from(nodes)
-    flow.add_weighted_edges_from(((u, v, a) for (u, v), a in amounts.items()), weight="w")
-    pagerank = nx.pagerank(flow, alpha=alpha, weight="w") if nodes else {}
-
-    short = nx.DiGraph()
-    short.add_nodes_from(nodes)
-    short.add_weighted_edges_from(
-        ((u, v, 1.0 / a) for (u, v), a in amounts.items() if a > 0 and u != v), weight="d"
-    )
-    between = nx.betweenness_centrality(short, weight="d", normalized=True) if nodes else {}
-
+    pagerank, between = _centralities(nodes, amounts, alpha)
     rows = []
     for node in nodes:
         payers = {u: amounts[u, node] for u in G.pred[node]}
@@ -213,15 +214,13 @@ def inflow_dependence(G: nx.DiGraph, node: Hashable, weight: str | None = "amoun
     {'openai': {'amount': 300.0, 'share': 0.75}, 'meta': {'amount': 100.0, 'share': 0.25}, \
 'xai': {'amount': nan, 'share': nan}}
     """
-    _check_graph(G)
+    check_graph(G)
     if node not in G:
         raise InvalidParameterError(f"`node` {node!r} is not a node of `G`")
     rows = []
     for u in G.pred[node]:
         d = G.adj[u][node]
-        raw = _edge_amount(d, weight)
-        if not math.isnan(raw):
-            _amount(d, weight)  # the sign check
+        raw = edge_amount(d, weight, check=True)
         rows.append({"counterparty": u, "amount": raw, "flow_ids": list(d.get("flow_ids", ()))})
     frame = pd.DataFrame(rows, columns=["counterparty", "amount", "flow_ids"])
     if frame.empty:

@@ -52,6 +52,30 @@ def _pick(row: Any, basis: str) -> tuple[float, str | None]:
     return math.nan, "undisclosed"
 
 
+def _annualise(
+    years: Any,
+    amount: float,
+    low: float,
+    high: float,
+    fallback: str | None,
+    default_horizon: float | None,
+) -> tuple[float, float, float, str | None]:
+    """Amounts a year over the deal's ``horizon_years``; without one, over ``default_horizon``
+    (flagged ``assumed_horizon=…``) or not at all (flagged ``no_horizon``)."""
+    if years is None or (isinstance(years, float) and math.isnan(years)) or years <= 0:
+        if default_horizon is None:
+            return amount, low, high, (fallback + "+" if fallback else "") + "no_horizon"
+        fallback = (fallback + "+" if fallback else "") + f"assumed_horizon={default_horizon:g}"
+        return (
+            amount / default_horizon,
+            low / default_horizon,
+            high / default_horizon,
+            fallback,
+        )
+    y = float(years)
+    return amount / y, low / y, high / y, fallback
+
+
 def flow_graph(
     ledger: Ledger,
     as_of: object = None,
@@ -119,21 +143,9 @@ def flow_graph(
         amount, fallback = _pick(rec, basis)
         low, high = _bounds(rec, amount)
         if basis == "annualised" and not math.isnan(amount):
-            years = rec["horizon_years"]
-            if years is None or (isinstance(years, float) and math.isnan(years)) or years <= 0:
-                if default_horizon is None:
-                    fallback = (fallback + "+" if fallback else "") + "no_horizon"
-                else:
-                    fallback = (fallback + "+" if fallback else "") + (
-                        f"assumed_horizon={default_horizon:g}"
-                    )
-                    amount, low, high = (
-                        amount / default_horizon,
-                        low / default_horizon,
-                        high / default_horizon,
-                    )
-            else:
-                amount, low, high = amount / float(years), low / float(years), high / float(years)
+            amount, low, high, fallback = _annualise(
+                rec["horizon_years"], amount, low, high, fallback, default_horizon
+            )
         u, v = rec["payer"], rec["payee"]
         for node in (u, v):
             if node not in g:

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from aiinfra.report._build import ReportResult, build_report, write_report
+from aiinfra.report._build import ReportResult, render_report, write_report
 
-__all__ = ["ReportResult", "build_report", "write_report"]
+__all__ = ["ReportResult", "render_report", "write_report"]

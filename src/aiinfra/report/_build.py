@@ -8,7 +8,7 @@ import hashlib
 import html
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,21 +17,13 @@ import numpy as np
 import pandas as pd
 
 from aiinfra import metrics
-from aiinfra.exceptions import (
-    AiinfraError,
-    InfeasibleCapping,
-    InsufficientConstituents,
-    InvalidParameterError,
-    MissingDataError,
-)
-from aiinfra.index import Methodology, load_methodology, run_review
+from aiinfra.backtest import IndexView
+from aiinfra.exceptions import AiinfraError, InvalidParameterError
 from aiinfra.ledger import Ledger
 from aiinfra.report._charts import buildout_figure, esc, levels_figure, treemap_figure
 from aiinfra.report._i18n import CATEGORY_NAMES, label, number
 
-__all__ = ["ReportResult", "build_report", "write_report"]
-
-PriceGetter = Callable[[str], pd.DataFrame]
+__all__ = ["ReportResult", "content_security_policy", "render_report", "write_report"]
 
 
 @dataclass
@@ -43,6 +35,8 @@ class ReportResult:
     sections: list[str]
     charts: int
     sources: list[tuple[str, str]] = field(default_factory=list)
+    #: the index the report shows (None without prices)
+    index: IndexView | None = None
 
 
 def _fig_html(fig: Any) -> str:
@@ -105,64 +99,28 @@ def _table(frame: pd.DataFrame, cls: str = "") -> str:
     )
 
 
-def _last_price_date(ledger: Ledger, prices: PriceGetter) -> pd.Timestamp | None:
-    """The last date with a close on a scored company's line (benchmarks do not count)."""
-    comp = ledger.companies.set_index("id")
-    lines: set[str] = set()
-    for cid in ledger.scores["company_id"].unique():
-        lines.add(str(comp.at[cid, "ticker"]))
-        alt = comp.at[cid, "alt_tickers"]
-        if isinstance(alt, str):
-            lines.update(t for t in alt.split(";") if t)
-    last = None
-    for t in sorted(lines):
-        try:
-            day = prices(t)["close"].last_valid_index()
-        except MissingDataError:
-            continue
-        if day is not None:
-            day = pd.Timestamp(str(day))
-            last = day if last is None or day > last else last
-    return last
-
-
-def _relaxed(m: Methodology) -> Methodology:
-    """The same rules without the UCITS buffer rule and with a lower minimum count."""
-    data = m.model_dump(mode="json")
-    data["weighting"]["ucits"] = None
-    data["weighting"]["single_cap"] = max(data["weighting"]["single_cap"], 0.10)
-    data["selection"]["min_n"] = min(data["selection"]["min_n"], 5)
-    return Methodology.model_validate(data)
-
-
-def build_report(
+def render_report(
     ledger: Ledger,
-    prices: PriceGetter | None,
+    index: IndexView | None,
     *,
-    as_of: object = None,
+    as_of: pd.Timestamp,
     lang: str = "en",
-    methodology: str | None = None,
-    price_label: str = "",
-    start: str = "2019-01-01",
-    benchmarks: Sequence[str] = ("QQQ", "SMH"),
-    fx: dict[str, pd.Series] | None = None,
-    no_prices_reason: str | None = None,
+    notices: Sequence[str] = (),
+    source_list: Sequence[tuple[str, str]] = (),
 ) -> ReportResult:
-    """Assemble the report: summary, index, backtest, build-out and sources.
+    """Lay out the report: summary, index, backtest, flow map, stress, ROI gap, build-out and
+    sources (rendering only: the index comes formed, see
+    :func:`aiinfra.services.report.build_report`). ``source_list`` seeds the sources appendix
+    (the methodology and the prices used).
 
-    When the methodology cannot form the index on the available prices (too few eligible
-    names for its caps), the same rules without the UCITS buffer rule are shown instead and the
-    report says so on its first page. When the prices end before ``as_of`` the report is dated to
-    the last price. Scores unknown at a past date make the backtest not point-in-time: labelled
-    wherever it is shown. A backtest that cannot run is left out with the reason.
+    ``index`` is None when there are no prices; its relaxation, error and backtest error are
+    shown on page one, and a backtest that applies today's scores to earlier dates is labelled
+    not point-in-time wherever it is shown.
     """
-    from aiinfra.backtest import backtest
-    from aiinfra.ledger._dates import to_timestamp
-
-    as_of_ts = to_timestamp(as_of if as_of is not None else dt.date.today(), "as_of")
-    notices: list[str] = []
+    as_of_ts = as_of
+    notices = list(notices)
     sections: list[str] = []
-    sources: set[tuple[str, str]] = set()
+    sources: set[tuple[str, str]] = set(source_list)
     charts: list[str] = []
     body: list[str] = []
     f = _Fmt(lang)
@@ -170,55 +128,24 @@ def build_report(
     def L(k: str) -> str:
         return label(k, lang)
 
-    m = load_methodology(methodology)
-    sources.add((L("methodology"), methodology or "methodologies/default.yaml"))
     review = bt = None
-    if prices is None:
-        notices.append(L("no_prices") + (f" ({no_prices_reason})" if no_prices_reason else ""))
-    else:
-        sources.add((L("price_source"), price_label))
-        data_end = _last_price_date(ledger, prices)
-        if data_end is not None and data_end < as_of_ts:
+    if index is not None:
+        m = index.methodology
+        review, bt = index.review, index.backtest
+        if index.relaxation is not None:
             notices.append(
-                f"{L('prices_end')} {data_end.date()}: {L('report_dated')} {data_end.date()}."
+                L("relaxed").format(
+                    why=index.relaxation.reason,
+                    cap=f.pct(m.weighting.single_cap),
+                    n=m.selection.min_n,
+                )
             )
-            as_of_ts = data_end
-        try:
-            review = run_review(ledger, prices, m, as_of_ts, missing_vintage="static", fx=fx)
-        except (InsufficientConstituents, InfeasibleCapping) as exc:
-            relaxed = _relaxed(m)
-            try:
-                review = run_review(
-                    ledger, prices, relaxed, as_of_ts, missing_vintage="static", fx=fx
-                )
-                m = relaxed
-                notices.append(
-                    L("relaxed").format(
-                        why=str(exc).rstrip("."),
-                        cap=f.pct(m.weighting.single_cap),
-                        n=m.selection.min_n,
-                    )
-                )
-            except (InsufficientConstituents, InfeasibleCapping) as exc2:
-                notices.append(L("no_index").format(why=exc2))
-    if review is not None and prices is not None:
-        if not review.point_in_time:
+        if index.error is not None:
+            notices.append(L("no_index").format(why=index.error))
+        if review is not None and not review.point_in_time:
             notices.append(L("not_pit"))
-        try:
-            static = (
-                m if review.point_in_time else m.model_copy(update={"pit_mode": "static_scores"})
-            )
-            end = min(
-                as_of_ts,
-                max(
-                    pd.Timestamp(str(prices(t)["close"].last_valid_index()))
-                    for t in review.proforma["ticker"]
-                ),
-            )
-            bt = backtest(ledger, prices, static, start, end, benchmarks=benchmarks, fx=fx)
-        except AiinfraError as exc:
-            notices.append(L("bt_left_out").format(why=exc))
-            bt = None
+        if index.backtest_error is not None:
+            notices.append(L("bt_left_out").format(why=index.backtest_error))
 
     # --- summary ---------------------------------------------------------------------------
     summary = [f'<section id="summary"><h2>{L("summary")}</h2>']
@@ -354,7 +281,7 @@ def build_report(
         + head
         + rest
     )
-    return ReportResult(page, notices, sections, len(charts), sorted(sources))
+    return ReportResult(page, notices, sections, len(charts), sorted(sources), index)
 
 
 #: plotly.js injects the stylesheet of its map traces (``<style id="<sha256 hex>">…``) unless

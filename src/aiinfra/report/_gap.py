@@ -29,7 +29,7 @@ def gap_html(
 ) -> str:
     """The ROI-gap section (empty string when the ledger cannot size the gap)."""
     from aiinfra.exceptions import AiinfraError
-    from aiinfra.scenarios import gap
+    from aiinfra.roi_gap import gap
 
     def L(k: str) -> str:
         return label(k, lang)

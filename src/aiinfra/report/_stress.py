@@ -37,7 +37,7 @@ def stress_html(
     import plotly.graph_objects as go
 
     from aiinfra.exceptions import AiinfraError
-    from aiinfra.flows import builtin_scenarios, stress
+    from aiinfra.stress import builtin_scenarios, stress
 
     def L(k: str) -> str:
         return label(k, lang)

@@ -16,17 +16,15 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
 import pandas as pd
 
+from aiinfra.backtest import IndexView
 from aiinfra.config import Settings
 from aiinfra.exceptions import (
     AiinfraError,
-    InfeasibleCapping,
-    InsufficientConstituents,
     InvalidParameterError,
 )
 from aiinfra.services.ledger import load
@@ -81,37 +79,6 @@ class _Cache:
             return value
 
 
-@dataclass
-class IndexView:
-    """A review on the dashboard's date and the backtest of the same rules.
-
-    ``methodology`` is the one applied (the default may be relaxed when its caps cannot hold on
-    the available prices: ``notices`` says so). ``backtest`` is None when it could not run
-    (``notices`` says why).
-    """
-
-    methodology: Any
-    review: Any
-    backtest: Any
-    notices: list[str] = field(default_factory=list)
-
-    @property
-    def point_in_time(self) -> bool:
-        bt_pit = self.backtest is None or bool(self.backtest.summary["point_in_time"])
-        return bool(self.review.point_in_time) and bt_pit
-
-    def metrics(self) -> dict[str, float]:
-        """GTR metrics of the backtest plus average turnover and the number of names."""
-        out: dict[str, float] = {"constituents": float(len(self.review.selection()))}
-        if self.backtest is not None:
-            g = self.backtest.summary["variants"]["GTR"]
-            for k in ("total_return", "annual_return", "annual_volatility", "sharpe_ratio"):
-                out[k] = float(g[k])
-            out["max_drawdown"] = float(g["max_drawdown"])
-            out["turnover"] = float(self.backtest.summary["turnover"]["mean_per_review"])
-        return out
-
-
 class Dashboard:
     """What the web dashboard shows, computed by the library, cached per server.
 
@@ -136,9 +103,9 @@ class Dashboard:
         self.prices, self.price_label, self.no_prices = self._open_prices()
         day = to_timestamp(as_of if as_of is not None else dt.date.today(), "as_of")
         if self.prices is not None:
-            from aiinfra.report._build import _last_price_date
+            from aiinfra.services.index import last_price_date
 
-            last = _last_price_date(self.ledger, self.prices)
+            last = last_price_date(self.ledger, self.prices)
             if last is not None and last < day:
                 day = last
         self.as_of: pd.Timestamp = day
@@ -231,54 +198,13 @@ class Dashboard:
         return self._cache.get(("index", m.config_hash()), lambda: self._index(m, progress))  # type: ignore[no-any-return]
 
     def _index(self, m: Any, progress: Progress) -> IndexView:
-        from aiinfra.backtest import backtest
-        from aiinfra.index import run_review
-        from aiinfra.report._build import _relaxed
+        from aiinfra.services.index import form_index
 
         assert self.prices is not None
-        notices: list[str] = []
-        progress(0.05, "review")
-        try:
-            review = run_review(self.ledger, self.prices, m, self.as_of, missing_vintage="static")
-        except (InsufficientConstituents, InfeasibleCapping) as exc:
-            # the same rules without the UCITS rule and with fewer names; the chosen cap is
-            # kept when it can hold, else raised to 10 % (as the report does)
-            data = m.model_dump(mode="json")
-            data["weighting"]["ucits"] = None
-            data["selection"]["min_n"] = min(data["selection"]["min_n"], 5)
-            relaxed = type(m).model_validate(data)
-            try:
-                review = run_review(
-                    self.ledger, self.prices, relaxed, self.as_of, missing_vintage="static"
-                )
-            except InfeasibleCapping:
-                relaxed = _relaxed(m)
-                review = run_review(
-                    self.ledger, self.prices, relaxed, self.as_of, missing_vintage="static"
-                )
-            notices.append(
-                f"{str(exc).rstrip('.')}: shown without the UCITS rule, single cap "
-                f"{relaxed.weighting.single_cap:.0%}, at least {relaxed.selection.min_n} names"
-            )
-            m = relaxed
-        progress(0.3, "backtest")
-        static = m if review.point_in_time else m.model_copy(update={"pit_mode": "static_scores"})
-        end = min(
-            self.as_of,
-            max(
-                pd.Timestamp(str(self.prices(t)["close"].last_valid_index()))
-                for t in review.proforma["ticker"]
-            ),
-        )
-        bt = None
-        try:
-            bt = backtest(
-                self.ledger, self.prices, static, BACKTEST_START, end, benchmarks=BENCHMARKS
-            )
-        except AiinfraError as exc:
-            notices.append(f"backtest left out: {exc}")
-        progress(1.0, "done")
-        return IndexView(m, review, bt, notices)
+        view = form_index(self.ledger, self.prices, m, self.as_of, progress=progress)
+        if view.error is not None:
+            raise view.error
+        return view
 
     def rationale(self) -> pd.DataFrame:
         """The latest score row per company (rationale, source, vintage)."""
@@ -321,7 +247,7 @@ class Dashboard:
     ) -> Any:
         """Parties stop paying ``shortfall`` of their deals; losses propagate with
         ``pass_through``; the index impact uses the review's weights when prices exist."""
-        from aiinfra.flows import stress
+        from aiinfra.stress import stress
 
         if not parties:
             raise InvalidParameterError("`parties`: choose at least one company")
@@ -339,10 +265,11 @@ class Dashboard:
         if self.prices is not None:
             try:
                 review = self.index_view().review
+            except AiinfraError:
+                review = None
+            if review is not None:
                 weights = dict(review.weights)
                 label = f"index weights of the review {review.dates.review} (dashboard's index)"
-            except AiinfraError:
-                weights = None
         key = ("stress", tuple(sorted(parties)), shortfall, pass_through, basis, weights is None)
 
         def run() -> Any:
@@ -363,9 +290,9 @@ class Dashboard:
         year: int | None = None,
         progress: Progress = _noop,
     ) -> Any:
-        """The ROI gap with ``params`` (see :data:`aiinfra.scenarios.PARAMETERS`) and, with
+        """The ROI gap with ``params`` (see :data:`aiinfra.roi_gap.PARAMETERS`) and, with
         ``samples``, its Monte Carlo distribution (seeded; in chunks, with progress)."""
-        from aiinfra.scenarios import gap
+        from aiinfra.roi_gap import gap
 
         p = dict(sorted((params or {}).items()))
         key = ("gap", tuple(p.items()), samples, seed, year)
@@ -415,7 +342,7 @@ class Dashboard:
         try:
             v = self.index_view()
             if v.backtest is None:
-                raise InvalidParameterError("; ".join(v.notices) or "no backtest")
+                raise v.backtest_error or InvalidParameterError("no backtest")
             s = v.backtest.summary
             cards["index"] = {
                 "levels": v.backtest.levels,
@@ -446,7 +373,7 @@ class Dashboard:
                 "revenue": row["revenue"],
                 "coverage": row["coverage"],
                 "as_of": r.as_of,
-                "source": "aiinfra.scenarios.gap (Sequoia method, default parameters); "
+                "source": "aiinfra.roi_gap.gap (Sequoia method, default parameters); "
                 f"capex: {row.get('capex_source', '')}; revenue: {row.get('revenue_source', '')}",
             }
         except AiinfraError as exc:
@@ -470,7 +397,7 @@ class Dashboard:
         """Every source behind the pages: flows, figures, scores, AI revenue, financials,
         the gap's parameters, the prices and the methodology. Columns ``what``, ``id``,
         ``date``, ``source``."""
-        from aiinfra.scenarios import PARAMETERS
+        from aiinfra.roi_gap import PARAMETERS
 
         def frame(kind: str, t: pd.DataFrame, ident: Any, date_col: str) -> pd.DataFrame:
             return pd.DataFrame(

@@ -12,8 +12,7 @@ import networkx as nx
 
 from aiinfra.config import Settings
 from aiinfra.exceptions import InvalidParameterError
-from aiinfra.flows import flow_graph
-from aiinfra.flows._graph import Basis
+from aiinfra.flows import Basis, flow_graph
 from aiinfra.services.ledger import load
 
 __all__ = ["EXPORT_FORMATS", "cycles", "export", "graph", "metrics", "significance"]

@@ -42,7 +42,7 @@ def run(
     data_dir: str | None = None,
     progress: Any = None,
 ) -> Any:
-    from aiinfra.scenarios import PARAMETERS, gap
+    from aiinfra.roi_gap import PARAMETERS, gap
 
     params: dict[str, Any] = parse_sets(sets)
     unknown = sorted(set(params) - set(PARAMETERS))

@@ -13,13 +13,173 @@ import pandas as pd
 
 from aiinfra._csvout import csv_text as _csv
 from aiinfra._io import atomic_directory
+from aiinfra.backtest import IndexView
 from aiinfra.config import Settings
 from aiinfra.exceptions import DataValidationError, InvalidParameterError, Problem
 from aiinfra.index import Methodology, ReviewResult, load_methodology, run_review
 from aiinfra.services.ledger import load as load_ledger
 from aiinfra.services.prices import price_provider
 
-__all__ = ["cached_prices", "load_fx", "resolve_methodology", "review", "run_backtest"]
+__all__ = [
+    "BACKTEST_START",
+    "BENCHMARKS",
+    "RELAXED_CAP",
+    "RELAXED_MIN_N",
+    "cached_prices",
+    "form_index",
+    "last_price_date",
+    "load_fx",
+    "resolve_methodology",
+    "review",
+    "run_backtest",
+    "scored_lines",
+]
+
+#: Where the report's and the dashboard's backtests start, and what they are compared with.
+BACKTEST_START = "2019-01-01"
+BENCHMARKS = ("QQQ", "SMH")
+#: The relaxation policy of :func:`form_index` (docs/methodology.md, "Forming the index"):
+#: without the UCITS rule and with at least this many names, then with at least this cap.
+RELAXED_MIN_N = 5
+RELAXED_CAP = 0.10
+
+
+def scored_lines(ledger: Any) -> list[str]:
+    """Every listing line (primary and alternative tickers) of a scored company, sorted."""
+    comp = ledger.companies.set_index("id")
+    out: set[str] = set()
+    for cid in ledger.scores["company_id"].unique():
+        out.add(str(comp.at[cid, "ticker"]))
+        alt = comp.at[cid, "alt_tickers"]
+        if isinstance(alt, str):
+            out.update(t for t in alt.split(";") if t)
+    return sorted(out)
+
+
+def last_price_date(ledger: Any, prices: Any) -> pd.Timestamp | None:
+    """The last date with a close on a scored company's line (benchmarks do not count): the
+    report and the dashboard are dated to it when prices end before their date."""
+    from aiinfra.exceptions import MissingDataError
+
+    last = None
+    for t in scored_lines(ledger):
+        try:
+            day = prices(t)["close"].last_valid_index()
+        except MissingDataError:
+            continue
+        if day is not None:
+            day = pd.Timestamp(str(day))
+            last = day if last is None or day > last else last
+    return last
+
+
+def _without_ucits(m: Methodology, cap: float | None = None) -> Methodology:
+    data = m.model_dump(mode="json")
+    data["weighting"]["ucits"] = None
+    data["selection"]["min_n"] = min(data["selection"]["min_n"], RELAXED_MIN_N)
+    if cap is not None:
+        data["weighting"]["single_cap"] = max(data["weighting"]["single_cap"], cap)
+    return Methodology.model_validate(data)
+
+
+def form_index(
+    ledger: Any,
+    prices: Any,
+    methodology: Methodology,
+    as_of: pd.Timestamp,
+    *,
+    fx: dict[str, pd.Series] | None = None,
+    start: str = BACKTEST_START,
+    benchmarks: Sequence[str] = BENCHMARKS,
+    with_backtest: bool = True,
+    relax: bool = True,
+    progress: Any = None,
+) -> IndexView:
+    """The index on ``as_of`` and the backtest of the same rules: the one way the report, the
+    dashboard and the stress test get an index.
+
+    One relaxation policy, used only when the requested rules cannot form the index on the
+    prices at hand (``InsufficientConstituentsError`` / ``InfeasibleCappingError``) and
+    ``relax`` is true:
+
+    1. the same rules without the UCITS buffer rule and with at least
+       :data:`RELAXED_MIN_N` names, keeping the requested single cap;
+    2. if that cap cannot hold on those names, the cap raised to :data:`RELAXED_CAP`.
+
+    What was relaxed is in ``IndexView.relaxation`` (every view shows it); when even that fails
+    ``IndexView.error`` says why and there is no review. The backtest runs the applied rules from
+    ``start`` to the last price of the selected lines (at most ``as_of``), labelled not
+    point-in-time when today's scores are applied to earlier dates; when it cannot run,
+    ``IndexView.backtest_error`` says why.
+
+    Parameters
+    ----------
+    ledger : Ledger
+    prices : callable
+        ``prices(ticker) -> DataFrame`` (a provider's ``get``).
+    methodology : Methodology
+        The rules requested.
+    as_of : Timestamp
+        The review date, already resolved by the caller.
+    fx : mapping, optional
+        USD per unit by currency (see :func:`load_fx`).
+    progress : callable, optional
+        ``progress(fraction, what)``.
+    """
+    from aiinfra.backtest import IndexView, Relaxation, backtest
+    from aiinfra.exceptions import AiinfraError, InfeasibleCapping, InsufficientConstituents
+
+    def tell(x: float, what: str) -> None:
+        if progress is not None:
+            progress(x, what)
+
+    cannot_form = (InsufficientConstituents, InfeasibleCapping)
+    m = methodology
+    relaxation = None
+    tell(0.05, "review")
+    try:
+        result = run_review(ledger, prices, m, as_of, missing_vintage="static", fx=fx)
+    except cannot_form as exc:
+        if not relax:
+            return IndexView(methodology, m, None, None, as_of, error=exc)
+        reason = str(exc).rstrip(".")
+        try:
+            m = _without_ucits(methodology)
+            result = run_review(ledger, prices, m, as_of, missing_vintage="static", fx=fx)
+        except InfeasibleCapping:
+            try:
+                m = _without_ucits(methodology, cap=RELAXED_CAP)
+                result = run_review(ledger, prices, m, as_of, missing_vintage="static", fx=fx)
+            except cannot_form as exc2:
+                return IndexView(methodology, m, None, None, as_of, error=exc2)
+        except InsufficientConstituents as exc2:
+            return IndexView(methodology, m, None, None, as_of, error=exc2)
+        relaxation = Relaxation(
+            reason=reason,
+            dropped_ucits=methodology.weighting.ucits is not None,
+            min_n=m.selection.min_n,
+            single_cap=m.weighting.single_cap,
+            cap_raised=m.weighting.single_cap > methodology.weighting.single_cap,
+        )
+    view = IndexView(methodology, m, result, None, as_of, relaxation=relaxation)
+    if not with_backtest:
+        tell(1.0, "done")
+        return view
+    tell(0.3, "backtest")
+    static = m if result.point_in_time else m.model_copy(update={"pit_mode": "static_scores"})
+    try:
+        end = min(
+            as_of,
+            max(
+                pd.Timestamp(str(prices(t)["close"].last_valid_index()))
+                for t in result.proforma["ticker"]
+            ),
+        )
+        view.backtest = backtest(ledger, prices, static, start, end, benchmarks=benchmarks, fx=fx)
+    except AiinfraError as exc:
+        view.backtest_error = exc
+    tell(1.0, "done")
+    return view
 
 
 def resolve_methodology(source: str | None, pit_mode: str | None = None) -> Methodology:

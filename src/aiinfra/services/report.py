@@ -11,25 +11,69 @@ import pandas as pd
 
 from aiinfra.config import Settings
 from aiinfra.exceptions import AiinfraError
-from aiinfra.report import ReportResult, build_report, write_report
-from aiinfra.services.index import load_fx
+from aiinfra.report import ReportResult, render_report, write_report
+from aiinfra.services.index import (
+    BACKTEST_START,
+    BENCHMARKS,
+    form_index,
+    last_price_date,
+    load_fx,
+    scored_lines,
+)
 from aiinfra.services.ledger import load as load_ledger
 
-__all__ = ["make_report"]
+__all__ = ["build_report", "make_report"]
 
-BENCHMARKS = ("QQQ", "SMH")
+
+def build_report(
+    ledger: Any,
+    prices: Any,
+    *,
+    as_of: object = None,
+    lang: str = "en",
+    methodology: str | None = None,
+    price_label: str = "",
+    start: str = BACKTEST_START,
+    benchmarks: Any = BENCHMARKS,
+    fx: dict[str, pd.Series] | None = None,
+    no_prices_reason: str | None = None,
+) -> ReportResult:
+    """Form the index (:func:`aiinfra.services.index.form_index`) and lay out the report.
+
+    When the prices end before ``as_of`` the report is dated to the last price of a scored
+    company's line, and page one says so. Without prices (``prices`` None) the report has no
+    index and says why (``no_prices_reason``).
+    """
+    from aiinfra.index import load_methodology
+    from aiinfra.ledger._dates import to_timestamp
+    from aiinfra.report._i18n import label
+
+    day = to_timestamp(as_of if as_of is not None else dt.date.today(), "as_of")
+    notices: list[str] = []
+    sources = [(label("methodology", lang), methodology or "methodologies/default.yaml")]
+    view = None
+    if prices is None:
+        notices.append(
+            label("no_prices", lang) + (f" ({no_prices_reason})" if no_prices_reason else "")
+        )
+    else:
+        sources.append((label("price_source", lang), price_label))
+        data_end = last_price_date(ledger, prices)
+        if data_end is not None and data_end < day:
+            notices.append(
+                f"{label('prices_end', lang)} {data_end.date()}: "
+                f"{label('report_dated', lang)} {data_end.date()}."
+            )
+            day = data_end
+        view = form_index(
+            ledger, prices, load_methodology(methodology), day, fx=fx, start=start,
+            benchmarks=benchmarks,
+        )  # fmt: skip
+    return render_report(ledger, view, as_of=day, lang=lang, notices=notices, source_list=sources)
 
 
 def _wanted_tickers(ledger: Any) -> list[str]:
-    comp = ledger.companies.set_index("id")
-    out = set(BENCHMARKS)
-    for cid in ledger.scores["company_id"].unique():
-        c = comp.loc[cid]
-        out.add(str(c["ticker"]))
-        alt = c.get("alt_tickers")
-        if isinstance(alt, str):
-            out.update(t for t in alt.split(";") if t)
-    return sorted(out)
+    return sorted(set(BENCHMARKS) | set(scored_lines(ledger)))
 
 
 def _prices(settings: Settings, ledger: Any, progress: bool) -> tuple[Any, str, str | None]:

@@ -24,8 +24,7 @@ def run(
     data_dir: str | None = None,
 ) -> Any:
     """``--scenario`` or ``--default PARTY --shortfall F``; flags override the scenario's values."""
-    from aiinfra.flows._scenario import load_scenario
-    from aiinfra.flows._stress_api import stress
+    from aiinfra.stress import load_scenario, stress
 
     if (scenario is None) == (default is None):
         raise InvalidParameterError("give either `--scenario` or `--default` (with `--shortfall`)")

@@ -330,6 +330,23 @@ def index(d: Dashboard, lang: str) -> Any:
     )
 
 
+def index_notices(view: Any, lang: str) -> list[str]:
+    """What the page says about how the index was formed (the report says the same)."""
+    out = []
+    m = view.methodology
+    if view.relaxation is not None:
+        out.append(
+            t("relaxed", lang).format(
+                why=view.relaxation.reason,
+                cap=pct(m.weighting.single_cap, lang, 0),
+                n=m.selection.min_n,
+            )
+        )
+    if view.backtest_error is not None:
+        out.append(t("bt_left_out", lang).format(why=view.backtest_error))
+    return out
+
+
 def _index_result(d: Dashboard, view: Any, default: Any, lang: str) -> Any:
     from dash import dash_table, html
 
@@ -347,12 +364,12 @@ def _index_result(d: Dashboard, view: Any, default: Any, lang: str) -> Any:
             **{"data-cap": f"{m.weighting.single_cap:g}"},  # type: ignore[arg-type]
         )
     )
-    for n in view.notices:
+    for n in index_notices(view, lang):
         out.append(html.P(n, className="small"))
     if not view.point_in_time:
         out.append(html.P(t("not_pit", lang), className="label", id="ix-not-pit"))
     # the difference to the default
-    mv, md = view.metrics(), default.metrics()
+    mv, md = view.metrics().to_dict(), default.metrics().to_dict()
     keys = [
         ("constituents", "constituents"),
         ("annual_return", "annual_return"),
@@ -937,7 +954,7 @@ def _stress_callbacks(app: Any, d: Dashboard) -> None:
 def gap(d: Dashboard, lang: str) -> Any:
     from dash import dcc, html
 
-    from aiinfra.scenarios import PARAMETERS
+    from aiinfra.roi_gap import PARAMETERS
 
     sliders = []
     for name, p in PARAMETERS.items():
@@ -1062,7 +1079,7 @@ def _gap_result(r: Any, lang: str) -> Any:
 def _gap_callbacks(app: Any, d: Dashboard, jobs: Jobs) -> None:
     from dash import Input, Output, State
 
-    from aiinfra.scenarios import PARAMETERS
+    from aiinfra.roi_gap import PARAMETERS
 
     names = list(PARAMETERS)
 

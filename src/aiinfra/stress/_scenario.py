@@ -18,7 +18,15 @@ from aiinfra.exceptions import (
     validation_problems,
 )
 
-__all__ = ["Scenario", "Shock", "builtin_scenarios", "load_scenario"]
+__all__ = [
+    "Equity",
+    "Haircut",
+    "PropagationConfig",
+    "Scenario",
+    "Shock",
+    "builtin_scenarios",
+    "load_scenario",
+]
 
 
 class _Model(BaseModel):
@@ -43,7 +51,10 @@ class Haircut(_Model):
     haircut: float = Field(ge=0, le=1)
 
 
-class Propagation(_Model):
+class PropagationConfig(_Model):
+    """How losses propagate (:func:`aiinfra.stress.propagate`): the share of a company's relative
+    loss it passes on as a cut of its own payments, and the most rounds."""
+
     pass_through: float = Field(0.5, ge=0, le=1)
     max_rounds: int = Field(100, ge=1)
 
@@ -54,7 +65,7 @@ class Equity(_Model):
 
 
 class Scenario(_Model):
-    """A stress scenario (see ``flows/scenarios/*.yaml`` and docs/stress.md)."""
+    """A stress scenario (see ``stress/scenarios/*.yaml`` and docs/stress.md)."""
 
     name: str = "custom"
     description: str = ""
@@ -67,14 +78,15 @@ class Scenario(_Model):
     default_horizon_years: float = Field(5.0, gt=0)
     shocks: tuple[Shock, ...] = Field(min_length=1)
     revenue_haircuts: tuple[Haircut, ...] = ()
-    propagation: Propagation = Propagation()
+    propagation: PropagationConfig = PropagationConfig()
     equity: Equity = Equity()
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 def builtin_scenarios() -> dict[str, Path]:
-    folder = Path(str(resources.files("aiinfra.flows") / "scenarios"))
+    """The built-in scenarios shipped with the package: name → YAML file, by name."""
+    folder = Path(str(resources.files("aiinfra.stress") / "scenarios"))
     return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
 
 

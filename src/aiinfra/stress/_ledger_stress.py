@@ -1,4 +1,11 @@
-"""``aiinfra.stress``: a scenario through the flow graph, to companies, tickers and the index."""
+"""``aiinfra.stress``: a scenario through the ledger's flow graph, to companies, tickers, the index.
+
+The steps of :func:`stress`: the graph in force (:func:`_scenario_graph`), the shocks on it
+(:func:`_apply_shocks`), the revenue haircuts (:func:`_add_haircuts`), the propagation
+(:func:`aiinfra.stress.propagate`), the companies with tickers and equity shocks
+(:func:`_company_frame`), the index impact (:func:`_index_impact`) and the credit layer
+(:func:`_credit`).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +13,18 @@ import datetime as dt
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 
 from aiinfra.exceptions import AiinfraError, InvalidParameterError
-from aiinfra.flows._graph import flow_graph
-from aiinfra.flows._scenario import Scenario, load_scenario
+from aiinfra.flows import Basis, flow_graph
 from aiinfra.ledger import Ledger
+from aiinfra.stress._clearing import clearing_from_graph
+from aiinfra.stress._propagation import propagate
+from aiinfra.stress._scenario import Scenario, load_scenario
 
 __all__ = ["StressResult", "stress"]
 
@@ -154,22 +164,47 @@ def stress(
     Notes
     -----
     The shocked parties pay only ``1 − shortfall`` of their matching deals; the engine
-    (:func:`aiinfra.flows.propagate`) spreads the losses round by round (DebtRank-style, each
+    (:func:`aiinfra.stress.propagate`) spreads the losses round by round (DebtRank-style, each
     company once, cut = pass-through × loss / revenue). An edge of several deals counts as matching
     when any of its deals matches the scenario's types. Amounts are annualised by default (money a
     year). A company without a revenue figure is ``unresolved``: its loss is shown, its share and
     any further propagation are not invented.
     """
-    from aiinfra.flows._stress import propagate
     from aiinfra.ledger._dates import to_timestamp
 
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     when = as_of if as_of is not None else (sc.as_of or sc.start or dt.date.today())
     day = to_timestamp(when, "as_of")
+    g, notes = _scenario_graph(ledger, sc, day)
+    shortfall = _apply_shocks(g, sc, day)
+    revenue, revenue_source = _revenue(ledger, day)
+    if sc.revenue_haircuts:
+        notes += _add_haircuts(g, sc, ledger, revenue, shortfall)
+    prop = propagate(
+        g,
+        shortfall,
+        revenue=revenue,
+        pass_through=sc.propagation.pass_through,
+        max_rounds=sc.propagation.max_rounds,
+    )
+    frame = _company_frame(ledger, prop.to_frame(), revenue, revenue_source, sc, notes)
+    index = _index_impact(ledger, frame, day, prices, weights, notes)
+    credit, credit_status = _credit(ledger, day, shortfall, cash)
+    return StressResult(
+        sc, str(day.date()), frame, index, int(prop.rounds), notes, credit, credit_status
+    )
+
+
+def _scenario_graph(
+    ledger: Ledger, sc: Scenario, day: pd.Timestamp
+) -> tuple[nx.DiGraph, list[str]]:
+    """The flow graph in force on ``day`` on the scenario's basis, and the note on the deals
+    annualised over an assumed horizon."""
+    basis = cast(Basis, sc.basis)  # validated by the scenario model
     g = flow_graph(
         ledger,
         day,
-        sc.basis,  # type: ignore[arg-type]
+        basis,
         default_horizon=sc.default_horizon_years if sc.basis == "annualised" else None,
     )
     notes: list[str] = []
@@ -185,6 +220,12 @@ def stress(
             f"{sc.default_horizon_years:g} years ({', '.join(assumed[:8])}"
             f"{', …' if len(assumed) > 8 else ''}; see the edges' `fallback`)"
         )
+    return g, notes
+
+
+def _apply_shocks(g: nx.DiGraph, sc: Scenario, day: pd.Timestamp) -> dict[str, float]:
+    """The shortfall of every shocked party. Edges a shock does not cover (other deal types or
+    payee layers) are removed from ``g``: the party keeps paying those in full."""
     shortfall: dict[str, float] = {}
     for shock in sc.shocks:
         if shock.party.startswith("layer:"):
@@ -203,36 +244,49 @@ def stress(
                 if not (ok_type and ok_layer):
                     g.remove_edge(p, q)  # the party keeps paying these in full
             shortfall[p] = max(shortfall.get(p, 0.0), shock.shortfall)
-    revenue, revenue_source = _revenue(ledger, day)
-    if sc.revenue_haircuts:
-        g.add_node(
-            HAIRCUT_NODE, name="revenue haircut", layer="", ticker="", listed=False, category=""
+    return shortfall
+
+
+def _add_haircuts(
+    g: nx.DiGraph,
+    sc: Scenario,
+    ledger: Ledger,
+    revenue: Mapping[str, float],
+    shortfall: dict[str, float],
+) -> list[str]:
+    """Each revenue haircut as a payment from a shocked pseudo-node; notes on those unresolved."""
+    notes: list[str] = []
+    g.add_node(HAIRCUT_NODE, name="revenue haircut", layer="", ticker="", listed=False, category="")
+    for h in sc.revenue_haircuts:
+        if h.company not in revenue:
+            notes.append(f"revenue haircut for {h.company} unresolved: no revenue figure")
+            continue
+        if h.company not in g:
+            g.add_node(h.company, **_node_attrs(ledger, h.company))
+        g.add_edge(
+            HAIRCUT_NODE,
+            h.company,
+            amount=h.haircut * revenue[h.company],
+            types=["haircut"],
+            flow_ids=[],
+            flow_layers=[],
+            fallback=[],
+            undisclosed=0,
         )
-        for h in sc.revenue_haircuts:
-            if h.company not in revenue:
-                notes.append(f"revenue haircut for {h.company} unresolved: no revenue figure")
-                continue
-            if h.company not in g:
-                g.add_node(h.company, **_node_attrs(ledger, h.company))
-            g.add_edge(
-                HAIRCUT_NODE,
-                h.company,
-                amount=h.haircut * revenue[h.company],
-                types=["haircut"],
-                flow_ids=[],
-                flow_layers=[],
-                fallback=[],
-                undisclosed=0,
-            )
-        shortfall[HAIRCUT_NODE] = 1.0
-    prop = propagate(
-        g,
-        shortfall,
-        revenue=revenue,
-        pass_through=sc.propagation.pass_through,
-        max_rounds=sc.propagation.max_rounds,
-    )
-    frame = prop.to_frame().copy()
+    shortfall[HAIRCUT_NODE] = 1.0
+    return notes
+
+
+def _company_frame(
+    ledger: Ledger,
+    frame: pd.DataFrame,
+    revenue: Mapping[str, float],
+    revenue_source: Mapping[str, str],
+    sc: Scenario,
+    notes: list[str],
+) -> pd.DataFrame:
+    """The propagation's rows with names, tickers, layers, revenue and equity shocks, by loss."""
+    frame = frame.copy()
     frame = frame[frame["node"] != HAIRCUT_NODE]
     comp = ledger.companies.set_index("id")
     frame.insert(1, "name", [comp.at[n, "name"] if n in comp.index else n for n in frame["node"]])
@@ -262,9 +316,19 @@ def stress(
             frame["share_of_revenue"], frame["listed"], frame["unresolved"], strict=True
         )
     ]
-    frame = frame.sort_values("loss_usd", ascending=False).reset_index(drop=True)
+    return frame.sort_values("loss_usd", ascending=False).reset_index(drop=True)
 
-    # the index: weights of a review (with prices) or house-view weights, labelled
+
+def _index_impact(
+    ledger: Ledger,
+    frame: pd.DataFrame,
+    day: pd.Timestamp,
+    prices: Callable[[str], pd.DataFrame] | None,
+    weights: Mapping[str, float] | None,
+    notes: list[str],
+) -> dict[str, Any]:
+    """The index: weights of a review (with prices) or house-view weights, labelled; the
+    weighted equity shock of its constituents, also by category."""
     if weights is not None:
         w, source = pd.Series(dict(weights), dtype=float), "weights given by the caller"
     elif prices is not None:
@@ -297,17 +361,13 @@ def stress(
         impact += float(wt) * s
         c = str(cats.get(cid, "?"))
         by_cat[c] = by_cat.get(c, 0.0) + float(wt) * s
-    index = {
+    return {
         "impact": impact,
         "by_category": dict(sorted(by_cat.items())),
         "weights_source": source,
         "unresolved_weight": unresolved_w,
         "constituents": len(w),
     }
-    credit, credit_status = _credit(ledger, day, shortfall, cash)
-    return StressResult(
-        sc, str(day.date()), frame, index, int(prop.rounds), notes, credit, credit_status
-    )
 
 
 def _credit(
@@ -317,8 +377,6 @@ def _credit(
     cash: Mapping[str, float] | None,
 ) -> tuple[pd.DataFrame, str]:
     """The credit layer: Eisenberg–Noe clearing with ``cash``, else the loans, unresolved."""
-    from aiinfra.flows._stress import clearing_from_graph
-
     g = flow_graph(ledger, day, "committed", layers=["credit"])
     loans = pd.DataFrame(
         [

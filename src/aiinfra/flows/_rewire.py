@@ -1,16 +1,13 @@
-"""Null models for the money-flow graph, significance of its circularity, and Monte Carlo bounds.
+"""Null models for the money-flow graph: random graphs that keep what a real one must keep.
 
-Is the AI build-out's money unusually circular, or would any graph with the same companies and
-the same number of deals per company be as circular? :func:`significance` answers by rewiring
-the graph many times (:func:`rewire_degree_preserving`, :func:`rewire_role_preserving`,
-:func:`rewire_strength_preserving`) and comparing the observed cycling index and cycle volume
-with the rewired ones. :func:`sensitivity` shows how much the answers move when every deal's
-amount is anywhere in its uncertainty range.
+Would any graph with the same companies and the same number of deals per company be as
+circular as the real one? The rewirings here (:func:`rewire_degree_preserving`,
+:func:`rewire_role_preserving`, :func:`rewire_strength_preserving`) draw such graphs;
+:func:`aiinfra.flows.significance` compares the real graph with them.
 
 All randomness comes from a ``seed`` (an int, a :class:`numpy.random.Generator`, or None for
-fresh entropy): the same seed gives the same numbers. Amounts follow the conventions of
-:mod:`aiinfra.flows._circularity` (undisclosed counts 0 in the cycling index; a cycle through an
-undisclosed edge is left out of the cycle volume).
+fresh entropy): the same seed gives the same graph. Amounts follow the conventions of
+:mod:`aiinfra.flows._checks` (undisclosed is NaN; negative amounts are errors).
 
 The swaps work on index arrays: an edge keeps its *slot* (its source and all its attributes)
 and only its target moves, so a swap ``a→b, c→d ⇒ a→d, c→b`` is an exchange of two targets.
@@ -20,31 +17,20 @@ networkx graphs are built only to hand results back.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import networkx as nx
 import numpy as np
-import pandas as pd
 
 from aiinfra.exceptions import InvalidParameterError
-from aiinfra.flows._circularity import (
-    _check_graph,
-    _clean_amounts,
-    _edge_amount,
-    _finn,
-    _self_funded,
-)
+from aiinfra.flows._checks import check_count, check_graph, clean_amounts, edge_amount
 
 __all__ = [
-    "NullTest",
-    "Significance",
     "rewire_degree_preserving",
     "rewire_role_preserving",
     "rewire_strength_preserving",
-    "sensitivity",
-    "significance",
 ]
 
 Seed = int | np.random.Generator | None
@@ -54,59 +40,6 @@ NULL_MODELS: tuple[str, ...] = ("degree", "role", "strength")
 SWAPS_PER_EDGE = 10
 #: attempts allowed per requested swap before giving up (a rigid graph admits few swaps)
 TRIES_PER_SWAP = 10
-
-
-# --------------------------------------------------------------------------------------------
-# Cycle volume: the cycles module when present, else the same definition on networkx
-
-
-def _cycle_volume_fallback(
-    G: nx.DiGraph, length_bound: int = 5, weight: str | None = "amount"
-) -> float:
-    """Sum over simple cycles of 2 … ``length_bound`` nodes of the smallest amount on each.
-
-    The definition of :func:`aiinfra.flows._cycles.cycle_volume`, on
-    :func:`networkx.simple_cycles`: self-loops are not cycles here, and a cycle with an
-    undisclosed (NaN) amount on it is left out. Used when that module is not available.
-
-    Examples
-    --------
-    >>> G = nx.DiGraph()
-    >>> G.add_edge("a", "b", amount=5.0)
-    >>> G.add_edge("b", "c", amount=2.0)
-    >>> G.add_edge("c", "a", amount=3.0)
-    >>> G.add_edge("b", "a", amount=1.0)
-    >>> _cycle_volume_fallback(G)
-    3.0
-    """
-    total = 0.0
-    adj = G.adj
-    for cycle in nx.simple_cycles(G, length_bound=length_bound):
-        if len(cycle) < 2:
-            continue
-        amounts = [
-            _edge_amount(adj[u][v], weight)
-            for u, v in zip(cycle, [*cycle[1:], cycle[0]], strict=True)
-        ]
-        low = min(amounts)
-        if not any(math.isnan(a) for a in amounts):
-            total += low
-    return total
-
-
-def _simple_cycles_fallback(G: nx.DiGraph, length_bound: int = 5) -> Iterator[list[Hashable]]:
-    """:func:`networkx.simple_cycles` (the cycles module's faster search when present)."""
-    yield from nx.simple_cycles(G, length_bound=length_bound)
-
-
-_cycle_volume: Callable[..., float]
-_simple_cycles: Callable[..., Iterator[list[Hashable]]]
-try:
-    from aiinfra.flows._cycles import cycle_volume as _cycle_volume
-    from aiinfra.flows._cycles import simple_cycles as _simple_cycles
-except ImportError:  # pragma: no cover - until aiinfra.flows._cycles exists
-    _cycle_volume = _cycle_volume_fallback
-    _simple_cycles = _simple_cycles_fallback
 
 
 # --------------------------------------------------------------------------------------------
@@ -123,16 +56,8 @@ def _rng(seed: Seed) -> np.random.Generator:
     )
 
 
-def _count(value: object, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise InvalidParameterError(f"`{name}` must be an integer >= {minimum}; got {value!r}")
-    if value < minimum:
-        raise InvalidParameterError(f"`{name}` must be >= {minimum}; got {value}")
-    return int(value)
-
-
 def _swaps(n_swaps: object, m: int) -> int:
-    return SWAPS_PER_EDGE * m if n_swaps is None else _count(n_swaps, "n_swaps", 0)
+    return SWAPS_PER_EDGE * m if n_swaps is None else check_count(n_swaps, "n_swaps", 0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -158,7 +83,7 @@ class _Slots:
 
 
 def _slots(G: Any) -> _Slots:
-    _check_graph(G)
+    check_graph(G)
     labels = list(G.nodes)
     pos = {v: i for i, v in enumerate(labels)}
     src, dst, data = [], [], []
@@ -176,8 +101,8 @@ def _slots(G: Any) -> _Slots:
 
 def _amounts(s: _Slots, weight: str | None) -> np.ndarray:
     """Raw amounts per slot (NaN = undisclosed), checked."""
-    raw = np.asarray([_edge_amount(d, weight) for d in s.data], dtype=float)
-    _clean_amounts(raw, f"edge amounts ({weight!r})")
+    raw = np.asarray([edge_amount(d, weight) for d in s.data], dtype=float)
+    clean_amounts(raw, f"edge amounts ({weight!r})")
     return raw
 
 
@@ -568,7 +493,7 @@ def rewire_strength_preserving(
     s = _slots(G)
     swaps = _swaps(n_swaps, s.m)
     rel_tol = _check_rel_tol(rel_tol)
-    max_iter = _count(max_iter, "max_iter", 1)
+    max_iter = check_count(max_iter, "max_iter", 1)
     if not isinstance(tol, int | float) or isinstance(tol, bool) or not tol >= 0:
         raise InvalidParameterError(f"`tol` must be a number >= 0; got {tol!r}")
     raw = _amounts(s, weight)
@@ -580,17 +505,7 @@ def rewire_strength_preserving(
     in_target = np.bincount(s.dst, weights=w, minlength=s.n)
     before = _strength_error(dst, w, in_target)
     x, iterations = _ras(s.src, dst, w, out_target, in_target, max_iter, float(tol))
-    ratio = np.divide(x, w, out=np.ones_like(w), where=w > 0)
-    amounts = {weight: np.where(np.isnan(raw), np.nan, x)}
-    for key in ("amount_low", "amount_high"):
-        if key == weight:
-            continue
-        vals = np.asarray(
-            [_edge_amount(d, key) if _is_number(d.get(key)) else math.nan for d in s.data],
-            dtype=float,
-        )
-        if (~np.isnan(vals)).any():
-            amounts[key] = vals * ratio
+    amounts = _refitted_amounts(s, weight, raw, w, x)
     H = _build(G, s, dst_list, "strength", done, amounts)
     H.graph["strength_error"] = _strength_error(dst, x, in_target)
     H.graph["swap_error"] = before
@@ -598,408 +513,24 @@ def rewire_strength_preserving(
     return H
 
 
+def _refitted_amounts(
+    s: _Slots, weight: str, raw: np.ndarray, w: np.ndarray, x: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The refitted amounts ``x`` (NaN stays NaN) and ``amount_low`` / ``amount_high`` (where
+    numbers) scaled by the same factor as the amount of their edge, by attribute."""
+    ratio = np.divide(x, w, out=np.ones_like(w), where=w > 0)
+    amounts = {weight: np.where(np.isnan(raw), np.nan, x)}
+    for key in ("amount_low", "amount_high"):
+        if key == weight:
+            continue
+        vals = np.asarray(
+            [edge_amount(d, key) if _is_number(d.get(key)) else math.nan for d in s.data],
+            dtype=float,
+        )
+        if (~np.isnan(vals)).any():
+            amounts[key] = vals * ratio
+    return amounts
+
+
 def _is_number(v: object) -> bool:
     return isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
-
-
-# --------------------------------------------------------------------------------------------
-# Significance
-
-
-@dataclass(frozen=True)
-class NullTest:
-    """One statistic against its null distribution.
-
-    Attributes
-    ----------
-    observed : float
-        The statistic on the real graph.
-    null_mean, null_std : float
-        Mean and standard deviation (``ddof=1``) of the statistic over the null samples.
-    p_value : float
-        One-sided, ``(1 + #{null >= observed}) / (1 + samples)``: in ``[1/(1+N), 1]``, never 0
-        (the observed graph counts as one draw). NaN when ``observed`` is NaN.
-    z_score : float
-        ``(observed - null_mean) / null_std``; NaN when ``null_std`` is 0 or undefined.
-    null : numpy.ndarray of shape (samples,)
-        The null samples, in order.
-
-    Examples
-    --------
-    >>> t = NullTest.from_samples(0.5, np.array([0.1, 0.2, 0.6]))
-    >>> t.p_value, round(t.null_mean, 3)
-    (0.5, 0.3)
-    """
-
-    observed: float
-    null_mean: float
-    null_std: float
-    p_value: float
-    z_score: float
-    null: np.ndarray = field(repr=False)
-
-    @classmethod
-    def from_samples(cls, observed: float, null: np.ndarray) -> NullTest:
-        """Summarise ``null`` against ``observed`` (ties within 1e-12 relative count as ≥).
-
-        Examples
-        --------
-        >>> NullTest.from_samples(1.0, np.array([1.0, 1.0])).p_value
-        1.0
-        """
-        null = np.asarray(null, dtype=float)
-        finite = null[~np.isnan(null)]
-        k = len(finite)
-        mean = float(finite.mean()) if k else math.nan
-        std = float(finite.std(ddof=1)) if k >= 2 else math.nan
-        if math.isnan(observed):
-            p, z = math.nan, math.nan
-        else:
-            tie = 1e-12 * max(1.0, abs(observed))
-            hits = int(np.count_nonzero(finite >= observed - tie))
-            p = (1 + hits) / (1 + len(null))
-            z = (observed - mean) / std if std > 0 else math.nan
-        return cls(observed, mean, std, p, z, null)
-
-    def to_dict(self) -> dict[str, float]:
-        """The summary numbers (the samples are left out).
-
-        Examples
-        --------
-        >>> sorted(NullTest.from_samples(0.0, np.zeros(3)).to_dict())
-        ['null_mean', 'null_std', 'observed', 'p_value', 'z_score']
-        """
-        return {
-            "observed": self.observed,
-            "null_mean": self.null_mean,
-            "null_std": self.null_std,
-            "p_value": self.p_value,
-            "z_score": self.z_score,
-        }
-
-
-@dataclass(frozen=True)
-class Significance:
-    """The cycling index and the cycle volume of a graph against a null model.
-
-    Attributes
-    ----------
-    model : {"degree", "role", "strength"}
-    samples : int
-    seed : int or None
-        The seed when it was an int (None for a Generator or fresh entropy).
-    length_bound : int
-        The longest cycle counted in the cycle volume.
-    n_swaps : int
-        Swaps requested per null sample.
-    cycling_index : NullTest
-        Finn's cycling index (:func:`~aiinfra.flows.cycling_index`).
-    cycle_volume : NullTest
-        Sum of cycle bottlenecks (:func:`aiinfra.flows.cycle_volume`).
-
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> G = nx.DiGraph([("a", "b", {"amount": 2.0}), ("b", "a", {"amount": 1.0})])
-    >>> significance(G, samples=5, seed=0).to_dict()["cycle_volume"]["observed"]
-    1.0
-    """
-
-    model: str
-    samples: int
-    seed: int | None
-    length_bound: int
-    n_swaps: int
-    cycling_index: NullTest
-    cycle_volume: NullTest
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain values: the settings, then one dict per statistic.
-
-        Examples
-        --------
-        >>> import networkx as nx
-        >>> G = nx.DiGraph([("a", "b", {"amount": 2.0}), ("b", "a", {"amount": 1.0})])
-        >>> list(significance(G, samples=3, seed=0).to_dict())
-        ['model', 'samples', 'seed', 'length_bound', 'n_swaps', 'cycling_index', 'cycle_volume']
-        """
-        return {
-            "model": self.model,
-            "samples": self.samples,
-            "seed": self.seed,
-            "length_bound": self.length_bound,
-            "n_swaps": self.n_swaps,
-            "cycling_index": self.cycling_index.to_dict(),
-            "cycle_volume": self.cycle_volume.to_dict(),
-        }
-
-
-def _volume_on_indices(
-    n: int, src: Sequence[int], dst: Sequence[int], raw: Sequence[float], k: int
-) -> float:
-    """Cycle volume of the graph on ``0 … n-1`` with these edges (amounts ``raw``)."""
-    H = nx.DiGraph()
-    H.add_nodes_from(range(n))
-    H.add_edges_from((a, b, {"amount": x}) for a, b, x in zip(src, dst, raw, strict=True))
-    return float(_cycle_volume(H, length_bound=k, weight="amount"))
-
-
-def significance(
-    G: nx.DiGraph,
-    samples: int = 1000,
-    seed: Seed = None,
-    model: NullModel = "degree",
-    length_bound: int = 5,
-    weight: str | None = "amount",
-    n_swaps: int | None = None,
-) -> Significance:
-    """Is the graph more circular than its null model? Cycling index and cycle volume.
-
-    Parameters
-    ----------
-    G : networkx.DiGraph
-        The money-flow graph (not modified).
-    samples : int, default 1000
-        Null graphs to draw, at least 1.
-    seed : int, numpy.random.Generator or None
-        Source of randomness: the same int gives the same numbers.
-    model : {"degree", "role", "strength"}, default "degree"
-        :func:`rewire_degree_preserving`, :func:`rewire_role_preserving` (layers from the node
-        attribute ``layer``) or :func:`rewire_strength_preserving`.
-    length_bound : int, default 5
-        Longest cycle (in companies) counted in the cycle volume.
-    weight : str or None, default "amount"
-        The amount attribute (None: every edge 1.0; the volume then counts cycles).
-    n_swaps : int, optional
-        Swaps per null graph (default ``10 × number of edges``), each drawn afresh from ``G``.
-
-    Returns
-    -------
-    Significance
-        For each statistic: observed, null mean and standard deviation, p-value and z-score.
-
-    Raises
-    ------
-    InvalidParameterError
-        For an invalid ``samples``, ``model``, ``length_bound``, ``seed`` or graph.
-
-    Notes
-    -----
-    The null graphs are independent: each starts from ``G`` and gets ``n_swaps`` swaps, drawn
-    one after the other from one generator (so the order of samples is fixed by the seed). The
-    rewiring runs on index arrays; each null graph's cycling index comes straight from the
-    arrays and only its cycle volume goes through a small integer-labelled networkx graph.
-    The p-value is one-sided (is the observed value unusually *high*) with the +1 correction
-    of Davison and Hinkley (1997), so it is never 0. Cost: about ``samples × (n_swaps set
-    operations + one sparse solve per strong component + one bounded cycle search)``; on the
-    bundled ledger (55 companies, 84 edges) 1000 samples take a few seconds.
-
-    References
-    ----------
-    .. [1] A. C. Davison and D. V. Hinkley, "Bootstrap Methods and their Application",
-       Cambridge University Press (1997), ch. 4.
-    .. [2] R. Milo et al., "Network motifs: simple building blocks of complex networks",
-       Science 298, 824-827 (2002).
-
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> G = nx.DiGraph()
-    >>> G.add_weighted_edges_from([("a", "b", 3.0), ("b", "c", 2.0), ("c", "a", 1.0),
-    ...                            ("c", "d", 1.0), ("d", "e", 1.0)], weight="amount")
-    >>> s = significance(G, samples=50, seed=42)
-    >>> s.cycling_index.observed > 0, 1 / 51 <= s.cycling_index.p_value <= 1
-    (True, True)
-    >>> s.to_dict() == significance(G, samples=50, seed=42).to_dict()
-    True
-    """
-    samples = _count(samples, "samples", 1)
-    k = _count(length_bound, "length_bound", 1)
-    if model not in NULL_MODELS:
-        raise InvalidParameterError(
-            f"`model` must be one of {', '.join(NULL_MODELS)}; got {model!r}"
-        )
-    s = _slots(G)
-    raw = _amounts(s, weight)
-    w = np.where(np.isnan(raw), 0.0, raw)
-    rng = _rng(seed)
-    swaps = _swaps(n_swaps, s.m)
-    zeros = np.zeros(s.n)
-    src_list = s.src.tolist()
-    dst_list = s.dst.tolist()
-    raw_list = raw.tolist()
-    classes = (
-        _role_classes(G, s, "layer")
-        if model == "role"
-        else _amount_classes(w, 0.25)
-        if model == "strength"
-        else None
-    )
-    if model == "strength":
-        out_target = np.bincount(s.src, weights=w, minlength=s.n)
-        in_target = np.bincount(s.dst, weights=w, minlength=s.n)
-
-    observed_ci = _finn(s.n, s.src, s.dst, w, zeros, zeros)[0]
-    observed_cv = _volume_on_indices(s.n, src_list, dst_list, raw_list, k)
-    null_ci = np.empty(samples)
-    null_cv = np.empty(samples)
-    for t in range(samples):
-        new, _ = _swap_targets(src_list, dst_list, s.n, swaps, rng, classes)
-        dst = np.asarray(new, dtype=np.int64)
-        x, x_list = w, raw_list
-        if model == "strength":
-            x, _ = _ras(s.src, dst, w, out_target, in_target, 1000, 1e-9)  # as the default
-            x_list = np.where(np.isnan(raw), np.nan, x).tolist()
-        null_ci[t] = _finn(s.n, s.src, dst, x, zeros, zeros)[0]
-        null_cv[t] = _volume_on_indices(s.n, src_list, new, x_list, k)
-    return Significance(
-        model=model,
-        samples=samples,
-        seed=int(seed) if isinstance(seed, int | np.integer) else None,
-        length_bound=k,
-        n_swaps=swaps,
-        cycling_index=NullTest.from_samples(observed_ci, null_ci),
-        cycle_volume=NullTest.from_samples(observed_cv, null_cv),
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# Sensitivity to the uncertain amounts
-
-
-def _bound(data: dict[str, Any], key: str, fallback: float) -> float:
-    v: Any = data.get(key)
-    x = float(v) if _is_number(v) else math.nan
-    return fallback if math.isnan(x) else x
-
-
-def _quantiles(values: np.ndarray, qs: Sequence[float]) -> list[float]:
-    finite = values[~np.isnan(values)]
-    if not len(finite):
-        return [math.nan] * len(qs)
-    return [float(q) for q in np.quantile(finite, qs)]
-
-
-def sensitivity(
-    G: nx.DiGraph,
-    samples: int = 1000,
-    seed: Seed = None,
-    weight: str = "amount",
-    length_bound: int = 5,
-    low: str = "amount_low",
-    high: str = "amount_high",
-) -> pd.DataFrame:
-    """Monte Carlo intervals of the circularity when every amount is uncertain.
-
-    Parameters
-    ----------
-    G : networkx.DiGraph
-        The money-flow graph (not modified); edges carry ``weight`` and, optionally, the range
-        ``low`` … ``high`` (from :func:`~aiinfra.flows.flow_graph`: funded … ceiling).
-    samples : int, default 1000
-        Draws, at least 1.
-    seed : int, numpy.random.Generator or None
-        Source of randomness: the same int gives the same table.
-    weight, low, high : str
-        Edge attributes of the amount and of its range. A missing or NaN bound falls back to
-        the amount, so an edge without a range is fixed at its amount; bounds given the wrong
-        way round are swapped.
-    length_bound : int, default 5
-        Longest cycle counted in the cycle volume.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per statistic: ``cycling_index`` and ``cycle_volume`` (``node`` None), then
-        ``self_funded_share`` for every node in the order of ``G``. Columns ``statistic``,
-        ``node``, ``point`` (the value at the amounts themselves), ``p5``, ``p50``, ``p95``
-        (percentiles over the draws; NaN draws, e.g. a share without inflow, are left out; all
-        NaN when no draw is defined).
-
-    Raises
-    ------
-    InvalidParameterError
-        For a negative amount or bound, or invalid ``samples`` / ``length_bound`` / ``seed``.
-
-    Notes
-    -----
-    Each draw sets every edge's amount independently and uniformly in ``[low, high]``, then
-    computes Finn's cycling index, the cycle volume and the self-funded shares (conventions of
-    :mod:`aiinfra.flows._circularity`). An edge without any amount or bound stays undisclosed
-    in every draw. The topology does not change, so the cycles are enumerated once and each
-    draw's volume is a vectorised minimum over their edges. Independence between edges is an
-    assumption: deals signed together may move together. Cost: ``samples`` sparse solves plus
-    O(samples × cycles × length).
-
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> G = nx.DiGraph()
-    >>> G.add_edge("a", "b", amount=4.0, amount_low=2.0, amount_high=6.0)
-    >>> G.add_edge("b", "a", amount=1.0, amount_low=1.0, amount_high=1.0)
-    >>> t = sensitivity(G, samples=200, seed=0)
-    >>> t.loc[t.statistic == "cycle_volume", ["point", "p5", "p95"]].values.tolist()
-    [[1.0, 1.0, 1.0]]
-    >>> row = t[t.statistic == "cycling_index"].iloc[0]
-    >>> bool(row.p5 <= row.point <= row.p95), round(float(row.point), 2)
-    (True, 0.25)
-    """
-    samples = _count(samples, "samples", 1)
-    k = _count(length_bound, "length_bound", 1)
-    s = _slots(G)
-    raw = _amounts(s, weight)
-    lo = np.asarray([_bound(d, low, a) for d, a in zip(s.data, raw, strict=True)], dtype=float)
-    hi = np.asarray([_bound(d, high, a) for d, a in zip(s.data, raw, strict=True)], dtype=float)
-    _clean_amounts(lo, f"`{low}`")
-    _clean_amounts(hi, f"`{high}`")
-    lo, hi = np.fmin(lo, hi), np.fmax(lo, hi)  # a single NaN bound: the other one
-    rng = _rng(seed)
-    draws = lo + rng.random((samples, s.m)) * (hi - lo)
-
-    # the cycles of two or more nodes, as slot indices, found once
-    slot = {(a, b): e for e, (a, b) in enumerate(zip(s.src.tolist(), s.dst.tolist(), strict=True))}
-    index_graph = nx.DiGraph()
-    index_graph.add_nodes_from(range(s.n))
-    index_graph.add_edges_from(slot)
-    cycles = [
-        np.asarray([slot[a, b] for a, b in zip(c, [*c[1:], c[0]], strict=True)], dtype=np.int64)
-        for c in _simple_cycles(index_graph, length_bound=k)
-        if len(c) >= 2
-    ]
-
-    def volume(amounts: np.ndarray) -> np.ndarray:
-        """Cycle volume per row of ``amounts`` (draws × edges); NaN bottlenecks left out."""
-        total = np.zeros(amounts.shape[0])
-        for idx in cycles:
-            low_ = amounts[:, idx].min(axis=1)
-            total += np.where(np.isnan(low_), 0.0, low_)
-        return total
-
-    zeros = np.zeros(s.n)
-
-    def stats(amounts: np.ndarray) -> tuple[float, np.ndarray]:
-        w = np.where(np.isnan(amounts), 0.0, amounts)
-        ci, rho, T, inflow, _ = _finn(s.n, s.src, s.dst, w, zeros, zeros)
-        return ci, _self_funded(rho, T, inflow)
-
-    point_ci, point_sf = stats(raw)
-    point_cv = float(volume(raw[None, :])[0])
-    ci = np.empty(samples)
-    sf = np.empty((samples, s.n))
-    for t in range(samples):
-        ci[t], sf[t] = stats(draws[t])
-    cv = volume(draws)
-
-    qs = (0.05, 0.5, 0.95)
-    rows: list[dict[str, Any]] = [
-        {"statistic": "cycling_index", "node": None, "point": point_ci},
-        {"statistic": "cycle_volume", "node": None, "point": point_cv},
-    ]
-    values: list[np.ndarray] = [ci, cv]
-    for i, label in enumerate(s.labels):
-        rows.append({"statistic": "self_funded_share", "node": label, "point": point_sf[i]})
-        values.append(sf[:, i])
-    for row, v in zip(rows, values, strict=True):
-        row["p5"], row["p50"], row["p95"] = _quantiles(v, qs)
-    frame = pd.DataFrame(rows, columns=["statistic", "node", "point", "p5", "p50", "p95"])
-    return frame.astype({"point": float, "p5": float, "p50": float, "p95": float})

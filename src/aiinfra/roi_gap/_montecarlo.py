@@ -17,14 +17,8 @@ import pandas as pd
 
 from aiinfra.exceptions import InvalidParameterError
 from aiinfra.parallel import SerialExecutor, chunk_seeds, chunks
-from aiinfra.scenarios._gap import (
-    PARAMETERS,
-    GapParams,
-    Inputs,
-    _num,
-    _text,
-    required_revenue,
-)
+from aiinfra.roi_gap._inputs import Inputs, _num, _text
+from aiinfra.roi_gap._model import PARAMETERS, GapParams, required_revenue
 
 __all__ = ["BINS", "MonteCarlo", "monte_carlo"]
 

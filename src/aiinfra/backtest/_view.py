@@ -1,0 +1,129 @@
+"""An index as a user sees it: the review on a date, the backtest of the same rules, and what
+was relaxed to form it (the result type of ``aiinfra.services.index.form_index``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from aiinfra.exceptions import AiinfraError
+
+if TYPE_CHECKING:
+    from aiinfra.backtest._backtest import BacktestResult
+    from aiinfra.index import Methodology, ReviewResult
+
+__all__ = ["IndexMetrics", "IndexView", "Relaxation"]
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """What was relaxed to form the index, and why (None on an :class:`IndexView` when the
+    requested rules held).
+
+    Attributes
+    ----------
+    reason : str
+        The engine's message for the requested rules (``InsufficientConstituentsError`` or
+        ``InfeasibleCappingError``).
+    dropped_ucits : bool
+        The UCITS 5/10/40-style buffer rule was switched off.
+    min_n : int
+        The minimum count applied (the requested one, or 5 when lower counts were needed).
+    single_cap : float
+        The single-name cap applied (the requested one, or 10 % when it could not hold).
+    cap_raised : bool
+        Whether ``single_cap`` had to be raised above the requested cap.
+    """
+
+    reason: str
+    dropped_ucits: bool
+    min_n: int
+    single_cap: float
+    cap_raised: bool
+
+
+@dataclass(frozen=True)
+class IndexMetrics:
+    """The figures of an index most views show (GTR of the backtest; NaN without one)."""
+
+    constituents: int
+    total_return: float
+    annual_return: float
+    annual_volatility: float
+    sharpe_ratio: float
+    max_drawdown: float
+    turnover: float
+
+    def to_dict(self) -> dict[str, float]:
+        return {k: float(v) for k, v in self.__dict__.items()}
+
+
+@dataclass
+class IndexView:
+    """The index formed on a date: review, backtest, and the rules that were applied.
+
+    Attributes
+    ----------
+    requested : Methodology
+        The rules asked for.
+    methodology : Methodology
+        The rules applied (``requested`` unless ``relaxation`` says otherwise).
+    review : ReviewResult or None
+        The review on ``as_of``; None when no index can be formed (``error`` says why).
+    backtest : BacktestResult or None
+        The same rules since ``start``; None when it was not asked for or could not run
+        (``backtest_error`` says why).
+    relaxation : Relaxation or None
+        Set when the requested rules could not form the index and relaxed ones did.
+    as_of : Timestamp
+        The review date used (moved back to the last price when prices end earlier).
+    error : AiinfraError or None
+        Why no index could be formed, even relaxed (``InsufficientConstituentsError`` or
+        ``InfeasibleCappingError``).
+    backtest_error : AiinfraError or None
+        Why the backtest was left out.
+    """
+
+    requested: Methodology
+    methodology: Methodology
+    review: ReviewResult | None
+    backtest: BacktestResult | None
+    as_of: pd.Timestamp
+    relaxation: Relaxation | None = None
+    error: AiinfraError | None = None
+    backtest_error: AiinfraError | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def point_in_time(self) -> bool:
+        """False when today's scores were applied to an earlier date, in the review or in
+        any review of the backtest."""
+        review_pit = self.review is None or bool(self.review.point_in_time)
+        bt_pit = self.backtest is None or bool(self.backtest.summary["point_in_time"])
+        return review_pit and bt_pit
+
+    def weights(self) -> pd.Series:
+        """Weight by company id of the review (empty without an index)."""
+        if self.review is None:
+            return pd.Series(dtype=float)
+        sel = self.review.selection()
+        return pd.Series(sel["weight"].to_numpy(), index=sel["id"].to_numpy(), name="weight")
+
+    def metrics(self) -> IndexMetrics:
+        """GTR metrics of the backtest, the mean one-way turnover per review and the count."""
+        n = 0 if self.review is None else len(self.review.selection())
+        nan = float("nan")
+        if self.backtest is None:
+            return IndexMetrics(n, nan, nan, nan, nan, nan, nan)
+        g = self.backtest.summary["variants"]["GTR"]
+        return IndexMetrics(
+            constituents=n,
+            total_return=float(g["total_return"]),
+            annual_return=float(g["annual_return"]),
+            annual_volatility=float(g["annual_volatility"]),
+            sharpe_ratio=float(g["sharpe_ratio"]),
+            max_drawdown=float(g["max_drawdown"]),
+            turnover=float(self.backtest.summary["turnover"]["mean_per_review"]),
+        )

@@ -1,0 +1,320 @@
+"""The ROI gap: revenue needed to justify the AI capex versus AI revenue earned (seed 004).
+
+Two documented methods turn the year's spending into the revenue it needs:
+
+* **Sequoia** (D. Cahn, "AI's $200B Question", 2023, and "AI's $600B Question", 2024): the
+  accelerator spend is about half of a data centre's cost (``gpu_share``), and the end users,
+  whose cost that data centre is, need a gross margin (``gross_margin``) on what they sell, so
+  their revenue is cost / (1 − margin):
+  ``required = spend / gpu_share / (1 − gross_margin)``. Cahn's input was NVIDIA's data-centre
+  run-rate revenue (``spend="nvidia"``); seed 004's table applies the same factors to the
+  year's AI-infrastructure capex (``spend="capex"``, the default, which reproduces its ~$2 tn).
+* **Capex** (an annuity view): the year's capital charge — depreciation plus a required return
+  on the capex — is the end users' cost of the compute they sell, and they need the same gross
+  margin on top: ``required = capex × (1 / useful_life + required_return) / (1 −
+  gross_margin)``.
+
+In both a higher margin needs more revenue; the two readings of the margin (÷ m and ÷ (1 − m))
+agree only at m = 0.5, the default.
+
+Inputs come from the ledger's figures known on ``as_of`` (:mod:`aiinfra.roi_gap._inputs`); the
+parameters and the formula are in :mod:`aiinfra.roi_gap._model`, the Monte Carlo in
+:mod:`aiinfra.roi_gap._montecarlo`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from aiinfra.exceptions import InvalidParameterError
+from aiinfra.ledger import Ledger
+from aiinfra.roi_gap._inputs import Inputs, _num, _text, gap_inputs
+from aiinfra.roi_gap._model import PARAMETERS, GapParams, make_params, required_revenue
+from aiinfra.roi_gap._montecarlo import monte_carlo
+
+__all__ = ["GapResult", "gap"]
+
+
+@dataclass(frozen=True)
+class GapResult:
+    """The gap per year, the growth needed, the sensitivity and (optionally) Monte Carlo."""
+
+    params: GapParams
+    as_of: str
+    years: pd.DataFrame
+    growth: dict[str, Any]
+    tornado: pd.DataFrame
+    year: int
+    montecarlo: Any = None
+    notes: tuple[str, ...] = ()
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.years
+
+    def row(self, year: int | None = None) -> dict[str, Any]:
+        y = self.year if year is None else year
+        if y not in self.years.index:
+            raise InvalidParameterError(
+                f"`year` {y}: no inputs for it in the ledger (years with data: "
+                f"{', '.join(str(i) for i in self.years.index)})"
+            )
+        return {"year": int(y), **_clean(self.years.loc[y].to_dict())}
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "as_of": self.as_of,
+            "params": self.params.model_dump(mode="json"),
+            "parameters": {
+                n: {
+                    "value": getattr(self.params, n),
+                    "low": p.low,
+                    "high": p.high,
+                    "unit": p.unit,
+                    "source": p.source,
+                }
+                for n, p in PARAMETERS.items()
+            },
+            "year": self.row(),
+            "years": [
+                {"year": int(str(y)), **_clean(r)}
+                for y, r in self.years.to_dict(orient="index").items()
+            ],
+            "growth": _clean(self.growth),
+            "sensitivity": [_clean(r) for r in self.tornado.to_dict(orient="records")],
+            "notes": list(self.notes),
+        }
+        if self.montecarlo is not None:
+            out["montecarlo"] = self.montecarlo.to_dict()
+        return out
+
+
+def _clean(d: Mapping[Any, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        if isinstance(v, float | np.floating):
+            out[str(k)] = None if not math.isfinite(float(v)) else float(v)
+        elif isinstance(v, np.integer):
+            out[str(k)] = int(v)
+        elif isinstance(v, np.bool_):
+            out[str(k)] = bool(v)
+        else:
+            out[str(k)] = v
+    return out
+
+
+def _years_table(inputs: Inputs, p: GapParams) -> pd.DataFrame:
+    years = sorted(set(inputs.capex.index) | set(inputs.revenue.index))
+    rows = []
+    use_nv = p.spend == "nvidia"
+    for y in years:
+        c = inputs.capex.loc[y] if y in inputs.capex.index else None
+        s = inputs.spend_nvidia.loc[y] if y in inputs.spend_nvidia.index else None
+        r = inputs.revenue.loc[y] if y in inputs.revenue.index else None
+        capex = (c["value"], c["low"], c["high"]) if c is not None else (math.nan,) * 3
+        spend = (s["value"],) * 3 if s is not None else (math.nan,) * 3
+        kw: dict[str, Any] = {
+            "method": p.method,
+            "gpu_share": p.gpu_share,
+            "gross_margin": p.gross_margin,
+            "useful_life": p.useful_life,
+            "required_return": p.required_return,
+            "nvidia_share": p.nvidia_share,
+            "use_nvidia": use_nv,
+        }
+        req = [float(required_revenue(capex[i], spend[i], **kw)) for i in range(3)]
+        other = "capex" if p.method == "sequoia" else "sequoia"
+        req_other = float(required_revenue(capex[0], spend[0], **{**kw, "method": other}))
+        rev = (r["value"], r["low"], r["high"]) if r is not None else (math.nan,) * 3
+        pub = inputs.published[inputs.published["year"] == y]
+        rows.append(
+            {
+                "year": y,
+                "capex": capex[0],
+                "capex_low": capex[1],
+                "capex_high": capex[2],
+                "capex_source": c["source"] if c is not None else "",
+                "spend_nvidia": spend[0],
+                "required": req[0],
+                "required_low": min(req[1], req[2]) if use_nv else req[1],
+                "required_high": max(req[1], req[2]) if use_nv else req[2],
+                f"required_{other}": req_other,
+                "revenue": rev[0],
+                "revenue_low": rev[1],
+                "revenue_high": rev[2],
+                "revenue_kind": r["kind"] if r is not None else "",
+                "revenue_source": r["source"] if r is not None else "",
+                "gap": req[0] - rev[0],
+                "coverage": rev[0] / req[0] if req[0] > 0 else math.nan,
+                "published_required": float(pub["value"].iloc[-1]) if len(pub) else math.nan,
+                "published_source": str(pub["id"].iloc[-1]) if len(pub) else "",
+            }
+        )
+    if not rows:
+        return pd.DataFrame(index=pd.Index([], name="year", dtype=int))
+    return pd.DataFrame(rows).set_index("year")
+
+
+def _growth(table: pd.DataFrame, inputs: Inputs, p: GapParams, year: int) -> dict[str, Any]:
+    """The annual growth AI revenue needs from ``year`` to cover the target year's requirement."""
+    t = p.target_year
+    out: dict[str, Any] = {"from_year": year, "target_year": t}
+    if year not in table.index or t not in table.index or t <= year:
+        out["note"] = "target year must be after the year and both need inputs"
+        return out
+    r0, req_t = _num(table, year, "revenue"), _num(table, t, "required")
+    n = t - year
+    out["revenue_from"], out["required_target"] = r0, req_t
+    out["needed_cagr"] = (req_t / r0) ** (1 / n) - 1 if r0 > 0 and req_t > 0 else math.nan
+    pub = inputs.published[inputs.published["year"] == t]
+    if len(pub) and r0 > 0:
+        v = float(pub["value"].iloc[-1])
+        out["published_target"] = {"year": t, "value": v, "id": str(pub["id"].iloc[-1])}
+        out["needed_cagr_published"] = (v / r0) ** (1 / n) - 1
+    fc = inputs.forecast
+    if fc and fc["year"] > year and r0 > 0:
+        m = fc["year"] - year
+        out["forecast"] = {"year": fc["year"], "value": fc["value"], "id": fc["id"]}
+        out["forecast_cagr"] = (fc["value"] / r0) ** (1 / m) - 1
+        out["forecast_closes_gap"] = bool(out["forecast_cagr"] >= out["needed_cagr"])
+    return out
+
+
+def _tornado(inputs: Inputs, p: GapParams, year: int) -> pd.DataFrame:
+    """One parameter at a time at its low and high end: the year's gap and required revenue."""
+    base = _years_table(inputs, p)
+    if year not in base.index:
+        return pd.DataFrame(
+            columns=["parameter", "low", "high", "gap_at_low", "gap_at_high", "swing"]
+        )
+    rows = []
+    relevant = {"gross_margin"} | (
+        {"gpu_share"} | ({"nvidia_share"} if p.spend == "nvidia" else set())
+        if p.method == "sequoia"
+        else {"useful_life", "required_return"}
+    )
+    if p.spend == "capex" or p.method == "capex":
+        relevant.add("ai_share")
+    for name in sorted(relevant):
+        spec = PARAMETERS[name]
+        gaps = []
+        for v in (spec.low, spec.high):
+            q = p.model_copy(update={name: v})
+            inp = inputs.with_params(q) if name in ("ai_share", "forecast_uncertainty") else inputs
+            tab = _years_table(inp, q)
+            gaps.append(_num(tab, year, "gap") if year in tab.index else math.nan)
+        rows.append(
+            {
+                "parameter": name,
+                "low": spec.low,
+                "high": spec.high,
+                "gap_at_low": gaps[0],
+                "gap_at_high": gaps[1],
+                "swing": abs(gaps[1] - gaps[0]),
+            }
+        )
+    for label, col in (("capex band", "capex"), ("revenue band", "revenue")):
+        src = inputs.capex if col == "capex" else inputs.revenue
+        if year not in src.index:
+            continue
+        gaps = []
+        for end in ("low", "high"):
+            frame = src.copy()
+            frame.loc[year, "value"] = _num(frame, year, end)
+            inp = inputs.replace(**{col: frame})
+            gaps.append(_num(_years_table(inp, p), year, "gap"))
+        rows.append(
+            {
+                "parameter": label,
+                "low": _num(src, year, "low"),
+                "high": _num(src, year, "high"),
+                "gap_at_low": gaps[0],
+                "gap_at_high": gaps[1],
+                "swing": abs(gaps[1] - gaps[0]),
+            }
+        )
+    return (
+        pd.DataFrame(rows)
+        .sort_values(["swing", "parameter"], ascending=[False, True])
+        .reset_index(drop=True)
+    )
+
+
+def gap(
+    ledger: Ledger,
+    year: int | None = None,
+    *,
+    as_of: object = None,
+    params: GapParams | Mapping[str, Any] | None = None,
+    samples: int = 0,
+    seed: int | None = 0,
+    executor: Any = None,
+    chunk_size: int = 200_000,
+) -> GapResult:
+    """The ROI gap per year, for ``year`` in detail (default: the as-of year).
+
+    Parameters
+    ----------
+    ledger : Ledger
+    year : int, optional
+        The year shown in detail (sensitivity, Monte Carlo summary); default the as-of year.
+    as_of : date, optional
+        Figures known on this date (default today).
+    params : GapParams or mapping, optional
+        Method and parameters (see ``PARAMETERS`` and docs/gap.md).
+    samples : int
+        Monte Carlo samples (0: none); seeded by ``seed``, split into chunks of ``chunk_size``
+        run by ``executor`` (any :class:`aiinfra.parallel.Executor`; default in this process).
+        Results do not depend on the executor or its number of workers.
+
+    Examples
+    --------
+    >>> from aiinfra import load_ledger
+    >>> r = gap(load_ledger(), 2026, as_of="2026-11-01")
+    >>> round(r.row()["required"]), r.row()["capex"]
+    (2000, 500.0)
+    """
+    p = params if isinstance(params, GapParams) else make_params(params)
+    inputs = gap_inputs(ledger, as_of, p)
+    table = _years_table(inputs, p)
+    if table.empty:
+        raise InvalidParameterError("the ledger has no capex or AI-revenue figures to size the gap")
+    y = int(year) if year is not None else int(inputs.as_of.year)
+    if y not in table.index:
+        raise InvalidParameterError(
+            f"`year` {y}: no inputs for it in the ledger (years with data: "
+            f"{', '.join(str(i) for i in table.index)})"
+        )
+    notes = []
+    if p.spend == "capex" and p.method == "sequoia":
+        notes.append(
+            "Sequoia factors applied to total AI capex (as seed 004 does): the capex already "
+            "includes the non-accelerator cost, so this is an upper reading; spend='nvidia' is "
+            "Cahn's original input"
+        )
+    interp = [i for i in inputs.revenue.index if _text(inputs.revenue, i, "kind") == "interpolated"]
+    if interp:
+        notes.append(
+            f"AI revenue after {min(interp) - 1} is interpolated to the seeds' forecast "
+            f"({inputs.forecast.get('id', '')}), not reported"
+        )
+    mc = None
+    if samples:
+        mc = monte_carlo(
+            inputs, p, samples=samples, seed=seed, executor=executor, chunk_size=chunk_size
+        )
+    return GapResult(
+        p,
+        str(inputs.as_of.date()),
+        table,
+        _growth(table, inputs, p, y),
+        _tornado(inputs, p, y),
+        y,
+        mc,
+        tuple(notes),
+    )

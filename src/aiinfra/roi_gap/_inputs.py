@@ -1,0 +1,357 @@
+"""The ROI gap's yearly inputs from the ledger: capex, NVIDIA's spend and AI revenue.
+
+Inputs come from the ledger's figures known on ``as_of``; each year's value carries its source
+and a band that spans every source for that year (where sources disagree, both count).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from aiinfra.ledger import Ledger
+from aiinfra.roi_gap._model import FIRST_YEAR, LAST_YEAR, GapParams
+
+__all__ = ["Inputs", "gap_inputs"]
+
+#: a source more than this many days older than the newest for the same year is stale
+STALE_DAYS = 365
+
+#: figure rows used as inputs (metric, entity)
+CAPEX_AI = ("ai_infrastructure_capex_usd_bn", "global")
+CAPEX_BIG4 = (("capex_usd_bn", "big4"), ("hyperscale_capex_usd_bn", "global"))
+CAPEX_CUMULATIVE = ("cumulative_capex_usd_bn", "global")
+REVENUE_GLOBAL = ("ai_revenue_usd_bn", "global")
+LABS = ("openai", "anthropic")
+REVENUE_FORECAST = ("arr_usd_bn", "openai_anthropic_combined")
+REQUIRED_PUBLISHED = ("required_revenue_usd_bn", "global")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Yearly inputs (index: year) with ``value``, ``low``, ``high``, ``source``, ``kind``."""
+
+    capex: pd.DataFrame
+    spend_nvidia: pd.DataFrame
+    revenue: pd.DataFrame
+    published: pd.DataFrame
+    forecast: dict[str, Any]
+    as_of: pd.Timestamp
+    figures: pd.DataFrame
+
+    def with_params(self, p: GapParams) -> Inputs:
+        """The inputs again with ``p``'s ``ai_share`` and ``forecast_uncertainty``."""
+        return Inputs(
+            _capex(self.figures, p.ai_share),
+            self.spend_nvidia,
+            _revenue(self.figures, p.forecast_uncertainty)[0],
+            self.published,
+            self.forecast,
+            self.as_of,
+            self.figures,
+        )
+
+    def replace(self, **kw: Any) -> Inputs:
+        from dataclasses import replace
+
+        return replace(self, **kw)
+
+
+def _num(frame: pd.DataFrame, row: Any, col: str) -> float:
+    """``frame.at[row, col]`` as a float."""
+    v: Any = frame.at[row, col]
+    return float(v)
+
+
+def _text(frame: pd.DataFrame, row: Any, col: str) -> str:
+    v: Any = frame.at[row, col]
+    return str(v)
+
+
+def _point(rec: Mapping[Any, Any]) -> tuple[float, float, float]:
+    """(point, low, high) of a figure row; a one-sided range uses its bound as the point."""
+    v, lo, hi = (float(rec[k]) if pd.notna(rec[k]) else math.nan for k in ("value", "low", "high"))
+    if math.isnan(v):
+        v = (
+            (lo + hi) / 2
+            if not (math.isnan(lo) or math.isnan(hi))
+            else lo
+            if not math.isnan(lo)
+            else hi
+        )
+    lo = v if math.isnan(lo) else lo
+    hi = v if math.isnan(hi) else hi
+    return v, min(lo, v), max(hi, v)
+
+
+_KIND_RANK = {"actual": 0, "estimate": 1, "guidance": 2, "forecast": 3}
+
+
+def _best(rows: pd.DataFrame) -> pd.Series:
+    """The figure to use: actuals first, then the latest source."""
+    rank = rows["kind"].map(_KIND_RANK).fillna(9)
+    order = rows.assign(_r=rank).sort_values(
+        ["_r", "source_date_known", "id"], ascending=[True, False, True]
+    )
+    return order.iloc[0]
+
+
+def _year_rows(fig: pd.DataFrame, metric: str, entity: str, year: int) -> pd.DataFrame:
+    rows = fig[(fig["metric"] == metric) & (fig["entity"] == entity) & (fig["period"] == str(year))]
+    keep = rows[["value", "low", "high"]].notna().any(axis=1)
+    return rows[keep]
+
+
+def _fresh(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows no more than ``STALE_DAYS`` older than the newest source among them."""
+    if rows.empty:
+        return rows
+    newest = rows["source_date_known"].max()
+    out: pd.DataFrame = rows[(newest - rows["source_date_known"]).dt.days <= STALE_DAYS]
+    return out
+
+
+def _capex(fig: pd.DataFrame, ai_share: float) -> pd.DataFrame:
+    recs: dict[int, dict[str, Any]] = {}
+    for y in range(FIRST_YEAR, LAST_YEAR + 1):
+        ai = _year_rows(fig, *CAPEX_AI, y).assign(_scale=1.0)
+        big4 = [_year_rows(fig, m, e, y) for m, e in CAPEX_BIG4]
+        pool = _fresh(pd.concat([ai, *(b.assign(_scale=ai_share) for b in big4)]))
+        if pool.empty:
+            continue
+        cands = []
+        for rec in pool.to_dict(orient="records"):
+            v, lo, hi = (x * rec["_scale"] for x in _point(rec))
+            tag = "" if rec["_scale"] == 1.0 and rec["metric"] == CAPEX_AI[0] else " × ai_share"
+            cands.append((v, lo, hi, f"{rec['id']} ({rec['kind']}){tag}"))
+        ai = pool[pool["metric"] == CAPEX_AI[0]]
+        best = _best(ai if len(ai) else pool)
+        v = _point(best.to_dict())[0] * float(best["_scale"])
+        tag = "" if len(ai) else " × ai_share"
+        recs[y] = {
+            "value": v,
+            "low": min(c[1] for c in cands),
+            "high": max(c[2] for c in cands),
+            "source": f"{best['id']} ({best['kind']}){tag}",
+            "kind": str(best["kind"]),
+            "sources": "; ".join(c[3] for c in cands),
+        }
+    # years after the last one with a figure: a constant-growth path that adds up to the
+    # cumulative forecast (McKinsey 2025-2030), low and high paths from its range
+    cum = fig[(fig["metric"] == CAPEX_CUMULATIVE[0]) & (fig["entity"] == CAPEX_CUMULATIVE[1])]
+    if recs and len(cum):
+        row = _best(cum)
+        span = str(row["period"]).split("-")
+        if len(span) == 2 and all(s.isdigit() for s in span):
+            y0, y1 = int(span[0]), int(span[1])
+            last = max(recs)
+            known = [y for y in range(y0, last + 1)]
+            if last < y1 and all(y in recs for y in known):
+                total, tlo, thi = _point(row.to_dict())
+                base = recs[last]["value"]
+                done = sum(recs[y]["value"] for y in known)
+                n = y1 - last
+                paths = {
+                    k: _growth_path(base, t - done, n)
+                    for k, t in (("v", total), ("l", tlo), ("h", thi))
+                }
+                for i in range(n):
+                    y = last + 1 + i
+                    if y > LAST_YEAR:
+                        break
+                    vals = sorted(paths[k][i] for k in "vlh")
+                    recs[y] = {
+                        "value": paths["v"][i],
+                        "low": vals[0],
+                        "high": vals[2],
+                        "source": f"{row['id']} ({row['kind']}): path to its {y0}-{y1} total",
+                        "kind": "path",
+                        "sources": f"{row['id']}",
+                    }
+    return _frame(recs)
+
+
+def _growth_path(base: float, remaining: float, n: int) -> list[float]:
+    """``base·(1+g)^k`` for k = 1..n with Σ = ``remaining`` (g solved by bisection)."""
+    if remaining <= 0 or base <= 0:
+        return [0.0] * n
+
+    def total(g: float) -> float:
+        return float(sum(base * (1 + g) ** k for k in range(1, n + 1)))
+
+    lo, hi = -0.99, 10.0
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if total(mid) < remaining:
+            lo = mid
+        else:
+            hi = mid
+    g = (lo + hi) / 2
+    return [base * (1 + g) ** k for k in range(1, n + 1)]
+
+
+def _frame(recs: Mapping[int, Mapping[str, Any]]) -> pd.DataFrame:
+    cols = ["value", "low", "high", "source", "kind", "sources"]
+    frame = pd.DataFrame.from_dict(dict(recs), orient="index", columns=cols)
+    frame.index.name = "year"
+    return frame.sort_index()
+
+
+def _labs_revenue(fig: pd.DataFrame, year: int) -> tuple[float, str] | None:
+    """OpenAI + Anthropic: the year's revenue, else the last ARR reported in the year."""
+    total, used = 0.0, []
+    for lab in LABS:
+        annual = _year_rows(fig, "revenue_usd_bn", lab, year)
+        if len(annual):
+            rec = _best(annual)
+            total += _point(rec.to_dict())[0]
+            used.append(f"{rec['id']}")
+            continue
+        arr = fig[
+            (fig["metric"] == "arr_usd_bn")
+            & (fig["entity"] == lab)
+            & fig["period"].astype(str).str.match(rf"^{year}-\d\d$")
+            & fig["value"].notna()
+        ]
+        if not len(arr):
+            return None
+        rec = arr.sort_values(["period", "source_date_known"]).iloc[-1]
+        total += float(rec["value"])
+        used.append(f"{rec['id']} (ARR {rec['period']})")
+    return total, "labs: " + " + ".join(used)
+
+
+def _revenue(fig: pd.DataFrame, forecast_uncertainty: float) -> tuple[pd.DataFrame, dict[str, Any]]:
+    recs: dict[int, dict[str, Any]] = {}
+    for y in range(FIRST_YEAR, LAST_YEAR + 1):
+        cands: list[tuple[float, float, float, str]] = []
+        glob = _fresh(_year_rows(fig, *REVENUE_GLOBAL, y))
+        for rec in glob.to_dict(orient="records"):
+            cands.append((*_point(rec), f"{rec['id']} ({rec['kind']})"))
+        labs = _labs_revenue(fig, y)
+        if labs is not None:
+            cands.append((labs[0], labs[0], labs[0], labs[1]))
+        if not cands:
+            continue
+        if len(glob):
+            best = _best(glob)
+            v = _point(best.to_dict())[0]
+            src, kind = f"{best['id']} ({best['kind']})", str(best["kind"])
+        else:
+            v, src, kind = cands[-1][0], cands[-1][3], "estimate"
+        recs[y] = {
+            "value": v,
+            "low": min(c[1] for c in cands),
+            "high": max(c[2] for c in cands),
+            "source": src,
+            "kind": kind,
+            "sources": "; ".join(c[3] for c in cands),
+        }
+    # the seeds' forecast (SemiAnalysis: the labs' ARR above $300 bn by 2030)
+    fc: dict[str, Any] = {}
+    rows = fig[(fig["metric"] == REVENUE_FORECAST[0]) & (fig["entity"] == REVENUE_FORECAST[1])]
+    rows = rows[rows["kind"] == "forecast"]
+    rows = rows[rows[["value", "low", "high"]].notna().any(axis=1)]
+    if len(rows):
+        best = _best(rows)
+        v = _point(best.to_dict())[0]
+        fc = {
+            "year": int(str(best["period"])[:4]),
+            "value": v,
+            "id": best["id"],
+            "note": best["notes"],
+        }
+    # later years: log-linear from the last reported year to the forecast, with a band
+    if recs and fc:
+        last = max(recs)
+        v0, y1, v1 = recs[last]["value"], fc["year"], fc["value"]
+        if last < y1 and v0 > 0 and v1 > 0:
+            for y in range(last + 1, min(y1, LAST_YEAR) + 1):
+                v = v0 * (v1 / v0) ** ((y - last) / (y1 - last))
+                recs[y] = {
+                    "value": v,
+                    "low": v * (1 - forecast_uncertainty),
+                    "high": v * (1 + forecast_uncertainty),
+                    "source": f"interpolated to {fc['id']} (forecast {y1})",
+                    "kind": "interpolated",
+                    "sources": f"{fc['id']}",
+                }
+    return _frame(recs), fc
+
+
+def _spend_nvidia(fig: pd.DataFrame) -> pd.DataFrame:
+    """NVIDIA's accelerator revenue for calendar year Y (its fiscal year Y+1).
+
+    The run-rate of the fiscal year's latest quarter (×4) when a quarter is reported — Cahn's
+    input — else the fiscal year's AI revenue, else its total revenue.
+    """
+    recs: dict[int, dict[str, Any]] = {}
+    nv = fig[fig["entity"] == "nvidia"]
+    for y in range(FIRST_YEAR, LAST_YEAR + 1):
+        fy = f"FY{y + 1}"
+        found = None
+        for metric in ("ai_revenue_usd_bn", "revenue_usd_bn"):
+            q = nv[(nv["metric"] == metric) & nv["period"].astype(str).str.match(rf"^{fy}-Q\d$")]
+            q = q[q["value"].notna()]
+            if len(q):
+                rec = q.sort_values(["period", "source_date_known"]).iloc[-1]
+                found = (
+                    4 * float(rec["value"]),
+                    f"{rec['id']} ({rec['kind']}) × 4, {rec['period']}",
+                    str(rec["kind"]),
+                )
+                break
+        if found is None:
+            for metric in ("ai_revenue_usd_bn", "revenue_usd_bn"):
+                a = nv[(nv["metric"] == metric) & (nv["period"] == fy) & nv["value"].notna()]
+                if len(a):
+                    rec = _best(a)
+                    found = (
+                        float(rec["value"]),
+                        f"{rec['id']} ({rec['kind']}), {fy}",
+                        str(rec["kind"]),
+                    )
+                    break
+        if found is not None:
+            recs[y] = {
+                "value": found[0],
+                "low": found[0],
+                "high": found[0],
+                "source": found[1],
+                "kind": found[2],
+                "sources": found[1],
+            }
+    return _frame(recs)
+
+
+def gap_inputs(ledger: Ledger, as_of: object = None, params: GapParams | None = None) -> Inputs:
+    """The yearly inputs known on ``as_of`` (default today)."""
+    from aiinfra.ledger._dates import to_timestamp
+
+    p = params or GapParams()
+    day = to_timestamp(as_of if as_of is not None else dt.date.today(), "as_of")
+    fig = ledger.figures
+    fig = fig[fig["source_date_known"] <= day]
+    capex = _capex(fig, p.ai_share)
+    revenue, fc = _revenue(fig, p.forecast_uncertainty)
+    pub = fig[(fig["metric"] == REQUIRED_PUBLISHED[0]) & (fig["entity"] == REQUIRED_PUBLISHED[1])]
+    published = pd.DataFrame(
+        [
+            {
+                "year": int(str(r["period"])[:4]),
+                "value": _point(r)[0],
+                "id": r["id"],
+                "kind": r["kind"],
+                "note": r["notes"],
+            }
+            for r in pub.to_dict(orient="records")
+            if str(r["period"])[:4].isdigit()
+        ],
+        columns=["year", "value", "id", "kind", "note"],
+    )
+    return Inputs(capex, _spend_nvidia(fig), revenue, published, fc, day, fig)

@@ -1,0 +1,62 @@
+"""The report and the dashboard show the same index for the same inputs — also when the
+requested rules cannot hold on the prices at hand and the one relaxation policy fires."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from aiinfra.config import get_settings
+from aiinfra.index import load_methodology
+from aiinfra.ledger import load_ledger
+from aiinfra.prices import CsvDirProvider
+from aiinfra.services.dashboard import Dashboard
+from aiinfra.services.index import RELAXED_MIN_N
+from aiinfra.services.report import build_report
+from tests.conftest import run_cli
+
+AS_OF = "2026-06-30"
+
+
+def _universe(shared_prices: Path, tmp_path: Path, n: int) -> Path:
+    """The first ``n`` names the default rules select on the shared prices, and the benchmarks
+    (linked, not copied)."""
+    proc = run_cli("--prices", str(shared_prices), "index", "review", "--as-of", AS_OF,
+                   "--format", "json", env={"AIINFRA_HOME": str(tmp_path / "h")})  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    tickers = [s["ticker"] for s in json.loads(proc.stdout)["selection"]][:n]
+    out = tmp_path / f"prices{n}"
+    out.mkdir()
+    for t in [*tickers, "QQQ", "SMH"]:
+        (out / f"{t}.csv").symlink_to(shared_prices / f"{t}.csv")
+    return out
+
+
+@pytest.mark.parametrize(
+    ("n", "cap_raised"),
+    [(0, None), (14, False), (11, True)],  # 0: the whole shared folder, no relaxation
+    ids=["default-holds", "relaxed-keeps-cap", "relaxed-raises-cap"],
+)
+def test_report_and_dashboard_form_the_same_index(shared_prices, tmp_path, n, cap_raised):
+    folder = shared_prices if n == 0 else _universe(shared_prices, tmp_path, n)
+    report = build_report(load_ledger(), CsvDirProvider(folder).get, as_of=AS_OF)
+    board = Dashboard(get_settings(home=tmp_path / "h", prices_dir=folder), as_of=AS_OF)
+    view = board.index_view()
+    shown = report.index
+    assert shown is not None and shown.review is not None
+    assert shown.as_of == view.as_of
+    assert shown.methodology.config_hash() == view.methodology.config_hash()
+    pd.testing.assert_series_equal(shown.weights(), view.weights())
+    if cap_raised is None:
+        assert shown.relaxation is None and view.relaxation is None
+        assert shown.methodology.config_hash() == load_methodology(None).config_hash()
+    else:
+        assert shown.relaxation == view.relaxation
+        assert shown.relaxation.cap_raised is cap_raised
+        assert shown.methodology.selection.min_n == RELAXED_MIN_N
+        assert shown.methodology.weighting.ucits is None
+        # the report says on page one what was relaxed
+        assert "without the UCITS buffer rule" in report.html
