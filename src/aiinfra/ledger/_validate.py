@@ -130,15 +130,28 @@ def cross_table_problems(
     """Every rule that spans rows or tables, checked over the merged (bundled + user) ledger.
 
     ``unparsed`` holds, per table, the keys of rows that failed their row schema (already
-    reported): references to them are not reported again as unknown.
+    reported): references to them are not reported again as unknown. Each table's rules are one
+    named check below; a new rule goes into the check of its table.
     """
-    out: list[Problem] = []
-    ts_today = pd.Timestamp(today)
     skip = unparsed or {}
     # ids whose rows failed to parse count as known, so one bad row gives one problem
     companies = set(f["companies"]["id"]) | skip.get("companies", set())
+    return [
+        *_future_dates(f, today),
+        *_company_rules(f["companies"]),
+        *_flow_rules(f["flows"], companies),
+        *_event_rules(f["flow_events"], f["flows"], skip.get("flows", set())),
+        *_relationship_rules(f["relationships"], companies),
+        *_figure_rules(f["figures"], companies),
+        *_score_rules(f, companies),
+        *_revenue_and_financial_rules(f, companies),
+    ]
 
-    # dates not in the future (a partial date counts from its first day)
+
+def _future_dates(f: dict[str, pd.DataFrame], today: dt.date) -> list[Problem]:
+    """Dates not in the future (a partial date counts from its first day)."""
+    out: list[Problem] = []
+    ts_today = pd.Timestamp(today)
     for name, spec in TABLES.items():
         for col in spec.not_future:
             frame = f[name]
@@ -155,9 +168,12 @@ def cross_table_problems(
                         r[col] if isinstance(r[col], str) else r[col].date(),
                     )
                 )
+    return out
 
-    # companies
-    comp = f["companies"]
+
+def _company_rules(comp: pd.DataFrame) -> list[Problem]:
+    """A listed company has a ticker; ADR ratios name its alternative lines; tickers unique."""
+    out: list[Problem] = []
     for r in _rows(comp):
         if r["listed"] and _blank(r["ticker"]):
             out.append(_p(r, "ticker", "a listed company needs a ticker"))
@@ -177,11 +193,14 @@ def cross_table_problems(
     tick = comp.dropna(subset=["ticker"])
     for _, r in tick[tick.duplicated("ticker", keep="first")].iterrows():
         out.append(_p(r, "ticker", "ticker already used by another company", r["ticker"]))
+    return out
 
-    # flows
-    flows = f["flows"]
+
+def _flow_rules(flows: pd.DataFrame, companies: set[str]) -> list[Problem]:
+    """Known parties that differ, supersedes links without cycles, obligation groups with one
+    primary row."""
+    out: list[Problem] = []
     flow_ids = set(flows["id"])
-    referable_flows = flow_ids | skip.get("flows", set())
     for r in _rows(flows):
         for col in ("payer", "payee"):
             if r[col] not in companies:
@@ -213,60 +232,73 @@ def cross_table_problems(
                     ob,
                 )
             )
+    return out
 
-    # flow events
-    events = f["flow_events"]
+
+def _event_rules(events: pd.DataFrame, flows: pd.DataFrame, unparsed: set[str]) -> list[Problem]:
+    """Events name a known flow, start at its announcement, and end at the flow row's amounts."""
+    out: list[Problem] = []
+    flow_ids = set(flows["id"])
     for r in _rows(events):
-        if r["flow_id"] not in referable_flows:
+        if r["flow_id"] not in flow_ids | unparsed:
             out.append(_p(r, "flow_id", "unknown flow id (not in flows.csv)", r["flow_id"]))
     known = events[events["flow_id"].isin(flow_ids)]
-    if not known.empty:
-        first = known.sort_values("date_known").groupby("flow_id").head(1).set_index("flow_id")
-        ann = flows.drop_duplicates("id").set_index("id")
-        announced = ann["announced"].to_dict()
-        announced_known = ann["announced_known"].to_dict()
-        for fid, r in first.iterrows():
-            if r["date_known"] != announced_known[fid]:
+    if known.empty:
+        return out
+    first = known.sort_values("date_known").groupby("flow_id").head(1).set_index("flow_id")
+    ann = flows.drop_duplicates("id").set_index("id")
+    announced = ann["announced"].to_dict()
+    announced_known = ann["announced_known"].to_dict()
+    for fid, r in first.iterrows():
+        if r["date_known"] != announced_known[fid]:
+            out.append(
+                Problem(
+                    str(r["_file"]),
+                    int(r["_line"]),
+                    "date",
+                    f"first event is before the flow's announced date ({announced[fid]})",
+                    str(r["date"]),
+                )
+            )
+    state = events_in_force(known)
+    for fid, s in state.iterrows():
+        fr: dict[Any, Any] = ann.loc[str(fid)].to_dict()
+        for col in AMOUNTS:
+            a, b = s[col], fr[col]
+            if _blank(a) and _blank(b):
+                continue
+            if _blank(a) or _blank(b) or not math.isclose(float(a), float(b), abs_tol=1e-9):
                 out.append(
                     Problem(
-                        str(r["_file"]),
-                        int(r["_line"]),
-                        "date",
-                        f"first event is before the flow's announced date ({announced[fid]})",
-                        str(r["date"]),
+                        str(fr["_file"]),
+                        int(fr["_line"]),
+                        col,
+                        f"differs from the amount in force after the flow's last "
+                        f"event ({'empty' if _blank(a) else a}); add an event or "
+                        f"correct the row",
+                        "" if _blank(b) else str(b),
                     )
                 )
-        state = events_in_force(known)
-        for fid, s in state.iterrows():
-            fr: dict[Any, Any] = ann.loc[str(fid)].to_dict()
-            for col in AMOUNTS:
-                a, b = s[col], fr[col]
-                if _blank(a) and _blank(b):
-                    continue
-                if _blank(a) or _blank(b) or not math.isclose(float(a), float(b), abs_tol=1e-9):
-                    out.append(
-                        Problem(
-                            str(fr["_file"]),
-                            int(fr["_line"]),
-                            col,
-                            f"differs from the amount in force after the flow's last "
-                            f"event ({'empty' if _blank(a) else a}); add an event or "
-                            f"correct the row",
-                            "" if _blank(b) else str(b),
-                        )
-                    )
+    return out
 
-    # relationships
-    for r in _rows(f["relationships"]):
+
+def _relationship_rules(rel: pd.DataFrame, companies: set[str]) -> list[Problem]:
+    """Two known, different companies."""
+    out: list[Problem] = []
+    for r in _rows(rel):
         for col in ("company_a", "company_b"):
             if r[col] not in companies:
                 out.append(_p(r, col, "unknown company id (not in companies.csv)", r[col]))
         if r["company_a"] == r["company_b"]:
             out.append(_p(r, "company_b", "company_a and company_b must differ", r["company_b"]))
+    return out
 
-    # figures
+
+def _figure_rules(figures: pd.DataFrame, companies: set[str]) -> list[Problem]:
+    """A known entity; at least one of value, low, high, ordered low ≤ value ≤ high."""
+    out: list[Problem] = []
     entities = companies | set(GROUP_ENTITIES)
-    for r in _rows(f["figures"]):
+    for r in _rows(figures):
         if r["entity"] not in entities:
             out.append(
                 _p(
@@ -285,8 +317,14 @@ def cross_table_problems(
             out.append(_p(r, "value", f"must be ≥ low ({lo})", v))
         if not _blank(v) and not _blank(hi) and v > hi:
             out.append(_p(r, "value", f"must be ≤ high ({hi})", v))
+    return out
 
-    # scores and their rubric
+
+def _score_rules(f: dict[str, pd.DataFrame], companies: set[str]) -> list[Problem]:
+    """Scores of listed companies with a complete rubric that gives the stated Q; the company's
+    category is its latest score's; every rubric row belongs to a score."""
+    out: list[Problem] = []
+    comp = f["companies"]
     listed = set(comp.loc[comp["listed"] & comp["ticker"].notna(), "id"])
     comps = f["score_components"]
     by_key = {k: g for k, g in comps.groupby(["company_id", "as_of"])} if not comps.empty else {}
@@ -302,24 +340,24 @@ def cross_table_problems(
             out.append(
                 _p(r, "ai_revenue_source_type", "is required when ai_revenue_share is given")
             )
-        comp_rows = by_key.get((cid, r["as_of"]))
-        if comp_rows is not None:
-            g = comp_rows
-            have = set(g["component"])
-            if have != set(COMPONENTS):
-                missing = sorted(set(COMPONENTS) - have)
-                out.append(_p(r, "qualitative", f"rubric incomplete: missing {', '.join(missing)}"))
-            else:
-                q = rubric_score(g["value"].to_numpy())
-                if not math.isclose(q, float(r["qualitative"]), abs_tol=0.05):
-                    out.append(
-                        _p(
-                            r,
-                            "qualitative",
-                            f"must equal the rubric score {q} = (mean of components − 1)/4×100",
-                            r["qualitative"],
-                        )
-                    )
+        g = by_key.get((cid, r["as_of"]))
+        if g is None:
+            continue
+        have = set(g["component"])
+        if have != set(COMPONENTS):
+            missing = sorted(set(COMPONENTS) - have)
+            out.append(_p(r, "qualitative", f"rubric incomplete: missing {', '.join(missing)}"))
+            continue
+        q = rubric_score(g["value"].to_numpy())
+        if not math.isclose(q, float(r["qualitative"]), abs_tol=0.05):
+            out.append(
+                _p(
+                    r,
+                    "qualitative",
+                    f"must equal the rubric score {q} = (mean of components − 1)/4×100",
+                    r["qualitative"],
+                )
+            )
     scores = f["scores"]
     if not scores.empty:
         latest = scores.sort_values("as_of").groupby("company_id").tail(1)
@@ -335,7 +373,7 @@ def cross_table_problems(
                         r["category"],
                     )
                 )
-    score_keys = set(zip(f["scores"]["company_id"], f["scores"]["as_of"], strict=True))
+    score_keys = set(zip(scores["company_id"], scores["as_of"], strict=True))
     for r in _rows(comps):
         if (r["company_id"], r["as_of"]) not in score_keys:
             out.append(
@@ -346,8 +384,12 @@ def cross_table_problems(
                     r["company_id"],
                 )
             )
+    return out
 
-    # AI revenue and financials
+
+def _revenue_and_financial_rules(f: dict[str, pd.DataFrame], companies: set[str]) -> list[Problem]:
+    """Known companies; AI revenue known after its period, its share consistent."""
+    out: list[Problem] = []
     for r in _rows(f["ai_revenue"]):
         if r["company_id"] not in companies:
             out.append(
