@@ -59,6 +59,51 @@ class _Tables:
             return frame.copy()
         return frame.drop(columns=[c for c in PROVENANCE if c in frame.columns])
 
+    # --- point in time: the one place that answers "the latest … known on a date" ---------------
+
+    def latest_scores(self, as_of: object = None, *, static: bool = False) -> pd.DataFrame:
+        """The latest score row of each company known on ``as_of``, indexed by ``company_id``.
+
+        Parameters
+        ----------
+        as_of : date, optional
+            Only vintages with ``as_of`` on or before this date count; None: every vintage.
+        static : bool, default False
+            When no vintage at all is known on ``as_of``, use the latest vintages instead
+            (today's scores applied to an earlier date: not point-in-time; label what you show).
+
+        Examples
+        --------
+        >>> sc = load_ledger().latest_scores()
+        >>> bool(sc.index.is_unique), "category" in sc.columns
+        (True, True)
+        """
+        sc = self.scores
+        if as_of is not None:
+            known = sc[sc["as_of"] <= to_timestamp(as_of, "as_of")]
+            sc = known if not (known.empty and static) else sc
+        return (
+            sc.sort_values("as_of", kind="stable")
+            .groupby("company_id")
+            .tail(1)
+            .set_index("company_id")
+        )
+
+    def latest_financials(self, as_of: object = None, column: str | None = None) -> pd.DataFrame:
+        """Each company's financials of the latest fiscal period published by ``as_of`` (where
+        ``column`` is given, the latest period with a value in it), indexed by ``company_id``."""
+        fin = self.financials
+        if as_of is not None:
+            fin = fin[fin["source_date_known"] <= to_timestamp(as_of, "as_of")]
+        if column is not None:
+            fin = fin[fin[column].notna()]
+        return (
+            fin.sort_values("period_end", kind="stable")
+            .groupby("company_id")
+            .tail(1)
+            .set_index("company_id")
+        )
+
     def counts(self) -> dict[str, int]:
         """Number of rows per table."""
         return {f.name: len(getattr(self, f.name)) for f in fields(_Tables)}

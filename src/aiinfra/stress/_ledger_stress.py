@@ -87,11 +87,9 @@ def _revenue(ledger: Ledger, as_of: pd.Timestamp) -> tuple[dict[str, float], dic
     The ARR fallback (private labs have no filed financials) is an estimate and labelled so in
     the source map (company → ``"financials FY…"`` or ``"estimate: ARR <figure id> <period>"``).
     """
-    fin = ledger.financials
-    fin = fin[(fin["source_date_known"] <= as_of) & fin["revenue_usd_bn"].notna()]
-    latest = fin.sort_values("period_end").groupby("company_id").tail(1)
-    revenue = dict(zip(latest["company_id"], latest["revenue_usd_bn"].astype(float), strict=True))
-    pairs = zip(latest["company_id"], latest["fiscal_year"], strict=True)
+    latest = ledger.latest_financials(as_of, "revenue_usd_bn")
+    revenue = dict(zip(latest.index, latest["revenue_usd_bn"].astype(float), strict=True))
+    pairs = zip(latest.index, latest["fiscal_year"], strict=True)
     source = {c: f"financials {fy}" for c, fy in pairs}
     fig = ledger.figures
     arr = fig[
@@ -113,7 +111,7 @@ def _house_weights(ledger: Ledger, as_of: pd.Timestamp) -> tuple[pd.Series, str]
     from aiinfra.index import ai_revenue_score, cap_weights, composite_score, load_methodology
 
     m = load_methodology()
-    sc = ledger.scores.sort_values("as_of").groupby("company_id").tail(1).set_index("company_id")
+    sc = ledger.latest_scores(as_of, static=True)
     s = composite_score(sc["qualitative"], ai_revenue_score(sc["ai_revenue_share"]))
     x = s * np.array([m.multiplier(c) for c in sc["category"]])
     x = pd.Series(x, index=sc.index).nlargest(m.selection.target_n)
@@ -343,12 +341,7 @@ def _index_impact(
     else:
         w, source = _house_weights(ledger, day)
     shock_by_company = dict(zip(frame["node"], frame["equity_shock"], strict=True))
-    cats = (
-        ledger.scores.sort_values("as_of")
-        .groupby("company_id")
-        .tail(1)
-        .set_index("company_id")["category"]
-    )
+    cats = ledger.latest_scores(day, static=True)["category"]
     impact, unresolved_w = 0.0, 0.0
     by_cat: dict[str, float] = {}
     hit = frame.set_index("node")
