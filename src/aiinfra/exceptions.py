@@ -16,7 +16,9 @@ __all__ = [
     "AiinfraError",
     "DataValidationError",
     "InfeasibleCapping",
+    "InfeasibleCappingError",
     "InsufficientConstituents",
+    "InsufficientConstituentsError",
     "InvalidParameterError",
     "MissingDataError",
     "NotAvailableYetError",
@@ -40,12 +42,17 @@ class InvalidParameterError(AiinfraError, ValueError):
     """A parameter has a value outside its rule; the message names the parameter and the rule."""
 
 
-class InfeasibleCapping(AiinfraError, ValueError):
+class InfeasibleCappingError(AiinfraError, ValueError):
     """The caps cannot all hold; the message states the arithmetic (what can be allocated)."""
 
 
-class InsufficientConstituents(AiinfraError, ValueError):
+class InsufficientConstituentsError(AiinfraError, ValueError):
     """Fewer eligible names than the methodology's minimum count."""
+
+
+#: Former names, kept as aliases (the same classes).
+InfeasibleCapping = InfeasibleCappingError
+InsufficientConstituents = InsufficientConstituentsError
 
 
 class NotPointInTimeError(AiinfraError, ValueError):

@@ -553,3 +553,12 @@ def test_ucits_compliance_of_capped_weights_and_empty_input() -> None:
 def test_ucits_compliance_errors(args: tuple[object, float, float], match: str) -> None:
     with pytest.raises(InvalidParameterError, match=match):
         ucits_compliance(*args)  # type: ignore[arg-type]
+
+
+def test_error_names_keep_their_old_aliases():
+    from aiinfra import exceptions
+
+    assert exceptions.InfeasibleCapping is exceptions.InfeasibleCappingError
+    assert exceptions.InsufficientConstituents is exceptions.InsufficientConstituentsError
+    assert {"InfeasibleCapping", "InfeasibleCappingError"} <= set(exceptions.__all__)
+    assert {"InsufficientConstituents", "InsufficientConstituentsError"} <= set(exceptions.__all__)

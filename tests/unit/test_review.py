@@ -184,7 +184,7 @@ def test_listing_screen_and_adr_ratio(universe):
 
 
 def test_review_cache_gives_the_same_review_and_never_a_stale_frame(universe):
-    from aiinfra.index._review import ReviewCache, review_cache
+    from aiinfra.index._cache import ReviewCache, review_cache
 
     ledger, provider = universe
     frames = {t: provider.get(t) for t in provider.tickers()}

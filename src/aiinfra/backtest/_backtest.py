@@ -15,22 +15,21 @@ from aiinfra import metrics
 from aiinfra._csvout import to_csv
 from aiinfra._io import atomic_directory
 from aiinfra.exceptions import InvalidParameterError, MissingDataError
-from aiinfra.index._calendar import review_schedule, trading_days
-from aiinfra.index._levels import (
+from aiinfra.index import (
+    NOT_PIT_LABEL,
     CorporateAction,
     LevelResult,
-    Rebalance,
-    compute_levels,
-    dividends_from_adjusted,
-)
-from aiinfra.index._methodology import Methodology
-from aiinfra.index._review import (
-    NOT_PIT_LABEL,
+    Methodology,
     PriceGetter,
+    Rebalance,
     ReviewResult,
+    compute_levels,
     currency_of,
+    dividends_from_adjusted,
     review_cache,
+    review_schedule,
     run_review,
+    trading_days,
 )
 from aiinfra.ledger import Ledger
 from aiinfra.ledger._dates import to_timestamp
@@ -151,16 +150,86 @@ def backtest(
     ------
     NotPointInTimeError
         ``pit_mode: vintage`` and a review has no score vintage before its cut-off.
+
+    Notes
+    -----
+    The steps: the reviews in date order (:func:`_run_reviews`); the level inputs per listing
+    line (:func:`_level_inputs`); the levels (:func:`~aiinfra.index.compute_levels`); the
+    benchmarks on the index dates (:func:`_with_benchmarks`); the summary (:func:`_summary`).
     """
     s, e = to_timestamp(start, "start"), to_timestamp(end, "end")
     if s >= e:
         raise InvalidParameterError(f"`start` ({s.date()}) must be before `end` ({e.date()})")
-    cal = methodology.calendar
-    schedule = review_schedule(s, e, cal.rebalance_months, cal.exchange)
-    if not schedule:
-        raise InvalidParameterError(f"no review takes effect between {s.date()} and {e.date()}")
-    reviews: list[ReviewResult] = []
     warnings: list[str] = []
+    reviews, last = _run_reviews(ledger, prices, methodology, s, e, fx, warnings)
+    end = min(e, last)
+    if end < e:
+        warnings.append(
+            f"levels end on {end.date()}, the last date with prices (asked: {e.date()})"
+        )
+    inputs = _level_inputs(ledger, prices, methodology, reviews, end, fx, events, warnings)
+    calc = compute_levels(
+        inputs.close,
+        _rebalances(reviews),
+        dividends=inputs.dividends,
+        fx=inputs.fx,
+        withholding=inputs.withholding,
+        base_value=methodology.index.base_value,
+        cost_bps=cost_bps,
+        stale_days=methodology.corporate_actions.delist_after_stale_days,
+        compliance=True,
+        actions=inputs.actions,
+    )
+    levels = _with_benchmarks(
+        calc.levels.loc[:end], prices, benchmarks, methodology.index.base_value
+    )
+    turnover = calc.rebalances.copy()[
+        ["review", "announce", "effective", "turnover", "cost", "names"]
+    ]
+    summary = _summary(levels, reviews, calc, turnover, methodology, benchmarks, cost_bps, warnings)
+    return BacktestResult(
+        levels,
+        reviews,
+        calc,
+        turnover,
+        summary,
+        list(summary["warnings"]),
+        inputs.company_of,
+        inputs.prices_usd.loc[:end],
+        None if inputs.dividends_usd is None else inputs.dividends_usd.loc[:end],
+        _category_of(reviews),
+    )
+
+
+def _run_reviews(
+    ledger: Ledger,
+    prices: PriceGetter,
+    methodology: Methodology,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    fx: Mapping[str, pd.Series] | None,
+    warnings: list[str],
+) -> tuple[list[ReviewResult], pd.Timestamp]:
+    """Every review effective in ``[start, end]``, each given the previous one's constituents.
+
+    Requires the calendar of the methodology and the prices. Provides the reviews and the last
+    date with a close on any line bought; stops (with a warning) at the first review effective
+    after that date.
+
+    Raises
+    ------
+    InvalidParameterError
+        No review takes effect in the window.
+    MissingDataError
+        No prices on or after the first effective date.
+    """
+    cal = methodology.calendar
+    schedule = review_schedule(start, end, cal.rebalance_months, cal.exchange)
+    if not schedule:
+        raise InvalidParameterError(
+            f"no review takes effect between {start.date()} and {end.date()}"
+        )
+    reviews: list[ReviewResult] = []
     previous: dict[str, float] = {}
     data_end: pd.Timestamp | None = None
     # the reviews share liquidity figures and ledger lookups (prices and ledger are not changed
@@ -187,14 +256,42 @@ def backtest(
             f"no prices on or after the first effective date {schedule[0].effective.date()}"
         )
     assert data_end is not None
-    end = min(e, data_end)
-    if end < e:
-        warnings.append(
-            f"levels end on {end.date()}, the last date with prices (asked: {e.date()})"
-        )
+    return reviews, data_end
 
-    # securities are listing lines: a company that changes line between reviews sells one and
-    # buys the other; each line has its own currency, prices and dividends
+
+@dataclass(frozen=True)
+class _LevelInputs:
+    """What the level engine needs, per listing line (dates × lines): closes in local currency,
+    gross dividends (None: from the events), FX rates (None: all USD), withholding rates, the
+    corporate actions on constituent lines, and the closes and dividends in USD."""
+
+    close: pd.DataFrame
+    dividends: pd.DataFrame | None
+    fx: pd.DataFrame | None
+    withholding: pd.Series
+    actions: list[CorporateAction]
+    company_of: dict[str, str]
+    prices_usd: pd.DataFrame
+    dividends_usd: pd.DataFrame | None
+
+
+def _level_inputs(
+    ledger: Ledger,
+    prices: PriceGetter,
+    methodology: Methodology,
+    reviews: list[ReviewResult],
+    end: pd.Timestamp,
+    fx: Mapping[str, pd.Series] | None,
+    events: Sequence[CorporateAction] | None,
+    warnings: list[str],
+) -> _LevelInputs:
+    """The level engine's inputs on the index calendar, from the first announcement to ``end``.
+
+    Securities are listing lines: a company that changes line between reviews sells one and
+    buys the other; each line has its own currency, prices and dividends. Events on lines that
+    are never constituents are ignored with a warning.
+    """
+    cal = methodology.calendar
     first = min(r.dates.announce for r in reviews)
     days = trading_days(first - pd.Timedelta(days=10), end, cal.exchange)
     company_of: dict[str, str] = {}
@@ -212,24 +309,7 @@ def backtest(
                 f"{ev.kind} of {ev.security} on {ev.date.date()} ignored: not a constituent line"
             )
     close_df = pd.DataFrame(close).reindex(days)
-    if events is None:
-        # dividends on each line's own trading days, booked on the first index session on or
-        # after the ex-date (an ex-date on a local holiday of the index calendar is not lost)
-        parts = {}
-        for t in lines:
-            px = prices(t)
-            own = dividends_from_adjusted(
-                px[["close"]], px[["adj_close"]].set_axis(["close"], axis=1)
-            )
-            paid = own["close"][own["close"] > 0]
-            pos = days.searchsorted(paid.index, side="left")
-            keep = pos < len(days)
-            parts[t] = (
-                pd.Series(paid.to_numpy()[keep], index=days[pos[keep]]).groupby(level=0).sum()
-            )
-        divs = pd.DataFrame(parts).reindex(index=days, columns=close_df.columns).fillna(0.0)
-    else:
-        divs = None
+    divs = None if events is not None else _dividends(prices, lines, days, close_df.columns)
     country = {
         str(k): str(v)
         for k, v in zip(ledger.companies["id"], ledger.companies["country"], strict=True)
@@ -241,34 +321,70 @@ def backtest(
         },
         dtype=float,
     )
-    fx_frame = None
-    if fx:
-        rates = {}
-        for t in close_df.columns:
-            cur, _ = currency_of(t)
-            if cur != "USD" and cur in fx:
-                rates[t] = fx[cur].reindex(days, method="ffill")
-        if rates:
-            fx_frame = pd.DataFrame(rates).reindex(index=days, columns=close_df.columns).fillna(1.0)
+    fx_frame = _fx_frame(fx, days, close_df.columns)
+    usd = close_df.ffill() * (fx_frame if fx_frame is not None else 1.0)
+    div_usd = None
+    if divs is not None:
+        div_usd = divs * (fx_frame if fx_frame is not None else 1.0)
+    return _LevelInputs(close_df, divs, fx_frame, wht, actions, company_of, usd, div_usd)
+
+
+def _dividends(
+    prices: PriceGetter, lines: list[str], days: pd.DatetimeIndex, columns: pd.Index
+) -> pd.DataFrame:
+    """Gross dividends per share from ``close`` and ``adj_close``, on each line's own trading
+    days, booked on the first index session on or after the ex-date (an ex-date on a local
+    holiday of the index calendar is not lost)."""
+    parts = {}
+    for t in lines:
+        px = prices(t)
+        own = dividends_from_adjusted(px[["close"]], px[["adj_close"]].set_axis(["close"], axis=1))
+        paid = own["close"][own["close"] > 0]
+        pos = days.searchsorted(paid.index, side="left")
+        keep = pos < len(days)
+        parts[t] = pd.Series(paid.to_numpy()[keep], index=days[pos[keep]]).groupby(level=0).sum()
+    return pd.DataFrame(parts).reindex(index=days, columns=columns).fillna(0.0)
+
+
+def _fx_frame(
+    fx: Mapping[str, pd.Series] | None, days: pd.DatetimeIndex, columns: pd.Index
+) -> pd.DataFrame | None:
+    """USD per unit of each non-USD line's currency on the index days (None: every line USD,
+    or no rates)."""
+    if not fx:
+        return None
+    rates = {}
+    for t in columns:
+        cur, _ = currency_of(t)
+        if cur != "USD" and cur in fx:
+            rates[t] = fx[cur].reindex(days, method="ffill")
+    if not rates:
+        return None
+    return pd.DataFrame(rates).reindex(index=days, columns=columns).fillna(1.0)
+
+
+def _rebalances(reviews: list[ReviewResult]) -> list[Rebalance]:
+    """One rebalance per review, its target weights keyed by listing line."""
     rebs = []
     for r in reviews:
         by_line = pd.Series(
             r.weights.to_numpy(), index=r.proforma.set_index("id").loc[r.weights.index, "ticker"]
         )
         rebs.append(Rebalance(r.dates.announce, r.dates.effective, by_line, r.dates.review))
-    calc = compute_levels(
-        close_df,
-        rebs,
-        dividends=divs,
-        fx=fx_frame,
-        withholding=wht,
-        base_value=methodology.index.base_value,
-        cost_bps=cost_bps,
-        stale_days=methodology.corporate_actions.delist_after_stale_days,
-        compliance=True,
-        actions=actions,
-    )
-    levels = calc.levels.loc[:end]
+    return rebs
+
+
+def _with_benchmarks(
+    levels: pd.DataFrame, prices: PriceGetter, benchmarks: Sequence[str], base_value: float
+) -> pd.DataFrame:
+    """``levels`` with a column ``bench_<ticker>`` per benchmark: its total-return series
+    (``adj_close``, carried forward) on the index dates, base ``base_value`` on the base date.
+
+    Raises
+    ------
+    MissingDataError
+        A benchmark without prices, or whose prices start after the base date.
+    """
     base_day = levels.index[0]
     bench_cols = {}
     for t in benchmarks:
@@ -283,11 +399,22 @@ def backtest(
                 f"{'never' if first_b is None else str(first_b)[:10]})"
             )
         b = b.reindex(b.index.union(levels.index)).ffill().reindex(levels.index)
-        bench_cols[f"bench_{t}"] = methodology.index.base_value * b / b.iloc[0]
-    levels = levels.assign(**bench_cols)
+        bench_cols[f"bench_{t}"] = base_value * b / b.iloc[0]
+    return levels.assign(**bench_cols)
 
-    reb = calc.rebalances.copy()
-    turnover = reb[["review", "announce", "effective", "turnover", "cost", "names"]]
+
+def _summary(
+    levels: pd.DataFrame,
+    reviews: list[ReviewResult],
+    calc: LevelResult,
+    turnover: pd.DataFrame,
+    methodology: Methodology,
+    benchmarks: Sequence[str],
+    cost_bps: float,
+    warnings: list[str],
+) -> dict[str, Any]:
+    """The ``summary.json`` of a backtest: label, window, statistics of every variant and
+    benchmark, turnover, corporate actions and every warning (as JSON values; NaN → null)."""
     per_year = turnover.iloc[1:].groupby(turnover["effective"].iloc[1:].dt.year)["turnover"].sum()
     pit = all(r.point_in_time for r in reviews)
     label = "point-in-time" if pit else NOT_PIT_LABEL
@@ -322,25 +449,15 @@ def backtest(
         + calc.warnings
         + [w for r in reviews for w in r.warnings if w != NOT_PIT_LABEL],
     }
-    summary = json.loads(json.dumps(summary, default=str).replace("NaN", "null"))
-    usd = close_df.ffill() * (fx_frame if fx_frame is not None else 1.0)
-    div_usd = None
-    if divs is not None:
-        div_usd = divs * (fx_frame if fx_frame is not None else 1.0)
+    out: dict[str, Any] = json.loads(json.dumps(summary, default=str).replace("NaN", "null"))
+    return out
+
+
+def _category_of(reviews: list[ReviewResult]) -> dict[str, str]:
+    """Category of each line's company at the latest review that held the line."""
     category_of: dict[str, str] = {}
     for r in reviews:
         cats = r.candidates.set_index("id")["category"].to_dict()
         for line, cid in zip(r.proforma["ticker"], r.proforma["id"], strict=True):
             category_of[str(line)] = str(cats[cid])
-    return BacktestResult(
-        levels,
-        reviews,
-        calc,
-        turnover,
-        summary,
-        list(summary["warnings"]),
-        company_of,
-        usd.loc[:end],
-        None if div_usd is None else div_usd.loc[:end],
-        category_of,
-    )
+    return category_of

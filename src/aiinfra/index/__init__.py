@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from aiinfra.index._cache import ReviewCache, review_cache
 from aiinfra.index._calendar import (
     ReviewDates,
     latest_review,
@@ -23,19 +24,25 @@ from aiinfra.index._levels import (
     dividends_from_adjusted,
 )
 from aiinfra.index._methodology import Methodology, builtin_methodologies, load_methodology
-from aiinfra.index._review import NOT_PIT_LABEL, REASONS, ReviewResult, currency_of, run_review
+from aiinfra.index._review import NOT_PIT_LABEL, ReviewResult, run_review
 from aiinfra.index._scoring import ai_revenue_score, composite_score
+from aiinfra.index._screens import REASONS, SCREENS, Screen
 from aiinfra.index._selection import rank_candidates, select
+from aiinfra.index._universe import PriceGetter, currency_of
 
 __all__ = [
     "NOT_PIT_LABEL",
     "REASONS",
+    "SCREENS",
     "CorporateAction",
     "LevelResult",
     "Methodology",
+    "PriceGetter",
     "Rebalance",
+    "ReviewCache",
     "ReviewDates",
     "ReviewResult",
+    "Screen",
     "ai_revenue_score",
     "builtin_methodologies",
     "cap_weights",
@@ -47,6 +54,7 @@ __all__ = [
     "latest_review",
     "load_methodology",
     "rank_candidates",
+    "review_cache",
     "review_dates",
     "review_schedule",
     "run_review",

@@ -20,7 +20,7 @@ from typing import TypedDict
 import numpy as np
 import numpy.typing as npt
 
-from aiinfra.exceptions import InfeasibleCapping, InvalidParameterError
+from aiinfra.exceptions import InfeasibleCappingError, InvalidParameterError
 
 __all__ = [
     "UcitsCompliance",
@@ -183,7 +183,7 @@ def waterfill(
     InvalidParameterError
         If ``u`` is not 1-D, finite and non-negative with a positive sum, a bound has the wrong
         shape, is NaN or negative, or some ``lo_i > hi_i``.
-    InfeasibleCapping
+    InfeasibleCappingError
         If ``Σ hi < 1`` or ``Σ lo > 1`` (beyond ``tol``), or the names with ``u_i > 0`` cannot
         take the weight the names with ``u_i == 0`` are not given.
 
@@ -226,18 +226,18 @@ def waterfill(
         )
     s_hi = float(upper.sum())
     if s_hi < 1.0 - t:
-        raise InfeasibleCapping(
+        raise InfeasibleCappingError(
             f"caps sum to {_num(s_hi)} < 1: at most {_pct(s_hi)} can be allocated"
         )
     s_lo = float(lower.sum())
     if s_lo > 1.0 + t:
-        raise InfeasibleCapping(
+        raise InfeasibleCappingError(
             f"floors sum to {_num(s_lo)} > 1: at least {_pct(s_lo)} would be allocated"
         )
     capacity = _capacity(weights, upper, lower)
     if capacity < 1.0 - t:
         n_pos = int(np.count_nonzero(weights > 0.0))
-        raise InfeasibleCapping(
+        raise InfeasibleCappingError(
             f"the names with u > 0 ({n_pos} of {n}) have caps summing to "
             f"{_num(float(upper[weights > 0].sum()))} and the others get only their floors: "
             f"at most {_pct(capacity)} can be allocated"
@@ -329,7 +329,7 @@ def cap_weights(
     ------
     InvalidParameterError
         If a parameter breaks its rule; the message names it in backticks.
-    InfeasibleCapping
+    InfeasibleCappingError
         If no k works; the message states the arithmetic (how much can be allocated at most).
 
     Notes
@@ -360,12 +360,85 @@ def cap_weights(
     >>> cap_weights([1.0] * 19, **rule)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    aiinfra.exceptions.InfeasibleCapping: 19 names cannot satisfy 8 %/4.5 %/35 %: at most 99.5 % ...
+    aiinfra.exceptions.InfeasibleCappingError: 19 names cannot satisfy 8 %/4.5 %/35 %: ...
     """
     weights = _normalised(u)
     n = weights.size
-    cap_f = _check_unit_interval("cap", cap)
+    cap_f, thr, agg, floor_f = _check_caps(n, cap, ucits_threshold, ucits_aggregate, floor)
+    lower = np.full(n, floor_f)
+    liq = _check_liquidity_caps(liquidity_cap, n, floor, floor_f)
+    keys = _check_ids(ids, n)
 
+    n_pos = int(np.count_nonzero(weights > 0.0))
+    names = f"{n_pos} names" if n_pos == n else f"{n_pos} names with u > 0 (of {n})"
+    with_liq = "" if liquidity_cap is None else " with the liquidity caps"
+
+    if thr is None:
+        hi = np.minimum(cap_f, liq)
+        capacity = _capacity(weights, hi, lower)
+        if capacity < 1.0 - _TOL:
+            raise InfeasibleCappingError(
+                f"{names} cannot satisfy the {_pct(cap_f)} cap{with_liq}: "
+                f"at most {_pct(capacity)} can be allocated"
+            )
+        return _solve(weights, hi, lower)
+
+    order = sorted(range(n), key=lambda i: (-weights[i], keys[i]))
+    w, best_aggregate, best_k = _top_k(weights, order, cap_f, thr, agg, lower, liq)
+    if w is not None:
+        return w
+
+    plain = liquidity_cap is None and floor_f == 0.0
+    least = (best_aggregate, best_k)
+    raise _infeasible(weights, order, cap_f, thr, agg, lower, liq, (names, with_liq), plain, least)
+
+
+def _infeasible(
+    weights: FloatArray,
+    order: Sequence[int],
+    cap: float,
+    thr: float,
+    agg: float,
+    lower: FloatArray,
+    liq: FloatArray,
+    what: tuple[str, str],
+    plain: bool,
+    least: tuple[float, int],
+) -> InfeasibleCappingError:
+    """The error when no k of the top-k search works: the arithmetic of the most that can be
+    allocated (with the count of names needed when ``plain``: no liquidity caps, no floor)."""
+    names, with_liq = what
+    n_pos = int(np.count_nonzero(weights > 0.0))
+    rule = f"{_pct(cap)}/{_pct(thr)}/{_pct(agg)}"
+    most, m = _max_allocation(weights, order, cap, thr, agg, lower, liq)
+    if most < 1.0 - _TOL:
+        message = f"{names} cannot satisfy {rule}{with_liq}: at most {_pct(most)} can be allocated"
+        if plain:
+            message += (
+                f" ({m} names up to {_pct(cap)} each, totalling at most "
+                f"{_pct(min(m * cap, agg))}, and {n_pos - m} names up to {_pct(thr)} each); "
+                f"at least {feasible_minimum_count(cap, thr, agg)} names are needed"
+            )
+        return InfeasibleCappingError(message)
+    # Reachable with liquidity caps, or when agg − ⌊agg/cap⌋·cap > thr (the top-k rule then
+    # cannot use the best allocation, whose big names total exactly agg).
+    return InfeasibleCappingError(
+        f"{names}: the top-k search finds no k for {rule}{with_liq}. The caps allow "
+        f"{_pct(most)}, but for every k either the caps sum below 100 % or the names above "
+        f"{_pct(thr)} total more than {_pct(agg)} (least: {_pct(least[0])} at k = {least[1]})"
+    )
+
+
+def _check_caps(
+    n: int,
+    cap: float,
+    ucits_threshold: float | None,
+    ucits_aggregate: float | None,
+    floor: float | None,
+) -> tuple[float, float | None, float, float]:
+    """``cap``, ``thr`` (None without the UCITS rule), ``agg`` (1 without it) and the floor
+    (0 without one), each checked against its rule."""
+    cap_f = _check_unit_interval("cap", cap)
     if (ucits_threshold is None) != (ucits_aggregate is None):
         raise InvalidParameterError(
             "`ucits_threshold` and `ucits_aggregate` must be given together (or neither)"
@@ -393,85 +466,74 @@ def cap_weights(
             raise InvalidParameterError(
                 f"`floor` must be at most `{ceiling_name}` ({ceiling!r}), got {floor!r}"
             )
-    lower = np.full(n, floor_f)
+    return cap_f, thr, agg, floor_f
 
+
+def _check_liquidity_caps(
+    liquidity_cap: npt.ArrayLike | None, n: int, floor: float | None, floor_f: float
+) -> FloatArray:
+    """The per-name liquidity caps as an array of shape ``(n,)`` (``inf`` without them)."""
     if liquidity_cap is None:
-        liq = np.full(n, np.inf)
-    else:
-        arr = np.array(liquidity_cap, dtype=np.float64)
-        if arr.shape != (n,):
-            raise InvalidParameterError(
-                f"`liquidity_cap` must have shape ({n},) like `u`, got shape {arr.shape}"
-            )
-        liq = _bound_array(arr, n, "liquidity_cap", allow_inf=True)
-        short = np.flatnonzero(liq < floor_f)
-        if short.size:
-            i = int(short[0])
-            raise InvalidParameterError(
-                f"`liquidity_cap` must be at least `floor` ({floor!r}) for every name; "
-                f"name {i} has {_num(liq[i])}"
-            )
+        return np.full(n, np.inf)
+    arr = np.array(liquidity_cap, dtype=np.float64)
+    if arr.shape != (n,):
+        raise InvalidParameterError(
+            f"`liquidity_cap` must have shape ({n},) like `u`, got shape {arr.shape}"
+        )
+    liq = _bound_array(arr, n, "liquidity_cap", allow_inf=True)
+    short = np.flatnonzero(liq < floor_f)
+    if short.size:
+        i = int(short[0])
+        raise InvalidParameterError(
+            f"`liquidity_cap` must be at least `floor` ({floor!r}) for every name; "
+            f"name {i} has {_num(liq[i])}"
+        )
+    return liq
 
+
+def _check_ids(ids: Sequence[str] | None, n: int) -> list[int] | list[str]:
+    """The tie-break keys: the ids as strings (checked unique), or the positions."""
     if ids is None:
-        keys: list[int] | list[str] = list(range(n))
-    else:
-        if isinstance(ids, str) or len(ids) != n:
-            raise InvalidParameterError(
-                f"`ids` must be a sequence of {n} strings, one per name of `u`"
-            )
-        keys = [str(s) for s in ids]
-        if len(set(keys)) != n:
-            dup = sorted({s for s in keys if keys.count(s) > 1})
-            raise InvalidParameterError(f"`ids` must be unique; repeated: {', '.join(dup[:5])}")
+        return list(range(n))
+    if isinstance(ids, str) or len(ids) != n:
+        raise InvalidParameterError(f"`ids` must be a sequence of {n} strings, one per name of `u`")
+    keys = [str(s) for s in ids]
+    if len(set(keys)) != n:
+        dup = sorted({s for s in keys if keys.count(s) > 1})
+        raise InvalidParameterError(f"`ids` must be unique; repeated: {', '.join(dup[:5])}")
+    return keys
 
-    n_pos = int(np.count_nonzero(weights > 0.0))
-    names = f"{n_pos} names" if n_pos == n else f"{n_pos} names with u > 0 (of {n})"
-    with_liq = "" if liquidity_cap is None else " with the liquidity caps"
 
-    if thr is None:
-        hi = np.minimum(cap_f, liq)
-        capacity = _capacity(weights, hi, lower)
-        if capacity < 1.0 - _TOL:
-            raise InfeasibleCapping(
-                f"{names} cannot satisfy the {_pct(cap_f)} cap{with_liq}: "
-                f"at most {_pct(capacity)} can be allocated"
-            )
-        return _solve(weights, hi, lower)
+def _top_k(
+    weights: FloatArray,
+    order: Sequence[int],
+    cap: float,
+    thr: float,
+    agg: float,
+    lower: FloatArray,
+    liq: FloatArray,
+) -> tuple[FloatArray | None, float, int]:
+    """The top-k search (§9.3): for k = n … 0, the k highest-ranked names capped at ``cap`` and
+    the rest at ``thr``; the first water-fill whose names above ``thr`` total at most ``agg``.
 
-    order = sorted(range(n), key=lambda i: (-weights[i], keys[i]))
+    Returns (weights, …) when a k works, else (None, the least aggregate found, its k).
+    """
+    n = weights.size
     ranked = np.array(order, dtype=np.intp)
     best_aggregate, best_k = math.inf, -1
     for k in range(n, -1, -1):
         hi = np.full(n, thr)
-        hi[ranked[:k]] = cap_f
+        hi[ranked[:k]] = cap
         hi = np.minimum(hi, liq)
         if _capacity(weights, hi, lower) < 1.0 - _TOL:
             continue
         w = _solve(weights, hi, lower)
         above = float(w[w > thr + _TOL].sum())
         if above <= agg + _TOL:
-            return w
+            return w, best_aggregate, best_k
         if above < best_aggregate:
             best_aggregate, best_k = above, k
-
-    rule = f"{_pct(cap_f)}/{_pct(thr)}/{_pct(agg)}"
-    most, m = _max_allocation(weights, order, cap_f, thr, agg, lower, liq)
-    if most < 1.0 - _TOL:
-        message = f"{names} cannot satisfy {rule}{with_liq}: at most {_pct(most)} can be allocated"
-        if liquidity_cap is None and floor_f == 0.0:
-            message += (
-                f" ({m} names up to {_pct(cap_f)} each, totalling at most "
-                f"{_pct(min(m * cap_f, agg))}, and {n_pos - m} names up to {_pct(thr)} each); "
-                f"at least {feasible_minimum_count(cap_f, thr, agg)} names are needed"
-            )
-        raise InfeasibleCapping(message)
-    # Reachable with liquidity caps, or when agg − ⌊agg/cap⌋·cap > thr (the top-k rule then
-    # cannot use the best allocation, whose big names total exactly agg).
-    raise InfeasibleCapping(
-        f"{names}: the top-k search finds no k for {rule}{with_liq}. The caps allow "
-        f"{_pct(most)}, but for every k either the caps sum below 100 % or the names above "
-        f"{_pct(thr)} total more than {_pct(agg)} (least: {_pct(best_aggregate)} at k = {best_k})"
-    )
+    return None, best_aggregate, best_k
 
 
 def feasible_minimum_count(cap: float, thr: float, agg: float) -> int:

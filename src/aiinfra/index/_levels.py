@@ -8,6 +8,7 @@ Float64 throughout; shares and divisor are never rounded.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
@@ -192,84 +193,6 @@ def _weights_frame(
     return pd.concat(frames, ignore_index=True)[WEIGHT_COLUMNS]
 
 
-def _fast_segments(
-    PX: np.ndarray,
-    DIV: np.ndarray | None,
-    wht: np.ndarray,
-    schedule: list[tuple[int, int, Rebalance]],
-    aligned: Any,
-    base_value: float,
-    cost_bps: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[dict[str, object]], list[Any]]:
-    """Levels of a schedule without corporate actions: one matrix-vector product per segment.
-
-    ``U_k = w_k / P_ann,k`` are the shares per unit of notional; within segment k the level is
-    ``I_b · (P_t · U_k) / (P_b · U_k)``, which is the divisor arithmetic of the general path with
-    the notional factored out (N = K·U, D = K·(P_b·U_k)/I_b).
-    """
-    n_t = PX.shape[0]
-    eff = np.array([b for b, _, _ in schedule])
-    t0 = int(eff[0])
-    ann = np.array([t0 if k == 0 else a for k, (_, a, _) in enumerate(schedule)])
-    W = np.vstack([aligned(r) for _, _, r in schedule])
-    sums = W.sum(axis=1)
-    if np.any(np.abs(sums - 1.0) > 1e-9):
-        k = int(np.argmax(np.abs(sums - 1.0)))
-        r = schedule[k][2]
-        raise InvalidParameterError(
-            f"weights of rebalance {r.label or r.effective.date()} sum to {sums[k]}"
-        )
-    R = PX[ann]
-    if np.any((W > 0) & (R <= 0)):
-        k, j = (int(x[0]) for x in np.nonzero((W > 0) & (R <= 0)))
-        raise InvalidParameterError(
-            f"no price on the announcement date for column {j} (rebalance {k})"
-        )
-    U = np.divide(W, R, out=np.zeros_like(W), where=W > 0)
-    lvl = np.full(n_t, np.nan)
-    ID = np.zeros(n_t)
-    IDN = np.zeros(n_t)
-    Dv = np.full(n_t, np.nan)
-    net = 1.0 - wht
-    ends = [*eff[1:].tolist(), n_t - 1]
-    level = base_value
-    v0 = np.empty(len(eff))
-    for k, b in enumerate(eff.tolist()):
-        e = ends[k]
-        v = PX[b : e + 1] @ U[k]
-        v0[k] = v[0]
-        scale = level / v[0]
-        lvl[b : e + 1] = v * scale
-        Dv[b + 1 : e + 1] = K_NOTIONAL / scale
-        if DIV is not None and e > b:
-            ID[b + 1 : e + 1] = (DIV[b + 1 : e + 1] @ U[k]) * scale
-            IDN[b + 1 : e + 1] = (DIV[b + 1 : e + 1] @ (U[k] * net)) * scale
-        level = float(lvl[e])
-    Dv[t0] = K_NOTIONAL * v0[0] / base_value
-    # bookkeeping, vectorised over the rebalances (row gathers are strided: reuse when possible)
-    PB = R if np.array_equal(ann, eff) else PX[eff]
-    w_eff = PB * U / v0[:, None]
-    w_drift = np.zeros_like(w_eff)
-    if len(eff) > 1:
-        held = PB[1:] * U[:-1]
-        w_drift[1:] = held / held.sum(axis=1, keepdims=True)
-    traded = np.abs(w_eff - w_drift).sum(axis=1)
-    turnover = np.where(np.arange(len(eff)) == 0, 1.0, traded / 2.0)
-    cost = np.where(np.arange(len(eff)) == 0, 0.0, cost_bps / 1e4 * traded)
-    names = (U > 0).sum(axis=1)
-    reb_rows: list[dict[str, object]] = [
-        {"effective": int(eff[k]), "announce": int(ann[k]), "review": schedule[k][2].label,
-         "turnover": float(turnover[k]), "cost": float(cost[k]), "names": int(names[k])}
-        for k in range(len(eff))
-    ]  # fmt: skip
-    parts = [
-        (schedule[k][2].label, int(eff[k]), int(eff[k]), "rebalance", W[k], w_eff[k], w_drift[k],
-         U[k] * K_NOTIONAL, K_NOTIONAL * v0[k] / (base_value if k == 0 else float(lvl[eff[k]])))
-        for k in range(len(eff))
-    ]  # fmt: skip
-    return lvl, ID, IDN, Dv, reb_rows, parts
-
-
 def _ffill(a: np.ndarray) -> np.ndarray:
     """Forward-fill NaN down each column (vectorised); leading NaN stay NaN."""
     mask = np.isnan(a)
@@ -279,6 +202,655 @@ def _ffill(a: np.ndarray) -> np.ndarray:
     np.maximum.accumulate(idx, axis=0, out=idx)
     out = a[idx, np.arange(a.shape[1])]
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# step 1: the inputs, validated, as matrices
+
+
+@dataclass
+class _Market:
+    """The inputs of a level calculation as float matrices over (dates × lines).
+
+    ``raw`` is ``close`` as given; ``PX`` the closes carried forward over gaps (0 before a line's
+    first close) times FX; ``X`` the FX rates (None: all 1); ``DIV`` the gross dividend per share
+    going ex on each day times FX (None: no dividends); ``wht`` the withholding rate per line;
+    ``gappy`` the columns with gaps and ``has_close`` (days × gappy) where they have a close.
+    """
+
+    dates: pd.DatetimeIndex
+    columns: pd.Index  # close.columns, as given
+    col_index: pd.Index
+    cols: list[str]
+    pos: dict[str, int]
+    raw: np.ndarray
+    PX: np.ndarray
+    X: np.ndarray | None
+    DIV: np.ndarray | None
+    wht: np.ndarray
+    gappy: np.ndarray
+    has_close: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        n_t, n_s = self.raw.shape
+        return int(n_t), int(n_s)
+
+    def aligned(self, r: Rebalance) -> np.ndarray:
+        """The rebalance's weights as a vector over the columns (a fresh array)."""
+        if r.weights.index is self.columns or r.weights.index.equals(self.col_index):
+            return r.weights.to_numpy(float, copy=True)
+        where = self.col_index.get_indexer(r.weights.index)
+        if (where < 0).any():
+            missing = list(r.weights.index[where < 0])
+            raise InvalidParameterError(f"no prices for {', '.join(map(str, missing))}")
+        w = np.zeros(self.shape[1])
+        w[where] = r.weights.to_numpy(float)
+        return w
+
+
+def _market(
+    close: pd.DataFrame,
+    rebalances: list[Rebalance],
+    dividends: pd.DataFrame | None,
+    fx: pd.DataFrame | None,
+    withholding: pd.Series | None,
+) -> _Market:
+    """Validate the inputs (a schedule, sorted unique dates, unique columns) and lay them out as
+    matrices aligned on ``close``'s dates and columns."""
+    if not rebalances:
+        raise InvalidParameterError("`rebalances` must hold at least one rebalance")
+    dates = pd.DatetimeIndex(close.index)
+    if not dates.is_monotonic_increasing or not dates.is_unique:
+        raise InvalidParameterError("`close` must have sorted, unique dates")
+    cols = list(close.columns)
+    col_index = pd.Index(cols)
+    if not col_index.is_unique:
+        raise InvalidParameterError("`close` must have unique security columns")
+    n_s = close.shape[1]
+    raw = close.to_numpy(dtype=float)
+    # a column sum finds the columns with gaps without a full-size mask (NaN propagates)
+    nan_cols = np.flatnonzero(np.isnan(raw.sum(axis=0)))
+    has_sub = ~np.isnan(raw[:, nan_cols])  # (n_dates, n_gappy): where those columns have a close
+    if nan_cols.size == 0:
+        P = raw  # no copy: nothing to fill
+    else:
+        P = raw.copy()
+        filled = _ffill(raw[:, nan_cols])
+        P[:, nan_cols] = np.where(np.isnan(filled), 0.0, filled)
+    X = (
+        None
+        if fx is None
+        else fx.reindex(index=dates, columns=cols).ffill().bfill().fillna(1.0).to_numpy(float)
+    )
+    PX = P if X is None else P * X
+    DIV = None
+    if dividends is not None:
+        DIV = dividends.reindex(index=dates, columns=cols).fillna(0.0).to_numpy(float)
+        if X is not None:
+            DIV = DIV * X
+    wht = (
+        np.zeros(n_s)
+        if withholding is None
+        else withholding.reindex(cols).fillna(0.0).to_numpy(float)
+    )
+    pos = {c: j for j, c in enumerate(cols)}
+    return _Market(
+        dates, close.columns, col_index, cols, pos, raw, PX, X, DIV, wht, nan_cols, has_sub
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# step 2: corporate actions and stale lines resolved to boundaries (closes of day indices)
+
+
+@dataclass
+class _Boundaries:
+    """Corporate actions resolved to the closes at which they change shares or the divisor.
+
+    ``removals``: day → (why, action) removed at that close; ``pre_ex`` (splits, spin-offs) and
+    ``special`` (special dividends): day → actions applied after that close, before the ex-date's
+    open; ``dead_from``: column → first day from which it is out for good (delisted, stale);
+    ``unadjusted_splits``: the split actions to apply to new shares between announcement and
+    effective date (prices not split-adjusted).
+    """
+
+    removals: dict[int, list[tuple[str, CorporateAction]]] = field(default_factory=dict)
+    pre_ex: dict[int, list[CorporateAction]] = field(default_factory=dict)
+    special: dict[int, list[CorporateAction]] = field(default_factory=dict)
+    dead_from: dict[int, int] = field(default_factory=dict)
+    unadjusted_splits: list[CorporateAction] = field(default_factory=list)
+
+    def any(self) -> bool:
+        return bool(self.removals or self.pre_ex or self.special or self.dead_from)
+
+    def days(self) -> set[int]:
+        return set(self.removals) | set(self.pre_ex) | set(self.special)
+
+    def remove_at(self, t: int, why: str, a: CorporateAction) -> None:
+        self.removals.setdefault(t, []).append((why, a))
+
+    def dead(self, j: int, t: int, n_t: int) -> None:
+        self.dead_from[j] = min(self.dead_from.get(j, n_t), t)
+
+
+def _resolve_actions(
+    actions: list[CorporateAction],
+    m: _Market,
+    split_adjusted: bool,
+    warnings: list[str],
+) -> _Boundaries:
+    """Each corporate action at the close where it takes effect; cash dividends into ``m.DIV``.
+
+    An event dated on a non-trading day takes effect on the next session; one on or before the
+    first or after the last price date, or for a line without prices, is ignored with a warning.
+    """
+    n_t, n_s = m.shape
+    bounds = _Boundaries(unadjusted_splits=[x for x in actions if x.kind == "split"])
+    if split_adjusted:
+        bounds.unadjusted_splits = []
+    for a in actions:
+        if a.security not in m.pos:
+            warnings.append(f"corporate action for {a.security!r} ignored: not in the price matrix")
+            continue
+        # an event dated on a non-trading day takes effect on the next session
+        t = int(m.dates.searchsorted(pd.Timestamp(a.date), side="left"))
+        if t >= n_t or t == 0:
+            side = "after the last" if t >= n_t else "on or before the first"
+            warnings.append(
+                f"{a.kind} of {a.security} on {a.date.date()} ignored: {side} price date"
+            )
+            continue
+        j = m.pos[a.security]
+        if a.kind == "split":
+            if split_adjusted:
+                warnings.append(
+                    f"split of {a.security} on {a.date.date()} ignored: prices are split-adjusted"
+                )
+                continue
+            bounds.pre_ex.setdefault(t - 1, []).append(a)
+        elif a.kind == "special_dividend":
+            bounds.special.setdefault(t - 1, []).append(a)
+        elif a.kind == "cash_dividend":
+            if m.DIV is None:
+                m.DIV = np.zeros((n_t, n_s))
+            m.DIV[t, j] += a.value * (1.0 if m.X is None else m.X[t, j])
+        elif a.kind == "delisting":
+            bounds.remove_at(t, "delisting", a)
+            bounds.dead(j, t, n_t)
+        elif a.kind == "spin_off":
+            if a.new_security not in m.pos:
+                raise InvalidParameterError(
+                    f"spin-off of {a.security}: no prices for {a.new_security!r}"
+                )
+            s_j = m.pos[a.new_security]
+            bounds.pre_ex.setdefault(t - 1, []).append(a)
+            # removed at the close of SpinCo's first trading day on or after the ex-date
+            first = np.flatnonzero(~np.isnan(m.raw[t:, s_j]))
+            if first.size == 0:
+                warnings.append(f"spin-off {a.new_security} never trades: removed at price 0")
+            bounds.remove_at(t + int(first[0]) if first.size else t, "spin_off_removal", a)
+    return bounds
+
+
+def _stale_removals(m: _Market, stale_days: int | None, bounds: _Boundaries) -> None:
+    """Every run of more than ``stale_days`` sessions without a close (a suspension, or the end
+    of a file) removes the line at its last price once the run reaches the limit."""
+    if stale_days is None or not m.gappy.size:
+        return
+    n_t = m.shape[0]
+    for k, col_no in enumerate(m.gappy):
+        col = m.has_close[:, k]
+        starts = np.flatnonzero(~col & np.r_[True, col[:-1]])  # first NaN of each run
+        ends = np.flatnonzero(~col & np.r_[col[1:], True])  # last NaN of each run
+        for a0, a1 in zip(starts, ends, strict=True):
+            if a0 == 0 or a1 - a0 + 1 <= stale_days:
+                continue  # before the first close, or a short gap
+            day = int(a0 - 1 + stale_days)
+            stale = CorporateAction(m.dates[int(a0 - 1)], m.cols[int(col_no)], "delisting")
+            bounds.remove_at(day, "stale", stale)
+            if a1 == n_t - 1:
+                bounds.dead(int(col_no), day, n_t)
+
+
+@dataclass(frozen=True)
+class _Schedule:
+    """The rebalances located on the calendar: each at the last session on or before its
+    effective date (``at``), with the day of its announcement close (``announce``)."""
+
+    at: dict[int, Rebalance]
+    announce: dict[int, int]
+
+    @property
+    def t0(self) -> int:
+        return min(self.at)
+
+
+def _schedule(rebalances: list[Rebalance], dates: pd.DatetimeIndex) -> _Schedule:
+    # all schedule dates located at once: the rebalance at the last session on or before a date
+    when = np.array([pd.Timestamp(r.effective).asm8 for r in rebalances], dtype="datetime64[ns]")
+    told = np.array([pd.Timestamp(r.announce).asm8 for r in rebalances], dtype="datetime64[ns]")
+    eff = dates.searchsorted(when, side="right") - 1
+    ann = dates.searchsorted(told, side="right") - 1
+    if (eff < 0).any() or (ann < 0).any():
+        raise InvalidParameterError("a rebalance date is before the first price date")
+    at: dict[int, Rebalance] = {}
+    announce: dict[int, int] = {}
+    for r, e_i, a_i in zip(rebalances, eff, ann, strict=True):
+        at[int(e_i)] = r
+        announce[int(e_i)] = int(a_i)
+    return _Schedule(at, announce)
+
+
+# --------------------------------------------------------------------------------------------
+# step 3: the validator and the segment kernel, shared by both paths
+
+
+def _target(
+    m: _Market, r: Rebalance, b: int, t_ann: int, dead_from: Mapping[int, int], warnings: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The validated target weights of the rebalance effective at the close of ``b``, and the
+    reference prices (the close of ``t_ann``) its shares are bought at.
+
+    The weights must sum to 1; lines out for good by ``b`` (delisted, stale) are dropped and the
+    rest renormalised, with a warning; every line bought needs a positive reference price.
+    """
+    w = m.aligned(r)
+    if abs(w.sum() - 1.0) > 1e-9:
+        raise InvalidParameterError(
+            f"weights of rebalance {r.label or r.effective.date()} sum to {w.sum()}"
+        )
+    gone = [j for j, t_dead in dead_from.items() if t_dead <= b and w[j] > 0]
+    if gone:
+        w[gone] = 0.0
+        if w.sum() <= 0:
+            raise InvalidParameterError(
+                f"rebalance {r.label or m.dates[b].date()}: every constituent was removed"
+            )
+        w = w / w.sum()
+        names = ", ".join(m.cols[j] for j in gone)
+        warnings.append(
+            f"rebalance {r.label or m.dates[b].date()}: {names} removed before the "
+            "effective date (delisted or stale); weights renormalised"
+        )
+    ref = np.array(m.PX[t_ann])  # one contiguous read of the (column-major) row
+    if np.any((w > 0) & (ref <= 0)):
+        bad = [m.cols[j] for j in np.flatnonzero((w > 0) & (ref <= 0))]
+        raise InvalidParameterError(f"no price on {m.dates[t_ann].date()} for {', '.join(bad)}")
+    return w, ref
+
+
+def _segment(
+    m: _Market, shares: np.ndarray, a: int, b: int, *, opening: bool = False
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """The kernel: the value of fixed ``shares`` on days ``a..b`` — one matrix-vector product.
+
+    Returns the market value Σ N·P·X per day (with ``opening`` also on day ``a − 1``, the close
+    at which the shares were set), and the dividends Σ N·d·X gross and net of withholding (None
+    without dividends). The general path divides them by its divisor; the fast path scales them
+    by level per unit of value.
+    """
+    mv = m.PX[a - int(opening) : b + 1] @ shares
+    if m.DIV is None:
+        return mv, None, None
+    d = m.DIV[a : b + 1]
+    return mv, d @ shares, d @ (shares * (1.0 - m.wht))
+
+
+@dataclass
+class _Path:
+    """What either path produces: the raw level series (before costs), dividend points gross
+    and net, the divisor, one record per rebalance and the holdings blocks."""
+
+    lvl: np.ndarray
+    ID: np.ndarray
+    IDN: np.ndarray
+    Dv: np.ndarray
+    reb_rows: list[dict[str, object]] = field(default_factory=list)
+    parts: list[tuple[Any, ...]] = field(default_factory=list)
+
+    @classmethod
+    def empty(cls, n_t: int) -> _Path:
+        return cls(np.full(n_t, np.nan), np.zeros(n_t), np.zeros(n_t), np.full(n_t, np.nan))
+
+
+# --------------------------------------------------------------------------------------------
+# step 4a: the fast path (rebalances only)
+
+
+def _fast_path(
+    m: _Market, sched: _Schedule, base_value: float, cost_bps: float, warnings: list[str]
+) -> _Path:
+    """Levels of a schedule without corporate actions: one kernel call per segment.
+
+    ``U_k = w_k / P_ann,k`` are the shares per unit of notional; within segment k the level is
+    ``I_b · (P_t · U_k) / (P_b · U_k)``, which is the divisor arithmetic of the general path with
+    the notional factored out (N = K·U, D = K·(P_b·U_k)/I_b). All bookkeeping (drift, turnover,
+    divisors) is computed in one pass after the levels.
+    """
+    n_t = m.shape[0]
+    eff = np.array(sorted(sched.at))
+    t0 = int(eff[0])
+    ann = np.array([t0 if k == 0 else sched.announce[b] for k, b in enumerate(eff.tolist())])
+    checked = [
+        _target(m, sched.at[b], b, int(ann[k]), {}, warnings) for k, b in enumerate(eff.tolist())
+    ]
+    W = np.vstack([w for w, _ in checked])
+    R = np.vstack([ref for _, ref in checked])
+    U = np.divide(W, R, out=np.zeros_like(W), where=W > 0)
+    out = _Path.empty(n_t)
+    ends = [*eff[1:].tolist(), n_t - 1]
+    level = base_value
+    v0 = np.empty(len(eff))
+    for k, b in enumerate(eff.tolist()):
+        e = ends[k]
+        v, dv, dvn = _segment(m, U[k], b + 1, e, opening=True)
+        v0[k] = v[0]
+        scale = level / v[0]
+        out.lvl[b : e + 1] = v * scale
+        out.Dv[b + 1 : e + 1] = K_NOTIONAL / scale
+        if dv is not None and dvn is not None and e > b:
+            out.ID[b + 1 : e + 1] = dv * scale
+            out.IDN[b + 1 : e + 1] = dvn * scale
+        level = float(out.lvl[e])
+    out.Dv[t0] = K_NOTIONAL * v0[0] / base_value
+    # bookkeeping, vectorised over the rebalances (row gathers are strided: reuse when possible)
+    PB = R if np.array_equal(ann, eff) else m.PX[eff]
+    w_eff = PB * U / v0[:, None]
+    w_drift = np.zeros_like(w_eff)
+    if len(eff) > 1:
+        held = PB[1:] * U[:-1]
+        w_drift[1:] = held / held.sum(axis=1, keepdims=True)
+    traded = np.abs(w_eff - w_drift).sum(axis=1)
+    turnover = np.where(np.arange(len(eff)) == 0, 1.0, traded / 2.0)
+    cost = np.where(np.arange(len(eff)) == 0, 0.0, cost_bps / 1e4 * traded)
+    names = (U > 0).sum(axis=1)
+    label = [sched.at[b].label for b in eff.tolist()]
+    out.reb_rows = [
+        {"effective": int(eff[k]), "announce": int(ann[k]), "review": label[k],
+         "turnover": float(turnover[k]), "cost": float(cost[k]), "names": int(names[k])}
+        for k in range(len(eff))
+    ]  # fmt: skip
+    out.parts = [
+        (label[k], int(eff[k]), int(eff[k]), "rebalance", W[k], w_eff[k], w_drift[k],
+         U[k] * K_NOTIONAL, K_NOTIONAL * v0[k] / (base_value if k == 0 else float(out.lvl[eff[k]])))
+        for k in range(len(eff))
+    ]  # fmt: skip
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# step 4b: the general path (shares and divisor walked from boundary to boundary)
+
+
+class _GeneralPath:
+    """Shares ``N`` and divisor ``D`` walked from boundary to boundary, in the order of a close:
+    removals, the rebalance, then the actions taking effect before the next open.
+
+    Shares are never changed in place (copy on write): every holdings block keeps the array it
+    was given.
+    """
+
+    def __init__(
+        self,
+        m: _Market,
+        sched: _Schedule,
+        bounds: _Boundaries,
+        base_value: float,
+        cost_bps: float,
+        compliance: bool,
+        warnings: list[str],
+    ) -> None:
+        self.m, self.sched, self.bounds = m, sched, bounds
+        self.base_value, self.cost_bps, self.compliance = base_value, cost_bps, compliance
+        self.warnings = warnings
+        n_t, n_s = m.shape
+        self.out = _Path.empty(n_t)
+        self.N = np.zeros(n_s)
+        self.D = 1.0
+        self.log: list[dict[str, object]] = []
+        self.comp_parts: list[pd.DataFrame] = []
+        #: the review in force: label, effective day index, target weights
+        self.current: tuple[str, int, np.ndarray] = ("", sched.t0, np.zeros(n_s))
+
+    def run(self) -> _Path:
+        t0 = self.sched.t0
+        days = sorted(b for b in set(self.sched.at) | self.bounds.days() if b >= t0)
+        prev = t0
+        for b in days:
+            if b > t0:
+                self._fill(prev + 1, b)
+            N_before = self.N
+            changes: list[str] = []
+            self._removals(b, changes)  # 1. removals at the close of b
+            if b in self.sched.at:
+                self._rebalance(b, changes)  # 2. rebalance at the close of b
+            N_mid = self.N  # the holdings valued at this close (a spin-off enters at price 0)
+            # 3. corporate actions taking effect before the next day's open
+            self._special_dividends(b, changes)
+            self._pre_ex(b, changes)
+            if changes:
+                self._record(b, N_before, N_mid, changes)
+            prev = b
+        self._fill(prev + 1, self.m.shape[0] - 1)
+        return self.out
+
+    def _fill(self, a: int, b: int) -> None:
+        """Levels for days a..b (inclusive) with the current shares and divisor."""
+        if b < a:
+            return
+        out, D = self.out, self.D
+        mv, dv, dvn = _segment(self.m, self.N, a, b)
+        out.lvl[a : b + 1] = mv / D
+        out.Dv[a : b + 1] = D
+        if dv is not None and dvn is not None:
+            out.ID[a : b + 1] = dv / D
+            out.IDN[a : b + 1] = dvn / D
+        if self.compliance and (self.N > 0).any():
+            self.comp_parts.append(_compliance_block(self.m, self.N, a, b))
+
+    def _reinvest(self, j: int, t: int, why: str, when: pd.Timestamp) -> bool:
+        """Remove line ``j`` at the close of ``t``, proceeds pro rata (False: not held)."""
+        N, PX = self.N, self.m.PX
+        if N[j] == 0:
+            return False
+        mv = float(PX[t] @ N)
+        freed = N[j] * PX[t, j]
+        # copy on write: the array in force before may be stored in a holdings block
+        N = N.copy()
+        N[j] = 0.0
+        rest = mv - freed
+        if rest > 0:
+            N = N * (mv / rest)
+        self.N = N
+        self.log.append(
+            {
+                "date": self.m.dates[t],
+                "security": self.m.cols[j],
+                "action": why,
+                "value_reinvested": freed / self.D,
+                "note": f"last close {when.date()}",
+            }
+        )
+        return True
+
+    def _removals(self, b: int, changes: list[str]) -> None:
+        pos, cols = self.m.pos, self.m.cols
+        for why, a in self.bounds.removals.get(b, []):
+            j = pos[a.new_security] if why == "spin_off_removal" else pos[a.security]  # type: ignore[index]
+            if why == "stale" and self.N[j] > 0:
+                self.warnings.append(
+                    f"{cols[j]}: no close after {a.date.date()}; removed as delisted at "
+                    "the last price"
+                )
+            if self._reinvest(j, b, why, a.date):
+                changes.append(f"{why} {cols[j]}")
+
+    def _rebalance(self, b: int, changes: list[str]) -> None:
+        m, out, t0 = self.m, self.out, self.sched.t0
+        r = self.sched.at[b]
+        # the base uses the base-date close; later rebalances the announcement-date close
+        t_ann = t0 if b == t0 else self.sched.announce[b]
+        w, ref = _target(m, r, b, t_ann, self.bounds.dead_from, self.warnings)
+        row = ref if t_ann == b else np.array(m.PX[b])
+        N_new = np.divide(w * K_NOTIONAL, ref, out=np.zeros(m.shape[1]), where=w > 0)
+        for a in self.bounds.unadjusted_splits:
+            if m.dates[t_ann] < a.date <= m.dates[b]:
+                N_new[m.pos[a.security]] *= a.value
+        mv_new = float(row @ N_new)
+        if b == t0:
+            level = self.base_value
+            turnover, cost = 1.0, 0.0
+        else:
+            level = float(out.lvl[b])
+            mv_old = float(row @ self.N)
+            traded = float(np.abs(row * N_new / mv_new - row * self.N / mv_old).sum())
+            turnover = traded / 2.0
+            cost = self.cost_bps / 1e4 * traded
+        self.N = N_new
+        self.D = mv_new / level
+        if b == t0:
+            out.lvl[t0], out.Dv[t0] = self.base_value, self.D
+        out.reb_rows.append(
+            {
+                "effective": b,
+                "announce": t_ann,
+                "review": r.label,
+                "turnover": turnover,
+                "cost": cost,
+                "names": int((self.N > 0).sum()),
+            }
+        )
+        self.current = (r.label, b, w)
+        changes.append("rebalance")
+
+    def _special_dividends(self, b: int, changes: list[str]) -> None:
+        m = self.m
+        for a in self.bounds.special.get(b, []):
+            j = m.pos[a.security]
+            mv = float(m.PX[b] @ self.N)
+            amount = a.value * (1.0 if m.X is None else m.X[b, j])
+            if self.N[j] > 0 and mv > 0:
+                paid = self.N[j] * amount / self.D
+                self.D = self.D * (mv - self.N[j] * amount) / mv
+                changes.append(f"special_dividend {a.security}")
+                self.log.append(
+                    {
+                        "date": m.dates[b + 1],
+                        "security": a.security,
+                        "action": "special_dividend",
+                        "value_reinvested": paid,
+                        "note": "divisor adjusted",
+                    }
+                )
+
+    def _pre_ex(self, b: int, changes: list[str]) -> None:
+        m = self.m
+        for a in self.bounds.pre_ex.get(b, []):
+            j = m.pos[a.security]
+            if a.kind == "split" and self.N[j] > 0:
+                self.N = self.N.copy()
+                self.N[j] *= a.value
+                changes.append(f"split {a.security}")
+                self.log.append(
+                    {
+                        "date": m.dates[b + 1],
+                        "security": a.security,
+                        "action": "split",
+                        "value_reinvested": 0.0,
+                        "note": f"ratio {a.value:g}",
+                    }
+                )
+            elif a.kind == "spin_off" and self.N[j] > 0:
+                s = m.pos[a.new_security]  # type: ignore[index]
+                self.N = self.N.copy()
+                self.N[s] += self.N[j] * a.value
+                changes.append(f"spin_off_add {a.new_security}")
+                self.log.append(
+                    {
+                        "date": m.dates[b + 1],
+                        "security": a.new_security,
+                        "action": "spin_off_add",
+                        "value_reinvested": 0.0,
+                        "note": f"{a.value:g} per {a.security} share at price 0",
+                    }
+                )
+
+    def _record(self, b: int, N_before: np.ndarray, N_mid: np.ndarray, changes: list[str]) -> None:
+        """One holdings block per close that changed shares or divisor: the weights before the
+        change (previous shares at this close) and after it, the shares and the divisor in force
+        from the next session."""
+        n_s = self.m.shape[1]
+        row = np.array(self.m.PX[b])
+        mv_before = float(row @ N_before)
+        w_drift = row * N_before / mv_before if mv_before > 0 else np.zeros(n_s)
+        mv_after = float(row @ N_mid)
+        w_eff = row * N_mid / mv_after if mv_after > 0 else np.zeros(n_s)
+        label, b_eff, w_target = self.current
+        event = "; ".join(changes)
+        self.out.parts.append((label, b_eff, b, event, w_target, w_eff, w_drift, self.N, self.D))
+
+
+def _compliance_block(m: _Market, N: np.ndarray, a: int, b: int) -> pd.DataFrame:
+    """Daily drifted-weight statistics of the holdings ``N`` on days a..b."""
+    held = N > 0
+    mv = m.PX[a : b + 1][:, held] * N[held]
+    w = mv / mv.sum(axis=1, keepdims=True)
+    return pd.DataFrame(
+        {
+            "max_weight": w.max(axis=1),
+            "sum_above_5pct": np.where(w > 0.05, w, 0).sum(axis=1),
+            "sum_above_4_5pct": np.where(w > 0.045, w, 0).sum(axis=1),
+            "count": np.full(b - a + 1, int(held.sum())),
+        },
+        index=m.dates[a : b + 1],
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# step 5: costs and the total-return variants
+
+
+def _published(
+    path: _Path, dates: pd.DatetimeIndex, t0: int, base_value: float, cost_bps: float
+) -> tuple[pd.DataFrame, list[tuple[Any, ...]]]:
+    """PR, GTR, NTR, divisor and dividend points from a path, costs deducted; and the holdings
+    blocks with the published divisor.
+
+    Costs are deducted at each effective close after the first: all later levels are scaled.
+    ``after[t]`` is the factor in force from the session after t's close (one slot past the end
+    for a rebalance on the last day); the published divisor includes it, so that on every day
+    PR = Σ N·P·X / divisor, in levels and in the holdings blocks alike.
+    """
+    n_t = len(dates)
+    lvl, ID, IDN, Dv, w_parts = path.lvl, path.ID, path.IDN, path.Dv, path.parts
+    after: np.ndarray = np.ones(n_t + 1)
+    if cost_bps:
+        steps = np.ones(n_t + 1)
+        for rec in path.reb_rows[1:]:
+            t = int(rec["effective"])  # type: ignore[call-overload]
+            steps[t + 1] *= 1.0 - float(rec["cost"])  # type: ignore[arg-type]
+        after = np.cumprod(steps)
+        Dv = Dv / after[:n_t]
+        w_parts = [(*p[:-1], p[-1] / after[int(p[2]) + 1]) for p in w_parts]
+    running = after[:n_t]
+    pr = lvl * running
+    with np.errstate(invalid="ignore", divide="ignore"):
+        g_ratio = (lvl[1:] + ID[1:]) / lvl[:-1]
+        n_ratio = (lvl[1:] + IDN[1:]) / lvl[:-1]
+    g = np.full(n_t, np.nan)
+    nt = np.full(n_t, np.nan)
+    g[t0] = nt[t0] = base_value
+    g[t0 + 1 :] = base_value * np.cumprod(g_ratio[t0:]) * running[t0 + 1 :]
+    nt[t0 + 1 :] = base_value * np.cumprod(n_ratio[t0:]) * running[t0 + 1 :]
+    levels = pd.DataFrame(
+        {"PR": pr, "GTR": g, "NTR": nt, "divisor": Dv, "dividend_points": ID}, index=dates
+    ).iloc[t0:]
+    levels.index.name = "date"
+    return levels, w_parts
+
+
+# --------------------------------------------------------------------------------------------
 
 
 def compute_levels(
@@ -345,386 +917,36 @@ def compute_levels(
     close); the new divisor keeps the level continuous: ``D' = Σ N' P X / I``. GTR and NTR chain
     ``(I_t + ID_t)/I_{t−1}`` with the index dividend points ``ID_t = Σ N d X / D`` (NTR with
     ``d·(1−wht)``). Cost: O(n_dates × n_securities) for the market values plus O(n_boundaries).
+
+    The steps: the inputs validated as matrices (:func:`_market`); corporate actions and stale
+    lines resolved to boundaries (:func:`_resolve_actions`, :func:`_stale_removals`); the
+    rebalances located (:func:`_schedule`); then one of two paths, both valuing each segment
+    with the kernel :func:`_segment` and checking each rebalance with :func:`_target` — the fast
+    path when nothing but rebalances changes the holdings and no compliance report is asked for
+    (a property test checks that both agree), the general path otherwise; finally costs and the
+    total-return variants (:func:`_published`).
     """
-    if not rebalances:
-        raise InvalidParameterError("`rebalances` must hold at least one rebalance")
-    dates = pd.DatetimeIndex(close.index)
-    if not dates.is_monotonic_increasing or not dates.is_unique:
-        raise InvalidParameterError("`close` must have sorted, unique dates")
-    cols = list(close.columns)
-    col_index = pd.Index(cols)
-    if not col_index.is_unique:
-        raise InvalidParameterError("`close` must have unique security columns")
-    pos = {c: j for j, c in enumerate(cols)}
-    n_t, n_s = close.shape
-    raw = close.to_numpy(dtype=float)
-    # a column sum finds the columns with gaps without a full-size mask (NaN propagates)
-    nan_cols = np.flatnonzero(np.isnan(raw.sum(axis=0)))
-    has_sub = ~np.isnan(raw[:, nan_cols])  # (n_dates, n_gappy): where those columns have a close
-    if nan_cols.size == 0:
-        P = raw  # no copy: nothing to fill
-    else:
-        P = raw.copy()
-        filled = _ffill(raw[:, nan_cols])
-        P[:, nan_cols] = np.where(np.isnan(filled), 0.0, filled)
-    X = (
-        None
-        if fx is None
-        else fx.reindex(index=dates, columns=cols).ffill().bfill().fillna(1.0).to_numpy(float)
-    )
-    PX = P if X is None else P * X
-    DIV = None
-    if dividends is not None:
-        DIV = dividends.reindex(index=dates, columns=cols).fillna(0.0).to_numpy(float)
-        if X is not None:
-            DIV = DIV * X
-    wht = (
-        np.zeros(n_s)
-        if withholding is None
-        else withholding.reindex(cols).fillna(0.0).to_numpy(float)
-    )
+    m = _market(close, rebalances, dividends, fx, withholding)
     warnings: list[str] = []
-    log: list[dict[str, object]] = []
-
-    # boundaries: day index -> ordered actions at that day's close
-    removals: dict[int, list[tuple[str, CorporateAction]]] = {}
-    pre_ex: dict[int, list[CorporateAction]] = {}
-    special: dict[int, list[CorporateAction]] = {}
-    #: first index from which a security is out of the index for good (delisted, stale)
-    dead_from: dict[int, int] = {}
-    for a in actions or []:
-        if a.security not in pos:
-            warnings.append(f"corporate action for {a.security!r} ignored: not in the price matrix")
-            continue
-        # an event dated on a non-trading day takes effect on the next session
-        t = int(dates.searchsorted(pd.Timestamp(a.date), side="left"))
-        if t >= n_t or t == 0:
-            side = "after the last" if t >= n_t else "on or before the first"
-            warnings.append(
-                f"{a.kind} of {a.security} on {a.date.date()} ignored: {side} price date"
-            )
-            continue
-        j = pos[a.security]
-        if a.kind == "split":
-            if split_adjusted:
-                warnings.append(
-                    f"split of {a.security} on {a.date.date()} ignored: prices are split-adjusted"
-                )
-                continue
-            pre_ex.setdefault(t - 1, []).append(a)
-        elif a.kind == "special_dividend":
-            special.setdefault(t - 1, []).append(a)
-        elif a.kind == "cash_dividend":
-            if DIV is None:
-                DIV = np.zeros((n_t, n_s))
-            DIV[t, j] += a.value * (1.0 if X is None else X[t, j])
-        elif a.kind == "delisting":
-            removals.setdefault(t, []).append(("delisting", a))
-            dead_from[j] = min(dead_from.get(j, n_t), t)
-        elif a.kind == "spin_off":
-            if a.new_security not in pos:
-                raise InvalidParameterError(
-                    f"spin-off of {a.security}: no prices for {a.new_security!r}"
-                )
-            s_j = pos[a.new_security]
-            pre_ex.setdefault(t - 1, []).append(a)
-            # removed at the close of SpinCo's first trading day on or after the ex-date
-            first = np.flatnonzero(~np.isnan(raw[t:, s_j]))
-            if first.size == 0:
-                warnings.append(f"spin-off {a.new_security} never trades: removed at price 0")
-            removals.setdefault(t + int(first[0]) if first.size else t, []).append(
-                ("spin_off_removal", a)
-            )
-    if stale_days is not None and nan_cols.size:
-        # every run of more than `stale_days` sessions without a close (a suspension, or the end
-        # of a file) removes the security at its last price once the run reaches the limit
-        for k, col_no in enumerate(nan_cols):
-            col = has_sub[:, k]
-            starts = np.flatnonzero(~col & np.r_[True, col[:-1]])  # first NaN of each run
-            ends = np.flatnonzero(~col & np.r_[col[1:], True])  # last NaN of each run
-            for a0, a1 in zip(starts, ends, strict=True):
-                if a0 == 0 or a1 - a0 + 1 <= stale_days:
-                    continue  # before the first close, or a short gap
-                day = int(a0 - 1 + stale_days)
-                stale = CorporateAction(dates[int(a0 - 1)], cols[int(col_no)], "delisting")
-                removals.setdefault(day, []).append(("stale", stale))
-                if a1 == n_t - 1:
-                    dead_from[int(col_no)] = min(dead_from.get(int(col_no), n_t), day)
-
-    def aligned(r: Rebalance) -> np.ndarray:
-        """The rebalance's weights as a vector over the columns (a fresh array)."""
-        if r.weights.index is close.columns or r.weights.index.equals(col_index):
-            return r.weights.to_numpy(float, copy=True)
-        where = col_index.get_indexer(r.weights.index)
-        if (where < 0).any():
-            missing = list(r.weights.index[where < 0])
-            raise InvalidParameterError(f"no prices for {', '.join(map(str, missing))}")
-        w = np.zeros(n_s)
-        w[where] = r.weights.to_numpy(float)
-        return w
-
-    # all schedule dates located at once: the rebalance at the last session on or before a date
-    when = np.array([pd.Timestamp(r.effective).asm8 for r in rebalances], dtype="datetime64[ns]")
-    told = np.array([pd.Timestamp(r.announce).asm8 for r in rebalances], dtype="datetime64[ns]")
-    eff = dates.searchsorted(when, side="right") - 1
-    ann = dates.searchsorted(told, side="right") - 1
-    if (eff < 0).any() or (ann < 0).any():
-        raise InvalidParameterError("a rebalance date is before the first price date")
-    reb_at: dict[int, Rebalance] = {}
-    ann_at: dict[int, int] = {}
-    for r, e_i, a_i in zip(rebalances, eff, ann, strict=True):
-        reb_at[int(e_i)] = r
-        ann_at[int(e_i)] = int(a_i)
-    t0 = min(reb_at)
-    bounds = sorted(b for b in set(reb_at) | set(removals) | set(pre_ex) | set(special) if b >= t0)
-
-    comp_parts: list[pd.DataFrame] = []
-    # Without corporate actions, removals or a compliance report nothing interleaves with the
-    # rebalances, and all bookkeeping (drift, turnover, divisors) is computed in one pass after the
-    # levels: the loop holds one matrix-vector product per segment. The general path below handles
-    # everything else; a property test checks that both agree.
-    fast = not (removals or pre_ex or special or dead_from or compliance)
-    if fast:
-        lvl, ID, IDN, Dv, reb_rows, w_parts = _fast_segments(
-            PX, DIV, wht, [(b, ann_at[b], reb_at[b]) for b in sorted(reb_at)], aligned, base_value,
-            cost_bps,
-        )  # fmt: skip
+    bounds = _resolve_actions(actions or [], m, split_adjusted, warnings)
+    _stale_removals(m, stale_days, bounds)
+    sched = _schedule(rebalances, m.dates)
+    if not (bounds.any() or compliance):
+        path = _fast_path(m, sched, base_value, cost_bps, warnings)
+        log: list[dict[str, object]] = []
+        comp_parts: list[pd.DataFrame] = []
     else:
-        lvl = np.full(n_t, np.nan)
-        ID = np.zeros(n_t)
-        IDN = np.zeros(n_t)
-        Dv = np.full(n_t, np.nan)
-        N = np.zeros(n_s)
-        D = 1.0
-        reb_rows = []
-        w_parts = []
-        prev = t0
-
-        def fill(a: int, b: int) -> None:
-            """Levels for days a..b (inclusive) with the current shares and divisor."""
-            if b < a:
-                return
-            lvl[a : b + 1] = PX[a : b + 1] @ N / D
-            Dv[a : b + 1] = D
-            if DIV is not None:
-                ID[a : b + 1] = DIV[a : b + 1] @ N / D
-                IDN[a : b + 1] = DIV[a : b + 1] @ (N * (1.0 - wht)) / D
-            if compliance and (N > 0).any():
-                held = N > 0
-                mv = PX[a : b + 1][:, held] * N[held]
-                w = mv / mv.sum(axis=1, keepdims=True)
-                comp_parts.append(
-                    pd.DataFrame(
-                        {
-                            "max_weight": w.max(axis=1),
-                            "sum_above_5pct": np.where(w > 0.05, w, 0).sum(axis=1),
-                            "sum_above_4_5pct": np.where(w > 0.045, w, 0).sum(axis=1),
-                            "count": np.full(b - a + 1, int(held.sum())),
-                        },
-                        index=dates[a : b + 1],
-                    )
-                )
-
-        def reinvest(j: int, t: int, why: str, when: pd.Timestamp) -> bool:
-            """Remove line ``j`` at the close of ``t``, proceeds pro rata (False: not held)."""
-            nonlocal N
-            if N[j] == 0:
-                return False
-            mv = float(PX[t] @ N)
-            freed = N[j] * PX[t, j]
-            # copy on write: the array in force before may be stored in a holdings block
-            N = N.copy()
-            N[j] = 0.0
-            rest = mv - freed
-            if rest > 0:
-                N = N * (mv / rest)
-            log.append(
-                {
-                    "date": dates[t],
-                    "security": cols[j],
-                    "action": why,
-                    "value_reinvested": freed / D,
-                    "note": f"last close {when.date()}",
-                }
-            )
-            return True
-
-        # the review in force: label, effective day index, target weights
-        current: tuple[str, int, np.ndarray] = ("", t0, np.zeros(n_s))
-        for b in bounds:
-            if b > t0:
-                fill(prev + 1, b)
-            # shares and divisor are never changed in place (copy on write): every holdings block
-            # keeps the array it was given
-            N_before = N
-            changes: list[str] = []
-            # 1. removals at the close of b
-            for why, a in removals.get(b, []):
-                j = pos[a.new_security] if why == "spin_off_removal" else pos[a.security]  # type: ignore[index]
-                if why == "stale" and N[j] > 0:
-                    warnings.append(
-                        f"{cols[j]}: no close after {a.date.date()}; removed as delisted at "
-                        "the last price"
-                    )
-                if reinvest(j, b, why, a.date):
-                    changes.append(f"{why} {cols[j]}")
-            # 2. rebalance at the close of b
-            if b in reb_at:
-                r = reb_at[b]
-                w = aligned(r)
-                if abs(w.sum() - 1.0) > 1e-9:
-                    raise InvalidParameterError(
-                        f"weights of rebalance {r.label or r.effective.date()} sum to {w.sum()}"
-                    )
-                gone = [j for j, t_dead in dead_from.items() if t_dead <= b and w[j] > 0]
-                if gone:
-                    w[gone] = 0.0
-                    if w.sum() <= 0:
-                        raise InvalidParameterError(
-                            f"rebalance {r.label or dates[b].date()}: every constituent was removed"
-                        )
-                    w = w / w.sum()
-                    names = ", ".join(cols[j] for j in gone)
-                    warnings.append(
-                        f"rebalance {r.label or dates[b].date()}: {names} removed before the "
-                        "effective date (delisted or stale); weights renormalised"
-                    )
-                # the base uses the base-date close; later rebalances the announcement-date close
-                t_ann = t0 if b == t0 else ann_at[b]
-                ref = np.array(PX[t_ann])  # one contiguous read of the (column-major) row
-                row = ref if t_ann == b else np.array(PX[b])
-                if np.any((w > 0) & (ref <= 0)):
-                    bad = [cols[j] for j in np.flatnonzero((w > 0) & (ref <= 0))]
-                    raise InvalidParameterError(
-                        f"no price on {dates[t_ann].date()} for {', '.join(bad)}"
-                    )
-                N_new = np.divide(w * K_NOTIONAL, ref, out=np.zeros(n_s), where=w > 0)
-                for a in [x for x in actions or [] if x.kind == "split" and not split_adjusted]:
-                    if dates[t_ann] < a.date <= dates[b]:
-                        N_new[pos[a.security]] *= a.value
-                mv_new = float(row @ N_new)
-                if b == t0:
-                    level = base_value
-                    turnover, cost = 1.0, 0.0
-                else:
-                    level = float(lvl[b])
-                    mv_old = float(row @ N)
-                    traded = float(np.abs(row * N_new / mv_new - row * N / mv_old).sum())
-                    turnover = traded / 2.0
-                    cost = cost_bps / 1e4 * traded
-                N = N_new
-                D = mv_new / level
-                if b == t0:
-                    lvl[t0], Dv[t0] = base_value, D
-                reb_rows.append(
-                    {
-                        "effective": b,
-                        "announce": t_ann,
-                        "review": r.label,
-                        "turnover": turnover,
-                        "cost": cost,
-                        "names": int((N > 0).sum()),
-                    }
-                )
-                current = (r.label, b, w)
-                changes.append("rebalance")
-            N_mid = N  # the holdings valued at this close (a spin-off enters at price 0)
-            # 3. corporate actions taking effect before the next day's open
-            for a in special.get(b, []):
-                j = pos[a.security]
-                mv = float(PX[b] @ N)
-                amount = a.value * (1.0 if X is None else X[b, j])
-                if N[j] > 0 and mv > 0:
-                    paid = N[j] * amount / D
-                    D = D * (mv - N[j] * amount) / mv
-                    changes.append(f"special_dividend {a.security}")
-                    log.append(
-                        {
-                            "date": dates[b + 1],
-                            "security": a.security,
-                            "action": "special_dividend",
-                            "value_reinvested": paid,
-                            "note": "divisor adjusted",
-                        }
-                    )
-            for a in pre_ex.get(b, []):
-                j = pos[a.security]
-                if a.kind == "split" and N[j] > 0:
-                    N = N.copy()
-                    N[j] *= a.value
-                    changes.append(f"split {a.security}")
-                    log.append(
-                        {
-                            "date": dates[b + 1],
-                            "security": a.security,
-                            "action": "split",
-                            "value_reinvested": 0.0,
-                            "note": f"ratio {a.value:g}",
-                        }
-                    )
-                elif a.kind == "spin_off" and N[j] > 0:
-                    s = pos[a.new_security]  # type: ignore[index]
-                    N = N.copy()
-                    N[s] += N[j] * a.value
-                    changes.append(f"spin_off_add {a.new_security}")
-                    log.append(
-                        {
-                            "date": dates[b + 1],
-                            "security": a.new_security,
-                            "action": "spin_off_add",
-                            "value_reinvested": 0.0,
-                            "note": f"{a.value:g} per {a.security} share at price 0",
-                        }
-                    )
-            if changes:
-                # one holdings block per close that changed shares or divisor: the weights before
-                # the change (previous shares at this close) and after it, the shares and the
-                # divisor in force from the next session
-                row = np.array(PX[b])
-                mv_before = float(row @ N_before)
-                w_drift = row * N_before / mv_before if mv_before > 0 else np.zeros(n_s)
-                mv_after = float(row @ N_mid)
-                w_eff = row * N_mid / mv_after if mv_after > 0 else np.zeros(n_s)
-                label, b_eff, w_target = current
-                event = "; ".join(changes)
-                w_parts.append((label, b_eff, b, event, w_target, w_eff, w_drift, N, D))
-            prev = b
-        fill(prev + 1, n_t - 1)
-
-    # costs are deducted at each effective close after the first: scale all later levels.
-    # `after[t]` is the factor in force from the session after t's close (one slot past the end
-    # for a rebalance on the last day); the published divisor includes it, so that on every day
-    # PR = Σ N·P·X / divisor, in levels and in the holdings blocks alike
-    after: np.ndarray = np.ones(n_t + 1)
-    if cost_bps:
-        steps = np.ones(n_t + 1)
-        for rec in reb_rows[1:]:
-            t = int(rec["effective"])  # type: ignore[call-overload]
-            steps[t + 1] *= 1.0 - float(rec["cost"])  # type: ignore[arg-type]
-        after = np.cumprod(steps)
-        Dv = Dv / after[:n_t]
-        w_parts = [(*p[:-1], p[-1] / after[int(p[2]) + 1]) for p in w_parts]
-    running = after[:n_t]
-    pr = lvl * running
-    with np.errstate(invalid="ignore", divide="ignore"):
-        g_ratio = (lvl[1:] + ID[1:]) / lvl[:-1]
-        n_ratio = (lvl[1:] + IDN[1:]) / lvl[:-1]
-    g = np.full(n_t, np.nan)
-    nt = np.full(n_t, np.nan)
-    g[t0] = nt[t0] = base_value
-    g[t0 + 1 :] = base_value * np.cumprod(g_ratio[t0:]) * running[t0 + 1 :]
-    nt[t0 + 1 :] = base_value * np.cumprod(n_ratio[t0:]) * running[t0 + 1 :]
-    levels = pd.DataFrame(
-        {"PR": pr, "GTR": g, "NTR": nt, "divisor": Dv, "dividend_points": ID}, index=dates
-    ).iloc[t0:]
-    levels.index.name = "date"
+        general = _GeneralPath(m, sched, bounds, base_value, cost_bps, compliance, warnings)
+        path = general.run()
+        log, comp_parts = general.log, general.comp_parts
+    levels, w_parts = _published(path, m.dates, sched.t0, base_value, cost_bps)
     return LevelResult(
         levels=levels,
-        _rebalance_rows=reb_rows,
+        _rebalance_rows=path.reb_rows,
         _action_rows=log,
         _weight_parts=w_parts,
-        _columns=cols,
-        _dates=dates,
+        _columns=m.cols,
+        _dates=m.dates,
         compliance=pd.concat(comp_parts) if comp_parts else None,
         warnings=warnings,
     )

@@ -1,8 +1,9 @@
 """The methodology as data: a strict, frozen pydantic model loaded from YAML.
 
 A user file holds only what it changes; it is deep-merged over ``methodologies/default.yaml``
-(METHODOLOGY.md §15) and validated strictly: an unknown key, a wrong type or an inconsistent
-setting is an error naming the key.
+(METHODOLOGY.md §15) by :func:`aiinfra._merge.deep_merge` — nested mappings key by key, the rule
+a sweep's overrides and variants follow too — and validated strictly: an unknown key, a wrong
+type or an inconsistent setting is an error naming the key.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from aiinfra._merge import deep_merge
 from aiinfra.exceptions import (
     DataValidationError,
     InvalidParameterError,
@@ -223,16 +225,6 @@ class Methodology(_Model):
         return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
 
 
-def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for k, v in over.items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict) and k != "by_country":
-            out[k] = _deep_merge(out[k], v)
-        else:
-            out[k] = v
-    return out
-
-
 def _default_dict() -> dict[str, Any]:
     text = (resources.files("aiinfra.index") / "methodologies" / "default.yaml").read_text("utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
@@ -252,7 +244,9 @@ def load_methodology(source: str | os.PathLike[str] | dict[str, Any] | None = No
     ----------
     source : path, str or dict, optional
         A YAML file, the name of a built-in (``default``, ``cta_style_tiers``, ``semis_20cap``),
-        or a dict of overrides. None gives the defaults.
+        or a dict of overrides. None gives the defaults. Overrides are merged over the defaults
+        key by key at every depth (``withholding_tax: {by_country: {KR: 0.15}}`` keeps the other
+        countries' rates); a scalar, a list or ``null`` replaces the default whole.
 
     Raises
     ------
@@ -284,7 +278,7 @@ def load_methodology(source: str | os.PathLike[str] | dict[str, Any] | None = No
             )
         over = loaded
     try:
-        return Methodology.model_validate(_deep_merge(_default_dict(), over))
+        return Methodology.model_validate(deep_merge(_default_dict(), over))
     except ValidationError as exc:
         unknown = "unknown key (check the spelling; see methodologies/default.yaml)"
         raise DataValidationError(validation_problems(exc, label, unknown), "methodology") from None

@@ -1,15 +1,23 @@
-"""Scores: the AI-revenue score R from the AI-revenue share a, and the composite S."""
+"""Scores: the AI-revenue score R from the AI-revenue share a, and the composite S.
+
+:func:`ai_revenue_score` and :func:`composite_score` are the formulas; :func:`score_candidates`
+is the review step that applies them (and the category multipliers) to the candidate frame.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from aiinfra.exceptions import InvalidParameterError
 
-__all__ = ["ai_revenue_score", "composite_score"]
+if TYPE_CHECKING:
+    from aiinfra.index._methodology import Methodology
+
+__all__ = ["ai_revenue_score", "composite_score", "score_candidates"]
 
 
 def ai_revenue_score(
@@ -77,3 +85,27 @@ def composite_score(
     if abs(w_q + w_r - 1) > 1e-12:
         raise InvalidParameterError("composite weights `w_q` + `w_r` must sum to 1")
     return w_q * np.asarray(qualitative, dtype=float) + w_r * np.asarray(ai_revenue, dtype=float)
+
+
+def score_candidates(cand: pd.DataFrame, methodology: Methodology) -> pd.DataFrame:
+    """The scoring step of a review: R, S and the category multiplier m of every candidate.
+
+    Requires ``Q``, ``a`` and ``category`` (universe step); provides ``R`` (NaN where ``Q`` is),
+    ``S`` and ``m`` (NaN for an unknown category), in place. Returns ``cand``.
+    """
+    ms = methodology.scores
+    cand["R"] = ai_revenue_score(
+        cand["a"],
+        ms.ai_revenue_score.method,
+        ms.ai_revenue_score.buckets,
+        ms.ai_revenue_score.linear_saturation,
+    )
+    cand.loc[cand["Q"].isna(), "R"] = np.nan
+    cand["S"] = composite_score(
+        cand["Q"], cand["R"], ms.composite_weights.qualitative, ms.composite_weights.ai_revenue
+    )
+    cand["m"] = [
+        methodology.multiplier(c) if c in methodology.categories else np.nan
+        for c in cand["category"]
+    ]
+    return cand

@@ -1,4 +1,8 @@
-"""Selection with core/keep buffers and a per-category minimum (METHODOLOGY.md §8)."""
+"""Selection with core/keep buffers and a per-category minimum (METHODOLOGY.md §8).
+
+:func:`rank_candidates` and :func:`select` are the rules; :func:`select_candidates` is the review
+step that applies them to the candidate frame.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from aiinfra.exceptions import InsufficientConstituents
+from aiinfra.exceptions import InsufficientConstituentsError
+from aiinfra.index._calendar import ReviewDates
+from aiinfra.index._methodology import Methodology
+from aiinfra.index._screens import REASONS
 
-__all__ = ["SelectionResult", "rank_candidates", "select"]
+__all__ = ["SelectionResult", "rank_candidates", "select", "select_candidates"]
 
 
 def rank_candidates(frame: pd.DataFrame) -> pd.DataFrame:
@@ -50,7 +57,7 @@ def select(
     best remaining names; 4. category floor: for a category with ≥ n_min eligible names but
     fewer selected, add its best unselected names, each replacing the lowest-ranked selected
     name of a category holding more than n_min; 5. fewer eligible than N: all of them; fewer
-    than ``min_n``: :class:`InsufficientConstituents`.
+    than ``min_n``: :class:`InsufficientConstituentsError`.
 
     Examples
     --------
@@ -63,7 +70,7 @@ def select(
     """
     n_eligible = len(ranked)
     if n_eligible < min_n:
-        raise InsufficientConstituents(
+        raise InsufficientConstituentsError(
             f"{n_eligible} eligible names, fewer than the minimum of {min_n} (selection.min_n)"
         )
     ids = list(ranked["id"])
@@ -103,3 +110,49 @@ def select(
                 chosen[add] = "category_floor"
     selected = sorted(chosen, key=lambda i: rank[i])
     return SelectionResult(selected, {i: chosen[i] for i in selected})
+
+
+def select_candidates(
+    cand: pd.DataFrame, existing: set[str], methodology: Methodology, dates: ReviewDates
+) -> SelectionResult:
+    """The selection step of a review: rank the eligible names and pick the constituents.
+
+    Requires ``eligible`` (screens), ``x`` (raw weights), ``Q``, ``ffmc`` and ``category``.
+    Provides ``rank``, ``selected``, ``selection_reason``, ``reason`` ``NOT_SELECTED`` for
+    eligible names left out and ``reason_text``, in place; returns the selection (ids in rank
+    order).
+
+    Raises
+    ------
+    InsufficientConstituentsError
+        Fewer eligible names than ``selection.min_n``; the message counts every exclusion reason.
+    """
+    eligible = cand[cand["eligible"]]
+    ranked = rank_candidates(eligible)
+    sel = methodology.selection
+    try:
+        chosen = select(
+            ranked,
+            existing,
+            target_n=sel.target_n,
+            core_fraction=sel.core_fraction,
+            keep_fraction=sel.keep_fraction,
+            min_per_category=sel.min_per_category,
+            min_n=sel.min_n,
+        )
+    except InsufficientConstituentsError as exc:
+        counts = cand["reason"].value_counts()
+        why = ", ".join(f"{REASONS[str(k)]} {v}" for k, v in counts.items())
+        raise InsufficientConstituentsError(
+            f"review {dates.review} (cut-off {dates.cutoff.date()}): {exc}. Of {len(cand)} "
+            f"candidates {len(eligible)} are eligible; excluded: {why}. Supply more price files "
+            "(or FX rates for non-USD lines with --fx), or use a methodology with a lower "
+            "selection.min_n and matching caps (see --methodology)."
+        ) from None
+    rank = dict(zip(ranked["id"], ranked["rank"], strict=True))
+    cand["rank"] = cand["id"].map(rank)
+    cand["selected"] = cand["id"].isin(chosen.selected)
+    cand["selection_reason"] = cand["id"].map(chosen.reasons)
+    cand.loc[cand["eligible"] & ~cand["selected"], "reason"] = "NOT_SELECTED"
+    cand["reason_text"] = cand["reason"].map(REASONS)
+    return chosen

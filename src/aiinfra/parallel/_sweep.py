@@ -33,6 +33,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
+from aiinfra._merge import deep_merge
 from aiinfra.exceptions import (
     DataValidationError,
     InfeasibleCapping,
@@ -43,8 +44,7 @@ from aiinfra.exceptions import (
     Problem,
     validation_problems,
 )
-from aiinfra.index import NOT_PIT_LABEL, Methodology, load_methodology
-from aiinfra.index._review import ReviewCache, review_cache
+from aiinfra.index import NOT_PIT_LABEL, Methodology, ReviewCache, load_methodology, review_cache
 from aiinfra.parallel._executor import Executor, SerialExecutor, chunk_seeds, chunks
 
 __all__ = [
@@ -155,7 +155,7 @@ class Grid(BaseModel):
         if not self.overrides:
             return m
         try:
-            return load_methodology(_deep_merge(m.model_dump(mode="json"), self.overrides))
+            return load_methodology(deep_merge(m.model_dump(mode="json"), self.overrides))
         except DataValidationError as exc:
             problems = [
                 self.problem(f"overrides.{p.column}" if p.column else "overrides", p.rule, p.value)
@@ -255,16 +255,6 @@ def _builtin_names() -> set[str]:
     return set(builtin_methodologies())
 
 
-def _deep_merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for k, v in over.items():
-        if isinstance(v, Mapping) and isinstance(out.get(k), dict):
-            out[k] = _deep_merge(out[k], v)
-        else:
-            out[k] = v
-    return out
-
-
 def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
     """Set ``a.b.c`` in nested dicts; a mapping value is merged into a mapping already there."""
     *parents, last = path.split(".")
@@ -274,7 +264,7 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
             node[key] = {}
         node = node[key]
     if isinstance(value, Mapping) and isinstance(node.get(last), dict):
-        node[last] = _deep_merge(node[last], value)
+        node[last] = deep_merge(node[last], value)
     else:
         node[last] = value
 

@@ -1,0 +1,96 @@
+"""A memo of what reviews derive from their inputs alone, shared while a backtest or sweep runs.
+
+:class:`ReviewCache` holds, per input frame, the figures a review computes from it that do not
+depend on the methodology (liquidity per listing line and cut-off, the latest ledger record per
+company); :func:`review_cache` activates one for a ``with`` block in this thread, and
+:func:`memo` / :func:`latest` read through the active cache (or compute afresh when none is).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import weakref
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["ReviewCache", "latest", "memo", "review_cache"]
+
+
+class ReviewCache:
+    """Memo of what a review derives from its inputs alone, not from the methodology.
+
+    A backtest runs many reviews on the same price frames and ledger tables; a sweep runs many
+    backtests on them. Liquidity figures per listing line and cut-off, and the latest record per
+    company in a ledger table, are computed once per frame while a cache is active
+    (:func:`review_cache`). Entries are keyed by the frame's identity, checked through a weak
+    reference, so a new frame never meets an old entry. The frames must not be changed in place
+    while the cache is active: a backtest activates one for its own duration; a sweep keeps one
+    per worker for its own (private) frames. Outside that, nothing is cached.
+    """
+
+    MAX_FRAMES = 10_000
+
+    def __init__(self) -> None:
+        self._frames: dict[int, tuple[weakref.ref[Any], dict[tuple[Any, ...], Any]]] = {}
+
+    def lookup(self, frame: Any, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        entry = self._frames.get(id(frame))
+        if entry is None or entry[0]() is not frame:
+            if len(self._frames) >= self.MAX_FRAMES:
+                self._frames.clear()
+            entry = (weakref.ref(frame), {})
+            self._frames[id(frame)] = entry
+        if key not in entry[1]:
+            entry[1][key] = compute()
+        return entry[1][key]
+
+
+_LOCAL = threading.local()  # per thread: the stack of active caches (the dashboard runs
+# backtests in several threads at once)
+
+
+def _active() -> list[ReviewCache]:
+    stack: list[ReviewCache] | None = getattr(_LOCAL, "stack", None)
+    if stack is None:
+        stack = _LOCAL.stack = []
+    return stack
+
+
+@contextlib.contextmanager
+def review_cache(cache: ReviewCache | None = None) -> Iterator[ReviewCache]:
+    """Activate ``cache`` (or the one already active, or a new one) for the ``with`` block, in
+    this thread."""
+    stack = _active()
+    use = cache if cache is not None else (stack[-1] if stack else ReviewCache())
+    stack.append(use)
+    try:
+        yield use
+    finally:
+        stack.pop()
+
+
+def memo(frame: Any, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    """``compute()``, looked up under (``frame``, ``key``) in the active cache when there is one."""
+    stack = _active()
+    return stack[-1].lookup(frame, key, compute) if stack else compute()
+
+
+def latest(
+    frame: pd.DataFrame, key: str, date_col: str, cutoff: pd.Timestamp | None
+) -> dict[Any, dict[Any, Any]]:
+    """Per key, the row with the latest ``date_col`` on or before ``cutoff`` (as a dict)."""
+    cached = memo(frame, ("latest", key, date_col, cutoff),
+                  lambda: _compute_latest(frame, key, date_col, cutoff))  # fmt: skip
+    return {k: dict(v) for k, v in cached.items()}
+
+
+def _compute_latest(
+    frame: pd.DataFrame, key: str, date_col: str, cutoff: pd.Timestamp | None
+) -> dict[Any, dict[Any, Any]]:
+    f = frame if cutoff is None else frame[frame[date_col] <= cutoff]
+    last = f.sort_values(date_col).groupby(key).tail(1).set_index(key)
+    out: dict[Any, dict[Any, Any]] = last.to_dict(orient="index")
+    return out

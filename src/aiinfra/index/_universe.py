@@ -1,0 +1,349 @@
+"""The first steps of a review: what is known at the cut-off, and the universe with its lines.
+
+* :func:`point_in_time` -- whether the review runs on score vintages known at the cut-off.
+* :func:`known_data` -- the ledger as known at the cut-off (latest record per company).
+* :func:`universe` -- one candidate row per company: scores as known, the universe rules
+  (category, exclusion list), the listing line and its liquidity, the free-float market cap.
+
+Every step reads the :class:`ReviewContext` and appends what it has to say to its warnings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from aiinfra.exceptions import MissingDataError, NotPointInTimeError
+from aiinfra.index._cache import latest, memo
+from aiinfra.index._calendar import ReviewDates, previous_reviews, trading_days
+from aiinfra.index._methodology import Methodology
+from aiinfra.ledger import Ledger
+from aiinfra.ledger._validate import parse_adr_ratios
+
+__all__ = [
+    "UNIVERSE_REASONS",
+    "KnownData",
+    "PriceGetter",
+    "ReviewContext",
+    "currency_of",
+    "known_data",
+    "point_in_time",
+    "universe",
+]
+
+PriceGetter = Callable[[str], pd.DataFrame]
+
+#: Reason codes the universe step writes (the screens and the selection add theirs).
+UNIVERSE_REASONS: dict[str, str] = {
+    "EXCLUDED_CATEGORY": "category not in universe.categories",
+    "EXCLUDED_BY_CONFIG": "listed in universe.exclude",
+    "NO_SCORE": "no score vintage with as_of ≤ cut-off",
+    "NO_PRICES": "no price history for any listing line",
+    "NO_FX": "only non-USD lines and no FX rates for their currency",
+    "LISTING": "no line on an eligible exchange (eligibility.exchanges)",
+    "SCORE_STALE": "score vintage older than the previous review (carried at most one review)",
+}
+
+_SUFFIX = {
+    "KS": ("KRW", "XKRX"),
+    "KQ": ("KRW", "XKRX"),
+    "TW": ("TWD", "XTAI"),
+    "T": ("JPY", "XTKS"),
+    "AS": ("EUR", "XAMS"),
+    "PA": ("EUR", "XPAR"),
+    "DE": ("EUR", "XETR"),
+    "HE": ("EUR", "XHEL"),
+    "HK": ("HKD", "XHKG"),
+    "SZ": ("CNY", "XSHG"),  # Shenzhen trades on Shanghai's sessions; no separate calendar
+    "SS": ("CNY", "XSHG"),
+    "TO": ("CAD", "XTSE"),
+    "OL": ("NOK", "XOSL"),
+    "L": ("GBP", "XLON"),
+    "TA": ("ILS", "XTAE"),
+    "SW": ("CHF", "XSWX"),
+}
+
+
+def currency_of(ticker: str) -> tuple[str, str]:
+    """(currency, exchange calendar) of a Yahoo-style ticker (no suffix: USD, XNYS)."""
+    if "." in ticker:
+        suffix = ticker.rsplit(".", 1)[1]
+        if suffix in _SUFFIX:
+            return _SUFFIX[suffix]
+    return "USD", "XNYS"
+
+
+@dataclass
+class ReviewContext:
+    """What every step of one review reads: the rules, the dates, the inputs, and the warnings
+    the steps append to (in the order they run)."""
+
+    methodology: Methodology
+    dates: ReviewDates
+    prices: PriceGetter
+    fx: Mapping[str, pd.Series] | None
+    existing: set[str]
+    pit: bool
+    warnings: list[str]
+
+    @property
+    def cutoff(self) -> pd.Timestamp:
+        return self.dates.cutoff
+
+
+@dataclass(frozen=True)
+class KnownData:
+    """The ledger as known at a review's cut-off, one record per company id.
+
+    ``stale_before`` is (cut-off of the previous review, of the one before) when
+    ``scores.max_vintage_age_reviews`` limits how long a vintage may be carried, else None.
+    """
+
+    companies: dict[Any, dict[Any, Any]]
+    scores: dict[Any, dict[Any, Any]]
+    ai_revenue: dict[Any, dict[Any, Any]]
+    financials: dict[Any, dict[Any, Any]]
+    stale_before: tuple[pd.Timestamp, pd.Timestamp] | None
+
+
+def point_in_time(
+    ledger: Ledger,
+    methodology: Methodology,
+    dates: ReviewDates,
+    missing_vintage: Literal["raise", "static"],
+    warnings: list[str],
+) -> bool:
+    """Whether the review runs point-in-time (on the score vintages known at the cut-off).
+
+    Requires ``pit_mode`` and the score vintages; provides the flag. With ``pit_mode: vintage``
+    and no vintage on or before the cut-off: :class:`NotPointInTimeError`, or (``missing_vintage
+    = "static"``) False with a warning.
+    """
+    cut = dates.cutoff
+    pit = methodology.pit_mode == "vintage"
+    scores = ledger.scores
+    if pit and not (scores["as_of"] <= cut).any() and missing_vintage == "static":
+        pit = False
+        warnings.append(
+            f"no score vintage on or before the cut-off {cut.date()}: the latest scores were used"
+        )
+    if pit and not (scores["as_of"] <= cut).any():
+        first = scores["as_of"].min()
+        raise NotPointInTimeError(
+            f"review {dates.review} (cut-off {cut.date()}): no score vintage on or before the "
+            f"cut-off (the earliest is {first.date() if pd.notna(first) else 'none'}). Add "
+            "historical vintages to scores.csv, or set `pit_mode: static_scores` to run with "
+            "today's scores, labelled not point-in-time."
+        )
+    return pit
+
+
+def known_data(ledger: Ledger, ctx: ReviewContext) -> KnownData:
+    """The latest score, AI-revenue share and financial record per company as of the cut-off.
+
+    Requires the ledger and ``ctx.pit``; provides :class:`KnownData`. Not point-in-time, the
+    latest scores are used, and a company with no financial record published by the cut-off gets
+    its earliest one (share counts and free floats change slowly), with a warning.
+    """
+    cut = ctx.cutoff
+    sc = latest(ledger.scores, "company_id", "as_of", cut if ctx.pit else None)
+    cal = ctx.methodology.calendar
+    carry = ctx.methodology.scores.max_vintage_age_reviews
+    stale_before = None
+    if carry is not None:
+        prev = previous_reviews(ctx.dates, carry + 1, cal.rebalance_months, cal.exchange)
+        stale_before = (prev[0].cutoff, prev[-1].cutoff)  # (previous review, the one before)
+    comp: dict[Any, dict[Any, Any]] = memo(
+        ledger.companies,
+        ("companies",),
+        lambda: ledger.companies.set_index("id").to_dict(orient="index"),
+    )
+    ai = latest(ledger.ai_revenue, "company_id", "known_from", cut)
+    fin = latest(ledger.financials, "company_id", "source_date_known", cut)
+    if not ctx.pit:
+        # not point-in-time anyway: where nothing was published by the cut-off, use the earliest
+        # record (share count and free float change slowly) and say so
+        earliest = ledger.financials.sort_values("source_date_known").groupby("company_id").head(1)
+        late = [c for c in earliest["company_id"] if c not in fin and c in sc]
+        for rec in earliest[earliest["company_id"].isin(late)].to_dict(orient="records"):
+            fin[rec["company_id"]] = rec
+        if late:
+            names = sorted(map(str, late))
+            shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+            ctx.warnings.append(
+                f"share counts and free floats published after the cut-off {cut.date()} used "
+                f"for {len(names)} companies (their earliest record): {shown}"
+            )
+    return KnownData(comp, sc, ai, fin, stale_before)
+
+
+def universe(ctx: ReviewContext, known: KnownData) -> pd.DataFrame:
+    """One candidate row per company with a score (plus current members).
+
+    Requires :class:`KnownData`, ``prices`` and ``fx``. Provides the candidate frame: ``id``,
+    ``name``, ``country``, ``existing``, ``reason`` (a universe code of :data:`UNIVERSE_REASONS`
+    or None), ``category``, ``Q``, ``score_as_of``, ``a``, ``a_source``, and for names with a
+    usable line ``ticker``, ``currency``, ``first_date``, ``close_cut``, ``fx_cut``, ``adtv``,
+    ``trading_ratio``, ``free_float``, ``ffmc`` (every column present, NaN where unknown).
+    """
+    rows = [
+        _candidate(cid, ctx, known) for cid in sorted({str(k) for k in known.scores} | ctx.existing)
+    ]
+    cand = pd.DataFrame(rows)
+    for col in ("ticker", "currency", "a_source"):
+        if col not in cand:
+            cand[col] = None
+    for col in ("Q", "a", "close_cut", "fx_cut", "adtv", "trading_ratio", "free_float", "ffmc"):
+        if col not in cand:
+            cand[col] = np.nan
+    if "first_date" not in cand:
+        cand["first_date"] = pd.NaT
+    return cand
+
+
+def _candidate(cid: str, ctx: ReviewContext, known: KnownData) -> dict[str, Any]:
+    """The row of one company: its scores, the universe rules, its listing line and ffmc."""
+    c = known.companies[cid]
+    row: dict[str, Any] = {
+        "id": cid,
+        "name": c["name"],
+        "country": c["country"],
+        "existing": cid in ctx.existing,
+        "reason": None,
+    }
+    if cid not in known.scores:
+        row.update(category=c["category"], reason="NO_SCORE")
+        return row
+    _score_fields(row, known.scores[cid], ctx, known)
+    allowed = set(ctx.methodology.universe.categories or ())
+    if allowed and row["category"] not in allowed:
+        row["reason"] = "EXCLUDED_CATEGORY"
+        return row
+    if cid in ctx.methodology.universe.exclude:
+        row["reason"] = "EXCLUDED_BY_CONFIG"
+        return row
+    lines = [c["ticker"], *[t for t in str(c.get("alt_tickers") or "").split(";") if t]]
+    best, reason = _listing_line(lines, ctx)
+    if best is None:
+        row["reason"] = reason
+        return row
+    row.update(
+        ticker=best["line"],
+        currency=best["currency"],
+        first_date=best["first_date"],
+        close_cut=best["close_cut"],
+        fx_cut=best["fx_cut"],
+        adtv=best["adtv"],
+        trading_ratio=best["trading_ratio"],
+    )
+    f: dict[Any, Any] = dict(known.financials.get(cid) or {})
+    adr = c.get("adr_ratios")
+    ratio = parse_adr_ratios(adr if isinstance(adr, str) else "").get(best["line"], 1.0)
+    # home-market shares expressed in units of the chosen line (one TSM ADR = 5 shares)
+    shares = float(f.get("shares_outstanding_mn", np.nan)) / ratio
+    ff = float(f.get("free_float", np.nan))
+    row["free_float"] = ff
+    row["ffmc"] = shares * 1e6 * ff * best["close_cut"] * best["fx_cut"]
+    return row
+
+
+def _score_fields(
+    row: dict[str, Any], s: dict[Any, Any], ctx: ReviewContext, known: KnownData
+) -> None:
+    """Category, Q and the AI-revenue share as known; SCORE_STALE for a vintage too old."""
+    cid = row["id"]
+    cut = ctx.cutoff
+    row.update(category=s["category"], Q=float(s["qualitative"]), score_as_of=s["as_of"])
+    stale_before = known.stale_before
+    if ctx.pit and stale_before is not None and s["as_of"] <= stale_before[0]:
+        # spec §6: a constituent may carry its last vintage one review; others may not
+        if cid in ctx.existing and s["as_of"] > stale_before[1]:
+            ctx.warnings.append(
+                f"{cid}: score vintage {s['as_of'].date()} carried forward one review"
+            )
+        else:
+            row["reason"] = "SCORE_STALE"
+    ai = known.ai_revenue
+    if cid in ai:
+        row.update(
+            a=float(ai[cid]["share"]),
+            a_source=f"{ai[cid]['source_type']} {ai[cid]['fiscal_year']}",
+        )
+    elif pd.notna(s["ai_revenue_share"]) and (not ctx.pit or s["as_of"] <= cut):
+        row.update(a=float(s["ai_revenue_share"]), a_source=str(s["ai_revenue_source_type"]))
+    else:
+        row.update(a=np.nan, a_source="none (R = 0)")
+
+
+def _listing_line(lines: list[Any], ctx: ReviewContext) -> tuple[dict[str, Any] | None, str | None]:
+    """The listing line with the highest ADTV (the primary preferred within 20 %), or None and
+    the reason code when no line is usable."""
+    cut = ctx.cutoff
+    fx = ctx.fx
+    stats = []
+    no_fx = off_exchange = False
+    for line in [x for x in lines if isinstance(x, str) and x]:
+        try:
+            px = ctx.prices(line)
+        except MissingDataError:
+            continue
+        cur, exchange = currency_of(line)
+        if exchange not in ctx.methodology.eligibility.exchanges:
+            off_exchange = True
+            continue
+        if cur != "USD" and (fx is None or cur not in fx):
+            no_fx = True
+            continue
+        if px.loc[:cut].empty:
+            continue
+        rates = None if cur == "USD" or fx is None else fx[cur]
+        stats.append(_line_stats(line, px, rates, cut))
+    if not stats:
+        return None, "NO_FX" if no_fx else "LISTING" if off_exchange else "NO_PRICES"
+    best = max(stats, key=lambda d: d["adtv"])
+    primary = next((d for d in stats if d["line"] == lines[0]), None)
+    if primary is not None and primary["adtv"] >= 0.8 * best["adtv"]:
+        best = primary
+    return best, None
+
+
+def _line_stats(
+    line: str, prices: pd.DataFrame, fx: pd.Series | None, cutoff: pd.Timestamp
+) -> dict[str, Any]:
+    key = ("line_stats", line, id(fx), cutoff)
+    fx_and_stats = memo(prices, key, lambda: (fx, _compute_line_stats(line, prices, fx, cutoff)))
+    if fx_and_stats[0] is not fx:  # another fx Series under a reused id
+        return _compute_line_stats(line, prices, fx, cutoff)
+    return dict(fx_and_stats[1])
+
+
+def _compute_line_stats(
+    line: str, prices: pd.DataFrame, fx: pd.Series | None, cutoff: pd.Timestamp
+) -> dict[str, Any]:
+    px = prices.loc[:cutoff]
+    currency, exchange = currency_of(line)
+    window_start = cutoff - pd.DateOffset(months=3)
+    win = px.loc[px.index > window_start]
+    rate = 1.0
+    if currency != "USD":
+        assert fx is not None
+        known = fx.loc[:cutoff]
+        rate = float(known.iloc[-1]) if len(known) else np.nan
+        traded = (win["close"] * win["volume"] * fx.reindex(win.index, method="ffill")).mean()
+    else:
+        traded = (win["close"] * win["volume"]).mean()
+    sessions = trading_days(window_start + pd.Timedelta(days=1), cutoff, exchange)
+    traded_days = int(((win["volume"] > 0) & win.index.isin(sessions)).sum())
+    return {
+        "line": line,
+        "currency": currency,
+        "first_date": px.index[0] if len(px) else pd.NaT,
+        "close_cut": float(px["close"].iloc[-1]) if len(px) else np.nan,
+        "fx_cut": rate,
+        "adtv": float(traded) if len(win) else 0.0,
+        "trading_ratio": traded_days / len(sessions) if len(sessions) else 0.0,
+    }
