@@ -32,7 +32,8 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _results import write_section
 
-from aiinfra.parallel import LocalExecutor, load_grid, sweep
+from aiinfra.backtest import load_grid, sweep
+from aiinfra.parallel import LocalExecutor
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_PRICES = ROOT.parent / "shared" / "data" / "prices"

@@ -8,8 +8,8 @@ from typing import Any
 import yaml
 
 from aiinfra._merge import deep_merge
+from aiinfra.backtest import Grid
 from aiinfra.index import load_methodology
-from aiinfra.parallel import Grid
 
 
 def test_nested_mappings_merge_key_by_key() -> None:

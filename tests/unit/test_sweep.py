@@ -14,11 +14,12 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from aiinfra.cli._app import app
+from aiinfra.app import app
+from aiinfra.backtest import load_grid, methodology_paths, sweep
 from aiinfra.exceptions import DataValidationError, InvalidParameterError, MissingDataError
 from aiinfra.index import NOT_PIT_LABEL, load_methodology
 from aiinfra.ledger import load_ledger
-from aiinfra.parallel import LocalExecutor, SerialExecutor, load_grid, methodology_paths, sweep
+from aiinfra.parallel import LocalExecutor, SerialExecutor
 from aiinfra.prices import CsvDirProvider
 from tests.conftest import ROOT
 from tests.index_fixtures import make_universe

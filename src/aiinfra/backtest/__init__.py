@@ -1,4 +1,5 @@
-"""Backtests: the index methodology over history against benchmarks.
+"""Backtests: the index methodology over history against benchmarks, and sweeps of methodology
+variants as backtests (docs/sweep.md).
 
 ``aiinfra.backtest`` is both this package (DESIGN.md's layout) and the function of the public API:
 the module object is callable and forwards to :func:`backtest`, so ``aiinfra.backtest(...)`` works
@@ -10,8 +11,31 @@ from __future__ import annotations
 from aiinfra._callable import make_callable
 from aiinfra.backtest._attribution import attribution
 from aiinfra.backtest._backtest import BacktestResult, backtest
+from aiinfra.backtest._sweep import (
+    MAX_VARIANTS,
+    Grid,
+    SweepResult,
+    Variant,
+    load_grid,
+    methodology_paths,
+    sweep,
+)
 from aiinfra.backtest._view import IndexMetrics, IndexView, Relaxation
 
-__all__ = ["BacktestResult", "IndexMetrics", "IndexView", "Relaxation", "attribution", "backtest"]
+__all__ = [
+    "MAX_VARIANTS",
+    "BacktestResult",
+    "Grid",
+    "IndexMetrics",
+    "IndexView",
+    "Relaxation",
+    "SweepResult",
+    "Variant",
+    "attribution",
+    "backtest",
+    "load_grid",
+    "methodology_paths",
+    "sweep",
+]
 
 make_callable(__name__, backtest)

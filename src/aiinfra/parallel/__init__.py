@@ -1,13 +1,12 @@
 """Parallel execution: local processes (joblib, default) or a Dask distributed cluster.
 
 One executor interface (:class:`Executor`: ``map(fn, items)`` in item order) with three
-implementations, and methodology sweeps built on it (:func:`sweep`, ``aiinfra sweep``). See
-docs/sweep.md, also for pointing sweeps at an existing Dask cluster.
+implementations; the Monte Carlo of the ROI gap and the methodology sweeps
+(:func:`aiinfra.backtest.sweep`, ``aiinfra sweep``) run on it. See docs/sweep.md, also for
+pointing work at an existing Dask cluster.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
 
 from aiinfra.parallel._executor import (
     DaskExecutor,
@@ -19,39 +18,12 @@ from aiinfra.parallel._executor import (
     get_executor,
 )
 
-if TYPE_CHECKING:
-    from aiinfra.parallel._sweep import (
-        Grid,
-        SweepResult,
-        Variant,
-        load_grid,
-        methodology_paths,
-        sweep,
-    )
-
 __all__ = [
     "DaskExecutor",
     "Executor",
-    "Grid",
     "LocalExecutor",
     "SerialExecutor",
-    "SweepResult",
-    "Variant",
     "chunk_seeds",
     "chunks",
     "get_executor",
-    "load_grid",
-    "methodology_paths",
-    "sweep",
 ]
-
-_SWEEP = {"Grid", "SweepResult", "Variant", "load_grid", "methodology_paths", "sweep"}
-
-
-def __getattr__(name: str) -> Any:
-    # the sweep pulls in the index engine (pandas, pydantic): imported only when asked for
-    if name in _SWEEP:
-        from aiinfra.parallel import _sweep
-
-        return getattr(_sweep, name)
-    raise AttributeError(f"module 'aiinfra.parallel' has no attribute {name!r}")

@@ -10,10 +10,10 @@ from typing import Any
 
 import pandas as pd
 
+from aiinfra.backtest import SweepResult, load_grid, sweep
 from aiinfra.config import Settings
 from aiinfra.exceptions import InvalidParameterError, MissingDataError
 from aiinfra.parallel import get_executor
-from aiinfra.parallel._sweep import SweepResult, load_grid, sweep
 
 __all__ = ["OUT_SUFFIXES", "TABLE_COLUMNS", "run", "write_table"]
 

@@ -45,7 +45,7 @@ from aiinfra.exceptions import (
     validation_problems,
 )
 from aiinfra.index import NOT_PIT_LABEL, Methodology, ReviewCache, load_methodology, review_cache
-from aiinfra.parallel._executor import Executor, SerialExecutor, chunk_seeds, chunks
+from aiinfra.parallel import Executor, SerialExecutor, chunk_seeds, chunks
 
 __all__ = [
     "MAX_VARIANTS",
@@ -579,7 +579,7 @@ def _run_chunk(chunk: _Chunk) -> list[dict[str, Any]]:
 
 def _run_variant(ledger: Any, prices: _CachedPrices, m: Methodology, job: _Job) -> dict[str, Any]:
     from aiinfra import metrics
-    from aiinfra.backtest import backtest
+    from aiinfra.backtest._backtest import backtest
 
     try:
         res = backtest(
@@ -779,45 +779,11 @@ def sweep(
     Cost: one backtest per valid variant (about 1-2 s for 29 quarterly reviews of the bundled
     ledger on one core); the ledger and the price files are read once per worker process.
     """
-    from aiinfra.ledger import Ledger, load_ledger
-
     g = load_grid(grid)
     if chunk_size is not None and (not _is_int(chunk_size) or chunk_size < 1):
         raise InvalidParameterError(f"`chunk_size` must be a positive integer; got {chunk_size!r}")
     variants = g.variants()
-    prices_dir: str | None = None
-    frames: Mapping[str, pd.DataFrame] | None = None
-    if isinstance(prices, Mapping):
-        frames = dict(prices)
-        missing = [t for t in g.benchmarks if t not in frames]
-    else:
-        from aiinfra.prices import CsvDirProvider
-
-        provider = CsvDirProvider(Path(prices))  # raises when the directory does not exist
-        prices_dir = str(provider.directory.resolve())
-        missing = [t for t in g.benchmarks if not provider.path_for(t).is_file()]
-    if missing:
-        where = prices_dir or "the prices given"
-        raise MissingDataError(
-            f"benchmark {', '.join(missing)} (grid {g.source}): no prices in {where}"
-        )
-    ledger_obj, ledger_dir = None, None
-    if isinstance(ledger, Ledger):
-        ledger_obj = ledger
-    elif ledger is not None:
-        ledger_dir = str(Path(ledger).expanduser().resolve())
-        load_ledger(ledger_dir)  # every problem reported here, before any worker starts
-    end = g.end or today or dt.date.today()
-    job = _Job(
-        prices_dir=prices_dir,
-        frames=frames,
-        ledger_dir=ledger_dir,
-        ledger=ledger_obj,
-        start=g.start.isoformat(),
-        end=end.isoformat(),
-        benchmarks=tuple(g.benchmarks),
-        cost_bps=float(g.cost_bps),
-    )
+    job = _sweep_job(g, ledger, prices, today)
     valid = [v for v in variants if v.methodology is not None]
     ex: Executor = executor if executor is not None else SerialExecutor()
     if chunk_size is None:
@@ -842,10 +808,68 @@ def sweep(
     for chunk, rows in zip(work, results, strict=True):
         for (vid, _), row in zip(chunk.variants, rows, strict=True):
             by_id[vid] = row
+    table, pit, notes = _sweep_table(g, variants, by_id)
+    return SweepResult(
+        table=table,
+        grid=g,
+        backend=getattr(ex, "name", type(ex).__name__),
+        workers=int(getattr(ex, "workers", 1)),
+        seconds=seconds,
+        chunks=len(work),
+        point_in_time=pit,
+        notes=notes,
+    )
+
+
+def _sweep_job(g: Grid, ledger: Any, prices: Any, today: dt.date | None) -> _Job:
+    """What every worker needs: where the prices and the ledger are (or the objects), the
+    window, benchmarks and costs; missing benchmarks and ledger problems are found here,
+    before any worker starts."""
+    from aiinfra.ledger import Ledger, load_ledger
+
+    prices_dir: str | None = None
+    frames: Mapping[str, pd.DataFrame] | None = None
+    if isinstance(prices, Mapping):
+        frames = dict(prices)
+        missing = [t for t in g.benchmarks if t not in frames]
+    else:
+        from aiinfra.prices import CsvDirProvider
+
+        provider = CsvDirProvider(Path(prices))  # raises when the directory does not exist
+        prices_dir = str(provider.directory.resolve())
+        missing = [t for t in g.benchmarks if not provider.path_for(t).is_file()]
+    if missing:
+        where = prices_dir or "the prices given"
+        raise MissingDataError(
+            f"benchmark {', '.join(missing)} (grid {g.source}): no prices in {where}"
+        )
+    ledger_obj, ledger_dir = None, None
+    if isinstance(ledger, Ledger):
+        ledger_obj = ledger
+    elif ledger is not None:
+        ledger_dir = str(Path(ledger).expanduser().resolve())
+        load_ledger(ledger_dir)  # every problem reported here, before any worker starts
+    end = g.end or today or dt.date.today()
+    return _Job(
+        prices_dir=prices_dir,
+        frames=frames,
+        ledger_dir=ledger_dir,
+        ledger=ledger_obj,
+        start=g.start.isoformat(),
+        end=end.isoformat(),
+        benchmarks=tuple(g.benchmarks),
+        cost_bps=float(g.cost_bps),
+    )
+
+
+def _sweep_table(
+    g: Grid, variants: Sequence[Variant], by_id: Mapping[str, dict[str, Any]]
+) -> tuple[pd.DataFrame, bool, list[str]]:
+    """One row per variant in grid order (invalid ones with their error), its label, notes."""
     cols = _columns(g)
     body: dict[str, list[Any]] = {c: [] for c in cols}
     for v in variants:
-        row = by_id.get(v.id) or {"status": "invalid", "error": v.error}
+        row = dict(by_id.get(v.id) or {"status": "invalid", "error": v.error})
         if v.methodology is not None:
             row["methodology_hash"] = v.methodology.config_hash()
         for c in cols:
@@ -862,16 +886,7 @@ def sweep(
         if status != "ok":
             notes.append(f"{count} variant(s) {status} (see the error column)")
     table.attrs["label"] = "point-in-time" if pit else NOT_PIT_LABEL
-    return SweepResult(
-        table=table,
-        grid=g,
-        backend=getattr(ex, "name", type(ex).__name__),
-        workers=int(getattr(ex, "workers", 1)),
-        seconds=seconds,
-        chunks=len(work),
-        point_in_time=pit,
-        notes=notes,
-    )
+    return table, pit, notes
 
 
 def _dtype(column: str) -> str:
