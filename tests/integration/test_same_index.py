@@ -60,3 +60,26 @@ def test_report_and_dashboard_form_the_same_index(shared_prices, tmp_path, n, ca
         assert shown.methodology.weighting.ucits is None
         # the report says on page one what was relaxed
         assert "without the UCITS buffer rule" in report.html
+
+
+def test_the_stress_test_uses_the_same_index(shared_prices, tmp_path):
+    # `flows stress --prices` weighs the shock by the index formed on the stress date
+    proc = run_cli("--prices", str(shared_prices), "flows", "stress", "--default", "openai",
+                   "--shortfall", "0.5", "--as-of", AS_OF, "--format", "json",
+                   env={"AIINFRA_HOME": str(tmp_path / "h")})  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    index = json.loads(proc.stdout)["index"]
+    assert index["weights_source"].startswith("index weights of the review 2026-06")
+    board = Dashboard(get_settings(home=tmp_path / "h2", prices_dir=shared_prices), as_of=AS_OF)
+    assert index["constituents"] == len(board.index_view().weights())
+
+
+def test_house_view_weights_follow_the_methodologys_caps():
+    from aiinfra.index import house_view_weights
+
+    m = load_methodology(None)
+    w = house_view_weights(load_ledger(), m, AS_OF)
+    assert len(w) == m.selection.target_n
+    assert abs(w.sum() - 1) < 1e-12 and w.max() <= m.weighting.single_cap + 1e-12
+    big = w[w > m.weighting.ucits.threshold].sum()
+    assert big <= m.weighting.ucits.aggregate + 1e-12

@@ -29,6 +29,7 @@ from aiinfra.index._scoring import ai_revenue_score, composite_score
 from aiinfra.index._screens import REASONS, SCREENS, Screen
 from aiinfra.index._selection import rank_candidates, select
 from aiinfra.index._universe import PriceGetter, currency_of
+from aiinfra.index._weighting import house_view_weights
 
 __all__ = [
     "NOT_PIT_LABEL",
@@ -51,6 +52,7 @@ __all__ = [
     "currency_of",
     "dividends_from_adjusted",
     "feasible_minimum_count",
+    "house_view_weights",
     "latest_review",
     "load_methodology",
     "rank_candidates",

@@ -11,7 +11,7 @@ import pandas as pd
 from aiinfra.index._capping import cap_weights, ucits_compliance
 from aiinfra.index._methodology import Methodology, WeightingSpec
 
-__all__ = ["raw_weights", "target_weights", "weight_compliance"]
+__all__ = ["house_view_weights", "raw_weights", "target_weights", "weight_compliance"]
 
 
 def raw_weights(cand: pd.DataFrame, methodology: Methodology) -> pd.DataFrame:
@@ -117,3 +117,36 @@ def weight_compliance(
         str(k): float(v) for k, v in weights.groupby(picked["category"]).sum().items()
     }
     return compliance
+
+
+def house_view_weights(ledger: Any, methodology: Methodology, as_of: object) -> pd.Series:
+    """Index weights from the scores alone, for when no prices are at hand: the composite score
+    × category multiplier of the ``target_n`` best-scored companies (scores known on ``as_of``,
+    else today's), capped by the methodology's single cap and UCITS rule. No price screen,
+    liquidity cap or floor applies: a label must say so wherever these weights are used.
+
+    Examples
+    --------
+    >>> from aiinfra.ledger import load_ledger
+    >>> from aiinfra.index import load_methodology
+    >>> w = house_view_weights(load_ledger(), load_methodology(), "2026-11-30")
+    >>> round(float(w.sum()), 12), bool(w.max() <= 0.08 + 1e-12)
+    (1.0, True)
+    """
+    from aiinfra.index._scoring import ai_revenue_score, composite_score
+
+    sc = ledger.latest_scores(as_of, static=True)
+    s = composite_score(sc["qualitative"], ai_revenue_score(sc["ai_revenue_share"]))
+    x = pd.Series(
+        np.asarray(s, dtype=float) * np.array([methodology.multiplier(c) for c in sc["category"]]),
+        index=sc.index,
+    ).nlargest(methodology.selection.target_n)
+    w_spec = methodology.weighting
+    w = cap_weights(
+        (x / x.sum()).to_numpy(),
+        cap=w_spec.single_cap,
+        ucits_threshold=w_spec.ucits.threshold if w_spec.ucits else None,
+        ucits_aggregate=w_spec.ucits.aggregate if w_spec.ucits else None,
+        ids=list(x.index),
+    )
+    return pd.Series(w, index=x.index, name="weight")

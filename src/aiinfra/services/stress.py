@@ -6,9 +6,10 @@ from typing import Any
 
 from aiinfra.config import Settings
 from aiinfra.exceptions import InvalidParameterError
+from aiinfra.services.index import form_index
 from aiinfra.services.ledger import load
 
-__all__ = ["run"]
+__all__ = ["index_weights", "run"]
 
 
 def run(
@@ -24,7 +25,8 @@ def run(
     data_dir: str | None = None,
 ) -> Any:
     """``--scenario`` or ``--default PARTY --shortfall F``; flags override the scenario's values."""
-    from aiinfra.stress import load_scenario, stress
+    from aiinfra.services.index import cached_prices
+    from aiinfra.stress import load_scenario, stress, stress_date
 
     if (scenario is None) == (default is None):
         raise InvalidParameterError("give either `--scenario` or `--default` (with `--shortfall`)")
@@ -45,9 +47,28 @@ def run(
         data.setdefault("equity", {})["elasticity"] = elasticity
     if basis is not None:
         data["basis"] = basis
-    prices = None
+    ledger = load(settings, data_dir)
+    sc = load_scenario(data)
+    weights, label = None, None
     if settings.prices_dir is not None:
-        from aiinfra.services.index import cached_prices
+        weights, label = index_weights(ledger, cached_prices(settings), stress_date(sc, as_of))
+    return stress(ledger, sc, as_of=as_of, weights=weights, weights_label=label)
 
-        prices = cached_prices(settings)
-    return stress(load(settings, data_dir), load_scenario(data), as_of=as_of, prices=prices)
+
+def index_weights(ledger: Any, prices: Any, day: Any) -> tuple[dict[str, float] | None, str]:
+    """The weights of the index formed on ``day`` (:func:`form_index`, default rules, the one
+    relaxation policy) and their label; (None, why) when no index can be formed, so the stress
+    falls back to house-view weights and says why."""
+    from aiinfra.index import load_methodology
+
+    view = form_index(ledger, prices, load_methodology(), day, with_backtest=False)
+    if view.review is None:
+        return None, f"no index on {day.date()} ({view.error})"
+    label = f"index weights of the review {view.review.dates.review} ({view.review.label})"
+    if view.relaxation is not None:
+        m = view.methodology
+        label += (
+            f"; formed without the UCITS rule, single cap {m.weighting.single_cap:.0%}, "
+            f"at least {m.selection.min_n} names"
+        )
+    return dict(view.weights()), label

@@ -24,7 +24,7 @@ from aiinfra.stress._clearing import (
     clearing_from_graph,
     clearing_vector,
 )
-from aiinfra.stress._ledger_stress import StressResult, stress
+from aiinfra.stress._ledger_stress import StressResult, stress, stress_date
 from aiinfra.stress._propagation import STRESS_COLUMNS, Propagation, StressedCompany, propagate
 from aiinfra.stress._scenario import (
     Equity,
@@ -54,6 +54,7 @@ __all__ = [
     "load_scenario",
     "propagate",
     "stress",
+    "stress_date",
 ]
 
 make_callable(__name__, stress)

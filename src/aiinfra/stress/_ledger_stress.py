@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -19,14 +19,14 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from aiinfra.exceptions import AiinfraError, InvalidParameterError
+from aiinfra.exceptions import InvalidParameterError
 from aiinfra.flows import Basis, flow_graph
 from aiinfra.ledger import Ledger
 from aiinfra.stress._clearing import clearing_from_graph
 from aiinfra.stress._propagation import propagate
 from aiinfra.stress._scenario import Scenario, load_scenario
 
-__all__ = ["StressResult", "stress"]
+__all__ = ["StressResult", "stress", "stress_date"]
 
 HAIRCUT_NODE = "__revenue_haircut__"
 
@@ -106,27 +106,14 @@ def _revenue(ledger: Ledger, as_of: pd.Timestamp) -> tuple[dict[str, float], dic
     return revenue, source
 
 
-def _house_weights(ledger: Ledger, as_of: pd.Timestamp) -> tuple[pd.Series, str]:
-    """Constituent weights without prices: composite × multiplier of scored companies, capped."""
-    from aiinfra.index import ai_revenue_score, cap_weights, composite_score, load_methodology
+def stress_date(scenario: Scenario | str | dict[str, Any], as_of: object = None) -> pd.Timestamp:
+    """The date a stress run uses: ``as_of`` if given, else the scenario's ``as_of``, else its
+    ``from`` date (the shortfall hits the deals in force when it starts), else today."""
+    from aiinfra.ledger._dates import to_timestamp
 
-    m = load_methodology()
-    sc = ledger.latest_scores(as_of, static=True)
-    s = composite_score(sc["qualitative"], ai_revenue_score(sc["ai_revenue_share"]))
-    x = s * np.array([m.multiplier(c) for c in sc["category"]])
-    x = pd.Series(x, index=sc.index).nlargest(m.selection.target_n)
-    u = (x / x.sum()).to_numpy()
-    w = cap_weights(
-        u,
-        cap=m.weighting.single_cap,
-        ucits_threshold=0.045,
-        ucits_aggregate=0.35,
-        ids=list(x.index),
-    )
-    return pd.Series(w, index=x.index), (
-        "house-view weights: composite × multiplier of the top-scored companies, capped "
-        "8 %/4.5 %/35 % (no price screens: pass --prices for the weights of an actual review)"
-    )
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    when = as_of if as_of is not None else (sc.as_of or sc.start or dt.date.today())
+    return to_timestamp(when, "as_of")
 
 
 def stress(
@@ -134,8 +121,8 @@ def stress(
     scenario: Scenario | str | dict[str, Any],
     *,
     as_of: object = None,
-    prices: Callable[[str], pd.DataFrame] | None = None,
     weights: Mapping[str, float] | None = None,
+    weights_label: str | None = None,
     cash: Mapping[str, float] | None = None,
 ) -> StressResult:
     """Run a stress scenario.
@@ -148,11 +135,13 @@ def stress(
         The deals in force and the financials known on this date (default: the scenario's
         ``as_of``, else its ``from`` date — the shortfall hits the deals in force when it
         starts — else today).
-    prices : callable, optional
-        When given, the index weights come from the review on ``as_of`` (see ``run_review``);
-        otherwise from house-view weights, labelled as such.
     weights : mapping, optional
-        Constituent weights to use instead (company id → weight).
+        Index weights (company id → weight), e.g. those of the index formed on the date by
+        :func:`aiinfra.services.index.form_index` (what the CLI, the report and the dashboard
+        pass); without them, house-view weights from the scores alone
+        (:func:`aiinfra.index.house_view_weights`), labelled as such.
+    weights_label : str, optional
+        What ``weights`` are, shown with the result.
     cash : mapping, optional
         External assets (USD bn) of every company in the credit layer. With it, the loans between
         companies are cleared à la Eisenberg–Noe, a shocked borrower's cash cut by its shortfall;
@@ -168,11 +157,8 @@ def stress(
     year). A company without a revenue figure is ``unresolved``: its loss is shown, its share and
     any further propagation are not invented.
     """
-    from aiinfra.ledger._dates import to_timestamp
-
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    when = as_of if as_of is not None else (sc.as_of or sc.start or dt.date.today())
-    day = to_timestamp(when, "as_of")
+    day = stress_date(sc, as_of)
     g, notes = _scenario_graph(ledger, sc, day)
     shortfall = _apply_shocks(g, sc, day)
     revenue, revenue_source = _revenue(ledger, day)
@@ -186,7 +172,7 @@ def stress(
         max_rounds=sc.propagation.max_rounds,
     )
     frame = _company_frame(ledger, prop.to_frame(), revenue, revenue_source, sc, notes)
-    index = _index_impact(ledger, frame, day, prices, weights, notes)
+    index = _index_impact(ledger, frame, day, weights, weights_label, notes)
     credit, credit_status = _credit(ledger, day, shortfall, cash)
     return StressResult(
         sc, str(day.date()), frame, index, int(prop.rounds), notes, credit, credit_status
@@ -321,25 +307,26 @@ def _index_impact(
     ledger: Ledger,
     frame: pd.DataFrame,
     day: pd.Timestamp,
-    prices: Callable[[str], pd.DataFrame] | None,
     weights: Mapping[str, float] | None,
+    weights_label: str | None,
     notes: list[str],
 ) -> dict[str, Any]:
-    """The index: weights of a review (with prices) or house-view weights, labelled; the
-    weighted equity shock of its constituents, also by category."""
+    """The weighted equity shock of the index's constituents, also by category: the weights
+    given, else house-view weights, labelled."""
     if weights is not None:
-        w, source = pd.Series(dict(weights), dtype=float), "weights given by the caller"
-    elif prices is not None:
-        try:
-            from aiinfra.index import load_methodology, run_review
-
-            r = run_review(ledger, prices, load_methodology(), day, missing_vintage="static")
-            w, source = r.weights, f"review {r.dates.review} ({r.label})"
-        except AiinfraError as exc:
-            w, source = _house_weights(ledger, day)
-            notes.append(f"review not available ({exc}); {source}")
+        w = pd.Series(dict(weights), dtype=float)
+        source = weights_label or "weights given by the caller"
     else:
-        w, source = _house_weights(ledger, day)
+        from aiinfra.index import house_view_weights, load_methodology
+
+        m = load_methodology()
+        w = house_view_weights(ledger, m, day)
+        cap, u = m.weighting.single_cap, m.weighting.ucits
+        rule = f"{cap:.0%}" + (f"/{u.threshold:.1%}/{u.aggregate:.0%}" if u else "")
+        source = (
+            "house-view weights: composite × multiplier of the top-scored companies, capped "
+            f"{rule} (no price screens: pass --prices for the weights of the index on the date)"
+        )
     shock_by_company = dict(zip(frame["node"], frame["equity_shock"], strict=True))
     cats = ledger.latest_scores(day, static=True)["category"]
     impact, unresolved_w = 0.0, 0.0
