@@ -37,7 +37,7 @@ def timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
 def serve_startup(home: str) -> float:
     t0 = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from aiinfra.cli import main; main()", "--home", home,
+        [sys.executable, "-c", "from aiinfra.app import main; main()", "--home", home,
          "--prices", str(PRICES), "serve", "--port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip

@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
-AIINFRA = [sys.executable, "-c", "from aiinfra.cli import main; main()"]
+AIINFRA = [sys.executable, "-c", "from aiinfra.app import main; main()"]
 
 
 def readme_python() -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_PRICES = ROOT.parent / "shared" / "data" / "prices"
-AIINFRA = [sys.executable, "-c", "from aiinfra.cli import main; main()"]
+AIINFRA = [sys.executable, "-c", "from aiinfra.app import main; main()"]
 
 
 def timed(fn: Callable[[], object], repeat: int) -> list[float]:

@@ -66,7 +66,7 @@ def run_cli(
     """Run the real `aiinfra` entry point in a subprocess."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
-        [sys.executable, "-c", "from aiinfra.cli import main; main()", *args],
+        [sys.executable, "-c", "from aiinfra.app import main; main()", *args],
         capture_output=True,
         text=True,
         env=full_env,

@@ -65,7 +65,7 @@ def server(tmp_path_factory):
     pytest.importorskip("dash")
     home = tmp_path_factory.mktemp("home")
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from aiinfra.cli import main; main()", "--home", str(home),
+        [sys.executable, "-c", "from aiinfra.app import main; main()", "--home", str(home),
          "--prices", str(SHARED_PRICES), "serve", "--port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip

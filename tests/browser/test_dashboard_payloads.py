@@ -72,7 +72,7 @@ def server(tmp_path_factory):
     log = home / "server.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-c", "from aiinfra.cli import main; main()", "--home", str(home),
+            [sys.executable, "-c", "from aiinfra.app import main; main()", "--home", str(home),
              *prices, "serve", "--port", "0", "--data", str(overlay)],
             stdout=out, stderr=subprocess.STDOUT, text=True,
         )  # fmt: skip

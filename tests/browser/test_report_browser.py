@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from aiinfra.cli._app import app
+from aiinfra.app import app
 from tests._report_payloads import ALERT, IMG, LINK, SCRIPT, SVG, write_payload_overlay
 from tests.conftest import SHARED_PRICES
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from aiinfra.cli._app import app
+from aiinfra.app import app
 from aiinfra.exceptions import InsufficientConstituents, ProviderUnavailableError
 from aiinfra.parallel import DaskExecutor
 from tests.index_fixtures import make_universe

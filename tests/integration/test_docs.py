@@ -6,7 +6,7 @@ import re
 
 import typer.main
 
-from aiinfra.cli._app import app
+from aiinfra.app import app
 from tests.conftest import ROOT
 
 

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from typer.testing import CliRunner
 
-from aiinfra.cli._app import app
+from aiinfra.app import app
 
 runner = CliRunner()
 

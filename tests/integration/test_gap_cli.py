@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from aiinfra.cli._app import app
+from aiinfra.app import app
 
 runner = CliRunner()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 from typer.testing import CliRunner
 
-from aiinfra.cli._app import app
+from aiinfra.app import app
 from aiinfra.index import REASONS
 
 runner = CliRunner()

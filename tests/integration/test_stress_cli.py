@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 import aiinfra
-from aiinfra.cli._app import app
+from aiinfra.app import app
 from aiinfra.exceptions import InvalidParameterError
 
 runner = CliRunner()

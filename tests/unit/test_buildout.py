@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from aiinfra.app import app
 from aiinfra.buildout import (
     POINT_COLUMNS,
     SERIES,
@@ -25,7 +26,6 @@ from aiinfra.buildout import (
     series_summary,
 )
 from aiinfra.buildout._periods import fiscal_year_ends
-from aiinfra.cli._app import app
 from aiinfra.exceptions import InvalidParameterError
 from aiinfra.ledger import load_ledger
 

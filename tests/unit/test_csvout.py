@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from aiinfra._csvout import FORMULA_START, neutralise, neutralise_cell, to_csv
-from aiinfra.cli._app import app
+from aiinfra.app import app
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "aiinfra"
 PAYLOAD = "=cmd|' /C calc'!A0"

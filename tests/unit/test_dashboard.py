@@ -14,15 +14,15 @@ from typer.testing import CliRunner
 pytest.importorskip("dash")
 pytest.importorskip("dash_cytoscape")
 
-from aiinfra.cli._app import app as cli_app
+from aiinfra.app import app as cli_app
 from aiinfra.config import get_settings
 from aiinfra.exceptions import InvalidParameterError, MissingDataError
 from aiinfra.flows import flow_graph
 from aiinfra.services.dashboard import Dashboard
 from aiinfra.web import PAGES, check_bind, make_server
-from aiinfra.web import _pages as pages
 from aiinfra.web._app import create_app
 from aiinfra.web._jobs import Jobs
+from aiinfra.web.pages import buildout, flows, gap, overview, sources, stress
 from tests.conftest import SHARED_PRICES
 
 needs_prices = pytest.mark.skipif(
@@ -90,7 +90,7 @@ def test_overview_cards_carry_date_and_source_or_say_why_not(bare):
 
 
 def test_overview_build_out_rows_read_like_the_reports_page_one(bare):
-    from aiinfra.web._pages import _buildout_rows
+    from aiinfra.web.pages.overview import _buildout_rows
 
     # the dashboard's date is 2026-06-30: OpenAI's and Anthropic's latest are 2026-05 (33, 45)
     for lang in ("en", "de"):
@@ -138,9 +138,9 @@ def test_gap_with_monte_carlo_reports_progress(bare):
 
 
 def test_gap_page_for_a_year_without_a_distribution(bare):
-    text = str(pages._gap_result(bare.gap(samples=10_000, year=2023), "en"))
+    text = str(gap._gap_result(bare.gap(samples=10_000, year=2023), "en"))
     assert "No Monte Carlo distribution for 2023" in text and "gp-mc" not in text
-    text = str(pages._gap_result(bare.gap(samples=10_000, year=2026), "de"))
+    text = str(gap._gap_result(bare.gap(samples=10_000, year=2026), "de"))
     assert "gp-mc" in text and "nicht die gezogenen Spannen" in text
 
 
@@ -188,13 +188,13 @@ def _ids(component: Any) -> set[str]:
 
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_every_page_lays_out_in_both_languages(bare, lang):
-    builders = {"/": pages.overview, "/flows": pages.flows, "/stress": pages.stress,
-                "/gap": pages.gap, "/buildout": pages.buildout, "/sources": pages.sources}  # fmt: skip
+    builders = {"/": overview.layout, "/flows": flows.layout, "/stress": stress.layout,
+                "/gap": gap.layout, "/buildout": buildout.layout, "/sources": sources.layout}  # fmt: skip
     expected = {"/": "ov-gap", "/flows": "fl-map", "/stress": "st-parties", "/gap": "gp-p-gpu_share",
                 "/buildout": "bo-series", "/sources": "src-table"}  # fmt: skip
     for path, build in builders.items():
         assert expected[path] in _ids(build(bare, lang)), path
-    text = str(pages.gap(bare, lang))
+    text = str(gap.layout(bare, lang))
     assert ("Die ROI-Lücke" in text) == (lang == "de")
 
 
@@ -203,8 +203,8 @@ def test_no_control_takes_a_path_or_free_text(bare):
     from dash import dcc
 
     banned = (dcc.Input, dcc.Textarea, dcc.Upload)
-    for build in (pages.overview, pages.flows, pages.stress, pages.gap, pages.buildout,
-                  pages.sources):  # fmt: skip
+    for build in (overview.layout, flows.layout, stress.layout, gap.layout, buildout.layout,
+                  sources.layout):  # fmt: skip
         stack = [build(bare, "en")]
         while stack:
             c = stack.pop()
@@ -255,7 +255,7 @@ def test_a_callback_error_shows_in_the_banner_and_the_server_keeps_serving(clien
 
 
 def test_the_asof_slider_callback_drops_later_deals(client, bare):
-    dates = [str(d.date()) for d in pages._quarter_ends(bare)]
+    dates = [str(d.date()) for d in flows._quarter_ends(bare)]
     k = dates.index("2024-12-31")
     outs = [("fl-map", "elements"), ("fl-map", "stylesheet"), ("fl-summary", "children"),
             ("fl-cycle", "options")]  # fmt: skip
@@ -281,7 +281,7 @@ def test_the_asof_slider_callback_drops_later_deals(client, bare):
 
 
 def test_clicking_a_node_fills_the_panel(client, bare):
-    dates = [str(d.date()) for d in pages._quarter_ends(bare)]
+    dates = [str(d.date()) for d in flows._quarter_ends(bare)]
     r = post(client, [("fl-panel", "children")], [("fl-map", "tapNodeData", {"id": "nvidia"})],
              [("fl-asof", "value", len(dates) - 1), ("fl-basis", "value", "committed"),
               ("lang", "value", "en")])  # fmt: skip

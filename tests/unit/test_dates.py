@@ -5,9 +5,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from aiinfra.dates import to_timestamp
 from aiinfra.exceptions import InvalidParameterError
 from aiinfra.ledger import parse_partial_date
-from aiinfra.ledger._dates import to_timestamp
 
 
 @pytest.mark.parametrize(
@@ -60,7 +60,7 @@ def test_to_timestamp_names_the_parameter():
     ],
 )
 def test_ledger_dates_lie_in_1900_to_2100(start, end, ok):
-    from aiinfra.ledger._dates import check_ledger_range
+    from aiinfra.dates import check_ledger_range
 
     if ok:
         check_ledger_range(start, end)

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from aiinfra._csv import parse_csv_text, read_text_bounded
+from aiinfra.dates import LEDGER_DATE_MAX, LEDGER_DATE_MIN
 from aiinfra.exceptions import DataValidationError, InvalidParameterError, Problem
 from aiinfra.ledger import TABLES, load_ledger
-from aiinfra.ledger._dates import LEDGER_DATE_MAX, LEDGER_DATE_MIN
 from aiinfra.ledger._loader import MAX_FILE_BYTES_ENV
 
 TODAY = dt.date(2026, 11, 21)

@@ -116,7 +116,7 @@ def test_an_empty_prices_option_is_an_error_naming_it(tmp_path):
     import sys
 
     proc = subprocess.run(
-        [sys.executable, "-c", "from aiinfra.cli import main; main()", "--prices", "",
+        [sys.executable, "-c", "from aiinfra.app import main; main()", "--prices", "",
          "prices", "list"],
         cwd=tmp_path, capture_output=True, text=True, timeout=120,
         env={**os.environ, **_env(tmp_path)},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from aiinfra.cli._app import app
+from aiinfra.app import app
 from aiinfra.ledger import load_ledger
 from aiinfra.prices import CsvDirProvider
 from aiinfra.report import write_report

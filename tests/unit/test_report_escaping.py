@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 
 from aiinfra.buildout import buildout_series
+from aiinfra.charts import buildout_figure, esc, levels_figure, treemap_figure
 from aiinfra.ledger import load_ledger
 from aiinfra.prices import CsvDirProvider
-from aiinfra.report._charts import buildout_figure, esc, levels_figure, treemap_figure
 from aiinfra.services.report import build_report
 from tests._report_payloads import ALERT, PAYLOADS, write_payload_overlay
 from tests.index_fixtures import make_universe

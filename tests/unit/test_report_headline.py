@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 from aiinfra.buildout import buildout_series, latest_reported, series_summary
+from aiinfra.charts import key_buildout_records
 from aiinfra.ledger import load_ledger
-from aiinfra.report._build import key_buildout_records
 from aiinfra.services.report import build_report
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini_ledger"

@@ -14,6 +14,7 @@ import pandas as pd
 from aiinfra import metrics
 from aiinfra._csvout import to_csv
 from aiinfra._io import atomic_directory
+from aiinfra.dates import to_timestamp
 from aiinfra.exceptions import InvalidParameterError, MissingDataError
 from aiinfra.index import (
     NOT_PIT_LABEL,
@@ -32,7 +33,6 @@ from aiinfra.index import (
     trading_days,
 )
 from aiinfra.ledger import Ledger
-from aiinfra.ledger._dates import to_timestamp
 
 __all__ = ["BacktestResult", "backtest"]
 

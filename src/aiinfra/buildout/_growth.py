@@ -299,7 +299,7 @@ def reported_points(points: pd.DataFrame, as_of: object = None) -> pd.DataFrame:
     and, with ``as_of``, the period had ended and the point was known on that date (period end
     and ``source_date_known`` ≤ ``as_of``). ``guidance`` and ``forecast`` never count.
     """
-    from aiinfra.ledger._dates import to_timestamp
+    from aiinfra.dates import to_timestamp
 
     dated = points[points["date"].notna()]
     if dated.empty:
@@ -423,7 +423,7 @@ def series_summary(
     if isinstance(source, pd.DataFrame):
         points = source if name is None else source[source["series"] == name]
         if as_of is not None:
-            from aiinfra.ledger._dates import to_timestamp
+            from aiinfra.dates import to_timestamp
 
             day = to_timestamp(as_of, "as_of")
             points = points[pd.to_datetime(points["source_date_known"]) <= day]

@@ -85,7 +85,7 @@ def _figures_known(ledger: LedgerLike, as_of: object) -> pd.DataFrame:
     if callable(view):  # a Ledger: its point-in-time view is the one definition of "known"
         known: pd.DataFrame = view(as_of).figures
         return known
-    from aiinfra.ledger._dates import to_timestamp
+    from aiinfra.dates import to_timestamp
 
     d = to_timestamp(as_of, "as_of")
     return figures[figures["source_date_known"] <= d]

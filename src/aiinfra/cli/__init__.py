@@ -1,12 +1,13 @@
-"""The ``aiinfra`` command line (typer). Heavy modules are imported inside the commands."""
+"""The ``aiinfra`` command line (typer). Heavy modules are imported inside the commands.
+
+``build_app()`` assembles every command group. The console script is ``aiinfra.app:main``, the
+composition root that adds the dashboard's ``serve`` (this package never imports the dashboard).
+"""
 
 from __future__ import annotations
 
-__all__ = ["main"]
+from aiinfra.cli._app import build_app
+from aiinfra.cli._options import AsOfOpt, DataOpt
+from aiinfra.cli._output import handle_errors
 
-
-def main() -> None:
-    """Console-script entry point."""
-    from aiinfra.cli._app import app
-
-    app(prog_name="aiinfra")
+__all__ = ["AsOfOpt", "DataOpt", "build_app", "handle_errors"]

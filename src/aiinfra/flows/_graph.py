@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Iterable
 from typing import Any, Literal
@@ -10,6 +9,7 @@ from typing import Any, Literal
 import networkx as nx
 import pandas as pd
 
+from aiinfra.dates import resolve_as_of
 from aiinfra.exceptions import InvalidParameterError
 from aiinfra.ledger import Ledger
 
@@ -132,7 +132,7 @@ def flow_graph(
     if not keep <= set(FLOW_LAYERS):
         bad = sorted(keep - set(FLOW_LAYERS))
         raise InvalidParameterError(f"`layers` must be among {', '.join(FLOW_LAYERS)}; got {bad}")
-    view = ledger.as_of(as_of if as_of is not None else dt.date.today())
+    view = ledger.as_of(resolve_as_of(as_of))
     flows = view.flows
     flows = flows[
         flows["counted"] & flows["status"].isin(IN_FORCE) & flows["flow_layer"].isin(keep)

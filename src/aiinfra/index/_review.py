@@ -32,6 +32,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from aiinfra.dates import to_timestamp
 from aiinfra.index._calendar import ReviewDates, latest_review
 from aiinfra.index._methodology import Methodology
 from aiinfra.index._proforma import proforma
@@ -47,7 +48,6 @@ from aiinfra.index._universe import (
 )
 from aiinfra.index._weighting import raw_weights, target_weights, weight_compliance
 from aiinfra.ledger import Ledger
-from aiinfra.ledger._dates import to_timestamp
 
 __all__ = ["NOT_PIT_LABEL", "ReviewResult", "run_review"]
 

@@ -21,8 +21,7 @@ from aiinfra.exceptions import MissingDataError, NotPointInTimeError
 from aiinfra.index._cache import latest, memo
 from aiinfra.index._calendar import ReviewDates, previous_reviews, trading_days
 from aiinfra.index._methodology import Methodology
-from aiinfra.ledger import Ledger
-from aiinfra.ledger._validate import parse_adr_ratios
+from aiinfra.ledger import Ledger, parse_adr_ratios
 
 __all__ = [
     "UNIVERSE_REASONS",

@@ -8,12 +8,12 @@ True
 
 from __future__ import annotations
 
-from aiinfra.ledger._dates import PartialDate, parse_partial_date
+from aiinfra.dates import PartialDate, parse_partial_date
 from aiinfra.ledger._flows import counted_flows, events_in_force
 from aiinfra.ledger._ledger import TABLE_NAMES, Ledger, LedgerView, load_ledger
 from aiinfra.ledger._loader import bundled_data_dir
 from aiinfra.ledger._schema import GROUP_ENTITIES, TABLES, TableSpec
-from aiinfra.ledger._validate import rubric_score
+from aiinfra.ledger._validate import parse_adr_ratios, rubric_score
 
 __all__ = [
     "GROUP_ENTITIES",
@@ -27,6 +27,7 @@ __all__ = [
     "counted_flows",
     "events_in_force",
     "load_ledger",
+    "parse_adr_ratios",
     "parse_partial_date",
     "rubric_score",
 ]

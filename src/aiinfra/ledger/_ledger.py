@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from aiinfra.dates import to_timestamp
 from aiinfra.exceptions import DataValidationError, InvalidParameterError, Problem
-from aiinfra.ledger._dates import to_timestamp
 from aiinfra.ledger._flows import AMOUNTS, counted_flows, events_in_force
 from aiinfra.ledger._loader import (
     Override,

@@ -13,8 +13,8 @@ import pandas as pd
 from pydantic import ValidationError
 
 from aiinfra._csv import read_csv_records
+from aiinfra.dates import PartialDate
 from aiinfra.exceptions import InvalidParameterError, Problem
-from aiinfra.ledger._dates import PartialDate
 from aiinfra.ledger._schema import TableSpec, _Row
 
 __all__ = [

@@ -21,7 +21,7 @@ from pydantic import (
     StringConstraints,
 )
 
-from aiinfra.ledger._dates import (
+from aiinfra.dates import (
     LEDGER_DATE_MAX,
     LEDGER_DATE_MIN,
     PartialDate,

@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from aiinfra.dates import parse_partial_date
 from aiinfra.exceptions import Problem
-from aiinfra.ledger._dates import parse_partial_date
 from aiinfra.ledger._flows import AMOUNTS, events_in_force
 from aiinfra.ledger._schema import COMPONENTS, GROUP_ENTITIES, TABLES
 

@@ -61,8 +61,8 @@ class BaseProvider:
         return raw  # type: ignore[no-any-return]
 
     def get(self, ticker: str, start: Any = None, end: Any = None) -> pd.DataFrame:
+        from aiinfra.dates import to_timestamp
         from aiinfra.exceptions import MissingDataError
-        from aiinfra.ledger._dates import to_timestamp
 
         check_ticker(ticker)
         s = to_timestamp(start, "start") if start is not None else None

@@ -11,17 +11,27 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from aiinfra import metrics
 from aiinfra.backtest import IndexView
+from aiinfra.charts import (
+    CATEGORY_NAMES,
+    buildout_figure,
+    entity_names,
+    esc,
+    key_buildout_label,
+    key_buildout_records,
+    label,
+    levels_figure,
+    number,
+    treemap_figure,
+)
 from aiinfra.exceptions import AiinfraError, InvalidParameterError
 from aiinfra.ledger import Ledger
-from aiinfra.report._charts import buildout_figure, esc, levels_figure, treemap_figure
-from aiinfra.report._i18n import CATEGORY_NAMES, label, number
 
 __all__ = ["ReportResult", "content_security_policy", "render_report", "write_report"]
 
@@ -118,36 +128,62 @@ def render_report(
     not point-in-time wherever it is shown.
     """
     as_of_ts = as_of
-    notices = list(notices)
-    sections: list[str] = []
+    f = _Fmt(lang)
+    notices = [*notices, *_index_notices(index, lang, f)]
     sources: set[tuple[str, str]] = set(source_list)
     charts: list[str] = []
-    body: list[str] = []
-    f = _Fmt(lang)
+    review = None if index is None else index.review
+    bt = None if index is None else index.backtest
+    parts: list[tuple[str, str]] = [
+        ("summary", _summary_html(ledger, review, bt, notices, as_of_ts, lang, f))
+    ]
+    if review is not None:
+        parts.append(("index", _index_html(ledger, review, bt, as_of_ts, lang, f, charts, sources)))
+    parts += _analysis_sections(ledger, review, as_of_ts, lang, f, charts, sources)
+    parts.append(("sources", _sources_html(sources, lang)))
+    sections = [name for name, _ in parts]
+    page = _page("".join(text for _, text in parts), sections, as_of_ts, lang)
+    return ReportResult(page, notices, sections, len(charts), sorted(sources), index)
+
+
+def _index_notices(index: IndexView | None, lang: str, f: _Fmt) -> list[str]:
+    """What page one says about how the index was formed: relaxed rules, no index, not
+    point-in-time, backtest left out."""
+    if index is None:
+        return []
+    out = []
+    m, review = index.methodology, index.review
+    if index.relaxation is not None:
+        out.append(
+            label("relaxed", lang).format(
+                why=index.relaxation.reason,
+                cap=f.pct(m.weighting.single_cap),
+                n=m.selection.min_n,
+            )
+        )
+    if index.error is not None:
+        out.append(label("no_index", lang).format(why=index.error))
+    if review is not None and not review.point_in_time:
+        out.append(label("not_pit", lang))
+    if index.backtest_error is not None:
+        out.append(label("bt_left_out", lang).format(why=index.backtest_error))
+    return out
+
+
+def _summary_html(
+    ledger: Ledger,
+    review: Any,
+    bt: Any,
+    notices: list[str],
+    as_of: pd.Timestamp,
+    lang: str,
+    f: _Fmt,
+) -> str:
+    """Page one: the notices, what the index holds, how it performed, key build-out numbers."""
 
     def L(k: str) -> str:
         return label(k, lang)
 
-    review = bt = None
-    if index is not None:
-        m = index.methodology
-        review, bt = index.review, index.backtest
-        if index.relaxation is not None:
-            notices.append(
-                L("relaxed").format(
-                    why=index.relaxation.reason,
-                    cap=f.pct(m.weighting.single_cap),
-                    n=m.selection.min_n,
-                )
-            )
-        if index.error is not None:
-            notices.append(L("no_index").format(why=index.error))
-        if review is not None and not review.point_in_time:
-            notices.append(L("not_pit"))
-        if index.backtest_error is not None:
-            notices.append(L("bt_left_out").format(why=index.backtest_error))
-
-    # --- summary ---------------------------------------------------------------------------
     summary = [f'<section id="summary"><h2>{L("summary")}</h2>']
     for n in notices:
         summary.append(f'<p class="notice"><b>{L("notice")}:</b> {html.escape(n)}</p>')
@@ -177,27 +213,8 @@ def render_report(
             )
         )
     if bt is not None:
-        s = bt.summary
-        rows = [
-            {
-                L("series"): "GTR",
-                L("total_return"): f.pct(s["variants"]["GTR"]["total_return"]),
-                L("annual_return"): f.pct(s["variants"]["GTR"]["annual_return"]),
-            }
-        ]
-        for t, v in s["benchmarks"].items():
-            rows.append(
-                {
-                    L("series"): t,
-                    L("total_return"): f.pct(v["total_return"]),
-                    L("annual_return"): f.pct(v["annual_return"]),
-                }
-            )
-        summary.append(f"<h3>{L('performance')} ({s['start']} – {s['end']})</h3>")
-        if not s["point_in_time"]:
-            summary.append(f'<p class="label">{L("not_pit")}</p>')
-        summary.append(_table(pd.DataFrame(rows)))
-    key = _key_buildout(ledger, as_of_ts, lang, f)
+        summary.extend(_performance_html(bt.summary, lang, f))
+    key = _key_buildout(ledger, as_of, lang, f)
     if key is not None:
         summary.append(
             f"<h3>{L('key_buildout')}</h3>"
@@ -205,83 +222,111 @@ def render_report(
             + f'<p class="small">{html.escape(L("key_buildout_note"))}</p>'
         )
     summary.append("</section>")
-    body.append("".join(summary))
-    sections.append("summary")
+    return "".join(summary)
 
-    # --- index ------------------------------------------------------------------------------
-    if review is not None:
-        body.append(_index_html(ledger, review, bt, as_of_ts, lang, f, charts, sources))
-        sections.append("index")
 
-    # --- capital-flow map ------------------------------------------------------------------
+def _performance_html(s: dict[str, Any], lang: str, f: _Fmt) -> list[str]:
+    """How the index performed against its benchmarks (total and annual return)."""
+
+    def L(k: str) -> str:
+        return label(k, lang)
+
+    rows = [
+        {
+            L("series"): "GTR",
+            L("total_return"): f.pct(s["variants"]["GTR"]["total_return"]),
+            L("annual_return"): f.pct(s["variants"]["GTR"]["annual_return"]),
+        }
+    ]
+    for t, v in s["benchmarks"].items():
+        rows.append(
+            {
+                L("series"): t,
+                L("total_return"): f.pct(v["total_return"]),
+                L("annual_return"): f.pct(v["annual_return"]),
+            }
+        )
+    out = [f"<h3>{L('performance')} ({s['start']} – {s['end']})</h3>"]
+    if not s["point_in_time"]:
+        out.append(f'<p class="label">{L("not_pit")}</p>')
+    out.append(_table(pd.DataFrame(rows)))
+    return out
+
+
+def _analysis_sections(
+    ledger: Ledger,
+    review: Any,
+    as_of: pd.Timestamp,
+    lang: str,
+    f: _Fmt,
+    charts: list[str],
+    sources: set[tuple[str, str]],
+) -> list[tuple[str, str]]:
+    """(section id, markup) of the flow map, the stress tests, the ROI gap and the build-out,
+    each left out when the ledger cannot fill it."""
     from aiinfra.report._flows import flows_html
-
-    fl = flows_html(ledger, as_of_ts, lang, charts, sources, _fig_html, _table, f)
-    if fl:
-        body.append(fl)
-        sections.append("flows")
-
-    # --- stress tests -----------------------------------------------------------------------
+    from aiinfra.report._gap import gap_html
     from aiinfra.report._stress import stress_html
 
+    out: list[tuple[str, str]] = []
+    fl = flows_html(ledger, as_of, lang, charts, sources, _fig_html, _table, f)
+    if fl:
+        out.append(("flows", fl))
     st = stress_html(
         ledger,
-        as_of_ts,
+        as_of,
         lang,
         charts,
         _fig_html,
         _table,
         f,
         weights=None if review is None else review.weights,
-        weights_label="" if review is None else f"{L('index')} {review.dates.review}",
+        weights_label="" if review is None else f"{label('index', lang)} {review.dates.review}",
     )
     if st:
-        body.append(st)
-        sections.append("stress")
-
-    # --- ROI gap ----------------------------------------------------------------------------
-    from aiinfra.report._gap import gap_html
-
-    gp = gap_html(ledger, as_of_ts, lang, charts, _fig_html, _table, f)
+        out.append(("stress", st))
+    gp = gap_html(ledger, as_of, lang, charts, _fig_html, _table, f)
     if gp:
-        body.append(gp)
-        sections.append("gap")
-
-    # --- build-out --------------------------------------------------------------------------
-    bo = _buildout_html(ledger, as_of_ts, lang, charts, sources)
+        out.append(("gap", gp))
+    bo = _buildout_html(ledger, as_of, lang, charts, sources)
     if bo:
-        body.append(f'<section id="buildout"><h2>{L("buildout")}</h2>{bo}</section>')
-        sections.append("buildout")
+        out.append(
+            ("buildout", f'<section id="buildout"><h2>{label("buildout", lang)}</h2>{bo}</section>')
+        )
+    return out
 
-    # --- sources ----------------------------------------------------------------------------
+
+def _sources_html(sources: set[tuple[str, str]], lang: str) -> str:
     items = "".join(
         f"<li><b>{html.escape(k)}</b>: {html.escape(v)}</li>" for k, v in sorted(sources)
     )
-    body.append(
-        f'<section id="sources"><h2>{L("sources")}</h2><ul class="sources">{items}</ul>'
-        f'<p class="small">{L("not_advice")}</p></section>'
+    return (
+        f'<section id="sources"><h2>{label("sources", lang)}</h2><ul class="sources">{items}</ul>'
+        f'<p class="small">{label("not_advice", lang)}</p></section>'
     )
-    sections.append("sources")
 
+
+def _page(body: str, sections: list[str], as_of: pd.Timestamp, lang: str) -> str:
+    """The whole document: plotly.js inline, the navigation, ``body``, and the
+    Content-Security-Policy that lets only its own inline scripts run."""
     from plotly.offline import get_plotlyjs
 
-    title = f"{L('title')} — {L('as_of')} {as_of_ts.date()}"
-    nav = "".join(f'<a href="#{s}">{L(s)}</a>' for s in sections)
+    title = f"{label('title', lang)} — {label('as_of', lang)} {as_of.date()}"
+    nav = "".join(f'<a href="#{s}">{label(s, lang)}</a>' for s in sections)
     plotly_js = get_plotlyjs()
     head = f"""<title>{html.escape(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>{_CSS}</style>{_plotly_style_placeholders(plotly_js)}<script>{plotly_js}</script>"""
     rest = f"""</head>
-<body><header><h1>{html.escape(title)}</h1><nav>{nav}</nav></header><main>{"".join(body)}</main>
-<footer>{L("generated")} · {dt.date.today().isoformat()}</footer></body></html>"""
+<body><header><h1>{html.escape(title)}</h1><nav>{nav}</nav></header><main>{body}</main>
+<footer>{label("generated", lang)} · {dt.date.today().isoformat()}</footer></body></html>"""
     csp = content_security_policy(head + rest)
-    page = (
+    return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{html.escape(csp, quote=False)}">\n'
         + head
         + rest
     )
-    return ReportResult(page, notices, sections, len(charts), sorted(sources), index)
 
 
 #: plotly.js injects the stylesheet of its map traces (``<style id="<sha256 hex>">…``) unless
@@ -403,12 +448,15 @@ def _index_html(
 
 
 def _backtest_html(bt: Any, lang: str, f: _Fmt, charts: list[str]) -> list[str]:
-    import plotly.graph_objects as go
-
-    from aiinfra.backtest import attribution
+    """The backtest part of the index section: notes, levels, drawdown, metrics, calendar
+    years, attribution and turnover (a window under 3 index dates raises)."""
 
     def L(k: str) -> str:
         return label(k, lang)
+
+    def chart(fig: Any) -> str:
+        charts.append(_fig_html(fig))
+        return charts[-1]
 
     out = [f"<h3>{L('backtest')}</h3>"]
     if not bt.summary["point_in_time"]:
@@ -425,9 +473,24 @@ def _backtest_html(bt: Any, lang: str, f: _Fmt, charts: list[str]) -> list[str]:
             f"only {len(lv)} index dates between {lv.index[0].date()} and {lv.index[-1].date()}"
         )
     cols = ["GTR", *[c for c in lv.columns if c.startswith("bench_")]]
-    fig = levels_figure(lv, lang)
-    charts.append(_fig_html(fig))
-    out.append(charts[-1])
+    out.append(chart(levels_figure(lv, lang)))
+    out.append(chart(_drawdown_figure(lv, cols, lang)))
+    out.append(f"<h3>{L('metrics')}</h3>" + _table(_metrics_table(lv, cols, lang, f)))
+    out.append(_drawdown_text(lv, lang, f))
+    years, yr, yfig = _yearly(lv, cols, lang)
+    out.append(chart(yfig))
+    ytab = pd.DataFrame(
+        {L("year"): years, **{c.removeprefix("bench_"): [f.pct(v) for v in yr[c]] for c in cols}}
+    )
+    out.append(_table(ytab))
+    out.append(chart(_attribution_figure(bt, lang)))
+    out.append(chart(_turnover_figure(bt, lang)))
+    return out
+
+
+def _drawdown_figure(lv: pd.DataFrame, cols: list[str], lang: str) -> Any:
+    import plotly.graph_objects as go
+
     dd = go.Figure()
     for c in cols:
         x = lv[c].dropna()
@@ -436,9 +499,18 @@ def _backtest_html(bt: Any, lang: str, f: _Fmt, charts: list[str]) -> list[str]:
                 x=x.index, y=x / x.cummax() - 1, name=esc(c.removeprefix("bench_")), mode="lines"
             )
         )
-    dd.update_layout(title=L("drawdown"), yaxis_tickformat=".0%", height=320, margin={"t": 40})
-    charts.append(_fig_html(dd))
-    out.append(charts[-1])
+    dd.update_layout(
+        title=label("drawdown", lang), yaxis_tickformat=".0%", height=320, margin={"t": 40}
+    )
+    return dd
+
+
+def _metrics_table(lv: pd.DataFrame, cols: list[str], lang: str, f: _Fmt) -> pd.DataFrame:
+    """Return, risk and (against QQQ when it is a benchmark) relative metrics per series."""
+
+    def L(k: str) -> str:
+        return label(k, lang)
+
     bench = metrics.returns_from_levels(lv["bench_QQQ"].dropna()) if "bench_QQQ" in lv else None
     rows = []
     for c in cols:
@@ -467,11 +539,19 @@ def _backtest_html(bt: Any, lang: str, f: _Fmt, charts: list[str]) -> list[str]:
                 L("capture"): f"{f.num(up)} / {f.num(down)}",
             }
         rows.append(row | rel)
-    out.append(f"<h3>{L('metrics')}</h3>" + _table(pd.DataFrame(rows)))
+    return pd.DataFrame(rows)
+
+
+def _drawdown_text(lv: pd.DataFrame, lang: str, f: _Fmt) -> str:
+    """The index's largest drawdown, best and worst day and month, and the assumptions."""
+
+    def L(k: str) -> str:
+        return label(k, lang)
+
     gtr = metrics.returns_from_levels(lv["GTR"].dropna())
     d = metrics.drawdown_details(gtr)
     day = lambda x: "–" if x is None else str(pd.Timestamp(x).date())  # noqa: E731
-    out.append(
+    return (
         '<p class="small">'
         + html.escape(
             L("drawdown_dates").format(
@@ -493,24 +573,39 @@ def _backtest_html(bt: Any, lang: str, f: _Fmt, charts: list[str]) -> list[str]:
         + html.escape(L("assumptions"))
         + "</p>"
     )
+
+
+def _yearly(lv: pd.DataFrame, cols: list[str], lang: str) -> tuple[list[str], pd.DataFrame, Any]:
+    """Calendar-year returns: the year labels (``*`` for a partial year), the returns per
+    series and their bar chart."""
+    import plotly.graph_objects as go
+
     yearly = lv[cols].resample("YE").last()
     first = lv[cols].iloc[0]
     yr = pd.concat([first.to_frame().T, yearly]).pct_change().iloc[1:]
+    ends = cast(pd.DatetimeIndex, yr.index)
     partial = {
-        yr.index[0].year: lv.index[0] > pd.Timestamp(year=lv.index[0].year, month=1, day=10),
-        yr.index[-1].year: lv.index[-1] < pd.Timestamp(year=lv.index[-1].year, month=12, day=20),
+        ends[0].year: lv.index[0] > pd.Timestamp(year=lv.index[0].year, month=1, day=10),
+        ends[-1].year: lv.index[-1] < pd.Timestamp(year=lv.index[-1].year, month=12, day=20),
     }
-    years = [f"{y}*" if partial.get(y) else str(y) for y in yr.index.year]
+    years = [f"{y}*" if partial.get(y) else str(y) for y in ends.year]
     yfig = go.Figure([go.Bar(x=years, y=yr[c], name=esc(c.removeprefix("bench_"))) for c in cols])
     yfig.update_layout(
-        title=L("yearly"), yaxis_tickformat=".0%", barmode="group", height=340, margin={"t": 40}
+        title=label("yearly", lang),
+        yaxis_tickformat=".0%",
+        barmode="group",
+        height=340,
+        margin={"t": 40},
     )
-    charts.append(_fig_html(yfig))
-    out.append(charts[-1])
-    ytab = pd.DataFrame(
-        {L("year"): years, **{c.removeprefix("bench_"): [f.pct(v) for v in yr[c]] for c in cols}}
-    )
-    out.append(_table(ytab))
+    return years, yr, yfig
+
+
+def _attribution_figure(bt: Any, lang: str) -> Any:
+    """Contribution to gross total return by category and year, with the residual."""
+    import plotly.graph_objects as go
+
+    from aiinfra.backtest import attribution
+
     att = attribution(bt, by="category", period="year")
     afig = go.Figure(
         [
@@ -527,36 +622,29 @@ def _backtest_html(bt: Any, lang: str, f: _Fmt, charts: list[str]) -> list[str]:
         go.Bar(
             x=res["period"].astype(str),
             y=res["residual"],
-            name=esc(L("residual")),
+            name=esc(label("residual", lang)),
             marker_color="#999",
         )
     )
     afig.update_layout(
-        title=L("attribution"),
+        title=label("attribution", lang),
         barmode="relative",
         yaxis_tickformat=".0%",
         height=360,
         margin={"t": 40},
     )
-    charts.append(_fig_html(afig))
-    out.append(charts[-1])
+    return afig
+
+
+def _turnover_figure(bt: Any, lang: str) -> Any:
+    import plotly.graph_objects as go
+
     tv = bt.turnover.iloc[1:]
     tfig = go.Figure(go.Bar(x=tv["review"], y=tv["turnover"], name="turnover"))
-    tfig.update_layout(title=L("turnover"), yaxis_tickformat=".0%", height=300, margin={"t": 40})
-    charts.append(_fig_html(tfig))
-    out.append(charts[-1])
-    return out
-
-
-#: (series, entity, periods, measure) shown on page one: the headline numbers of the seeds
-KEY_BUILDOUT = (
-    ("model_lab_arr", "openai", "all", "arr_usd_bn"),
-    ("model_lab_arr", "anthropic", "all", "arr_usd_bn"),
-    ("hyperscaler_capex", "big4", "year", "capex_usd_bn"),
-    ("wfe_spend", "global", "year", "wfe_spend_usd_bn"),
-    ("cowos_monthly", "tsmc", "all", "cowos_wafers_per_month_k"),
-    ("dc_capacity", "global", "all", "dc_capacity_mw"),
-)
+    tfig.update_layout(
+        title=label("turnover", lang), yaxis_tickformat=".0%", height=300, margin={"t": 40}
+    )
+    return tfig
 
 
 def _when(amount: str, rec: dict[Any, Any], which: str, lang: str) -> str:
@@ -572,77 +660,6 @@ def _kind(kinds: Any, lang: str) -> str:
 
 
 _KINDS = ("actual", "guidance", "estimate", "forecast")
-
-
-def entity_names(ledger: Ledger) -> dict[str, str]:
-    """Company id → name from ``companies.csv`` (the entities a reader knows by name)."""
-    comp = ledger.companies
-    return {str(i): str(n) for i, n in zip(comp["id"], comp["name"], strict=True)}
-
-
-def key_buildout_label(rec: dict[str, Any], lang: str) -> tuple[str, str]:
-    """(what, unit) of a headline row in words: ``OpenAI · annualised revenue (ARR)`` and
-    ``USD bn a year (run-rate)``; plain text (escape it where it reaches HTML)."""
-    from aiinfra.report._i18n import ENTITY_NAMES, MEASURE_NAMES, UNIT_NAMES
-
-    entity, measure, unit = str(rec["entity"]), str(rec["measure"]), rec.get("unit")
-    who = rec.get("entity_name") or ENTITY_NAMES.get(entity, {}).get(lang) or entity
-    what = MEASURE_NAMES.get(measure, {}).get(lang) or measure.replace("_", " ")
-    unit_text = UNIT_NAMES.get(str(unit), {}).get(lang) or ("" if unit is None else str(unit))
-    return f"{who} · {what}", unit_text
-
-
-def key_buildout_records(ledger: Ledger, as_of: pd.Timestamp) -> list[dict[str, Any]]:
-    """The headline series in :data:`KEY_BUILDOUT`, in that order (report and dashboard).
-
-    Each record is the series summary row (:func:`aiinfra.buildout.series_summary` on
-    ``as_of``: the most recent period over and published by then, the furthest outlook) plus
-    ``entity_name`` (from ``companies.csv``; None for a group) and every figure of the latest
-    reported period (:func:`aiinfra.buildout.latest_reported`): ``reported_ids``,
-    ``reported_sources`` (``(figure id, source)`` pairs), ``reported_periods`` and
-    ``reported_kinds`` (distinct, in order), and ``reported_range_low`` /
-    ``reported_range_high`` (the smallest and largest number they state; NaN when none).
-    """
-    from aiinfra.buildout import buildout_series, latest_reported, series_summary
-
-    points = buildout_series(ledger, as_of=as_of)
-    frame = series_summary(points, as_of=as_of)
-    names = entity_names(ledger)
-    out: list[dict[str, Any]] = []
-    for series, entity, periods, measure in KEY_BUILDOUT:
-        hit = frame[
-            (frame["series"] == series)
-            & (frame["entity"] == entity)
-            & (frame["measure"] == measure)
-        ]
-        if periods != "all":
-            hit = hit[hit["periods"] == periods]
-        if hit.empty:
-            continue
-        rec: dict[str, Any] = {str(k): v for k, v in hit.iloc[0].items()}
-        group = points[
-            (points["series"] == series)
-            & (points["entity"] == entity)
-            & (points["measure"] == measure)
-        ]
-        if periods != "all":
-            group = group[group["period_type"] == periods]
-        latest = latest_reported(group, as_of)
-        stated = [float(x) for col in ("value", "low", "high") for x in latest[col] if pd.notna(x)]
-        rec |= {
-            "entity_name": names.get(entity),
-            "reported_ids": [str(i) for i in latest["figure_id"]],
-            "reported_sources": [
-                (str(i), "–" if pd.isna(src) else str(src))
-                for i, src in zip(latest["figure_id"], latest["source"], strict=True)
-            ],
-            "reported_periods": list(dict.fromkeys(str(x) for x in latest["period"])),
-            "reported_kinds": list(dict.fromkeys(str(x) for x in latest["kind"])),
-            "reported_range_low": min(stated) if stated else float("nan"),
-            "reported_range_high": max(stated) if stated else float("nan"),
-        }
-        out.append(rec)
-    return out
 
 
 def _reported_text(rec: dict[str, Any], lang: str, f: _Fmt) -> str:

@@ -7,66 +7,10 @@ from typing import Any
 
 import pandas as pd
 
+from aiinfra.charts import LAYER_COLUMN, esc, flow_layout, label
 from aiinfra.ledger import Ledger
-from aiinfra.report._charts import esc
-from aiinfra.report._i18n import label
 
 __all__ = ["flows_html"]
-
-#: columns of the layered picture, left to right: who funds whom down the value chain
-LAYER_COLUMN = {
-    "capital_provider": 0,
-    "government": 0,
-    "joint_venture": 0,
-    "model_lab": 1,
-    "application": 1,
-    "hyperscaler": 2,
-    "neocloud": 2,
-    "data_center_reit_operator": 2,
-    "chip_designer": 3,
-    "eda_ip": 3,
-    "memory": 3,
-    "networking": 3,
-    "optical": 3,
-    "server_oem": 3,
-    "foundry": 4,
-    "packaging": 4,
-    "materials": 4,
-    "semiconductor_equipment": 5,
-    "power_and_electrical": 5,
-    "cooling": 5,
-    "energy_utility": 5,
-}
-
-
-def _layout(g: Any) -> dict[str, tuple[float, float]]:
-    cols: dict[int, list[str]] = {}
-    for n, d in g.nodes(data=True):
-        cols.setdefault(LAYER_COLUMN.get(str(d.get("layer")), 2), []).append(n)
-    pos = {}
-    for c, nodes in cols.items():
-        strength = {
-            n: sum(
-                (
-                    d["amount"]
-                    for _, _, d in g.in_edges(n, data=True)
-                    if not math.isnan(d["amount"])
-                ),
-                0.0,
-            )
-            + sum(
-                (
-                    d["amount"]
-                    for _, _, d in g.out_edges(n, data=True)
-                    if not math.isnan(d["amount"])
-                ),
-                0.0,
-            )
-            for n in nodes
-        }
-        for k, n in enumerate(sorted(nodes, key=lambda x: -strength[x])):
-            pos[n] = (float(c), -float(k) + (len(nodes) - 1) / 2)
-    return pos
 
 
 def flows_html(
@@ -80,10 +24,7 @@ def flows_html(
     fmt: Any,
 ) -> str:
     """The flow-map section (empty string when no flow is in force)."""
-    import plotly.graph_objects as go
-
-    from aiinfra.flows import cycling_index, find_cycles, flow_graph, hub_metrics, self_funded_share
-    from aiinfra.flows import significance as null_test
+    from aiinfra.flows import cycling_index, flow_graph
 
     def L(k: str) -> str:
         return label(k, lang)
@@ -92,7 +33,26 @@ def flows_html(
     if g.number_of_edges() == 0:
         return ""
     out = [f'<section id="flows"><h2>{L("flows")}</h2><p class="small">{L("flows_intro")}</p>']
-    pos = _layout(g)
+    ci = cycling_index(g)
+    charts.append(fig_html(_flow_figure(g, ci, lang)))
+    out.append(charts[-1])
+    out.append(_cycles_html(g, lang, table, fmt))
+    out.append(_circularity_html(g, ci, lang, table, fmt))
+    out.append(_dependence_html(g, lang, table, fmt))
+    flows = ledger.flows.set_index("id")
+    for _, _, d in g.edges(data=True):
+        for fid in d["flow_ids"]:
+            sources.add((L("ledger_source"), f"flows.csv {fid}: {flows.at[fid, 'source']!s}"))
+    out.append("</section>")
+    return "".join(out)
+
+
+def _flow_figure(g: Any, ci: Any, lang: str) -> Any:
+    """Money along the value chain: a column per step, line width by amount, node size by the
+    money passing through."""
+    import plotly.graph_objects as go
+
+    pos = flow_layout(g)
     buckets: dict[int, list[tuple[str, str]]] = {}
     for u, v, d in g.edges(data=True):
         a = d["amount"]
@@ -116,7 +76,6 @@ def flows_html(
             )
         )
     names = list(g.nodes)
-    ci = cycling_index(g)
     fig.add_trace(
         go.Scatter(
             x=[pos[n][0] for n in names],
@@ -139,19 +98,26 @@ def flows_html(
         )
     )
     fig.update_layout(
-        title=L("flow_picture"),
+        title=label("flow_picture", lang),
         height=760,
         margin={"t": 40, "l": 10, "r": 10},
         xaxis={
             "tickvals": list(range(6)),
-            "ticktext": [L(f"col{i}") for i in range(6)],
+            "ticktext": [label(f"col{i}", lang) for i in range(6)],
             "showgrid": False,
             "zeroline": False,
         },
         yaxis={"visible": False},
     )
-    charts.append(fig_html(fig))
-    out.append(charts[-1])
+    return fig
+
+
+def _cycles_html(g: Any, lang: str, table: Any, fmt: Any) -> str:
+    """The money cycles, largest bottleneck first (the first 15)."""
+    from aiinfra.flows import find_cycles
+
+    def L(k: str) -> str:
+        return label(k, lang)
 
     cycles = sorted(
         find_cycles(g, length_bound=5),
@@ -165,7 +131,16 @@ def flows_html(
         }
         for c in cycles[:15]
     ]
-    out.append(f"<h3>{L('cycles')} ({len(cycles)})</h3>" + table(pd.DataFrame(rows)))
+    return f"<h3>{L('cycles')} ({len(cycles)})</h3>" + str(table(pd.DataFrame(rows)))
+
+
+def _circularity_html(g: Any, ci: Any, lang: str, table: Any, fmt: Any) -> str:
+    """The system cycling index and its significance against degree-preserving rewirings."""
+    from aiinfra.flows import significance as null_test
+
+    def L(k: str) -> str:
+        return label(k, lang)
+
     sig = null_test(g, samples=200, seed=1, model="degree", length_bound=5).to_dict()
     stat_rows = []
     for key, value in sig.items():
@@ -179,10 +154,19 @@ def flows_html(
                     "p": fmt.num(value.get("p_value"), 3),
                 }
             )
-    out.append(
+    return (
         f"<h3>{L('circularity')}</h3><p>{L('system_ci')}: <b>{fmt.num(ci.system, 3)}</b>. "
-        f"{L('significance_note')}</p>" + table(pd.DataFrame(stat_rows))
+        f"{L('significance_note')}</p>" + str(table(pd.DataFrame(stat_rows)))
     )
+
+
+def _dependence_html(g: Any, lang: str, table: Any, fmt: Any) -> str:
+    """Who depends on whom: inflows, self-funded share and the largest payer (first 15)."""
+    from aiinfra.flows import hub_metrics, self_funded_share
+
+    def L(k: str) -> str:
+        return label(k, lang)
+
     sf = self_funded_share(g)
     hubs = hub_metrics(g)
     dep = (
@@ -201,10 +185,4 @@ def flows_html(
         }
         for n, r in dep.iterrows()
     ]
-    out.append(f"<h3>{L('dependence')}</h3>" + table(pd.DataFrame(dep_rows)))
-    flows = ledger.flows.set_index("id")
-    for _, _, d in g.edges(data=True):
-        for fid in d["flow_ids"]:
-            sources.add((L("ledger_source"), f"flows.csv {fid}: {flows.at[fid, 'source']!s}"))
-    out.append("</section>")
-    return "".join(out)
+    return f"<h3>{L('dependence')}</h3>" + str(table(pd.DataFrame(dep_rows)))

@@ -8,9 +8,8 @@ from typing import Any
 
 import pandas as pd
 
+from aiinfra.charts import gap_figure, label, tornado_figure
 from aiinfra.ledger import Ledger
-from aiinfra.report._charts import gap_figure, tornado_figure
-from aiinfra.report._i18n import label
 
 __all__ = ["gap_html"]
 

@@ -8,9 +8,8 @@ from typing import Any
 
 import pandas as pd
 
+from aiinfra.charts import CATEGORY_NAMES, esc, label
 from aiinfra.ledger import Ledger
-from aiinfra.report._charts import esc
-from aiinfra.report._i18n import CATEGORY_NAMES, label
 
 __all__ = ["stress_html"]
 

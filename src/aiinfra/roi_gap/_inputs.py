@@ -6,7 +6,6 @@ and a band that spans every source for that year (where sources disagree, both c
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from aiinfra.dates import resolve_as_of
 from aiinfra.ledger import Ledger
 from aiinfra.roi_gap._model import FIRST_YEAR, LAST_YEAR, GapParams
 
@@ -331,10 +331,9 @@ def _spend_nvidia(fig: pd.DataFrame) -> pd.DataFrame:
 
 def gap_inputs(ledger: Ledger, as_of: object = None, params: GapParams | None = None) -> Inputs:
     """The yearly inputs known on ``as_of`` (default today)."""
-    from aiinfra.ledger._dates import to_timestamp
 
     p = params or GapParams()
-    day = to_timestamp(as_of if as_of is not None else dt.date.today(), "as_of")
+    day = resolve_as_of(as_of)
     fig = ledger.figures
     fig = fig[fig["source_date_known"] <= day]
     capex = _capex(fig, p.ai_share)

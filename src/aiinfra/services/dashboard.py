@@ -96,7 +96,7 @@ class Dashboard:
     def __init__(
         self, settings: Settings, as_of: object = None, data_dir: str | None = None
     ) -> None:
-        from aiinfra.ledger._dates import to_timestamp
+        from aiinfra.dates import to_timestamp
 
         self.settings = settings
         self.ledger = load(settings, data_dir)
@@ -216,8 +216,8 @@ class Dashboard:
     # --- flows ------------------------------------------------------------------------------
 
     def flow_graph(self, as_of: object = None, basis: str = "committed") -> nx.DiGraph:
+        from aiinfra.dates import to_timestamp
         from aiinfra.flows import flow_graph
-        from aiinfra.ledger._dates import to_timestamp
 
         day = to_timestamp(as_of if as_of is not None else self.as_of, "as_of")
         return self._cache.get(
@@ -357,7 +357,7 @@ class Dashboard:
             cards["index"] = {"error": str(exc)}
         # the build-out headline figures
         try:
-            from aiinfra.report._build import key_buildout_records
+            from aiinfra.charts import key_buildout_records
 
             rows = key_buildout_records(self.ledger, self.as_of)
             cards["buildout"] = {"rows": rows}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 from pathlib import Path
@@ -11,11 +10,14 @@ from typing import Any, cast
 import networkx as nx
 
 from aiinfra.config import Settings
+from aiinfra.dates import resolve_as_of
 from aiinfra.exceptions import InvalidParameterError
-from aiinfra.flows import Basis, flow_graph
+
+# BASES: the amount bases a graph is built on (re-exported: the web offers them as choices)
+from aiinfra.flows import BASES, Basis, flow_graph
 from aiinfra.services.ledger import load
 
-__all__ = ["EXPORT_FORMATS", "cycles", "export", "graph", "metrics", "significance"]
+__all__ = ["BASES", "EXPORT_FORMATS", "cycles", "export", "graph", "metrics", "significance"]
 
 EXPORT_FORMATS = ("graphml", "gexf", "json")
 
@@ -28,7 +30,7 @@ def graph(
     settings: Settings, as_of: object = None, basis: str = "committed", data_dir: str | None = None
 ) -> nx.DiGraph:
     """The flow graph in force on ``as_of`` (default today) on ``basis``."""
-    day = as_of if as_of is not None else dt.date.today()
+    day = resolve_as_of(as_of)
     return flow_graph(load(settings, data_dir), day, cast(Basis, basis))
 
 

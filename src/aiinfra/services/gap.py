@@ -7,9 +7,12 @@ from typing import Any
 
 from aiinfra.config import Settings
 from aiinfra.exceptions import InvalidParameterError
+
+# PARAMETERS: ranges, defaults and sources (re-exported: the web draws its sliders from them)
+from aiinfra.roi_gap import PARAMETERS
 from aiinfra.services.ledger import load
 
-__all__ = ["parse_sets", "run"]
+__all__ = ["PARAMETERS", "parse_sets", "run"]
 
 
 def parse_sets(items: Sequence[str]) -> dict[str, float]:

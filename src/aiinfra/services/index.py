@@ -15,6 +15,7 @@ from aiinfra._csvout import csv_text as _csv
 from aiinfra._io import atomic_directory
 from aiinfra.backtest import IndexView
 from aiinfra.config import Settings
+from aiinfra.dates import resolve_as_of
 from aiinfra.exceptions import DataValidationError, InvalidParameterError, Problem
 from aiinfra.index import Methodology, ReviewResult, load_methodology, run_review
 from aiinfra.services.ledger import load as load_ledger
@@ -381,14 +382,13 @@ def review(
     fx: str | None = None,
 ) -> ReviewResult:
     """The review whose cut-off is the latest on or before ``as_of`` (default today)."""
-    import datetime as dt
 
     m = resolve_methodology(methodology, pit_mode)
     result = run_review(
         load_ledger(settings),
         cached_prices(settings),
         m,
-        as_of if as_of is not None else dt.date.today(),
+        resolve_as_of(as_of),
         fx=load_fx(fx),
         missing_vintage="static",
     )

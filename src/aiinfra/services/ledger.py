@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 
 from aiinfra.config import Settings
+from aiinfra.dates import resolve_as_of
 from aiinfra.ledger import Ledger, load_ledger
 
 __all__ = ["SHOW_TABLES", "load", "show_table", "validate"]
@@ -105,7 +104,7 @@ def show_table(
             f"`table` must be one of {', '.join(SHOW_TABLES)}; got {table!r}"
         )
     ledger = load(settings, data_dir)
-    view = ledger.as_of(as_of if as_of is not None else dt.date.today())
+    view = ledger.as_of(resolve_as_of(as_of))
     name = SHOW_TABLES[table]
     frame = view.table(name)
     frame = frame.drop(columns=[c for c in frame.columns if c.endswith("_known")])

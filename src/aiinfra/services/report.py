@@ -44,9 +44,9 @@ def build_report(
     company's line, and page one says so. Without prices (``prices`` None) the report has no
     index and says why (``no_prices_reason``).
     """
+    from aiinfra.charts import label
+    from aiinfra.dates import to_timestamp
     from aiinfra.index import load_methodology
-    from aiinfra.ledger._dates import to_timestamp
-    from aiinfra.report._i18n import label
 
     day = to_timestamp(as_of if as_of is not None else dt.date.today(), "as_of")
     notices: list[str] = []
@@ -158,7 +158,7 @@ def make_report(
     progress: bool = True,
 ) -> tuple[ReportResult, Path]:
     """Build the report and write it (default ``AIINFRA_HOME/report.html``)."""
-    from aiinfra.ledger._dates import to_timestamp
+    from aiinfra.dates import to_timestamp
 
     ledger = load_ledger(settings)
     day = to_timestamp(as_of if as_of is not None else dt.date.today(), "as_of")

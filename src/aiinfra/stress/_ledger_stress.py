@@ -9,7 +9,6 @@ The steps of :func:`stress`: the graph in force (:func:`_scenario_graph`), the s
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from aiinfra.dates import resolve_as_of
 from aiinfra.exceptions import InvalidParameterError
 from aiinfra.flows import Basis, flow_graph
 from aiinfra.ledger import Ledger
@@ -109,11 +109,9 @@ def _revenue(ledger: Ledger, as_of: pd.Timestamp) -> tuple[dict[str, float], dic
 def stress_date(scenario: Scenario | str | dict[str, Any], as_of: object = None) -> pd.Timestamp:
     """The date a stress run uses: ``as_of`` if given, else the scenario's ``as_of``, else its
     ``from`` date (the shortfall hits the deals in force when it starts), else today."""
-    from aiinfra.ledger._dates import to_timestamp
 
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    when = as_of if as_of is not None else (sc.as_of or sc.start or dt.date.today())
-    return to_timestamp(when, "as_of")
+    return resolve_as_of(as_of if as_of is not None else (sc.as_of or sc.start))
 
 
 def stress(

@@ -13,18 +13,9 @@ import ipaddress
 from typing import Any
 
 from aiinfra.exceptions import InvalidParameterError
+from aiinfra.web.pages import PAGES
 
-__all__ = ["PAGES", "check_bind", "create_app", "make_server", "run_server", "serve"]
-
-PAGES = {
-    "/": "overview",
-    "/index": "index_page",
-    "/flows": "flows_page",
-    "/stress": "stress_page",
-    "/gap": "gap_page",
-    "/buildout": "buildout_page",
-    "/sources": "sources_page",
-}
+__all__ = ["PAGES", "check_bind", "create_app", "make_server", "run_server"]
 
 
 def _need_web() -> None:
@@ -74,19 +65,6 @@ def make_server(app: Any, host: str = "127.0.0.1", port: int = 8050, threads: in
         raise InvalidParameterError(
             f"`--port` {port}: cannot listen on {host}:{port} ({exc.strerror})"
         ) from None
-
-
-def serve(
-    settings: Any,
-    host: str = "127.0.0.1",
-    port: int = 8050,
-    as_of: object = None,
-    data_dir: str | None = None,
-) -> None:
-    """Serve the dashboard until interrupted."""
-    check_bind(host, port)
-    app = create_app(settings, as_of=as_of, data_dir=data_dir)
-    run_server(make_server(app, host, port), host)
 
 
 def run_server(server: Any, host: str) -> None:

@@ -19,54 +19,20 @@ pool bounds and supersedes background jobs per session (``_jobs``).
 from __future__ import annotations
 
 import logging
-import math
 import secrets
 from typing import Any
 
-import pandas as pd
-
 from aiinfra.exceptions import AiinfraError
-from aiinfra.report._i18n import number
 from aiinfra.services.dashboard import Dashboard
-from aiinfra.web import PAGES
 from aiinfra.web import _inputs as rule
 from aiinfra.web._i18n import t
 from aiinfra.web._jobs import Jobs
+from aiinfra.web.pages import PAGES, layouts, register
 
 __all__ = ["PAGES", "create_app"]
 
 log = logging.getLogger("aiinfra.web")
 
-LAYER_COLORS = {
-    "capital_provider": "#7f7f7f",
-    "government": "#8c564b",
-    "joint_venture": "#bcbd22",
-    "model_lab": "#d62728",
-    "application": "#ff9896",
-    "hyperscaler": "#1f77b4",
-    "neocloud": "#aec7e8",
-    "data_center_reit_operator": "#17becf",
-    "chip_designer": "#2ca02c",
-    "eda_ip": "#98df8a",
-    "memory": "#9467bd",
-    "networking": "#c5b0d5",
-    "optical": "#e377c2",
-    "server_oem": "#f7b6d2",
-    "foundry": "#ff7f0e",
-    "packaging": "#ffbb78",
-    "materials": "#c49c94",
-    "semiconductor_equipment": "#dbdb8d",
-    "power_and_electrical": "#9edae5",
-    "cooling": "#393b79",
-    "energy_utility": "#637939",
-}
-FLOW_LAYER_COLORS = {
-    "equity": "#2ca02c",
-    "compute": "#1f77b4",
-    "cash": "#ff7f0e",
-    "credit": "#d62728",
-    "mixed": "#9467bd",
-}
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#222}
 header{background:#1d2b3a;color:#fff;padding:.5rem 1rem;display:flex;gap:1.2rem;
@@ -93,40 +59,13 @@ progress{width:100%}
 """
 
 
-# --- formatting ---------------------------------------------------------------------------------
-
-
-def _missing(x: Any) -> bool:
-    return x is None or (isinstance(x, float) and not math.isfinite(x))
-
-
-def pct(x: Any, lang: str, digits: int = 1) -> str:
-    return "–" if _missing(x) else number(100 * float(x), lang, digits) + " %"
-
-
-def num(x: Any, lang: str, digits: int = 1) -> str:
-    return "–" if _missing(x) else number(float(x), lang, digits)
-
-
-def _html_table(frame: pd.DataFrame, table_id: str | None = None) -> Any:
-    from dash import html
-
-    head = html.Thead(html.Tr([html.Th(str(c)) for c in frame.columns]))
-    body = html.Tbody(
-        [html.Tr([html.Td("" if _missing(v) else str(v)) for v in row]) for row in frame.values]
-    )
-    if table_id:
-        return html.Table([head, body], className="simple", id=table_id)
-    return html.Table([head, body], className="simple")
-
-
 # --- the application ----------------------------------------------------------------------------
 
 
 def create_app(dashboard: Dashboard, *, jobs: Jobs | None = None) -> Any:
     """The Dash app over ``dashboard`` (assets served by the app itself, nothing from a CDN)."""
     import dash
-    from dash import Dash, Input, Output, State, dcc, html
+    from dash import Dash, Input, Output, dcc, html
 
     jobs = jobs or Jobs()
 
@@ -190,6 +129,7 @@ def create_app(dashboard: Dashboard, *, jobs: Jobs | None = None) -> Any:
 
     app.layout = layout
     page_path = rule.text("path", optional=True)
+    builders = layouts()
 
     @app.callback(Output("nav", "children"), Input("url", "pathname"), Input("lang", "value"))
     @rule.checked(page_path, rule.lang())
@@ -216,25 +156,13 @@ def create_app(dashboard: Dashboard, *, jobs: Jobs | None = None) -> Any:
     @app.callback(Output("page", "children"), Input("url", "pathname"), Input("lang", "value"))
     @rule.checked(page_path, rule.lang())
     def page(path: str | None, lang: str) -> Any:
-        from aiinfra.web import _pages
-
-        builders = {
-            "/": _pages.overview,
-            "/index": _pages.index,
-            "/flows": _pages.flows,
-            "/stress": _pages.stress,
-            "/gap": _pages.gap,
-            "/buildout": _pages.buildout,
-            "/sources": _pages.sources,
-        }
         build = builders.get(path or "/")
         if build is None:
             return html.P(t("not_found", lang))
         return build(dashboard, lang)
 
-    from aiinfra.web import _guard, _pages
+    from aiinfra.web import _guard
 
-    _pages.register(app, dashboard, jobs)
+    register(app, dashboard, jobs)
     _guard.install(app)
-    del State
     return app

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from aiinfra.web import PAGES
+from aiinfra.web.pages import PAGES
 
 __all__ = ["body_problem", "install"]
 

@@ -1,8 +1,9 @@
-"""Labels of the dashboard in English and German (the report's labels are reused)."""
+"""Labels of the dashboard in English and German (the labels it shares with the report come
+from :mod:`aiinfra.charts`)."""
 
 from __future__ import annotations
 
-from aiinfra.report._i18n import LABELS as REPORT_LABELS
+from aiinfra.charts import LABELS as SHARED_LABELS
 
 __all__ = ["t"]
 
@@ -140,6 +141,7 @@ WEB_LABELS: dict[str, dict[str, str]] = {
 
 
 def t(key: str, lang: str) -> str:
-    """The label ``key`` in ``lang`` (``en`` or ``de``), from the dashboard's or the report's."""
-    entry = WEB_LABELS.get(key) or REPORT_LABELS[key]
+    """The label ``key`` in ``lang`` (``en`` or ``de``): the dashboard's own, else the one it
+    shares with the report."""
+    entry = WEB_LABELS.get(key) or SHARED_LABELS[key]
     return entry.get(lang, entry["en"])

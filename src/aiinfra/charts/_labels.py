@@ -1,6 +1,20 @@
-"""Labels of the report in English and German."""
+"""Labels shared by the report and the dashboard, in English and German.
+
+The dashboard's own labels (``aiinfra.web``) fall back to these, so a word the report and the
+dashboard both show is written once.
+"""
 
 from __future__ import annotations
+
+__all__ = [
+    "CATEGORY_NAMES",
+    "ENTITY_NAMES",
+    "LABELS",
+    "MEASURE_NAMES",
+    "UNIT_NAMES",
+    "label",
+    "number",
+]
 
 LABELS: dict[str, dict[str, str]] = {
     "title": {"en": "AI-infrastructure report", "de": "Bericht zur KI-Infrastruktur"},

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from aiinfra.report._i18n import CATEGORY_NAMES, label
+from aiinfra.charts._labels import CATEGORY_NAMES, label
 
 __all__ = [
     "buildout_figure",
@@ -230,18 +230,35 @@ def buildout_figure(
     the ids). Every ledger text in a label or hover text is escaped (:func:`esc`)."""
     import plotly.graph_objects as go
 
-    def L(k: str) -> str:
-        return label(k, lang)
+    pts = _placed_points(pts[pts["date"].notna()], lang)
+    fig = go.Figure()
+    for (entity, measure, ptype, kind), g in pts.groupby(
+        ["entity", "measure", "period_type", "kind"]
+    ):
+        quarterly = f" ({label('quarterly', lang)})" if ptype == "quarter" else ""
+        who = (names or {}).get(str(entity), str(entity))
+        kind_text = label(str(kind), lang) if str(kind) in _SYMBOLS else str(kind)
+        tag = f"{esc(who)} · {esc(measure)}{quarterly} · {esc(kind_text)}"
+        for trace in _group_traces(g.sort_values("x"), str(kind), tag, lang):
+            fig.add_trace(trace)
+    fig.update_layout(**_buildout_layout(pts, name))
+    return fig
 
-    pts = pts[pts["date"].notna()]
-    pts = pts.assign(
+
+def _placed_points(pts: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``pts`` with ``x`` (the date a point is drawn at: mid-period) and ``hover`` (period,
+    kind, figure id, conflict and source, escaped)."""
+
+    def kind_text(k: object) -> object:
+        return label(str(k), lang) if str(k) in _SYMBOLS else k
+
+    return pts.assign(
         x=[
             d - pd.Timedelta(days=_OFFSET.get(str(t), 0))
             for d, t in zip(pts["date"], pts["period_type"], strict=True)
         ],
         hover=[
-            f"{esc(p)} · {esc(L(str(k)) if str(k) in _SYMBOLS else k)} · {esc(i)}"
-            f"{' · conflict' if c else ''}<br>{esc(s)}"
+            f"{esc(p)} · {esc(kind_text(k))} · {esc(i)}{' · conflict' if c else ''}<br>{esc(s)}"
             for p, k, i, c, s in zip(
                 pts["period"],
                 pts["kind"],
@@ -252,82 +269,85 @@ def buildout_figure(
             )
         ],
     )
-    fig = go.Figure()
-    for (entity, measure, ptype, kind), g in pts.groupby(
-        ["entity", "measure", "period_type", "kind"]
-    ):
-        g = g.sort_values("x")
-        quarterly = f" ({L('quarterly')})" if ptype == "quarter" else ""
-        who = (names or {}).get(str(entity), str(entity))
-        kind_text = L(str(kind)) if str(kind) in _SYMBOLS else str(kind)
-        tag = f"{esc(who)} · {esc(measure)}{quarterly} · {esc(kind_text)}"
-        line = {"width": 2, "color": "#c00"}
-        point = g[g["value"].notna()]
-        if not point.empty:
-            fig.add_trace(
-                go.Scatter(
-                    x=point["x"],
-                    y=point["value"],
-                    name=tag,
-                    text=point["hover"],
-                    mode="markers+lines" if kind == "actual" else "markers",
-                    marker={
-                        "symbol": _SYMBOLS.get(str(kind), "circle"),
-                        "size": 9,
-                        "line": {
-                            "width": [2 if c else 0 for c in point["conflict"]],
-                            "color": line["color"],
-                        },
+
+
+def _group_traces(g: pd.DataFrame, kind: str, tag: str, lang: str) -> list[Any]:
+    """The traces of one (entity, measure, period type, kind) group: the points with a value,
+    the ranges (low and high), and the one-sided bounds (at least / at most)."""
+    import plotly.graph_objects as go
+
+    out: list[Any] = []
+    point = g[g["value"].notna()]
+    if not point.empty:
+        out.append(
+            go.Scatter(
+                x=point["x"],
+                y=point["value"],
+                name=tag,
+                text=point["hover"],
+                mode="markers+lines" if kind == "actual" else "markers",
+                marker={
+                    "symbol": _SYMBOLS.get(kind, "circle"),
+                    "size": 9,
+                    "line": {
+                        "width": [2 if c else 0 for c in point["conflict"]],
+                        "color": "#c00",
                     },
+                },
+                hovertemplate="%{y}<br>%{text}<extra></extra>",
+            )
+        )
+    both = g[g["value"].isna() & g["low"].notna() & g["high"].notna()]
+    if not both.empty:
+        out.append(
+            go.Scatter(
+                x=both["x"],
+                y=both["low"],
+                name=f"{tag}, {label('range', lang)}",
+                text=both["hover"],
+                mode="markers",
+                marker={"symbol": "line-ew-open", "size": 12},
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": (both["high"] - both["low"]).tolist(),
+                    "arrayminus": [0] * len(both),
+                },
+                customdata=both["high"],
+                hovertemplate="%{y} – %{customdata}<br>%{text}<extra></extra>",
+            )
+        )
+    for part, col, symbol, word in (
+        (
+            g[g["value"].isna() & g["low"].notna() & g["high"].isna()],
+            "low",
+            "triangle-up-open",
+            label("at_least", lang),
+        ),
+        (
+            g[g["value"].isna() & g["low"].isna() & g["high"].notna()],
+            "high",
+            "triangle-down-open",
+            label("at_most", lang),
+        ),
+    ):
+        if not part.empty:
+            out.append(
+                go.Scatter(
+                    x=part["x"],
+                    y=part[col],
+                    name=f"{tag}, {word}",
+                    text=part["hover"],
+                    mode="markers",
+                    marker={"symbol": symbol, "size": 10},
                     hovertemplate="%{y}<br>%{text}<extra></extra>",
                 )
             )
-        both = g[g["value"].isna() & g["low"].notna() & g["high"].notna()]
-        if not both.empty:
-            fig.add_trace(
-                go.Scatter(
-                    x=both["x"],
-                    y=both["low"],
-                    name=f"{tag}, {L('range')}",
-                    text=both["hover"],
-                    mode="markers",
-                    marker={"symbol": "line-ew-open", "size": 12},
-                    error_y={
-                        "type": "data",
-                        "symmetric": False,
-                        "array": (both["high"] - both["low"]).tolist(),
-                        "arrayminus": [0] * len(both),
-                    },
-                    customdata=both["high"],
-                    hovertemplate="%{y} – %{customdata}<br>%{text}<extra></extra>",
-                )
-            )
-        for part, col, symbol, word in (
-            (
-                g[g["value"].isna() & g["low"].notna() & g["high"].isna()],
-                "low",
-                "triangle-up-open",
-                L("at_least"),
-            ),
-            (
-                g[g["value"].isna() & g["low"].isna() & g["high"].notna()],
-                "high",
-                "triangle-down-open",
-                L("at_most"),
-            ),
-        ):
-            if not part.empty:
-                fig.add_trace(
-                    go.Scatter(
-                        x=part["x"],
-                        y=part[col],
-                        name=f"{tag}, {word}",
-                        text=part["hover"],
-                        mode="markers",
-                        marker={"symbol": symbol, "size": 10},
-                        hovertemplate="%{y}<br>%{text}<extra></extra>",
-                    )
-                )
+    return out
+
+
+def _buildout_layout(pts: pd.DataFrame, name: str) -> dict[str, Any]:
+    """Title, units on the y axis, and a year around a single date (not milliseconds)."""
     units = sorted(set(pts["unit"].dropna()))
     layout: dict[str, Any] = {
         "title": esc(name.replace("_", " ")),
@@ -342,5 +362,4 @@ def buildout_figure(
             "type": "date",
             "range": [only - pd.Timedelta(days=365), only + pd.Timedelta(days=365)],
         }
-    fig.update_layout(**layout)
-    return fig
+    return layout

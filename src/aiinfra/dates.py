@@ -1,4 +1,6 @@
-"""Partial dates (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``) and the point-in-time rule for them."""
+"""Dates, the one module for them: partial dates (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``) and the
+point-in-time rule for them, the ledger's date range, parameters turned into timestamps, and
+"today" resolved in one place (:func:`resolve_as_of`)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ __all__ = [
     "PartialDate",
     "check_ledger_range",
     "parse_partial_date",
+    "resolve_as_of",
     "to_timestamp",
 ]
 
@@ -116,3 +119,15 @@ def to_timestamp(value: object, name: str = "as_of") -> pd.Timestamp:
     if pd.isna(ts):
         raise InvalidParameterError(f"`{name}` must be a date (YYYY-MM-DD), got {value!r}")
     return ts.tz_localize(None).normalize() if ts.tzinfo else ts.normalize()
+
+
+def resolve_as_of(value: object = None, name: str = "as_of") -> pd.Timestamp:
+    """``value`` as a timestamp, today when it is None: the one place where "no date given"
+    becomes today (the command line, the web and the services call it at their edge).
+
+    >>> resolve_as_of("2026-06-30")
+    Timestamp('2026-06-30 00:00:00')
+    >>> resolve_as_of() == pd.Timestamp(dt.date.today())
+    True
+    """
+    return to_timestamp(value if value is not None else dt.date.today(), name)

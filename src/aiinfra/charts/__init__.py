@@ -1,0 +1,72 @@
+"""Charts and labels shared by the HTML report (``aiinfra.report``) and the dashboard
+(``aiinfra.web``): presentation only.
+
+* figures: plotly builders over results the library computed (:func:`treemap_figure`,
+  :func:`levels_figure`, :func:`gap_figure`, :func:`tornado_figure`,
+  :func:`mc_histogram_figure`, :func:`buildout_figure`) and :func:`esc` for ledger text in a
+  plotly label;
+* labels: the English and German words both show (:data:`LABELS`, :func:`label`,
+  :data:`CATEGORY_NAMES`, :data:`ENTITY_NAMES`, :data:`MEASURE_NAMES`, :data:`UNIT_NAMES`) and
+  :func:`number` for numbers in the reader's convention;
+* the headline build-out rows of page one and the overview (:func:`key_buildout_records`,
+  :func:`key_buildout_label`);
+* the flow map's value-chain picture (:func:`flow_layout`, :data:`LAYER_COLUMN`).
+
+This package imports the domain packages' public names, pandas and plotly; the report and the
+web import it, never each other.
+
+>>> from aiinfra.charts import label, number
+>>> label("weight", "de"), number(1234.5, "de")
+('Gewicht', '1.234,5')
+"""
+
+from __future__ import annotations
+
+from aiinfra.charts._figures import (
+    buildout_figure,
+    esc,
+    gap_figure,
+    levels_figure,
+    mc_histogram_figure,
+    tornado_figure,
+    treemap_figure,
+)
+from aiinfra.charts._flowmap import LAYER_COLUMN, flow_layout
+from aiinfra.charts._headline import (
+    KEY_BUILDOUT,
+    entity_names,
+    key_buildout_label,
+    key_buildout_records,
+)
+from aiinfra.charts._labels import (
+    CATEGORY_NAMES,
+    ENTITY_NAMES,
+    LABELS,
+    MEASURE_NAMES,
+    UNIT_NAMES,
+    label,
+    number,
+)
+
+__all__ = [
+    "CATEGORY_NAMES",
+    "ENTITY_NAMES",
+    "KEY_BUILDOUT",
+    "LABELS",
+    "LAYER_COLUMN",
+    "MEASURE_NAMES",
+    "UNIT_NAMES",
+    "buildout_figure",
+    "entity_names",
+    "esc",
+    "flow_layout",
+    "gap_figure",
+    "key_buildout_label",
+    "key_buildout_records",
+    "label",
+    "levels_figure",
+    "mc_histogram_figure",
+    "number",
+    "tornado_figure",
+    "treemap_figure",
+]

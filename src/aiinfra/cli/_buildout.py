@@ -1,0 +1,64 @@
+"""``aiinfra buildout``: the build-out tracker."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from aiinfra.cli._options import DataOpt, FormatOpt
+from aiinfra.cli._output import Format, emit_frame, handle_errors
+
+
+def buildout(
+    ctx: typer.Context,
+    metric: Annotated[
+        str | None,
+        typer.Option(
+            "--metric",
+            "-m",
+            help="A build-out series (model_lab_arr, hyperscaler_capex, accelerator_shipments, "
+            "wfe_spend, cowos_monthly, dc_capacity, ...); default: every series.",
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Only figures known on this date (YYYY-MM-DD); default: all."),
+    ] = None,
+    data: DataOpt = None,
+    summary: Annotated[
+        bool,
+        typer.Option(
+            "--summary",
+            help="One row per series, entity and measure: latest reported value, furthest "
+            "outlook, growth and CAGR between them.",
+        ),
+    ] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Build-out tracker: capex, accelerators, WFE, CoWoS, transceivers, MW — one row per figure."""
+    from aiinfra.services import buildout as svc
+
+    if summary:
+        with handle_errors(fmt):
+            table = svc.summary(ctx.obj, metric, as_of, str(data) if data else None)
+        emit_frame(
+            table.round(3) if fmt is Format.table else table,
+            fmt,
+            title=f"build-out summary, figures known {as_of or 'today'}",
+            columns=svc.SUMMARY_COLUMNS,
+            unit="rows",
+        )
+        return
+    with handle_errors(fmt):
+        frame = svc.points(ctx.obj, metric, as_of, str(data) if data else None)
+    if fmt is Format.json:
+        emit_frame(frame, fmt)
+        return
+    emit_frame(
+        svc.flatten(frame),
+        fmt,
+        title=f"build-out {metric or 'series'}, figures known {as_of or 'today'}",
+        columns=svc.TABLE_COLUMNS,
+        unit="points",
+    )

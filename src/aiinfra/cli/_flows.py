@@ -1,0 +1,265 @@
+"""``aiinfra flows``: cycles, metrics, significance, export and stress on the capital-flow map."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from aiinfra.cli._options import AsOfOpt, DataOpt, FormatOpt
+from aiinfra.cli._output import Format, emit_frame, emit_json, handle_errors, terminal_safe
+
+flows_app = typer.Typer(
+    help="The capital-flow map: cycles, circularity, significance, stress.", no_args_is_help=True
+)
+
+
+class FlowBasis(StrEnum):
+    committed = "committed"
+    ceiling = "ceiling"
+    funded = "funded"
+    annualised = "annualised"
+
+
+class NullModel(StrEnum):
+    degree = "degree"
+    role = "role"
+
+
+class ExportFormat(StrEnum):
+    graphml = "graphml"
+    gexf = "gexf"
+    json = "json"
+
+
+BasisOpt = Annotated[FlowBasis, typer.Option("--basis", help="Amount on each edge.")]
+MaxLenOpt = Annotated[
+    int, typer.Option("--max-length", min=2, max=12, help="Longest cycle, in companies.")
+]
+SeedOpt = Annotated[int | None, typer.Option("--seed", help="Random seed (reproducible runs).")]
+
+
+@flows_app.command("cycles")
+def flows_cycles(
+    ctx: typer.Context,
+    as_of: AsOfOpt = None,
+    basis: BasisOpt = FlowBasis.committed,
+    max_length: MaxLenOpt = 5,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Every money cycle (3+ companies) with its flow ids and bottleneck; reciprocal pairs."""
+    from aiinfra.services import flows as svc
+
+    with handle_errors(fmt):
+        result = svc.cycles(ctx.obj, as_of, basis.value, max_length, str(data) if data else None)
+    if fmt is Format.json:
+        emit_json(result)
+        return
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        [
+            {
+                "cycle": " → ".join([*c["nodes"], c["nodes"][0]]),
+                "length": c["length"],
+                "bottleneck_usd_bn": c["bottleneck"],
+                "flow_ids": " | ".join(",".join(ids) for ids in c["flow_ids"]),
+            }
+            for c in result["cycles"]
+        ],
+        columns=["cycle", "length", "bottleneck_usd_bn", "flow_ids"],
+    )
+    emit_frame(
+        frame, fmt, title=f"money cycles as of {result['as_of']} ({basis.value})", unit="cycles"
+    )
+    if fmt is Format.table:
+        typer.echo(f"{len(result['reciprocal_pairs'])} reciprocal pairs (see --format json)")
+
+
+@flows_app.command("metrics")
+def flows_metrics(
+    ctx: typer.Context,
+    as_of: AsOfOpt = None,
+    basis: BasisOpt = FlowBasis.committed,
+    samples: Annotated[
+        int, typer.Option("--samples", min=0, help="Monte Carlo samples for intervals (0: none).")
+    ] = 0,
+    seed: SeedOpt = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Finn cycling index of the system; per company cycling, self-funded share, hubs."""
+    from aiinfra.services import flows as svc
+
+    with handle_errors(fmt):
+        result = svc.metrics(
+            ctx.obj, as_of, basis.value, samples, seed, str(data) if data else None
+        )
+    if fmt is Format.json:
+        emit_json(result)
+        return
+    import pandas as pd
+
+    frame = pd.DataFrame(result["companies"])
+    cols = [
+        "id",
+        "layer",
+        "self_funded_share",
+        "cycling",
+        "in_strength",
+        "out_strength",
+        "largest_counterparty",
+        "largest_share",
+        "hhi",
+    ]
+    emit_frame(
+        frame.round(4) if fmt is Format.table else frame,
+        fmt,
+        columns=[c for c in cols if c in frame.columns],
+        title=f"system cycling index {result['system_cycling_index']:.4f} as of {result['as_of']}",
+        unit="companies",
+    )
+
+
+@flows_app.command("significance")
+def flows_significance(
+    ctx: typer.Context,
+    as_of: AsOfOpt = None,
+    basis: BasisOpt = FlowBasis.committed,
+    samples: Annotated[int, typer.Option("--samples", min=1, help="Null-model samples.")] = 1000,
+    seed: SeedOpt = None,
+    model: Annotated[NullModel, typer.Option("--model", help="Null model.")] = NullModel.degree,
+    max_length: MaxLenOpt = 5,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Is the circularity more than chance? Cycling index and cycle volume against a null model."""
+    from aiinfra.services import flows as svc
+
+    with handle_errors(fmt):
+        result = svc.significance(
+            ctx.obj,
+            as_of,
+            basis.value,
+            samples,
+            seed,
+            model.value,
+            max_length,
+            str(data) if data else None,
+        )
+    emit_json(result) if fmt is Format.json else _print_significance(result, fmt)
+
+
+def _print_significance(result: dict[str, object], fmt: Format) -> None:
+    import pandas as pd
+
+    rows = []
+    for key, value in result.items():
+        if isinstance(value, dict):
+            rows.append(
+                {"statistic": key, **{k: v for k, v in value.items() if not isinstance(v, list)}}
+            )
+    frame = pd.DataFrame(rows)
+    emit_frame(
+        frame.round(4) if fmt is Format.table else frame,
+        fmt,
+        title=f"null model {result['model']}, {result['samples']} samples, seed {result['seed']}",
+        unit="statistics",
+    )
+
+
+@flows_app.command("export")
+def flows_export(
+    ctx: typer.Context,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="File format.")] = (
+        ExportFormat.graphml
+    ),
+    out: Annotated[
+        str | None, typer.Option("--out", help="File to write (default: standard output).")
+    ] = None,
+    as_of: AsOfOpt = None,
+    basis: BasisOpt = FlowBasis.committed,
+    data: DataOpt = None,
+) -> None:
+    """The flow graph as GraphML, GEXF (Gephi) or node-link JSON (Cytoscape)."""
+    from aiinfra.services import flows as svc
+
+    with handle_errors():
+        text = svc.export(ctx.obj, fmt.value, out, as_of, basis.value, str(data) if data else None)
+    if out is None:
+        typer.echo(text)
+    else:
+        typer.echo(f"written to {out}")
+
+
+@flows_app.command("stress")
+def flows_stress(
+    ctx: typer.Context,
+    scenario: Annotated[
+        str | None,
+        typer.Option(
+            "--scenario",
+            help="YAML file or built-in name: lab_default, venture_halt, capex_cut.",
+        ),
+    ] = None,
+    default: Annotated[
+        str | None,
+        typer.Option("--default", help="Company id that stops paying (with --shortfall)."),
+    ] = None,
+    shortfall: Annotated[
+        float | None,
+        typer.Option("--shortfall", min=0, max=1, help="Share of its obligations it does not pay."),
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="Date the shortfall starts (YYYY-MM-DD).")
+    ] = None,
+    pass_through: Annotated[
+        float | None,
+        typer.Option("--pass-through", min=0, max=1, help="Share of a revenue loss passed on."),
+    ] = None,
+    elasticity: Annotated[
+        float | None,
+        typer.Option("--elasticity", min=0, help="Equity shock per unit of revenue at risk."),
+    ] = None,
+    as_of: AsOfOpt = None,
+    basis: Annotated[
+        FlowBasis | None, typer.Option("--basis", help="Amount basis (default annualised).")
+    ] = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """If a party stops paying: who loses what, down to tickers and the index."""
+    from aiinfra.services import stress as svc
+
+    with handle_errors(fmt):
+        result = svc.run(
+            ctx.obj,
+            scenario,
+            default,
+            shortfall,
+            start,
+            pass_through,
+            elasticity,
+            as_of,
+            basis.value if basis else None,
+            str(data) if data else None,
+        )
+    if fmt is Format.json:
+        emit_json(result.to_dict())
+        return
+    cols = ["node", "ticker", "layer", "loss_usd", "loss_round1", "loss_later", "round_hit",
+            "share_of_revenue", "unresolved", "equity_shock"]  # fmt: skip
+    frame = result.to_frame()
+    emit_frame(
+        frame.round(4) if fmt is Format.table else frame,
+        fmt,
+        columns=cols,
+        title=f"{result.scenario.name}: index impact {result.index['impact']:.2%} "
+        f"({result.index['weights_source'].split(':')[0]}), as of {result.as_of}",
+        unit="companies",
+    )
+    for n in result.notes:
+        sys.stderr.write(f"note: {terminal_safe(n)}\n")

@@ -1,0 +1,109 @@
+"""``aiinfra gap``: the ROI gap."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from aiinfra.cli._options import AsOfOpt, DataOpt, FormatOpt
+from aiinfra.cli._output import Format, emit_frame, emit_json, handle_errors, terminal_safe
+
+
+class GapMethod(StrEnum):
+    sequoia = "sequoia"
+    capex = "capex"
+
+
+class GapSpend(StrEnum):
+    capex = "capex"
+    nvidia = "nvidia"
+
+
+def gap(
+    ctx: typer.Context,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Year shown in detail (default: as-of year).")
+    ] = None,
+    method: Annotated[
+        GapMethod | None, typer.Option("--method", help="Required-revenue method (sequoia).")
+    ] = None,
+    spend: Annotated[
+        GapSpend | None,
+        typer.Option("--spend", help="Sequoia input: AI capex (default) or NVIDIA run-rate."),
+    ] = None,
+    target_year: Annotated[
+        int | None, typer.Option("--target-year", help="Year the gap should close (2030).")
+    ] = None,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Parameter override NAME=VALUE (repeatable)."),
+    ] = None,
+    samples: Annotated[
+        int, typer.Option("--samples", min=0, help="Monte Carlo samples (0: none).")
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Monte Carlo seed.")] = 0,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Local worker processes.")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Dask scheduler tcp://HOST:PORT.")
+    ] = None,
+    as_of: AsOfOpt = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """The ROI gap: revenue needed to justify the AI capex vs AI revenue earned."""
+    from aiinfra.services import gap as svc
+
+    with handle_errors(fmt):
+        result = svc.run(
+            ctx.obj,
+            year,
+            method=method.value if method else None,
+            spend=spend.value if spend else None,
+            target_year=target_year,
+            sets=sets or (),
+            samples=samples,
+            seed=seed,
+            workers=workers,
+            scheduler=scheduler,
+            as_of=as_of,
+            data_dir=str(data) if data else None,
+        )
+    if fmt is Format.json:
+        emit_json(result.to_dict())
+        return
+    row, g = result.row(), result.growth
+    cols = ["capex", "required", "revenue", "gap", "coverage", "revenue_kind",
+            "published_required"]  # fmt: skip
+    frame = result.to_frame().reset_index()[["year", *cols]]
+    if result.montecarlo is not None:
+        mc = result.montecarlo.summary[["gap_p5", "gap_p50", "gap_p95", "p_coverage_ge_1"]]
+        frame = frame.merge(mc.reset_index(), on="year", how="left")
+    emit_frame(
+        frame.round(3) if fmt is Format.table else frame,
+        fmt,
+        title=f"ROI gap ({result.params.method}), as of {result.as_of}: {row['year']} capex "
+        f"{row['capex']:.0f}, required {row['required']:.0f}, AI revenue "
+        f"{row['revenue']:.0f} (USD bn)",
+        unit="years",
+    )
+    if fmt is Format.table:
+        if "needed_cagr" in g:
+            fc = g.get("forecast_cagr")
+            sys.stderr.write(
+                f"growth needed {g['from_year']}->{g['target_year']}: {g['needed_cagr']:.0%} a year"
+                + (f"; the seeds' forecast implies {fc:.0%}" if fc is not None else "")
+                + "\n"
+            )
+        top = result.tornado.head(3)
+        sys.stderr.write(
+            "moves the gap most: "
+            + ", ".join(f"{r.parameter} ({r.swing:.0f})" for r in top.itertuples())
+            + "\n"
+        )
+    for n in result.notes:
+        sys.stderr.write(f"note: {terminal_safe(n)}\n")

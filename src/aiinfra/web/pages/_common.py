@@ -1,0 +1,179 @@
+"""What every page shares: number formatting, tables, graphs, overview cards, the error banner
+and the poll behind a background job."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from aiinfra.charts import number
+from aiinfra.exceptions import AiinfraError
+from aiinfra.web import _inputs as rule
+from aiinfra.web._i18n import t
+from aiinfra.web._jobs import Jobs
+
+__all__ = [
+    "POLL_MS",
+    "asof_src",
+    "card",
+    "error_card",
+    "graph",
+    "html_table",
+    "is_nan",
+    "job_stores",
+    "num",
+    "pct",
+    "poll_callback",
+    "raise_in_page",
+]
+
+#: how often a page with a background job asks for its progress (milliseconds)
+POLL_MS = 400
+log = logging.getLogger("aiinfra.web")
+
+
+# --- formatting -------------------------------------------------------------------------------
+
+
+def _missing(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and not math.isfinite(x))
+
+
+def is_nan(x: Any) -> bool:
+    """None or a float NaN (a figure the ledger does not state)."""
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def pct(x: Any, lang: str, digits: int = 1) -> str:
+    """``x`` as a percentage in the reader's convention; None, NaN and infinity as an en dash."""
+    return "–" if _missing(x) else number(100 * float(x), lang, digits) + " %"
+
+
+def num(x: Any, lang: str, digits: int = 1) -> str:
+    """``x`` in the reader's convention; None, NaN and infinity as an en dash."""
+    return "–" if _missing(x) else number(float(x), lang, digits)
+
+
+# --- components -------------------------------------------------------------------------------
+
+
+def html_table(frame: pd.DataFrame, table_id: str | None = None) -> Any:
+    """``frame`` as a plain HTML table (missing values empty)."""
+    from dash import html
+
+    head = html.Thead(html.Tr([html.Th(str(c)) for c in frame.columns]))
+    body = html.Tbody(
+        [html.Tr([html.Td("" if _missing(v) else str(v)) for v in row]) for row in frame.values]
+    )
+    if table_id:
+        return html.Table([head, body], className="simple", id=table_id)
+    return html.Table([head, body], className="simple")
+
+
+def graph(fig: Any, gid: str) -> Any:
+    from dash import dcc
+
+    return dcc.Graph(id=gid, figure=fig, config={"displaylogo": False})
+
+
+def asof_src(date: Any, source: str, lang: str) -> Any:
+    from dash import html
+
+    return html.P(t("as_of_src", lang).format(date=date, source=source), className="small")
+
+
+def error_card(title: str, why: str) -> Any:
+    from dash import html
+
+    return html.Div([html.H3(title), html.P(why, className="label")], className="card")
+
+
+def card(card_id: str, title: str, body: list[Any], date: Any, source: str, lang: str,
+         wide: bool = False) -> Any:  # fmt: skip
+    """An overview card: title, content, and the line with its as-of date and source."""
+    from dash import html
+
+    style = {"gridColumn": "span 2"} if wide else {}
+    return html.Div(
+        [html.H3(title), *body, asof_src(date, source, lang)],
+        className="card",
+        id=card_id,
+        style=style,
+    )
+
+
+def raise_in_page(message: str) -> None:
+    """Show ``message`` in the page's error banner (the form every error takes)."""
+    import dash
+
+    dash.set_props("error-text", {"children": message})
+    dash.set_props("error-banner", {"hidden": False})
+
+
+# --- background jobs --------------------------------------------------------------------------
+
+
+def job_stores(prefix: str) -> list[Any]:
+    """The job id, the id of the job shown and the poll interval of a page's background job."""
+    from dash import dcc
+
+    return [
+        dcc.Store(id=f"{prefix}-job"),
+        dcc.Store(id=f"{prefix}-shown"),
+        dcc.Interval(id=f"{prefix}-poll", interval=POLL_MS),
+    ]
+
+
+def poll_callback(app: Any, jobs: Jobs, prefix: str, render: Callable[[Any, str], Any]) -> None:
+    """The poll behind a page's background job: progress while it runs, ``render(result, lang)``
+    into ``{prefix}-result`` when done, the error banner when it fails.
+
+    The interval keeps ticking while the page is open; a tick for a job already shown
+    (``{prefix}-shown``) changes nothing. So a late or dropped answer never stops the polling of
+    a newer job, and a job's answer can be fetched again (the pool keeps it)."""
+    from dash import Input, Output, State
+    from dash.exceptions import PreventUpdate
+
+    @app.callback(
+        Output(f"{prefix}-result", "children"),
+        Output(f"{prefix}-progress", "hidden", allow_duplicate=True),
+        Output(f"{prefix}-progress", "value", allow_duplicate=True),
+        Output(f"{prefix}-status", "children"),
+        Output(f"{prefix}-shown", "data"),
+        Input(f"{prefix}-poll", "n_intervals"),
+        State(f"{prefix}-job", "data"),
+        State(f"{prefix}-shown", "data"),
+        State("lang", "value"),
+        State("session", "data"),
+        prevent_initial_call=True,
+    )
+    @rule.checked(rule.count("n_intervals"), rule.job_id("job"), rule.job_id("shown"),
+                  rule.lang(), rule.session())  # fmt: skip
+    def poll(_n: int | None, jid: str | None, shown: str | None, lang: str, session: str) -> Any:
+        from dash import no_update
+
+        if not jid or jid == shown:
+            raise PreventUpdate
+        st = jobs.poll(jid, session)
+        if st["state"] == "running":
+            status = f"{t('running', lang)} ({st['what']})"
+            return no_update, False, st["done"], status, no_update
+        if st["state"] == "error":
+            raise_in_page(st["error"])
+            return no_update, True, 0, "", jid
+        try:
+            out = render(st["result"], lang)
+        except Exception as exc:  # shown like every other error; the poll moves on
+            if not isinstance(exc, AiinfraError):
+                log.error("drawing job %s failed", jid, exc_info=exc)
+            raise_in_page(
+                str(exc)
+                if isinstance(exc, AiinfraError)
+                else f"internal error ({type(exc).__name__}: {exc})"
+            )
+            return no_update, True, 0, "", jid
+        return out, True, 1, "", jid

@@ -1,0 +1,392 @@
+"""The flow map (``/flows``): the deals in force on a quarter end as a graph of companies,
+the cycles among them, and a company's payers and payees on a click."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Any
+
+import pandas as pd
+
+from aiinfra.charts import flow_layout
+from aiinfra.services.dashboard import Dashboard
+from aiinfra.services.flows import BASES
+from aiinfra.web import _inputs as rule
+from aiinfra.web._i18n import t
+from aiinfra.web._jobs import Jobs
+from aiinfra.web.pages._common import html_table, num, pct
+
+__all__ = ["FLOW_LAYER_COLORS", "LAYER_COLORS", "layout", "register"]
+
+#: a colour per value-chain layer (the nodes)
+LAYER_COLORS = {
+    "capital_provider": "#7f7f7f",
+    "government": "#8c564b",
+    "joint_venture": "#bcbd22",
+    "model_lab": "#d62728",
+    "application": "#ff9896",
+    "hyperscaler": "#1f77b4",
+    "neocloud": "#aec7e8",
+    "data_center_reit_operator": "#17becf",
+    "chip_designer": "#2ca02c",
+    "eda_ip": "#98df8a",
+    "memory": "#9467bd",
+    "networking": "#c5b0d5",
+    "optical": "#e377c2",
+    "server_oem": "#f7b6d2",
+    "foundry": "#ff7f0e",
+    "packaging": "#ffbb78",
+    "materials": "#c49c94",
+    "semiconductor_equipment": "#dbdb8d",
+    "power_and_electrical": "#9edae5",
+    "cooling": "#393b79",
+    "energy_utility": "#637939",
+}
+#: a colour per flow layer (the edges; an edge of deals in several layers is "mixed")
+FLOW_LAYER_COLORS = {
+    "equity": "#2ca02c",
+    "compute": "#1f77b4",
+    "cash": "#ff7f0e",
+    "credit": "#d62728",
+    "mixed": "#9467bd",
+}
+FLOW_LAYER_COLORS_NAMED = {
+    "equity": {"en": "green", "de": "grün"},
+    "compute": {"en": "blue", "de": "blau"},
+    "cash": {"en": "orange", "de": "orange"},
+    "credit": {"en": "red", "de": "rot"},
+    "mixed": {"en": "purple", "de": "lila"},
+}
+
+
+def _quarter_ends(d: Dashboard) -> list[pd.Timestamp]:
+    first = pd.Timestamp("2019-03-31")
+    ends = list(pd.date_range(first, d.as_of, freq="QE"))
+    if not ends or ends[-1] != d.as_of:
+        ends.append(d.as_of)
+    return ends
+
+
+def layout(d: Dashboard, lang: str) -> Any:
+    """The as-of slider and the amount basis above the map; beside it the cycles, the panel of
+    the company clicked and the layers shown."""
+    from dash import dcc, html
+
+    ends = _quarter_ends(d)
+    marks = {i: str(e.year) for i, e in enumerate(ends) if e.month == 12 and e.day == 31}
+    marks[len(ends) - 1] = str(ends[-1].date())
+    controls = html.Div(
+        [
+            html.Div(
+                [
+                    html.Label(t("flow_asof", lang)),
+                    dcc.Slider(
+                        id="fl-asof",
+                        min=0,
+                        max=len(ends) - 1,
+                        step=1,
+                        value=len(ends) - 1,
+                        marks=marks,
+                        updatemode="mouseup",
+                    ),
+                ],
+                className="col",
+            ),
+            html.Div(
+                [
+                    html.Label(t("basis", lang)),
+                    dcc.Dropdown(
+                        id="fl-basis", options=list(BASES), value="committed", clearable=False
+                    ),
+                ],
+                style={"width": "180px"},
+            ),
+        ],
+        className="row",
+    )
+    return html.Div(
+        [
+            html.H2(t("flows", lang)),
+            controls,
+            html.Div(id="fl-summary"),
+            html.Div([_map(lang), _side_panel(d, lang)], className="row"),
+        ]
+    )
+
+
+def _map(lang: str) -> Any:
+    import dash_cytoscape as cyto
+    from dash import html
+
+    return html.Div(
+        [
+            cyto.Cytoscape(
+                id="fl-map",
+                layout={"name": "preset", "fit": True, "padding": 20},
+                style={"width": "100%", "height": "640px"},
+                elements=[],
+                minZoom=0.2,
+                maxZoom=4,
+            ),
+            html.P(
+                t("edge_legend", lang).format(
+                    colors=", ".join(f"{k} ({c[lang]})" for k, c in FLOW_LAYER_COLORS_NAMED.items())
+                ),
+                className="small",
+            ),
+        ],
+        className="col",
+    )
+
+
+def _side_panel(d: Dashboard, lang: str) -> Any:
+    from dash import dcc, html
+
+    layers = sorted({str(v["layer"]) for v in d.flow_view()["nodes"]})
+    return html.Div(
+        [
+            html.Label(t("cycles", lang)),
+            dcc.Dropdown(id="fl-cycle", options=[], value=None),
+            html.Div(t("click_node", lang), id="fl-panel", style={"marginTop": "1rem"}),
+            html.Label(t("layers", lang)),
+            dcc.Checklist(
+                id="fl-layers",
+                options=[
+                    {
+                        "label": html.Span(lay, style={"color": LAYER_COLORS.get(lay, "#333")}),
+                        "value": lay,
+                    }
+                    for lay in layers
+                ],
+                value=layers,
+            ),
+        ],
+        className="panel",
+    )
+
+
+def _stylesheet() -> list[dict[str, Any]]:
+    sheet: list[dict[str, Any]] = [
+        {
+            "selector": "node",
+            "style": {
+                "label": "data(label)",
+                "width": "data(size)",
+                "height": "data(size)",
+                "font-size": 9,
+                "background-color": "#999",
+            },
+        },
+        {
+            "selector": "edge",
+            "style": {
+                "width": "data(width)",
+                "curve-style": "bezier",
+                "target-arrow-shape": "triangle",
+                "opacity": 0.55,
+                "line-color": "#888",
+                "target-arrow-color": "#888",
+            },
+        },
+    ]
+    for lay, color in LAYER_COLORS.items():
+        sheet.append({"selector": f"node.{lay}", "style": {"background-color": color}})
+    for lay, color in FLOW_LAYER_COLORS.items():
+        sheet.append(
+            {
+                "selector": f"edge.{lay}",
+                "style": {"line-color": color, "target-arrow-color": color},
+            }
+        )
+    sheet.append(
+        {
+            "selector": ".hl",
+            "style": {
+                "line-color": "#e00",
+                "target-arrow-color": "#e00",
+                "opacity": 1,
+                "border-width": 3,
+                "border-color": "#e00",
+                "z-index": 10,
+            },
+        }
+    )
+    return sheet
+
+
+def _cycle_options(
+    v: dict[str, Any], cycle: str | None, lang: str
+) -> tuple[list[dict[str, str]], set[str], set[str]]:
+    """The cycles as dropdown options, and the nodes and edges of the one chosen."""
+    hl_nodes: set[str] = set()
+    hl_edges: set[str] = set()
+    options = []
+    for c in v["cycles"]:
+        key = "→".join(c["nodes"])
+        options.append(
+            {
+                "label": " → ".join(c["names"]) + f" ({num(c['bottleneck'], lang, 1)})",
+                "value": key,
+            }
+        )
+        if key == cycle:
+            hl_nodes = set(c["nodes"])
+            ring = [*c["nodes"], c["nodes"][0]]
+            hl_edges = {f"{a}->{b}" for a, b in itertools.pairwise(ring)}
+    return options, hl_nodes, hl_edges
+
+
+def _elements(
+    v: dict[str, Any],
+    pos: dict[str, tuple[float, float]],
+    keep: set[str],
+    hl_nodes: set[str],
+    hl_edges: set[str],
+) -> list[dict[str, Any]]:
+    """The map's nodes (sized by money in + out) and edges (width by amount) among ``keep``,
+    the chosen cycle highlighted."""
+    top = max((n["strength"] for n in v["nodes"]), default=1.0) or 1.0
+    big = max((e["amount"] or 0.0 for e in v["edges"]), default=1.0) or 1.0
+    elements: list[dict[str, Any]] = []
+    for n in v["nodes"]:
+        if n["id"] not in keep:
+            continue
+        x, y = pos[n["id"]]
+        elements.append(
+            {
+                "data": {
+                    "id": n["id"],
+                    "label": n["name"],
+                    "size": 14 + 46 * math.sqrt(n["strength"] / top),
+                },
+                # every other node of a column a little to the right: fewer hidden edges
+                "position": {"x": 260 * x + 60 * (round(2 * y) % 4 >= 2), "y": 46 * y},
+                "classes": n["layer"] + (" hl" if n["id"] in hl_nodes else ""),
+            }
+        )
+    for e in v["edges"]:
+        if e["source"] not in keep or e["target"] not in keep:
+            continue
+        amount = e["amount"]
+        elements.append(
+            {
+                "data": {
+                    "id": e["id"],
+                    "source": e["source"],
+                    "target": e["target"],
+                    "amount": amount,
+                    "width": 1 + 9 * math.sqrt((amount or 0.0) / big),
+                    "types": ", ".join(e["types"]),
+                },
+                # an edge of deals in several layers (equity and compute …) is "mixed"
+                "classes": (e["flow_layers"][0] if len(e["flow_layers"]) == 1 else "mixed")
+                + (" hl" if e["id"] in hl_edges else ""),
+            }
+        )
+    return elements
+
+
+def _company_panel(c: dict[str, Any], lang: str) -> Any:
+    """One company: layer and date, in- and outflow, concentration, self-funded share, payers
+    and payees."""
+    from dash import html
+
+    payers = pd.DataFrame(
+        [
+            {
+                t("company", lang): p["name"],
+                t("amount", lang): num(p["amount"], lang, 1),
+                t("share", lang): pct(p["share"], lang),
+            }
+            for p in c["payers"]
+        ]
+    )
+    payees = pd.DataFrame(
+        [
+            {t("company", lang): p["name"], t("amount", lang): num(p["amount"], lang, 1)}
+            for p in c["payees"]
+        ]
+    )
+    return html.Div(
+        [
+            html.H3(c["name"], id="fl-panel-name"),
+            html.P(f"{c['layer']} · {t('as_of', lang)} {c['as_of']}", className="small"),
+            html.P(
+                f"{t('inflow', lang)} {num(c['in_strength'], lang)} · "
+                f"{t('outflow', lang)} {num(c['out_strength'], lang)} (USD bn)"
+            ),
+            html.P(
+                f"{t('hhi', lang)}: {num(c['hhi'], lang, 2)}; {t('largest', lang)}: "
+                f"{c['largest_name'] or '–'} ({pct(c['largest_share'], lang)})"
+            ),
+            html.P(
+                f"{t('self_funded', lang)}: {pct(c['self_funded_share'], lang)} ("
+                + t("direct_via", lang).format(
+                    d=pct(c["self_funded_direct"], lang), v=pct(c["self_funded_via"], lang)
+                )
+                + ")",
+                id="fl-panel-selffunded",
+            ),
+            html.H4(t("payers", lang)),
+            html_table(payers, "fl-payers") if len(payers) else html.P("–"),
+            html.H4(t("payees", lang)),
+            html_table(payees, "fl-payees") if len(payees) else html.P("–"),
+        ]
+    )
+
+
+def register(app: Any, d: Dashboard, jobs: Jobs) -> None:
+    """The map redrawn on a change of date, basis, layers or cycle; the panel filled on a
+    click on a company."""
+    from dash import Input, Output, State, html
+
+    del jobs  # the map is quick: no background job
+    # the as-of slider's positions, on the server: the page sends an index into them
+    dates = [str(e.date()) for e in _quarter_ends(d)]
+    asof = rule.integer("as_of position", 0, len(dates) - 1)
+
+    @app.callback(
+        Output("fl-map", "elements"),
+        Output("fl-map", "stylesheet"),
+        Output("fl-summary", "children"),
+        Output("fl-cycle", "options"),
+        Input("fl-asof", "value"),
+        Input("fl-basis", "value"),
+        Input("fl-layers", "value"),
+        Input("fl-cycle", "value"),
+        State("lang", "value"),
+    )
+    @rule.checked(asof, rule.choice("basis", BASES), rule.text_list("layers"),
+                  rule.text("cycle", optional=True), rule.lang())  # fmt: skip
+    def draw(i: int, basis: str, layers: list[str], cycle: str | None, lang: str) -> Any:
+        day = dates[i]
+        v = d.flow_view(day, basis)
+        pos = flow_layout(d.flow_graph(day, basis))
+        keep = {n["id"] for n in v["nodes"] if n["layer"] in set(layers or [])}
+        options, hl_nodes, hl_edges = _cycle_options(v, cycle, lang)
+        summary = html.P(
+            t("flow_summary", lang).format(
+                deals=v["deals"],
+                date=v["as_of"],
+                nodes=len(v["nodes"]),
+                ci=num(v["system_cycling_index"], lang, 3),
+            ),
+            id="fl-summary-text",
+            **{"data-deals": str(v["deals"]), "data-asof": v["as_of"]},
+        )
+        return _elements(v, pos, keep, hl_nodes, hl_edges), _stylesheet(), summary, options
+
+    @app.callback(
+        Output("fl-panel", "children"),
+        Input("fl-map", "tapNodeData"),
+        State("fl-asof", "value"),
+        State("fl-basis", "value"),
+        State("lang", "value"),
+        prevent_initial_call=True,
+    )
+    @rule.checked(rule.node("company"), asof, rule.choice("basis", BASES), rule.lang())
+    def panel(node: str | None, i: int, basis: str, lang: str) -> Any:
+        if not node:
+            return t("click_node", lang)
+        return _company_panel(d.company(node, dates[i], basis), lang)

@@ -1,0 +1,191 @@
+"""The ROI gap (``/gap``): method, year, Monte Carlo samples and a slider per parameter; the gap
+by year, its sensitivities and its distribution, computed in a background job."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiinfra.charts import gap_figure, mc_histogram_figure, tornado_figure
+from aiinfra.services.dashboard import Dashboard
+from aiinfra.services.gap import PARAMETERS
+from aiinfra.web import _inputs as rule
+from aiinfra.web._i18n import t
+from aiinfra.web._jobs import Jobs
+from aiinfra.web.pages._common import graph, is_nan, job_stores, num, pct, poll_callback
+
+__all__ = ["GAP_METHODS", "GAP_YEARS", "SAMPLE_CHOICES", "layout", "register"]
+
+GAP_YEARS = list(range(2023, 2031))
+SAMPLE_CHOICES = [0, 10_000, 100_000, 1_000_000]
+GAP_METHODS = ("sequoia", "capex")
+
+
+def _sliders() -> list[Any]:
+    """A slider per parameter over its documented range, at its default, with its source."""
+    from dash import dcc, html
+
+    sliders = []
+    for name, p in PARAMETERS.items():
+        step = 0.5 if p.unit == "years" else 0.01
+        sliders.append(
+            html.Div(
+                [
+                    html.Label(f"{name} ({p.unit}) — {p.source}", className="small"),
+                    dcc.Slider(
+                        id=f"gp-p-{name}",
+                        min=p.low,
+                        max=p.high,
+                        step=step,
+                        value=p.default,
+                        marks={p.low: str(p.low), p.high: str(p.high)},
+                        tooltip={"placement": "bottom"},
+                        updatemode="mouseup",
+                    ),
+                ],
+                className="ctl",
+            )
+        )
+    return sliders
+
+
+def layout(d: Dashboard, lang: str) -> Any:
+    """The parameters' panel beside the result of the job they start."""
+    from dash import dcc, html
+
+    del d  # the controls come from the model's parameters, not from the ledger
+    return html.Div(
+        [
+            html.H2(t("gap", lang)),
+            html.P(t("gap_intro", lang), className="small"),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            html.H3(t("params", lang)),
+                            html.Label(t("method", lang)),
+                            dcc.RadioItems(
+                                id="gp-method",
+                                options=list(GAP_METHODS),
+                                value="sequoia",
+                                inline=True,
+                            ),
+                            html.Label(t("year", lang)),
+                            dcc.Dropdown(
+                                id="gp-year", options=GAP_YEARS, value=2026, clearable=False
+                            ),
+                            html.Label(t("samples", lang)),
+                            dcc.Dropdown(
+                                id="gp-samples",
+                                options=[{"label": f"{s:,}", "value": s} for s in SAMPLE_CHOICES],
+                                value=100_000,
+                                clearable=False,
+                            ),
+                            *_sliders(),
+                        ],
+                        className="panel",
+                    ),
+                    html.Div(
+                        [
+                            html.Progress(id="gp-progress", max=1, value="0", hidden=True),
+                            html.Div(id="gp-status", className="small"),
+                            html.Div(id="gp-result"),
+                        ],
+                        className="col",
+                    ),
+                ],
+                className="row",
+            ),
+            *job_stores("gp"),
+        ]
+    )
+
+
+def _gap_result(r: Any, lang: str) -> Any:
+    """The finished job: the headline, the years, the tornado and the Monte Carlo (or why there
+    is none for the year)."""
+    from dash import html
+
+    row = r.row()
+    out: list[Any] = [
+        html.P(
+            t("gap_card_text", lang).format(
+                req=num(row["required"], lang, 0),
+                rev=num(row["revenue"], lang, 0),
+                cov=pct(row["coverage"], lang),
+            ),
+            id="gp-headline",
+        ),
+        graph(gap_figure(r, lang), "gp-years"),
+    ]
+    if is_nan(row.get("gap")):  # no revenue figure that year: nothing to be sensitive about
+        out.append(html.P(t("mc_none", lang).format(year=r.year), className="small"))
+        out.append(html.P("; ".join(r.notes), className="small"))
+        return out
+    out.append(graph(tornado_figure(r, lang), "gp-tornado"))
+    mc = r.montecarlo
+    if mc is not None and r.year in mc.summary.index and is_nan(mc.summary.loc[r.year, "gap_p50"]):
+        out.append(html.P(t("mc_none", lang).format(year=r.year), className="small"))
+    elif mc is not None and r.year in mc.summary.index:
+        out.append(html.P(t("mc_ranges", lang), className="small"))
+        s = mc.summary.loc[r.year]
+        out.append(
+            html.P(
+                t("mc_quantiles", lang).format(
+                    year=r.year,
+                    p50=num(s["gap_p50"], lang, 0),
+                    p5=num(s["gap_p5"], lang, 0),
+                    p95=num(s["gap_p95"], lang, 0),
+                    seed=mc.seed,
+                ),
+                id="gp-mc-text",
+            )
+        )
+        out.append(
+            html.P(
+                t("p_cover", lang).format(
+                    year=r.year,
+                    p=pct(s["p_coverage_ge_1"], lang, 2),
+                    pby=pct(s["p_covered_by_year"], lang, 2),
+                )
+            )
+        )
+        out.append(graph(mc_histogram_figure(mc, r.year, lang), "gp-mc"))
+    out.append(html.P("; ".join(r.notes), className="small"))
+    return out
+
+
+def register(app: Any, d: Dashboard, jobs: Jobs) -> None:
+    """A change of a control starts the gap job (a newer one supersedes it), which the poll
+    shows when done."""
+    from dash import Input, Output, State
+
+    names = list(PARAMETERS)
+
+    @app.callback(
+        Output("gp-job", "data"),
+        Output("gp-progress", "hidden"),
+        Output("gp-progress", "value"),
+        Input("gp-method", "value"),
+        Input("gp-year", "value"),
+        Input("gp-samples", "value"),
+        [Input(f"gp-p-{n}", "value") for n in names],
+        State("session", "data"),
+    )
+    @rule.checked(
+        rule.choice("method", GAP_METHODS),
+        rule.choice("year", GAP_YEARS),
+        rule.choice("samples", SAMPLE_CHOICES),
+        *[rule.number(n, p.low, p.high) for n, p in PARAMETERS.items()],
+        rule.session(),
+    )
+    def start(method: str, year: int, samples: int, *rest: Any) -> Any:
+        *values, session = rest
+        params: dict[str, Any] = {"method": method, **dict(zip(names, values, strict=True))}
+
+        def run(progress: Any) -> Any:
+            return d.gap(params, samples=samples, seed=0, year=year, progress=progress)
+
+        # a newer gap job from this page supersedes the previous one
+        return jobs.submit(run, session=session, kind="gap"), False, 0
+
+    poll_callback(app, jobs, "gp", _gap_result)

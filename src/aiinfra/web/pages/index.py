@@ -1,0 +1,306 @@
+"""The index page (``/index``): methodology controls, and the index they form against the
+default, computed in a background job."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from aiinfra.charts import CATEGORY_NAMES, levels_figure, treemap_figure
+from aiinfra.services.dashboard import CATEGORIES, Dashboard
+from aiinfra.web import _inputs as rule
+from aiinfra.web._i18n import t
+from aiinfra.web._jobs import Jobs
+from aiinfra.web.pages._common import graph, html_table, job_stores, num, pct, poll_callback
+
+__all__ = ["INDEX_RANGES", "index_notices", "layout", "register"]
+
+#: the index controls' ranges: the sliders' and the rules a callback input must keep
+INDEX_RANGES: dict[str, tuple[Any, Any]] = {
+    "single_cap": (0.04, 0.25),
+    "target_n": (10, 50),
+    "multiplier": (0.0, 3.0),
+}
+
+
+def _slider(label: str, **slider: Any) -> Any:
+    from dash import dcc, html
+
+    return html.Div(
+        [html.Label(label), dcc.Slider(updatemode="mouseup", **slider)], className="ctl"
+    )
+
+
+def layout(d: Dashboard, lang: str) -> Any:
+    """The controls (single-name cap, target count, a multiplier per category, reset) beside
+    the result of the job they start."""
+    from dash import html
+
+    m = d.methodology()
+    ctl: list[Any] = [
+        _slider(
+            t("single_cap", lang),
+            id="ix-cap",
+            min=INDEX_RANGES["single_cap"][0],
+            max=INDEX_RANGES["single_cap"][1],
+            step=0.01,
+            value=m.weighting.single_cap,
+            marks={x / 100: f"{x} %" for x in (4, 8, 12, 16, 20, 25)},
+        ),
+        _slider(
+            t("target_n", lang),
+            id="ix-n",
+            min=INDEX_RANGES["target_n"][0],
+            max=INDEX_RANGES["target_n"][1],
+            step=1,
+            value=m.selection.target_n,
+            marks={x: str(x) for x in (10, 20, 30, 40, 50)},
+        ),
+    ]
+    for c in CATEGORIES:
+        ctl.append(
+            _slider(
+                t("multiplier", lang).format(cat=f"{c} {CATEGORY_NAMES[c][lang]}"),
+                id=f"ix-m-{c}",
+                min=INDEX_RANGES["multiplier"][0],
+                max=INDEX_RANGES["multiplier"][1],
+                step=0.1,
+                value=m.categories[c].m,
+                marks={x: str(x) for x in (0, 1, 2, 3)},
+            )
+        )
+    ctl.append(html.Button(t("reset", lang), id="ix-reset", n_clicks=0))
+    return html.Div(
+        [
+            html.H2(t("index", lang)),
+            html.Div(
+                [
+                    html.Div([html.H3(t("controls", lang)), *ctl], className="panel"),
+                    html.Div(
+                        [
+                            html.Progress(id="ix-progress", max=1, value="0", hidden=True),
+                            html.Div(id="ix-status", className="small"),
+                            html.Div(id="ix-result"),
+                        ],
+                        className="col",
+                    ),
+                ],
+                className="row",
+            ),
+            *job_stores("ix"),
+        ]
+    )
+
+
+def index_notices(view: Any, lang: str) -> list[str]:
+    """What the page says about how the index was formed (the report says the same)."""
+    out = []
+    m = view.methodology
+    if view.relaxation is not None:
+        out.append(
+            t("relaxed", lang).format(
+                why=view.relaxation.reason,
+                cap=pct(m.weighting.single_cap, lang, 0),
+                n=m.selection.min_n,
+            )
+        )
+    if view.backtest_error is not None:
+        out.append(t("bt_left_out", lang).format(why=view.backtest_error))
+    return out
+
+
+def _index_result(d: Dashboard, view: Any, default: Any, lang: str) -> Any:
+    """The finished job: the rules in force, notices, the difference to the default, the
+    composition, the constituents and the backtest against the default."""
+    from dash import html
+
+    sel = view.review.selection()
+    out: list[Any] = [_applied(view, lang)]
+    for n in index_notices(view, lang):
+        out.append(html.P(n, className="small"))
+    if not view.point_in_time:
+        out.append(html.P(t("not_pit", lang), className="label", id="ix-not-pit"))
+    out += _difference(view, default, lang)
+    out.append(graph(treemap_figure(sel, lang, height=420), "ix-treemap"))
+    out.append(html.H3(t("constituents", lang)))
+    out.append(_constituents(sel, d.rationale(), lang))
+    if view.backtest is not None:
+        out += _backtest(view, default, lang)
+    return out
+
+
+def _applied(view: Any, lang: str) -> Any:
+    """The rules in force (``data-cap`` carries the cap applied)."""
+    from dash import html
+
+    m = view.methodology
+    mult = ", ".join(f"{c} {m.categories[c].m:g}" for c in CATEGORIES)
+    return html.P(
+        f"{t('single_cap', lang)} {pct(m.weighting.single_cap, lang, 0)} · "
+        f"{t('target_n', lang)} {m.selection.target_n} · {mult} · "
+        f"{t('review', lang)} {view.review.dates.review}",
+        id="ix-applied",
+        **{"data-cap": f"{m.weighting.single_cap:g}"},  # type: ignore[arg-type]
+    )
+
+
+def _difference(view: Any, default: Any, lang: str) -> list[Any]:
+    """Metrics of these settings against the default's, and the names added and removed."""
+    from dash import html
+
+    mv, md = view.metrics().to_dict(), default.metrics().to_dict()
+    keys = [
+        ("constituents", "constituents"),
+        ("annual_return", "annual_return"),
+        ("annual_volatility", "annual_volatility"),
+        ("sharpe_ratio", "sharpe_ratio"),
+        ("max_drawdown", "max_drawdown"),
+        ("turnover", "turnover"),
+    ]
+    rows = []
+    for k, lab in keys:
+        a, b = mv.get(k), md.get(k)
+        if k == "constituents":
+            fmt: Any = lambda x: num(x, lang, 0)  # noqa: E731
+        elif k == "sharpe_ratio":
+            fmt = lambda x: num(x, lang, 3)  # noqa: E731
+        else:
+            fmt = lambda x: pct(x, lang, 2)  # noqa: E731
+        diff = None if a is None or b is None else a - b
+        rows.append(
+            {
+                "": t(lab, lang),
+                t("this_variant", lang): fmt(a),
+                t("default", lang): fmt(b),
+                t("difference", lang): fmt(diff),
+            }
+        )
+    sel = view.review.selection()
+    ids_v, ids_d = set(sel["id"]), set(default.review.selection()["id"])
+    names = dict(zip(sel["id"], sel["name"], strict=True)) | dict(
+        zip(default.review.selection()["id"], default.review.selection()["name"], strict=True)
+    )
+    return [
+        html.H3(t("vs_default", lang)),
+        html_table(pd.DataFrame(rows), "ix-diff"),
+        html.P(
+            f"{t('added', lang)}: {', '.join(sorted(names[i] for i in ids_v - ids_d)) or '–'}; "
+            f"{t('removed', lang)}: {', '.join(sorted(names[i] for i in ids_d - ids_v)) or '–'}",
+            className="small",
+            id="ix-changes",
+        ),
+    ]
+
+
+def _constituents(sel: pd.DataFrame, rat: pd.DataFrame, lang: str) -> Any:
+    """The constituents as a sortable table, with the rationale of each score."""
+    from dash import dash_table
+
+    table = pd.DataFrame(
+        {
+            "rank": sel["rank"],
+            "company": sel["name"],
+            "ticker": sel["ticker"],
+            "category": sel["category"],
+            "Q": sel["Q"].round(1),
+            "S": sel["S"].round(1),
+            "ai_share": sel["a"].round(3),
+            "weight": (100 * sel["weight"]).round(2),
+            "rationale": [rat.at[c, "rationale"] if c in rat.index else "" for c in sel["id"]],
+        }
+    )
+    labels = {
+        "rank": t("rank", lang),
+        "company": t("company", lang),
+        "ticker": t("ticker", lang),
+        "category": t("category", lang),
+        "Q": "Q",
+        "S": "S",
+        "ai_share": t("ai_share", lang),
+        "weight": t("weight", lang) + " (%)",
+        "rationale": t("rationale", lang),
+    }
+    return dash_table.DataTable(  # type: ignore[attr-defined]
+        id="ix-table",
+        columns=[{"name": labels[c], "id": c} for c in table.columns],
+        data=table.to_dict("records"),
+        sort_action="native",
+        page_size=30,
+        style_cell={"textAlign": "left", "whiteSpace": "normal", "fontSize": "0.85rem"},
+        style_cell_conditional=[{"if": {"column_id": "rationale"}, "width": "40%"}],
+    )
+
+
+def _backtest(view: Any, default: Any, lang: str) -> list[Any]:
+    """The levels of these settings (and the default's GTR) with a range selector."""
+    from dash import html
+
+    lv = view.backtest.levels
+    extra = {}
+    if default.backtest is not None and default is not view:
+        extra[f"GTR ({t('default', lang)})"] = default.backtest.levels["GTR"]
+    fig = levels_figure(lv, lang, extra=extra)
+    fig.update_xaxes(
+        rangeselector={
+            "buttons": [
+                {"count": 1, "label": "1Y", "step": "year", "stepmode": "backward"},
+                {"count": 3, "label": "3Y", "step": "year", "stepmode": "backward"},
+                {"count": 5, "label": "5Y", "step": "year", "stepmode": "backward"},
+                {"step": "all", "label": "All"},
+            ]
+        }
+    )
+    out: list[Any] = [html.H3(t("backtest", lang))]
+    if not view.backtest.summary["point_in_time"]:
+        out.append(html.P(t("not_pit", lang), className="label"))
+    out.append(graph(fig, "ix-levels"))
+    return out
+
+
+def register(app: Any, d: Dashboard, jobs: Jobs) -> None:
+    """Reset restores the default's controls; a change of a control starts the job (a newer
+    one supersedes it), which the poll shows when done."""
+    from dash import Input, Output, State
+
+    slider_ids = ["ix-cap", "ix-n", *[f"ix-m-{c}" for c in CATEGORIES]]
+
+    @app.callback(
+        [Output(i, "value") for i in slider_ids],
+        Input("ix-reset", "n_clicks"),
+        prevent_initial_call=True,
+    )
+    @rule.checked(rule.count("n_clicks"))
+    def reset(_n: int | None) -> list[Any]:
+        m = d.methodology()
+        return [m.weighting.single_cap, m.selection.target_n] + [
+            m.categories[c].m for c in CATEGORIES
+        ]
+
+    @app.callback(
+        Output("ix-job", "data"),
+        Output("ix-progress", "hidden"),
+        Output("ix-progress", "value"),
+        [Input(i, "value") for i in slider_ids],
+        State("session", "data"),
+    )
+    @rule.checked(
+        rule.number("single_cap", *INDEX_RANGES["single_cap"]),
+        rule.integer("target_n", *INDEX_RANGES["target_n"]),
+        *[rule.number(f"multiplier {c}", *INDEX_RANGES["multiplier"]) for c in CATEGORIES],
+        rule.session(),
+    )
+    def start(cap: float, n: int, *rest: Any) -> Any:
+        *mults, session = rest
+        multipliers = dict(zip(CATEGORIES, mults, strict=True))
+        d.methodology(cap, n, multipliers)  # a bad value fails here, in the banner
+
+        def run(progress: Any) -> Any:
+            view = d.index_view(cap, n, multipliers, progress=lambda x, w: progress(0.8 * x, w))
+            default = d.index_view(progress=lambda x, w: progress(0.8 + 0.2 * x, w))
+            return view, default
+
+        # a newer index job from this page supersedes the previous one
+        return jobs.submit(run, session=session, kind="index"), False, 0
+
+    poll_callback(app, jobs, "ix", lambda res, lang: _index_result(d, res[0], res[1], lang))
