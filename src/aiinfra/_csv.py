@@ -16,7 +16,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aiinfra.exceptions import Problem
+from aiinfra.exceptions import InvalidParameterError, Problem
 
 __all__ = [
     "DEFAULT_MAX_FILE_BYTES",
@@ -239,3 +239,18 @@ def _csv_error(
             f"where the CSV breaks ({exc}) ({_QUOTE_HINT})"
         )
     return Problem(label, line, column, rule)
+
+
+def byte_limit(env: str, default: int) -> int:
+    """A per-file byte limit: the environment variable ``env`` (a whole number > 0), else
+    ``default``; anything else is an error naming the variable."""
+    text = os.environ.get(env, "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise InvalidParameterError(f"`{env}` must be a whole number of bytes > 0; got {text!r}")
+    return value

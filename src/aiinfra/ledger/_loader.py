@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -14,7 +13,7 @@ from pydantic import ValidationError
 
 from aiinfra._csv import read_csv_records
 from aiinfra.dates import PartialDate
-from aiinfra.exceptions import InvalidParameterError, Problem
+from aiinfra.exceptions import Problem
 from aiinfra.ledger._schema import TableSpec, _Row
 
 __all__ = [
@@ -42,18 +41,9 @@ def max_file_bytes() -> int:
     InvalidParameterError
         When the variable is set to anything but a whole number > 0.
     """
-    text = os.environ.get(MAX_FILE_BYTES_ENV, "").strip()
-    if not text:
-        return MAX_FILE_BYTES
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value <= 0:
-        raise InvalidParameterError(
-            f"`{MAX_FILE_BYTES_ENV}` must be a whole number of bytes > 0; got {text!r}"
-        )
-    return value
+    from aiinfra._csv import byte_limit
+
+    return byte_limit(MAX_FILE_BYTES_ENV, MAX_FILE_BYTES)
 
 
 def bundled_data_dir() -> Path:

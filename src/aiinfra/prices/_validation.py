@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from aiinfra._csv import parse_csv_text, read_text_bounded
-from aiinfra.exceptions import DataValidationError, InvalidParameterError, Problem
+from aiinfra.exceptions import DataValidationError, Problem
 
 __all__ = [
     "DATE_MAX",
@@ -40,18 +39,9 @@ MAX_FILE_BYTES_ENV = "AIINFRA_MAX_PRICE_FILE_BYTES"
 
 def max_file_bytes() -> int:
     """The per-file byte limit: ``AIINFRA_MAX_PRICE_FILE_BYTES`` or :data:`MAX_FILE_BYTES`."""
-    text = os.environ.get(MAX_FILE_BYTES_ENV, "").strip()
-    if not text:
-        return MAX_FILE_BYTES
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value <= 0:
-        raise InvalidParameterError(
-            f"`{MAX_FILE_BYTES_ENV}` must be a whole number of bytes > 0; got {text!r}"
-        )
-    return value
+    from aiinfra._csv import byte_limit
+
+    return byte_limit(MAX_FILE_BYTES_ENV, MAX_FILE_BYTES)
 
 
 class _Collector:
