@@ -172,3 +172,20 @@ def test_a_name_delisted_between_announcement_and_effective_date_is_not_bought()
     assert second.loc["A", "weight_effective"] == pytest.approx(1.0)
     assert "renormalised" in " ".join(res.warnings)
     assert res.levels["PR"].iloc[-1] == pytest.approx(res.levels["PR"].iloc[3] * 1.1)
+
+
+def test_a_rebalance_after_every_constituent_was_delisted_is_refused():
+    # found by hypothesis on a fresh clone: the level falls to 0, the next divisor was 0 / 0
+    dates = pd.bdate_range("2024-01-01", periods=8)
+    close = pd.DataFrame({"A": np.linspace(10, 11, 8), "B": np.linspace(20, 21, 8),
+                          "C": np.linspace(5, 6, 8)}, index=dates)  # fmt: skip
+    rebs = [
+        Rebalance(dates[0], dates[0], pd.Series({"A": 0.5, "B": 0.5})),
+        Rebalance(dates[5], dates[6], pd.Series({"C": 1.0})),
+    ]
+    gone = [
+        CorporateAction(dates[2], "A", "delisting"),
+        CorporateAction(dates[3], "B", "delisting"),
+    ]
+    with pytest.raises(InvalidParameterError, match="holds nothing on 2024-01-09"):
+        compute_levels(close, rebs, actions=gone)

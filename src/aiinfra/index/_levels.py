@@ -704,6 +704,11 @@ class _GeneralPath:
         else:
             level = float(out.lvl[b])
             mv_old = float(row @ self.N)
+            if not (level > 0 and mv_old > 0):  # every held line was removed before it
+                raise InvalidParameterError(
+                    f"the index holds nothing on {m.dates[b].date()} (every constituent was "
+                    "delisted or removed since the last rebalance): there is nothing to rebalance"
+                )
             traded = float(np.abs(row * N_new / mv_new - row * self.N / mv_old).sum())
             turnover = traded / 2.0
             cost = self.cost_bps / 1e4 * traded
