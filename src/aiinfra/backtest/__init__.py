@@ -11,6 +11,7 @@ from __future__ import annotations
 from aiinfra._callable import make_callable
 from aiinfra.backtest._attribution import attribution
 from aiinfra.backtest._backtest import BacktestResult, backtest
+from aiinfra.backtest._summary import BacktestSummary, BenchmarkStats, SeriesStats, TurnoverStats
 from aiinfra.backtest._sweep import (
     MAX_VARIANTS,
     Grid,
@@ -25,11 +26,15 @@ from aiinfra.backtest._view import IndexMetrics, IndexView, Relaxation
 __all__ = [
     "MAX_VARIANTS",
     "BacktestResult",
+    "BacktestSummary",
+    "BenchmarkStats",
     "Grid",
     "IndexMetrics",
     "IndexView",
     "Relaxation",
+    "SeriesStats",
     "SweepResult",
+    "TurnoverStats",
     "Variant",
     "attribution",
     "backtest",

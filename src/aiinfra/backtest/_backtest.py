@@ -11,9 +11,9 @@ from typing import Any
 
 import pandas as pd
 
-from aiinfra import metrics
 from aiinfra._csvout import to_csv
 from aiinfra._io import atomic_directory
+from aiinfra.backtest._summary import BacktestSummary, BenchmarkStats, SeriesStats, TurnoverStats
 from aiinfra.dates import to_timestamp
 from aiinfra.exceptions import InvalidParameterError, MissingDataError
 from aiinfra.index import (
@@ -45,6 +45,7 @@ class BacktestResult:
     reviews: list[ReviewResult]
     calc: LevelResult
     turnover: pd.DataFrame
+    #: the JSON form of :attr:`stats` (what ``summary.json`` holds)
     summary: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
     company_of: dict[str, str] = field(default_factory=dict)
@@ -58,6 +59,11 @@ class BacktestResult:
     @property
     def point_in_time(self) -> bool:
         return all(r.point_in_time for r in self.reviews)
+
+    @property
+    def stats(self) -> BacktestSummary:
+        """The summary as typed objects (``stats.gtr.total_return``, ``stats.benchmarks``)."""
+        return BacktestSummary.from_dict(self.summary)
 
     def to_frame(self) -> pd.DataFrame:
         return self.levels
@@ -105,17 +111,6 @@ class BacktestResult:
                     json.dumps(r.to_dict(), indent=2, default=str)
                 )
         return Path(out).expanduser()
-
-
-def _stats(levels: pd.Series) -> dict[str, float]:
-    r = metrics.returns_from_levels(levels.dropna())
-    return {
-        "total_return": float(levels.dropna().iloc[-1] / levels.dropna().iloc[0] - 1),
-        "annual_return": metrics.annual_return(r),
-        "annual_volatility": metrics.annual_volatility(r),
-        "sharpe_ratio": metrics.sharpe_ratio(r),
-        "max_drawdown": metrics.max_drawdown(r),
-    }
 
 
 def backtest(
@@ -186,14 +181,14 @@ def backtest(
     turnover = calc.rebalances.copy()[
         ["review", "announce", "effective", "turnover", "cost", "names"]
     ]
-    summary = _summary(levels, reviews, calc, turnover, methodology, benchmarks, cost_bps, warnings)
+    stats = _summary(levels, reviews, calc, turnover, methodology, benchmarks, cost_bps, warnings)
     return BacktestResult(
         levels,
         reviews,
         calc,
         turnover,
-        summary,
-        list(summary["warnings"]),
+        stats.to_dict(),
+        list(stats.warnings),
         inputs.company_of,
         inputs.prices_usd.loc[:end],
         None if inputs.dividends_usd is None else inputs.dividends_usd.loc[:end],
@@ -412,45 +407,35 @@ def _summary(
     benchmarks: Sequence[str],
     cost_bps: float,
     warnings: list[str],
-) -> dict[str, Any]:
-    """The ``summary.json`` of a backtest: label, window, statistics of every variant and
-    benchmark, turnover, corporate actions and every warning (as JSON values; NaN → null)."""
+) -> BacktestSummary:
+    """The summary of a backtest: label, window, statistics of every variant and benchmark,
+    turnover, corporate actions and every warning."""
     per_year = turnover.iloc[1:].groupby(turnover["effective"].iloc[1:].dt.year)["turnover"].sum()
     pit = all(r.point_in_time for r in reviews)
-    label = "point-in-time" if pit else NOT_PIT_LABEL
-    gtr_r = metrics.returns_from_levels(levels["GTR"])
-    bench_stats = {}
-    for t in benchmarks:
-        br = metrics.returns_from_levels(levels[f"bench_{t}"])
-        bench_stats[t] = {
-            **_stats(levels[f"bench_{t}"]),
-            "tracking_error_gtr": metrics.tracking_error(gtr_r, br),
-            "information_ratio_gtr": metrics.information_ratio(gtr_r, br),
-        }
-    summary: dict[str, Any] = {
-        "label": label,
-        "point_in_time": pit,
-        "methodology": methodology.index.name,
-        "methodology_hash": methodology.config_hash(),
-        "start": str(levels.index[0].date()),
-        "end": str(levels.index[-1].date()),
-        "reviews": len(reviews),
-        "cost_bps": cost_bps,
-        "variants": {v: _stats(levels[v]) for v in ("PR", "GTR", "NTR")},
-        "benchmarks": bench_stats,
-        "turnover": {
-            "mean_per_review": float(turnover["turnover"].iloc[1:].mean())
-            if len(turnover) > 1
-            else float("nan"),
-            "per_year": {str(k): float(v) for k, v in per_year.items()},
+    return BacktestSummary(
+        label="point-in-time" if pit else NOT_PIT_LABEL,
+        point_in_time=pit,
+        methodology=methodology.index.name,
+        methodology_hash=methodology.config_hash(),
+        start=str(levels.index[0].date()),
+        end=str(levels.index[-1].date()),
+        reviews=len(reviews),
+        cost_bps=float(cost_bps),
+        variants={v: SeriesStats.from_levels(levels[v]) for v in ("PR", "GTR", "NTR")},
+        benchmarks={
+            t: BenchmarkStats.against(levels[f"bench_{t}"], levels["GTR"]) for t in benchmarks
         },
-        "corporate_actions": calc.actions.to_dict(orient="records"),
-        "warnings": warnings
+        turnover=TurnoverStats(
+            float(turnover["turnover"].iloc[1:].mean()) if len(turnover) > 1 else float("nan"),
+            {str(k): float(v) for k, v in per_year.items()},
+        ),
+        corporate_actions=[
+            {str(k): v for k, v in a.items()} for a in calc.actions.to_dict("records")
+        ],
+        warnings=warnings
         + calc.warnings
         + [w for r in reviews for w in r.warnings if w != NOT_PIT_LABEL],
-    }
-    out: dict[str, Any] = json.loads(json.dumps(summary, default=str).replace("NaN", "null"))
-    return out
+    )
 
 
 def _category_of(reviews: list[ReviewResult]) -> dict[str, str]:

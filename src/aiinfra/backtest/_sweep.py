@@ -34,6 +34,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from aiinfra._merge import deep_merge
+from aiinfra._yaml import read_yaml
 from aiinfra.exceptions import (
     DataValidationError,
     InfeasibleCapping,
@@ -444,15 +445,7 @@ def load_grid(source: str | os.PathLike[str] | Mapping[str, Any] | Grid) -> Grid
         label, folder = str(path), str(path.parent)
         if not path.is_file():
             raise InvalidParameterError(f"`GRID` file not found: {str(path)!r}")
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise DataValidationError(
-                [Problem(label, None, None, f"is not valid YAML ({exc})")], "grid"
-            ) from None
-        if not isinstance(raw, dict):
-            problem = Problem(label, None, None, "must be a YAML mapping")
-            raise DataValidationError([problem], "grid")
+        raw = read_yaml(path, what="grid", label=label)
     try:
         grid = Grid.model_validate(raw)
     except ValidationError as exc:
@@ -594,32 +587,32 @@ def _run_variant(ledger: Any, prices: _CachedPrices, m: Methodology, job: _Job) 
     except tuple(VARIANT_ERRORS) as exc:
         status = next(s for t, s in VARIANT_ERRORS.items() if isinstance(exc, t))
         return {"status": status, "error": str(exc)}
-    s = res.summary
-    gtr = s["variants"]["GTR"]
+    s = res.stats
     r = metrics.returns_from_levels(res.levels["GTR"])
     row: dict[str, Any] = {
         "status": "ok",
         "error": None,
-        "label": s["label"],
-        "start": s["start"],
-        "end": s["end"],
-        "reviews": int(s["reviews"]),
-        **{k: gtr.get(k) for k in METRICS if k in gtr},
+        "label": s.label,
+        "start": s.start,
+        "end": s.end,
+        "reviews": s.reviews,
+        **{k: _nan_to_none(getattr(s.gtr, k)) for k in METRICS if hasattr(s.gtr, k)},
         "sortino_ratio": metrics.sortino_ratio(r),
         "calmar_ratio": metrics.calmar_ratio(r),
-        "turnover": s["turnover"]["mean_per_review"],
+        "turnover": _nan_to_none(s.turnover.mean_per_review),
         "constituents_mean": float(res.turnover["names"].mean()),
         "constituents_last": int(res.turnover["names"].iloc[-1]),
     }
-    for t, b in s["benchmarks"].items():
-        ann = gtr.get("annual_return")
-        bann = b.get("annual_return")
-        row[f"excess_return_{t}"] = (
-            None if ann is None or bann is None else float(ann) - float(bann)
-        )
-        row[f"tracking_error_{t}"] = b.get("tracking_error_gtr")
-        row[f"information_ratio_{t}"] = b.get("information_ratio_gtr")
+    for t, b in s.benchmarks.items():
+        row[f"excess_return_{t}"] = _nan_to_none(s.excess_return(t))
+        row[f"tracking_error_{t}"] = _nan_to_none(b.tracking_error_gtr)
+        row[f"information_ratio_{t}"] = _nan_to_none(b.information_ratio_gtr)
     return row
+
+
+def _nan_to_none(x: float) -> float | None:
+    """None where the JSON summary has null (the sweep table's missing value)."""
+    return None if math.isnan(x) else float(x)
 
 
 def _columns(grid: Grid) -> list[str]:

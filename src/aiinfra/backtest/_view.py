@@ -101,7 +101,7 @@ class IndexView:
         """False when today's scores were applied to an earlier date, in the review or in
         any review of the backtest."""
         review_pit = self.review is None or bool(self.review.point_in_time)
-        bt_pit = self.backtest is None or bool(self.backtest.summary["point_in_time"])
+        bt_pit = self.backtest is None or self.backtest.stats.point_in_time
         return review_pit and bt_pit
 
     def weights(self) -> pd.Series:
@@ -117,13 +117,13 @@ class IndexView:
         nan = float("nan")
         if self.backtest is None:
             return IndexMetrics(n, nan, nan, nan, nan, nan, nan)
-        g = self.backtest.summary["variants"]["GTR"]
+        s = self.backtest.stats
         return IndexMetrics(
             constituents=n,
-            total_return=float(g["total_return"]),
-            annual_return=float(g["annual_return"]),
-            annual_volatility=float(g["annual_volatility"]),
-            sharpe_ratio=float(g["sharpe_ratio"]),
-            max_drawdown=float(g["max_drawdown"]),
-            turnover=float(self.backtest.summary["turnover"]["mean_per_review"]),
+            total_return=s.gtr.total_return,
+            annual_return=s.gtr.annual_return,
+            annual_volatility=s.gtr.annual_volatility,
+            sharpe_ratio=s.gtr.sharpe_ratio,
+            max_drawdown=s.gtr.max_drawdown,
+            turnover=s.turnover.mean_per_review,
         )

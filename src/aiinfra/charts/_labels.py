@@ -97,7 +97,7 @@ LABELS: dict[str, dict[str, str]] = {
     "at_least": {"en": "at least", "de": "mindestens"},
     "at_most": {"en": "at most", "de": "höchstens"},
     "quarterly": {"en": "quarterly", "de": "quartalsweise"},
-    "capture": {"en": "Up/down capture (QQQ)", "de": "Aufwärts-/Abwärtspartizipation (QQQ)"},
+    "capture": {"en": "Up/down capture ({ref})", "de": "Aufwärts-/Abwärtspartizipation ({ref})"},
     "relaxed": {
         "en": "The methodology cannot form the index on the available prices ({why}). Shown instead: the same rules without the UCITS buffer rule (single cap {cap}, at least {n} names).",
         "de": "Die Methodik kann den Index mit den vorhandenen Kursen nicht bilden ({why}). Stattdessen gezeigt: dieselben Regeln ohne die UCITS-Pufferregel (Einzelobergrenze {cap}, mindestens {n} Titel).",

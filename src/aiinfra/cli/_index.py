@@ -100,24 +100,23 @@ def index_backtest(
         result = svc.run_backtest(
             ctx.obj, methodology, start, end, benchmark or [], cost_bps, out, pit_mode, fx, events
         )
-    summary = result.summary
     if fmt is Format.json:
-        emit_json(summary)
+        emit_json(result.summary)
         return
-    if not summary["point_in_time"]:
-        sys.stderr.write(f"warning: {summary['label']}\n")
+    s = result.stats
+    if not s.point_in_time:
+        sys.stderr.write(f"warning: {s.label}\n")
     import pandas as pd
 
     keys = ("total_return", "annual_return", "annual_volatility", "sharpe_ratio", "max_drawdown")
-    rows = [{"series": k, **{x: v[x] for x in keys}} for k, v in summary["variants"].items()]
-    rows += [{"series": k, **{x: v[x] for x in keys}} for k, v in summary["benchmarks"].items()]
+    series = {**s.variants, **s.benchmarks}
+    rows = [{"series": k, **{x: getattr(v, x) for x in keys}} for k, v in series.items()]
     frame = pd.DataFrame(rows)
     if fmt is Format.csv:
-        frame["label"] = summary["label"]
+        frame["label"] = s.label
     emit_frame(
         frame.round(4) if fmt is Format.table else frame,
         fmt,
-        title=f"{summary['methodology']} {summary['start']} to {summary['end']}, "
-        f"{summary['reviews']} reviews ({summary['label']})",
+        title=f"{s.methodology} {s.start} to {s.end}, {s.reviews} reviews ({s.label})",
         unit="series",
     )

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from aiinfra import metrics
-from aiinfra.backtest import IndexView
+from aiinfra.backtest import BacktestSummary, IndexView
 from aiinfra.charts import (
     CATEGORY_NAMES,
     buildout_figure,
@@ -213,7 +213,7 @@ def _summary_html(
             )
         )
     if bt is not None:
-        summary.extend(_performance_html(bt.summary, lang, f))
+        summary.extend(_performance_html(bt.stats, lang, f))
     key = _key_buildout(ledger, as_of, lang, f)
     if key is not None:
         summary.append(
@@ -225,7 +225,7 @@ def _summary_html(
     return "".join(summary)
 
 
-def _performance_html(s: dict[str, Any], lang: str, f: _Fmt) -> list[str]:
+def _performance_html(s: BacktestSummary, lang: str, f: _Fmt) -> list[str]:
     """How the index performed against its benchmarks (total and annual return)."""
 
     def L(k: str) -> str:
@@ -234,20 +234,20 @@ def _performance_html(s: dict[str, Any], lang: str, f: _Fmt) -> list[str]:
     rows = [
         {
             L("series"): "GTR",
-            L("total_return"): f.pct(s["variants"]["GTR"]["total_return"]),
-            L("annual_return"): f.pct(s["variants"]["GTR"]["annual_return"]),
+            L("total_return"): f.pct(s.gtr.total_return),
+            L("annual_return"): f.pct(s.gtr.annual_return),
         }
     ]
-    for t, v in s["benchmarks"].items():
+    for t, v in s.benchmarks.items():
         rows.append(
             {
                 L("series"): t,
-                L("total_return"): f.pct(v["total_return"]),
-                L("annual_return"): f.pct(v["annual_return"]),
+                L("total_return"): f.pct(v.total_return),
+                L("annual_return"): f.pct(v.annual_return),
             }
         )
-    out = [f"<h3>{L('performance')} ({s['start']} – {s['end']})</h3>"]
-    if not s["point_in_time"]:
+    out = [f"<h3>{L('performance')} ({s.start} – {s.end})</h3>"]
+    if not s.point_in_time:
         out.append(f'<p class="label">{L("not_pit")}</p>')
     out.append(_table(pd.DataFrame(rows)))
     return out
@@ -459,9 +459,10 @@ def _backtest_html(bt: Any, lang: str, f: _Fmt, charts: list[str]) -> list[str]:
         return charts[-1]
 
     out = [f"<h3>{L('backtest')}</h3>"]
-    if not bt.summary["point_in_time"]:
+    stats = bt.stats
+    if not stats.point_in_time:
         out.append(f'<p class="label">{L("not_pit")}</p>')
-    notes = [w for w in bt.summary["warnings"]]
+    notes = list(stats.warnings)
     if notes:
         shown = "".join(f"<li>{html.escape(w)}</li>" for w in notes[:8])
         more = f"<li>… {len(notes) - 8} more</li>" if len(notes) > 8 else ""
@@ -475,7 +476,8 @@ def _backtest_html(bt: Any, lang: str, f: _Fmt, charts: list[str]) -> list[str]:
     cols = ["GTR", *[c for c in lv.columns if c.startswith("bench_")]]
     out.append(chart(levels_figure(lv, lang)))
     out.append(chart(_drawdown_figure(lv, cols, lang)))
-    out.append(f"<h3>{L('metrics')}</h3>" + _table(_metrics_table(lv, cols, lang, f)))
+    table = _metrics_table(lv, cols, stats.reference_benchmark, lang, f)
+    out.append(f"<h3>{L('metrics')}</h3>" + _table(table))
     out.append(_drawdown_text(lv, lang, f))
     years, yr, yfig = _yearly(lv, cols, lang)
     out.append(chart(yfig))
@@ -505,13 +507,22 @@ def _drawdown_figure(lv: pd.DataFrame, cols: list[str], lang: str) -> Any:
     return dd
 
 
-def _metrics_table(lv: pd.DataFrame, cols: list[str], lang: str, f: _Fmt) -> pd.DataFrame:
-    """Return, risk and (against QQQ when it is a benchmark) relative metrics per series."""
+def _metrics_table(
+    lv: pd.DataFrame, cols: list[str], ref: str | None, lang: str, f: _Fmt
+) -> pd.DataFrame:
+    """Return, risk and relative metrics per series; the relative ones against ``ref``, the
+    first benchmark of the backtest (none without a benchmark)."""
 
     def L(k: str) -> str:
         return label(k, lang)
 
-    bench = metrics.returns_from_levels(lv["bench_QQQ"].dropna()) if "bench_QQQ" in lv else None
+    ref_col = f"bench_{ref}" if ref is not None else None
+    bench = (
+        metrics.returns_from_levels(lv[ref_col].dropna())
+        if ref_col is not None and ref_col in lv
+        else None
+    )
+    names = [f"{k} ({ref})" for k in ("β", "α", "ρ", "TE", "IR")] + [L("capture").format(ref=ref)]
     rows = []
     for c in cols:
         r = metrics.returns_from_levels(lv[c].dropna())
@@ -525,19 +536,21 @@ def _metrics_table(lv: pd.DataFrame, cols: list[str], lang: str, f: _Fmt) -> pd.
             L("max_drawdown"): f.pct(metrics.max_drawdown(r)),
             "Calmar": f.num(metrics.calmar_ratio(r)),
         }
-        rel = dict.fromkeys(
-            ["β (QQQ)", "α (QQQ)", "ρ (QQQ)", "TE (QQQ)", "IR (QQQ)", L("capture")], "–"
-        )
-        if bench is not None and c != "bench_QQQ":
+        if bench is None:
+            rows.append(row)
+            continue
+        rel = dict.fromkeys(names, "–")
+        if c != ref_col:
             up, down = metrics.up_capture(r, bench), metrics.down_capture(r, bench)
-            rel = {
-                "β (QQQ)": f.num(metrics.beta(r, bench)),
-                "α (QQQ)": f.pct(metrics.alpha(r, bench)),
-                "ρ (QQQ)": f.num(metrics.correlation(r, bench)),
-                "TE (QQQ)": f.pct(metrics.tracking_error(r, bench)),
-                "IR (QQQ)": f.num(metrics.information_ratio(r, bench)),
-                L("capture"): f"{f.num(up)} / {f.num(down)}",
-            }
+            values = [
+                f.num(metrics.beta(r, bench)),
+                f.pct(metrics.alpha(r, bench)),
+                f.num(metrics.correlation(r, bench)),
+                f.pct(metrics.tracking_error(r, bench)),
+                f.num(metrics.information_ratio(r, bench)),
+                f"{f.num(up)} / {f.num(down)}",
+            ]
+            rel = dict(zip(names, values, strict=True))
         rows.append(row | rel)
     return pd.DataFrame(rows)
 

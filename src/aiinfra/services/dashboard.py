@@ -343,14 +343,14 @@ class Dashboard:
             v = self.index_view()
             if v.backtest is None:
                 raise v.backtest_error or InvalidParameterError("no backtest")
-            s = v.backtest.summary
+            s = v.backtest.stats
             cards["index"] = {
                 "levels": v.backtest.levels,
-                "gtr_total_return": s["variants"]["GTR"]["total_return"],
-                "benchmarks": {t: b["total_return"] for t, b in s["benchmarks"].items()},
-                "start": s["start"],
-                "end": s["end"],
-                "point_in_time": bool(s["point_in_time"]),
+                "gtr_total_return": s.gtr.total_return,
+                "benchmarks": {t: b.total_return for t, b in s.benchmarks.items()},
+                "start": s.start,
+                "end": s.end,
+                "point_in_time": s.point_in_time,
                 "source": f"aiinfra default methodology; prices: {self.price_label}",
             }
         except AiinfraError as exc:

@@ -252,7 +252,7 @@ def _backtest(view: Any, default: Any, lang: str) -> list[Any]:
         }
     )
     out: list[Any] = [html.H3(t("backtest", lang))]
-    if not view.backtest.summary["point_in_time"]:
+    if not view.backtest.stats.point_in_time:
         out.append(html.P(t("not_pit", lang), className="label"))
     out.append(graph(fig, "ix-levels"))
     return out
