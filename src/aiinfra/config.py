@@ -13,8 +13,19 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, TypeGuard
 
-__all__ = ["Settings", "default_home", "get_settings", "net_deadline"]
+__all__ = ["LANGS", "Lang", "Settings", "default_home", "get_settings", "is_lang", "net_deadline"]
+
+#: The languages of the report, the dashboard and the CLI's labels.
+Lang = Literal["en", "de"]
+LANGS: tuple[Lang, ...] = ("en", "de")
+
+
+def is_lang(x: object) -> TypeGuard[Lang]:
+    """Whether ``x`` is one of :data:`LANGS`."""
+    return x in LANGS
+
 
 HOME_ENV = "AIINFRA_HOME"
 PRICES_ENV = "AIINFRA_PRICES"
@@ -73,14 +84,14 @@ class Settings:
         A directory of ``TICKER.csv`` files read directly instead of the store.
     data_dir : Path or None
         A user ledger directory overlaid on the bundled ledger.
-    lang : str
+    lang : {'en', 'de'}
         ``"en"`` or ``"de"`` for labels in the report and dashboard.
     """
 
     home: Path
     prices_dir: Path | None = None
     data_dir: Path | None = None
-    lang: str = "en"
+    lang: Lang = "en"
 
     @property
     def store_path(self) -> Path:
@@ -105,7 +116,7 @@ def get_settings(
     prices_s = prices_dir or os.environ.get(PRICES_ENV) or None
     data_s = data_dir or os.environ.get(DATA_ENV) or None
     lang_s = lang or os.environ.get(LANG_ENV) or "en"
-    if lang_s not in ("en", "de"):
+    if not is_lang(lang_s):
         raise InvalidParameterError(f"`lang` must be 'en' or 'de', got {lang_s!r}")
     return Settings(
         home=Path(home_s).expanduser() if home_s else default_home(),

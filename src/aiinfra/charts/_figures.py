@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from aiinfra.charts._labels import CATEGORY_NAMES, label
+from aiinfra.config import Lang
 
 __all__ = [
     "buildout_figure",
@@ -57,7 +58,7 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
-def treemap_figure(sel: pd.DataFrame, lang: str, height: int = 480) -> Any:
+def treemap_figure(sel: pd.DataFrame, lang: Lang, height: int = 480) -> Any:
     """Constituents by category: ``sel`` has ``id``, ``name``, ``category``, ``weight``."""
     import plotly.graph_objects as go
 
@@ -80,7 +81,7 @@ def treemap_figure(sel: pd.DataFrame, lang: str, height: int = 480) -> Any:
 
 
 def levels_figure(
-    levels: pd.DataFrame, lang: str, extra: dict[str, pd.Series] | None = None
+    levels: pd.DataFrame, lang: Lang, extra: dict[str, pd.Series] | None = None
 ) -> Any:
     """GTR and the ``bench_*`` columns on a log scale; ``extra`` adds named series (e.g. the
     default methodology's GTR next to a variant's)."""
@@ -105,7 +106,7 @@ def levels_figure(
     return fig
 
 
-def gap_figure(result: Any, lang: str) -> Any:
+def gap_figure(result: Any, lang: Lang) -> Any:
     """Required revenue and AI revenue per year with their bands (log scale)."""
     import plotly.graph_objects as go
 
@@ -157,7 +158,7 @@ def gap_figure(result: Any, lang: str) -> Any:
     return fig
 
 
-def tornado_figure(result: Any, lang: str) -> Any:
+def tornado_figure(result: Any, lang: Lang) -> Any:
     """One-at-a-time sensitivity of the gap in ``result.year``."""
     import plotly.graph_objects as go
 
@@ -190,7 +191,7 @@ def tornado_figure(result: Any, lang: str) -> Any:
     return fig
 
 
-def mc_histogram_figure(mc: Any, year: int, lang: str, bins: int = 80) -> Any:
+def mc_histogram_figure(mc: Any, year: int, lang: Lang, bins: int = 80) -> Any:
     """The Monte Carlo distribution of the gap in ``year``, with its 5/50/95 % quantiles."""
     import plotly.graph_objects as go
 
@@ -222,7 +223,7 @@ def mc_histogram_figure(mc: Any, year: int, lang: str, bins: int = 80) -> Any:
 
 
 def buildout_figure(
-    pts: pd.DataFrame, name: str, lang: str, names: Mapping[str, str] | None = None
+    pts: pd.DataFrame, name: str, lang: Lang, names: Mapping[str, str] | None = None
 ) -> Any:
     """One build-out series: a trace per entity, measure, period type and kind (never mixed);
     actuals joined by lines, guidance/estimates/forecasts as markers of their own shape, ranges
@@ -245,7 +246,7 @@ def buildout_figure(
     return fig
 
 
-def _placed_points(pts: pd.DataFrame, lang: str) -> pd.DataFrame:
+def _placed_points(pts: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     """``pts`` with ``x`` (the date a point is drawn at: mid-period) and ``hover`` (period,
     kind, figure id, conflict and source, escaped)."""
 
@@ -271,7 +272,7 @@ def _placed_points(pts: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
 
 
-def _group_traces(g: pd.DataFrame, kind: str, tag: str, lang: str) -> list[Any]:
+def _group_traces(g: pd.DataFrame, kind: str, tag: str, lang: Lang) -> list[Any]:
     """The traces of one (entity, measure, period type, kind) group: the points with a value,
     the ranges (low and high), and the one-sided bounds (at least / at most)."""
     import plotly.graph_objects as go

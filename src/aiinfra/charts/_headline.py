@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from aiinfra.charts._labels import ENTITY_NAMES, MEASURE_NAMES, UNIT_NAMES
+from aiinfra.config import Lang
 from aiinfra.ledger import Ledger
 
 __all__ = ["KEY_BUILDOUT", "entity_names", "key_buildout_label", "key_buildout_records"]
@@ -33,7 +34,7 @@ def entity_names(ledger: Ledger) -> dict[str, str]:
     return {str(i): str(n) for i, n in zip(comp["id"], comp["name"], strict=True)}
 
 
-def key_buildout_label(rec: dict[str, Any], lang: str) -> tuple[str, str]:
+def key_buildout_label(rec: dict[str, Any], lang: Lang) -> tuple[str, str]:
     """(what, unit) of a headline row in words: ``OpenAI · annualised revenue (ARR)`` and
     ``USD bn a year (run-rate)``; plain text (escape it where it reaches HTML)."""
     entity, measure, unit = str(rec["entity"]), str(rec["measure"]), rec.get("unit")

@@ -6,6 +6,8 @@ dashboard both show is written once.
 
 from __future__ import annotations
 
+from aiinfra.config import Lang
+
 __all__ = [
     "CATEGORY_NAMES",
     "ENTITY_NAMES",
@@ -292,7 +294,7 @@ CATEGORY_NAMES: dict[str, dict[str, str]] = {
 }
 
 
-def number(x: float, lang: str, digits: int = 1) -> str:
+def number(x: float, lang: Lang, digits: int = 1) -> str:
     """A number in the reader's convention (1,234.5 in English, 1.234,5 in German)."""
     text = f"{x:,.{digits}f}"
     if lang == "de":
@@ -300,7 +302,7 @@ def number(x: float, lang: str, digits: int = 1) -> str:
     return text
 
 
-def label(key: str, lang: str) -> str:
+def label(key: str, lang: Lang) -> str:
     """The label ``key`` in ``lang`` (``en`` or ``de``)."""
     entry = LABELS[key]
     return entry.get(lang, entry["en"])

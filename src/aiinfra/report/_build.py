@@ -30,6 +30,7 @@ from aiinfra.charts import (
     number,
     treemap_figure,
 )
+from aiinfra.config import Lang
 from aiinfra.exceptions import AiinfraError, InvalidParameterError
 from aiinfra.ledger import Ledger
 
@@ -65,7 +66,7 @@ def _fig_html(fig: Any) -> str:
 class _Fmt:
     """Number formatting in the reader's language; NaN and None become an en dash."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: Lang) -> None:
         self.lang = lang
 
     def pct(self, x: Any) -> str:
@@ -114,7 +115,7 @@ def render_report(
     index: IndexView | None,
     *,
     as_of: pd.Timestamp,
-    lang: str = "en",
+    lang: Lang = "en",
     notices: Sequence[str] = (),
     source_list: Sequence[tuple[str, str]] = (),
 ) -> ReportResult:
@@ -146,7 +147,7 @@ def render_report(
     return ReportResult(page, notices, sections, len(charts), sorted(sources), index)
 
 
-def _index_notices(index: IndexView | None, lang: str, f: _Fmt) -> list[str]:
+def _index_notices(index: IndexView | None, lang: Lang, f: _Fmt) -> list[str]:
     """What page one says about how the index was formed: relaxed rules, no index, not
     point-in-time, backtest left out."""
     if index is None:
@@ -176,7 +177,7 @@ def _summary_html(
     bt: Any,
     notices: list[str],
     as_of: pd.Timestamp,
-    lang: str,
+    lang: Lang,
     f: _Fmt,
 ) -> str:
     """Page one: the notices, what the index holds, how it performed, key build-out numbers."""
@@ -225,7 +226,7 @@ def _summary_html(
     return "".join(summary)
 
 
-def _performance_html(s: BacktestSummary, lang: str, f: _Fmt) -> list[str]:
+def _performance_html(s: BacktestSummary, lang: Lang, f: _Fmt) -> list[str]:
     """How the index performed against its benchmarks (total and annual return)."""
 
     def L(k: str) -> str:
@@ -257,7 +258,7 @@ def _analysis_sections(
     ledger: Ledger,
     review: Any,
     as_of: pd.Timestamp,
-    lang: str,
+    lang: Lang,
     f: _Fmt,
     charts: list[str],
     sources: set[tuple[str, str]],
@@ -296,7 +297,7 @@ def _analysis_sections(
     return out
 
 
-def _sources_html(sources: set[tuple[str, str]], lang: str) -> str:
+def _sources_html(sources: set[tuple[str, str]], lang: Lang) -> str:
     items = "".join(
         f"<li><b>{html.escape(k)}</b>: {html.escape(v)}</li>" for k, v in sorted(sources)
     )
@@ -306,7 +307,7 @@ def _sources_html(sources: set[tuple[str, str]], lang: str) -> str:
     )
 
 
-def _page(body: str, sections: list[str], as_of: pd.Timestamp, lang: str) -> str:
+def _page(body: str, sections: list[str], as_of: pd.Timestamp, lang: Lang) -> str:
     """The whole document: plotly.js inline, the navigation, ``body``, and the
     Content-Security-Policy that lets only its own inline scripts run."""
     from plotly.offline import get_plotlyjs
@@ -391,7 +392,7 @@ def _index_html(
     review: Any,
     bt: Any,
     as_of: pd.Timestamp,
-    lang: str,
+    lang: Lang,
     f: _Fmt,
     charts: list[str],
     sources: set[tuple[str, str]],
@@ -447,7 +448,7 @@ def _index_html(
     return "".join(out)
 
 
-def _backtest_html(bt: Any, lang: str, f: _Fmt, charts: list[str]) -> list[str]:
+def _backtest_html(bt: Any, lang: Lang, f: _Fmt, charts: list[str]) -> list[str]:
     """The backtest part of the index section: notes, levels, drawdown, metrics, calendar
     years, attribution and turnover (a window under 3 index dates raises)."""
 
@@ -490,7 +491,7 @@ def _backtest_html(bt: Any, lang: str, f: _Fmt, charts: list[str]) -> list[str]:
     return out
 
 
-def _drawdown_figure(lv: pd.DataFrame, cols: list[str], lang: str) -> Any:
+def _drawdown_figure(lv: pd.DataFrame, cols: list[str], lang: Lang) -> Any:
     import plotly.graph_objects as go
 
     dd = go.Figure()
@@ -508,7 +509,7 @@ def _drawdown_figure(lv: pd.DataFrame, cols: list[str], lang: str) -> Any:
 
 
 def _metrics_table(
-    lv: pd.DataFrame, cols: list[str], ref: str | None, lang: str, f: _Fmt
+    lv: pd.DataFrame, cols: list[str], ref: str | None, lang: Lang, f: _Fmt
 ) -> pd.DataFrame:
     """Return, risk and relative metrics per series; the relative ones against ``ref``, the
     first benchmark of the backtest (none without a benchmark)."""
@@ -555,7 +556,7 @@ def _metrics_table(
     return pd.DataFrame(rows)
 
 
-def _drawdown_text(lv: pd.DataFrame, lang: str, f: _Fmt) -> str:
+def _drawdown_text(lv: pd.DataFrame, lang: Lang, f: _Fmt) -> str:
     """The index's largest drawdown, best and worst day and month, and the assumptions."""
 
     def L(k: str) -> str:
@@ -588,7 +589,7 @@ def _drawdown_text(lv: pd.DataFrame, lang: str, f: _Fmt) -> str:
     )
 
 
-def _yearly(lv: pd.DataFrame, cols: list[str], lang: str) -> tuple[list[str], pd.DataFrame, Any]:
+def _yearly(lv: pd.DataFrame, cols: list[str], lang: Lang) -> tuple[list[str], pd.DataFrame, Any]:
     """Calendar-year returns: the year labels (``*`` for a partial year), the returns per
     series and their bar chart."""
     import plotly.graph_objects as go
@@ -613,7 +614,7 @@ def _yearly(lv: pd.DataFrame, cols: list[str], lang: str) -> tuple[list[str], pd
     return years, yr, yfig
 
 
-def _attribution_figure(bt: Any, lang: str) -> Any:
+def _attribution_figure(bt: Any, lang: Lang) -> Any:
     """Contribution to gross total return by category and year, with the residual."""
     import plotly.graph_objects as go
 
@@ -649,7 +650,7 @@ def _attribution_figure(bt: Any, lang: str) -> Any:
     return afig
 
 
-def _turnover_figure(bt: Any, lang: str) -> Any:
+def _turnover_figure(bt: Any, lang: Lang) -> Any:
     import plotly.graph_objects as go
 
     tv = bt.turnover.iloc[1:]
@@ -660,13 +661,13 @@ def _turnover_figure(bt: Any, lang: str) -> Any:
     return tfig
 
 
-def _when(amount: str, rec: dict[Any, Any], which: str, lang: str) -> str:
+def _when(amount: str, rec: dict[Any, Any], which: str, lang: Lang) -> str:
     if amount == "–":
         return amount
     return f"{amount} ({rec[which + '_period']}, {_kind(rec[which + '_kind'], lang)})"
 
 
-def _kind(kinds: Any, lang: str) -> str:
+def _kind(kinds: Any, lang: Lang) -> str:
     """``actual`` / ``estimate``… in the reader's language (several joined by a slash)."""
     parts = str(kinds).split(" / ")
     return " / ".join(label(k, lang) if k in _KINDS else k for k in parts)
@@ -675,7 +676,7 @@ def _kind(kinds: Any, lang: str) -> str:
 _KINDS = ("actual", "guidance", "estimate", "forecast")
 
 
-def _reported_text(rec: dict[str, Any], lang: str, f: _Fmt) -> str:
+def _reported_text(rec: dict[str, Any], lang: Lang, f: _Fmt) -> str:
     """The latest reported value with its period and kind; a range when sources disagree."""
     ids = rec["reported_ids"]
     lo, hi = rec["reported_range_low"], rec["reported_range_high"]
@@ -693,7 +694,7 @@ def _reported_text(rec: dict[str, Any], lang: str, f: _Fmt) -> str:
     return f"{amount} ({periods}, {_kind(' / '.join(rec['reported_kinds']), lang)})"
 
 
-def _key_buildout(ledger: Ledger, as_of: pd.Timestamp, lang: str, f: _Fmt) -> pd.DataFrame | None:
+def _key_buildout(ledger: Ledger, as_of: pd.Timestamp, lang: Lang, f: _Fmt) -> pd.DataFrame | None:
     """The latest reported value (with its sources) and the furthest outlook of a few
     headline series, labelled in words."""
     rows = []
@@ -716,7 +717,11 @@ def _key_buildout(ledger: Ledger, as_of: pd.Timestamp, lang: str, f: _Fmt) -> pd
 
 
 def _buildout_html(
-    ledger: Ledger, as_of: pd.Timestamp, lang: str, charts: list[str], sources: set[tuple[str, str]]
+    ledger: Ledger,
+    as_of: pd.Timestamp,
+    lang: Lang,
+    charts: list[str],
+    sources: set[tuple[str, str]],
 ) -> str:
     """One chart per series; a trace per entity, measure, period type and kind (never mixed)."""
     try:

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from aiinfra.charts import LAYER_COLUMN, esc, flow_layout, label
+from aiinfra.config import Lang
 from aiinfra.ledger import Ledger
 
 __all__ = ["flows_html"]
@@ -16,7 +17,7 @@ __all__ = ["flows_html"]
 def flows_html(
     ledger: Ledger,
     as_of: pd.Timestamp,
-    lang: str,
+    lang: Lang,
     charts: list[str],
     sources: set[tuple[str, str]],
     fig_html: Any,
@@ -47,7 +48,7 @@ def flows_html(
     return "".join(out)
 
 
-def _flow_figure(g: Any, ci: Any, lang: str) -> Any:
+def _flow_figure(g: Any, ci: Any, lang: Lang) -> Any:
     """Money along the value chain: a column per step, line width by amount, node size by the
     money passing through."""
     import plotly.graph_objects as go
@@ -112,7 +113,7 @@ def _flow_figure(g: Any, ci: Any, lang: str) -> Any:
     return fig
 
 
-def _cycles_html(g: Any, lang: str, table: Any, fmt: Any) -> str:
+def _cycles_html(g: Any, lang: Lang, table: Any, fmt: Any) -> str:
     """The money cycles, largest bottleneck first (the first 15)."""
     from aiinfra.flows import find_cycles
 
@@ -134,7 +135,7 @@ def _cycles_html(g: Any, lang: str, table: Any, fmt: Any) -> str:
     return f"<h3>{L('cycles')} ({len(cycles)})</h3>" + str(table(pd.DataFrame(rows)))
 
 
-def _circularity_html(g: Any, ci: Any, lang: str, table: Any, fmt: Any) -> str:
+def _circularity_html(g: Any, ci: Any, lang: Lang, table: Any, fmt: Any) -> str:
     """The system cycling index and its significance against degree-preserving rewirings."""
     from aiinfra.flows import significance as null_test
 
@@ -160,7 +161,7 @@ def _circularity_html(g: Any, ci: Any, lang: str, table: Any, fmt: Any) -> str:
     )
 
 
-def _dependence_html(g: Any, lang: str, table: Any, fmt: Any) -> str:
+def _dependence_html(g: Any, lang: Lang, table: Any, fmt: Any) -> str:
     """Who depends on whom: inflows, self-funded share and the largest payer (first 15)."""
     from aiinfra.flows import hub_metrics, self_funded_share
 

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from aiinfra.charts import gap_figure, label, tornado_figure
+from aiinfra.config import Lang
 from aiinfra.ledger import Ledger
 
 __all__ = ["gap_html"]
@@ -20,7 +21,7 @@ SAMPLES = 100_000
 def gap_html(
     ledger: Ledger,
     as_of: pd.Timestamp,
-    lang: str,
+    lang: Lang,
     charts: list[str],
     fig_html: Any,
     table: Any,

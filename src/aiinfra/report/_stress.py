@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from aiinfra.charts import CATEGORY_NAMES, esc, label
+from aiinfra.config import Lang
 from aiinfra.ledger import Ledger
 
 __all__ = ["stress_html"]
@@ -20,7 +21,7 @@ TOP = 8
 def stress_html(
     ledger: Ledger,
     as_of: pd.Timestamp,
-    lang: str,
+    lang: Lang,
     charts: list[str],
     fig_html: Any,
     table: Any,

@@ -27,6 +27,7 @@ from aiinfra.exceptions import (
     AiinfraError,
     InvalidParameterError,
 )
+from aiinfra.flows import Basis
 from aiinfra.services.ledger import load
 
 __all__ = [
@@ -215,24 +216,26 @@ class Dashboard:
 
     # --- flows ------------------------------------------------------------------------------
 
-    def flow_graph(self, as_of: object = None, basis: str = "committed") -> nx.DiGraph:
+    def flow_graph(self, as_of: object = None, basis: Basis = "committed") -> nx.DiGraph:
         from aiinfra.dates import to_timestamp
         from aiinfra.flows import flow_graph
 
         day = to_timestamp(as_of if as_of is not None else self.as_of, "as_of")
         return self._cache.get(
             ("graph", day, basis),
-            lambda: flow_graph(self.ledger, day, basis),  # type: ignore[arg-type]
+            lambda: flow_graph(self.ledger, day, basis),
         )
 
-    def flow_view(self, as_of: object = None, basis: str = "committed") -> dict[str, Any]:
+    def flow_view(self, as_of: object = None, basis: Basis = "committed") -> dict[str, Any]:
         """Nodes (with strength, cycling, self-funded share, inflow concentration), edges,
         cycles and the system cycling index of the graph in force on ``as_of``."""
         g = self.flow_graph(as_of, basis)
         key = ("flow_view", g.graph["as_of"], basis)
         return self._cache.get(key, lambda: _flow_view(g, basis))  # type: ignore[no-any-return]
 
-    def company(self, node: str, as_of: object = None, basis: str = "committed") -> dict[str, Any]:
+    def company(
+        self, node: str, as_of: object = None, basis: Basis = "committed"
+    ) -> dict[str, Any]:
         """One company on the map: payers, payees, concentration, self-funded share."""
         return company_detail(self.flow_graph(as_of, basis), node)
 
@@ -243,7 +246,7 @@ class Dashboard:
         parties: Sequence[str],
         shortfall: float,
         pass_through: float,
-        basis: str = "annualised",
+        basis: Basis = "annualised",
     ) -> Any:
         """Parties stop paying ``shortfall`` of their deals; losses propagate with
         ``pass_through``; the index impact uses the review's weights when prices exist."""
@@ -473,7 +476,7 @@ def _num(x: Any) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
 
-def _flow_view(g: nx.DiGraph, basis: str) -> dict[str, Any]:
+def _flow_view(g: nx.DiGraph, basis: Basis) -> dict[str, Any]:
     from aiinfra.flows import cycling_index, find_cycles, hub_metrics, self_funded_share
 
     ci = cycling_index(g)

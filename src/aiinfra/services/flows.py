@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import networkx as nx
 
@@ -17,7 +17,16 @@ from aiinfra.exceptions import InvalidParameterError
 from aiinfra.flows import BASES, Basis, flow_graph
 from aiinfra.services.ledger import load
 
-__all__ = ["BASES", "EXPORT_FORMATS", "cycles", "export", "graph", "metrics", "significance"]
+__all__ = [
+    "BASES",
+    "EXPORT_FORMATS",
+    "Basis",
+    "cycles",
+    "export",
+    "graph",
+    "metrics",
+    "significance",
+]
 
 EXPORT_FORMATS = ("graphml", "gexf", "json")
 
@@ -27,17 +36,20 @@ def _clean(v: Any) -> Any:
 
 
 def graph(
-    settings: Settings, as_of: object = None, basis: str = "committed", data_dir: str | None = None
+    settings: Settings,
+    as_of: object = None,
+    basis: Basis = "committed",
+    data_dir: str | None = None,
 ) -> nx.DiGraph:
     """The flow graph in force on ``as_of`` (default today) on ``basis``."""
     day = resolve_as_of(as_of)
-    return flow_graph(load(settings, data_dir), day, cast(Basis, basis))
+    return flow_graph(load(settings, data_dir), day, basis)
 
 
 def cycles(
     settings: Settings,
     as_of: object = None,
-    basis: str = "committed",
+    basis: Basis = "committed",
     max_length: int = 5,
     data_dir: str | None = None,
 ) -> dict[str, Any]:
@@ -61,7 +73,7 @@ def cycles(
 def metrics(
     settings: Settings,
     as_of: object = None,
-    basis: str = "committed",
+    basis: Basis = "committed",
     samples: int = 0,
     seed: int | None = None,
     data_dir: str | None = None,
@@ -101,7 +113,7 @@ def metrics(
 def significance(
     settings: Settings,
     as_of: object = None,
-    basis: str = "committed",
+    basis: Basis = "committed",
     samples: int = 1000,
     seed: int | None = None,
     model: str = "degree",
@@ -130,7 +142,7 @@ def export(
     fmt: str,
     out: str | None,
     as_of: object = None,
-    basis: str = "committed",
+    basis: Basis = "committed",
     data_dir: str | None = None,
 ) -> str:
     """The graph as GraphML, GEXF (Gephi) or node-link JSON (Cytoscape); returns the text."""

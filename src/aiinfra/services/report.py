@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from aiinfra.config import Settings
+from aiinfra.config import Lang, Settings
 from aiinfra.exceptions import AiinfraError
 from aiinfra.report import ReportResult, render_report, write_report
 from aiinfra.services.index import (
@@ -30,7 +30,7 @@ def build_report(
     prices: Any,
     *,
     as_of: object = None,
-    lang: str = "en",
+    lang: Lang = "en",
     methodology: str | None = None,
     price_label: str = "",
     start: str = BACKTEST_START,

@@ -6,6 +6,7 @@ from typing import Any
 
 from aiinfra.config import Settings
 from aiinfra.exceptions import InvalidParameterError
+from aiinfra.flows import Basis
 from aiinfra.services.index import form_index
 from aiinfra.services.ledger import load
 
@@ -21,7 +22,7 @@ def run(
     pass_through: float | None = None,
     elasticity: float | None = None,
     as_of: object = None,
-    basis: str | None = None,
+    basis: Basis | None = None,
     data_dir: str | None = None,
 ) -> Any:
     """``--scenario`` or ``--default PARTY --shortfall F``; flags override the scenario's values."""

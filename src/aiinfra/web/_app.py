@@ -22,6 +22,7 @@ import logging
 import secrets
 from typing import Any
 
+from aiinfra.config import Lang
 from aiinfra.exceptions import AiinfraError
 from aiinfra.services.dashboard import Dashboard
 from aiinfra.web import _inputs as rule
@@ -133,7 +134,7 @@ def create_app(dashboard: Dashboard, *, jobs: Jobs | None = None) -> Any:
 
     @app.callback(Output("nav", "children"), Input("url", "pathname"), Input("lang", "value"))
     @rule.checked(page_path, rule.lang())
-    def nav(path: str | None, lang: str) -> Any:
+    def nav(path: str | None, lang: Lang) -> Any:
         return [
             dcc.Link(
                 t(key, lang),
@@ -155,7 +156,7 @@ def create_app(dashboard: Dashboard, *, jobs: Jobs | None = None) -> Any:
 
     @app.callback(Output("page", "children"), Input("url", "pathname"), Input("lang", "value"))
     @rule.checked(page_path, rule.lang())
-    def page(path: str | None, lang: str) -> Any:
+    def page(path: str | None, lang: Lang) -> Any:
         build = builders.get(path or "/")
         if build is None:
             return html.P(t("not_found", lang))

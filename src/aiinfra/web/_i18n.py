@@ -4,6 +4,7 @@ from :mod:`aiinfra.charts`)."""
 from __future__ import annotations
 
 from aiinfra.charts import LABELS as SHARED_LABELS
+from aiinfra.config import Lang
 
 __all__ = ["t"]
 
@@ -140,7 +141,7 @@ WEB_LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def t(key: str, lang: str) -> str:
+def t(key: str, lang: Lang) -> str:
     """The label ``key`` in ``lang`` (``en`` or ``de``): the dashboard's own, else the one it
     shares with the report."""
     entry = WEB_LABELS.get(key) or SHARED_LABELS[key]

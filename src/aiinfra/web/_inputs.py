@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from aiinfra.config import LANGS
 from aiinfra.exceptions import InvalidParameterError
 
 __all__ = [
@@ -195,7 +196,7 @@ def node(name: str) -> Rule:
 
 
 def lang() -> Rule:
-    return choice("lang", ("en", "de"))
+    return choice("lang", LANGS)
 
 
 def job_id(name: str) -> Rule:

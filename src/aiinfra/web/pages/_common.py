@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from aiinfra.charts import number
+from aiinfra.config import Lang
 from aiinfra.exceptions import AiinfraError
 from aiinfra.web import _inputs as rule
 from aiinfra.web._i18n import t
@@ -48,12 +49,12 @@ def is_nan(x: Any) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
-def pct(x: Any, lang: str, digits: int = 1) -> str:
+def pct(x: Any, lang: Lang, digits: int = 1) -> str:
     """``x`` as a percentage in the reader's convention; None, NaN and infinity as an en dash."""
     return "–" if _missing(x) else number(100 * float(x), lang, digits) + " %"
 
 
-def num(x: Any, lang: str, digits: int = 1) -> str:
+def num(x: Any, lang: Lang, digits: int = 1) -> str:
     """``x`` in the reader's convention; None, NaN and infinity as an en dash."""
     return "–" if _missing(x) else number(float(x), lang, digits)
 
@@ -80,7 +81,7 @@ def graph(fig: Any, gid: str) -> Any:
     return dcc.Graph(id=gid, figure=fig, config={"displaylogo": False})
 
 
-def asof_src(date: Any, source: str, lang: str) -> Any:
+def asof_src(date: Any, source: str, lang: Lang) -> Any:
     from dash import html
 
     return html.P(t("as_of_src", lang).format(date=date, source=source), className="small")
@@ -92,7 +93,7 @@ def error_card(title: str, why: str) -> Any:
     return html.Div([html.H3(title), html.P(why, className="label")], className="card")
 
 
-def card(card_id: str, title: str, body: list[Any], date: Any, source: str, lang: str,
+def card(card_id: str, title: str, body: list[Any], date: Any, source: str, lang: Lang,
          wide: bool = False) -> Any:  # fmt: skip
     """An overview card: title, content, and the line with its as-of date and source."""
     from dash import html
@@ -128,7 +129,7 @@ def job_stores(prefix: str) -> list[Any]:
     ]
 
 
-def poll_callback(app: Any, jobs: Jobs, prefix: str, render: Callable[[Any, str], Any]) -> None:
+def poll_callback(app: Any, jobs: Jobs, prefix: str, render: Callable[[Any, Lang], Any]) -> None:
     """The poll behind a page's background job: progress while it runs, ``render(result, lang)``
     into ``{prefix}-result`` when done, the error banner when it fails.
 
@@ -153,7 +154,7 @@ def poll_callback(app: Any, jobs: Jobs, prefix: str, render: Callable[[Any, str]
     )
     @rule.checked(rule.count("n_intervals"), rule.job_id("job"), rule.job_id("shown"),
                   rule.lang(), rule.session())  # fmt: skip
-    def poll(_n: int | None, jid: str | None, shown: str | None, lang: str, session: str) -> Any:
+    def poll(_n: int | None, jid: str | None, shown: str | None, lang: Lang, session: str) -> Any:
         from dash import no_update
 
         if not jid or jid == shown:

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from aiinfra.charts import buildout_figure
+from aiinfra.config import Lang
 from aiinfra.services.dashboard import Dashboard
 from aiinfra.web import _inputs as rule
 from aiinfra.web._i18n import t
@@ -16,7 +17,7 @@ from aiinfra.web.pages._common import graph, html_table, num
 __all__ = ["layout", "register"]
 
 
-def layout(d: Dashboard, lang: str) -> Any:
+def layout(d: Dashboard, lang: Lang) -> Any:
     """The series with a point known on the dashboard's date to choose from."""
     from dash import dcc, html
 
@@ -49,7 +50,7 @@ def register(app: Any, d: Dashboard, jobs: Jobs) -> None:
         State("lang", "value"),
     )
     @rule.checked(rule.choice("series", d.buildout_names, optional=True), rule.lang())
-    def show(name: str | None, lang: str) -> Any:
+    def show(name: str | None, lang: Lang) -> Any:
         if not name:
             return html.P("–")
         pts = d.buildout(name)

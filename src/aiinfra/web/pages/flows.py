@@ -10,8 +10,9 @@ from typing import Any
 import pandas as pd
 
 from aiinfra.charts import flow_layout
+from aiinfra.config import Lang
 from aiinfra.services.dashboard import Dashboard
-from aiinfra.services.flows import BASES
+from aiinfra.services.flows import BASES, Basis
 from aiinfra.web import _inputs as rule
 from aiinfra.web._i18n import t
 from aiinfra.web._jobs import Jobs
@@ -68,7 +69,7 @@ def _quarter_ends(d: Dashboard) -> list[pd.Timestamp]:
     return ends
 
 
-def layout(d: Dashboard, lang: str) -> Any:
+def layout(d: Dashboard, lang: Lang) -> Any:
     """The as-of slider and the amount basis above the map; beside it the cycles, the panel of
     the company clicked and the layers shown."""
     from dash import dcc, html
@@ -115,7 +116,7 @@ def layout(d: Dashboard, lang: str) -> Any:
     )
 
 
-def _map(lang: str) -> Any:
+def _map(lang: Lang) -> Any:
     import dash_cytoscape as cyto
     from dash import html
 
@@ -140,7 +141,7 @@ def _map(lang: str) -> Any:
     )
 
 
-def _side_panel(d: Dashboard, lang: str) -> Any:
+def _side_panel(d: Dashboard, lang: Lang) -> Any:
     from dash import dcc, html
 
     layers = sorted({str(v["layer"]) for v in d.flow_view()["nodes"]})
@@ -216,7 +217,7 @@ def _stylesheet() -> list[dict[str, Any]]:
 
 
 def _cycle_options(
-    v: dict[str, Any], cycle: str | None, lang: str
+    v: dict[str, Any], cycle: str | None, lang: Lang
 ) -> tuple[list[dict[str, str]], set[str], set[str]]:
     """The cycles as dropdown options, and the nodes and edges of the one chosen."""
     hl_nodes: set[str] = set()
@@ -287,7 +288,7 @@ def _elements(
     return elements
 
 
-def _company_panel(c: dict[str, Any], lang: str) -> Any:
+def _company_panel(c: dict[str, Any], lang: Lang) -> Any:
     """One company: layer and date, in- and outflow, concentration, self-funded share, payers
     and payees."""
     from dash import html
@@ -359,7 +360,7 @@ def register(app: Any, d: Dashboard, jobs: Jobs) -> None:
     )
     @rule.checked(asof, rule.choice("basis", BASES), rule.text_list("layers"),
                   rule.text("cycle", optional=True), rule.lang())  # fmt: skip
-    def draw(i: int, basis: str, layers: list[str], cycle: str | None, lang: str) -> Any:
+    def draw(i: int, basis: Basis, layers: list[str], cycle: str | None, lang: Lang) -> Any:
         day = dates[i]
         v = d.flow_view(day, basis)
         pos = flow_layout(d.flow_graph(day, basis))
@@ -386,7 +387,7 @@ def register(app: Any, d: Dashboard, jobs: Jobs) -> None:
         prevent_initial_call=True,
     )
     @rule.checked(rule.node("company"), asof, rule.choice("basis", BASES), rule.lang())
-    def panel(node: str | None, i: int, basis: str, lang: str) -> Any:
+    def panel(node: str | None, i: int, basis: Basis, lang: Lang) -> Any:
         if not node:
             return t("click_node", lang)
         return _company_panel(d.company(node, dates[i], basis), lang)

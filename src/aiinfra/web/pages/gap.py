@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiinfra.charts import gap_figure, mc_histogram_figure, tornado_figure
+from aiinfra.config import Lang
 from aiinfra.services.dashboard import Dashboard
 from aiinfra.services.gap import PARAMETERS
 from aiinfra.web import _inputs as rule
@@ -48,7 +49,7 @@ def _sliders() -> list[Any]:
     return sliders
 
 
-def layout(d: Dashboard, lang: str) -> Any:
+def layout(d: Dashboard, lang: Lang) -> Any:
     """The parameters' panel beside the result of the job they start."""
     from dash import dcc, html
 
@@ -100,7 +101,7 @@ def layout(d: Dashboard, lang: str) -> Any:
     )
 
 
-def _gap_result(r: Any, lang: str) -> Any:
+def _gap_result(r: Any, lang: Lang) -> Any:
     """The finished job: the headline, the years, the tornado and the Monte Carlo (or why there
     is none for the year)."""
     from dash import html

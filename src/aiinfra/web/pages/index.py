@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from aiinfra.charts import CATEGORY_NAMES, levels_figure, treemap_figure
+from aiinfra.config import Lang
 from aiinfra.services.dashboard import CATEGORIES, Dashboard
 from aiinfra.web import _inputs as rule
 from aiinfra.web._i18n import t
@@ -32,7 +33,7 @@ def _slider(label: str, **slider: Any) -> Any:
     )
 
 
-def layout(d: Dashboard, lang: str) -> Any:
+def layout(d: Dashboard, lang: Lang) -> Any:
     """The controls (single-name cap, target count, a multiplier per category, reset) beside
     the result of the job they start."""
     from dash import html
@@ -93,7 +94,7 @@ def layout(d: Dashboard, lang: str) -> Any:
     )
 
 
-def index_notices(view: Any, lang: str) -> list[str]:
+def index_notices(view: Any, lang: Lang) -> list[str]:
     """What the page says about how the index was formed (the report says the same)."""
     out = []
     m = view.methodology
@@ -110,7 +111,7 @@ def index_notices(view: Any, lang: str) -> list[str]:
     return out
 
 
-def _index_result(d: Dashboard, view: Any, default: Any, lang: str) -> Any:
+def _index_result(d: Dashboard, view: Any, default: Any, lang: Lang) -> Any:
     """The finished job: the rules in force, notices, the difference to the default, the
     composition, the constituents and the backtest against the default."""
     from dash import html
@@ -130,7 +131,7 @@ def _index_result(d: Dashboard, view: Any, default: Any, lang: str) -> Any:
     return out
 
 
-def _applied(view: Any, lang: str) -> Any:
+def _applied(view: Any, lang: Lang) -> Any:
     """The rules in force (``data-cap`` carries the cap applied)."""
     from dash import html
 
@@ -145,7 +146,7 @@ def _applied(view: Any, lang: str) -> Any:
     )
 
 
-def _difference(view: Any, default: Any, lang: str) -> list[Any]:
+def _difference(view: Any, default: Any, lang: Lang) -> list[Any]:
     """Metrics of these settings against the default's, and the names added and removed."""
     from dash import html
 
@@ -193,7 +194,7 @@ def _difference(view: Any, default: Any, lang: str) -> list[Any]:
     ]
 
 
-def _constituents(sel: pd.DataFrame, rat: pd.DataFrame, lang: str) -> Any:
+def _constituents(sel: pd.DataFrame, rat: pd.DataFrame, lang: Lang) -> Any:
     """The constituents as a sortable table, with the rationale of each score."""
     from dash import dash_table
 
@@ -232,7 +233,7 @@ def _constituents(sel: pd.DataFrame, rat: pd.DataFrame, lang: str) -> Any:
     )
 
 
-def _backtest(view: Any, default: Any, lang: str) -> list[Any]:
+def _backtest(view: Any, default: Any, lang: Lang) -> list[Any]:
     """The levels of these settings (and the default's GTR) with a range selector."""
     from dash import html
 

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from aiinfra.charts import key_buildout_label, levels_figure
+from aiinfra.config import Lang
 from aiinfra.services.dashboard import Dashboard
 from aiinfra.web._i18n import t
 from aiinfra.web._jobs import Jobs
@@ -15,7 +16,7 @@ from aiinfra.web.pages._common import card, error_card, graph, html_table, is_na
 __all__ = ["layout", "register"]
 
 
-def _buildout_rows(rows: list[dict[str, Any]], lang: str) -> pd.DataFrame:
+def _buildout_rows(rows: list[dict[str, Any]], lang: Lang) -> pd.DataFrame:
     """The report's page-one build-out rows: names and units in words, the latest figure known
     on the date with its kind and sources, disagreeing sources as a range."""
 
@@ -55,7 +56,7 @@ def _buildout_rows(rows: list[dict[str, Any]], lang: str) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def layout(d: Dashboard, lang: str) -> Any:
+def layout(d: Dashboard, lang: Lang) -> Any:
     """The index against its benchmarks, the build-out headline figures, the ROI gap this year
     and the circularity of the deals in force; a card that cannot be filled says why."""
     from dash import html

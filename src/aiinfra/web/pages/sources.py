@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from aiinfra.config import Lang
 from aiinfra.services.dashboard import Dashboard
 from aiinfra.web._i18n import t
 from aiinfra.web._jobs import Jobs
@@ -11,7 +12,7 @@ from aiinfra.web._jobs import Jobs
 __all__ = ["layout", "register"]
 
 
-def layout(d: Dashboard, lang: str) -> Any:
+def layout(d: Dashboard, lang: Lang) -> Any:
     """Deals, figures, scores, AI revenue, financials, the gap's parameters, the prices and the
     methodology, each with its date and source."""
     from dash import dash_table, html

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from aiinfra.charts import CATEGORY_NAMES
+from aiinfra.config import Lang
 from aiinfra.services.dashboard import Dashboard
 from aiinfra.web import _inputs as rule
 from aiinfra.web._i18n import t
@@ -22,7 +23,7 @@ SHORTFALL = (0.05, 1.0)
 PASS_THROUGH = (0.0, 1.0)
 
 
-def layout(d: Dashboard, lang: str) -> Any:
+def layout(d: Dashboard, lang: Lang) -> Any:
     """The payers to choose from (OpenAI by default) and the two sliders above the result."""
     from dash import dcc, html
 
@@ -77,7 +78,7 @@ def layout(d: Dashboard, lang: str) -> Any:
     )
 
 
-def _result(r: Any, lang: str) -> list[Any]:
+def _result(r: Any, lang: Lang) -> list[Any]:
     """Revenue at risk (the 20 largest losses), index impact by category, the weights used, the
     companies hit and the notes."""
     import plotly.graph_objects as go
@@ -144,5 +145,5 @@ def register(app: Any, d: Dashboard, jobs: Jobs) -> None:
     )
     @rule.checked(rule.text_list("parties"), rule.number("shortfall", *SHORTFALL),
                   rule.number("pass_through", *PASS_THROUGH), rule.lang())  # fmt: skip
-    def run(parties: list[str], shortfall: float, pass_through: float, lang: str) -> Any:
+    def run(parties: list[str], shortfall: float, pass_through: float, lang: Lang) -> Any:
         return _result(d.stress(parties, shortfall, pass_through), lang)
