@@ -75,12 +75,12 @@ def read_text_bounded(
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         return None, [Problem(label, None, None, f"cannot be read ({exc.strerror})")]
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)  # a directory cannot be wrapped in a file object: close it here
+        what = "a directory" if stat.S_ISDIR(info.st_mode) else "a device, pipe or socket"
+        return None, [Problem(label, None, None, f"must be a regular file (not {what})")]
     with os.fdopen(fd, "rb") as fh:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return None, [
-                Problem(label, None, None, "must be a regular file (not a device, pipe or socket)")
-            ]
         if info.st_size > limit:
             return None, [_too_big(label, limit, limit_env, f"it has {info.st_size:,} bytes")]
         try:

@@ -21,7 +21,6 @@ __all__ = [
     "InsufficientConstituentsError",
     "InvalidParameterError",
     "MissingDataError",
-    "NotAvailableYetError",
     "NotPointInTimeError",
     "Problem",
     "ProviderUnavailableError",
@@ -57,10 +56,6 @@ InsufficientConstituents = InsufficientConstituentsError
 
 class NotPointInTimeError(AiinfraError, ValueError):
     """A point-in-time run (``pit_mode: vintage``) lacks a score vintage before a cut-off."""
-
-
-class NotAvailableYetError(AiinfraError):
-    """A command or function that a later release delivers."""
 
 
 class MissingDataError(AiinfraError, LookupError):

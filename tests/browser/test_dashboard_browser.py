@@ -8,11 +8,6 @@ Screenshots of each page are written to ``test-artifacts/dashboard/`` (or
 from __future__ import annotations
 
 import os
-import re
-import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -20,15 +15,20 @@ import pytest
 from aiinfra import load_ledger
 from aiinfra.flows import flow_graph
 from aiinfra.web import PAGES
+from tests.browser._dashboard import (
+    TIMEOUT,
+    chromium,
+    click_map_node,
+    recording_page,
+    require_browser,
+    serve_dashboard,
+)
 from tests.conftest import ROOT, SHARED_PRICES
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not SHARED_PRICES.is_dir(), reason="../shared/data/prices is absent"),
 ]
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-        "--no-first-run", "--disable-component-update", "--disable-sync"]  # fmt: skip
 ARTIFACTS = Path(os.environ.get("AIINFRA_TEST_ARTIFACTS", ROOT / "test-artifacts")) / "dashboard"
 #: per page, an element that exists only once the page's data is drawn
 READY = {
@@ -48,7 +48,6 @@ CHARTS = {
     "/gap": ["gp-years", "gp-tornado", "gp-mc"],
     "/buildout": ["bo-graph"],
 }
-TIMEOUT = 90_000
 
 
 def wait_rendered(pg, path: str) -> None:
@@ -59,62 +58,22 @@ def wait_rendered(pg, path: str) -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    if CHROMIUM is None:
-        pytest.skip("Debian's chromium is not installed (scripts/setup.sh installs it)")
-    pytest.importorskip("playwright.sync_api")
-    pytest.importorskip("dash")
-    home = tmp_path_factory.mktemp("home")
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "from aiinfra.app import main; main()", "--home", str(home),
-         "--prices", str(SHARED_PRICES), "serve", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    assert proc.stdout is not None
-    url = None
-    deadline = time.monotonic() + 120
-    lines = []
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
-        m = re.search(r"http://(127\.0\.0\.1:\d+)/", line)
-        if m:
-            url = f"http://{m.group(1)}"
-            break
-    if url is None:
-        proc.kill()
-        pytest.fail("the server did not start:\n" + "".join(lines))
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    require_browser()
+    with serve_dashboard(tmp_path_factory.mktemp("home"), SHARED_PRICES) as srv:
+        yield srv.url
 
 
 @pytest.fixture(scope="module")
 def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture
 def page(browser, server):
     """A fresh page that records console errors, page errors and every requested host."""
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = ctx.new_page()
-    pg.errors = []
-    pg.hosts = set()
-    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    pg.on("request", lambda r: pg.hosts.add(re.sub(r"^(\w+://[^/]+).*$", r"\1", r.url)))
-    yield pg
-    ctx.close()
+    with recording_page(browser, console_errors=True) as pg:
+        yield pg
 
 
 def shot(pg, name: str) -> None:
@@ -149,34 +108,10 @@ def test_every_page_renders_with_no_console_error_and_no_outside_request(page, s
     assert page.hosts == {server}, page.hosts
 
 
-def _cy_count(page, selector: str) -> int:
-    return page.evaluate(f"document.getElementById('fl-map')._cyreg.cy.$('{selector}').length")
-
-
 def test_clicking_a_node_updates_the_side_panel(page, server):
     page.goto(server + "/flows")
     page.wait_for_selector(READY["/flows"], timeout=TIMEOUT)
-    page.wait_for_function(
-        "document.getElementById('fl-map')._cyreg && "
-        "document.getElementById('fl-map')._cyreg.cy.$('#nvidia').length === 1",
-        timeout=TIMEOUT,
-    )
-    where = (
-        "(() => { const p = document.getElementById('fl-map')._cyreg.cy.$('#nvidia')"
-        ".renderedPosition(); return [Math.round(p.x), Math.round(p.y)]; })()"
-    )
-    box = page.locator("#fl-map").bounding_box()
-    for _attempt in range(5):  # click once the map has stopped moving (fit, re-draws)
-        pos = page.evaluate(where)
-        page.wait_for_timeout(700)
-        if page.evaluate(where) != pos:
-            continue
-        page.mouse.click(box["x"] + pos[0], box["y"] + pos[1])
-        try:
-            page.wait_for_selector("#fl-panel-name", timeout=10_000)
-            break
-        except Exception:  # the map was re-drawn under the click: click again
-            continue
+    click_map_node(page, "nvidia", attempts=5)
     assert page.inner_text("#fl-panel-name") == "NVIDIA"
     assert "Self-funded share" in page.inner_text("#fl-panel-selffunded")
     assert "Oracle" in page.inner_text("#fl-payers")

@@ -9,23 +9,21 @@ undefined, no dialog), the text is shown literally, and no request goes to anoth
 
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
-import sys
-import time
-
 import pytest
 
 from aiinfra.web import PAGES
 from tests._report_payloads import IMG, SVG, write_payload_overlay
+from tests.browser._dashboard import (
+    TIMEOUT,
+    chromium,
+    click_map_node,
+    recording_page,
+    require_browser,
+    serve_dashboard,
+)
 from tests.conftest import SHARED_PRICES
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]  # about 35 s: every page, every point
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-        "--no-first-run", "--disable-component-update", "--disable-sync"]  # fmt: skip
-TIMEOUT = 90_000
 #: per page, an element that exists once the page's data is drawn
 READY = {
     "/": "#ov-gap-text",
@@ -62,53 +60,21 @@ SAFE = {"pwned": "undefined", "img": 0, "handlers": 0, "scripts": 0, "jslinks": 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    if CHROMIUM is None:
-        pytest.skip("Debian's chromium is not installed (scripts/setup.sh installs it)")
-    pytest.importorskip("playwright.sync_api")
-    pytest.importorskip("dash")
+    require_browser()
     home = tmp_path_factory.mktemp("home")
     overlay = write_payload_overlay(home / "overlay")
-    prices = ["--prices", str(SHARED_PRICES)] if SHARED_PRICES.is_dir() else []
-    log = home / "server.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-c", "from aiinfra.app import main; main()", "--home", str(home),
-             *prices, "serve", "--port", "0", "--data", str(overlay)],
-            stdout=out, stderr=subprocess.STDOUT, text=True,
-        )  # fmt: skip
-    url = None
-    deadline = time.monotonic() + 180
-    while url is None and time.monotonic() < deadline and proc.poll() is None:
-        m = re.search(r"http://(127\.0\.0\.1:\d+)/", log.read_text())
-        url = f"http://{m.group(1)}" if m else None
-        time.sleep(0.2)
-    if url is None:
-        proc.kill()
-        pytest.fail("the server did not start:\n" + log.read_text())
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    text = log.read_text()
+    prices = SHARED_PRICES if SHARED_PRICES.is_dir() else None
+    with serve_dashboard(home, prices, "--data", str(overlay)) as srv:
+        yield srv.url
+    text = srv.log.read_text()
     assert "Traceback" not in text, text[:3000]
 
 
 @pytest.fixture(scope="module")
 def page(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-        pg = ctx.new_page()
-        pg.dialogs, pg.hosts, pg.errors = [], set(), []
-        pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
-        pg.on("request", lambda r: pg.hosts.add(re.sub(r"^(\w+://[^/]+).*$", r"\1", r.url)))
-        pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    """One page for the whole module, recording page errors, dialogs and requested hosts."""
+    with chromium() as browser, recording_page(browser) as pg:
         yield pg
-        browser.close()
 
 
 def check(pg, where: str) -> None:
@@ -136,27 +102,7 @@ def test_hostile_ledger_text_never_runs_and_is_shown_literally(page, server):
     # the hostile company on the map: clicked, its name literal in the side panel
     page.goto(server + "/flows")
     page.wait_for_selector(READY["/flows"], timeout=TIMEOUT)
-    page.wait_for_function(
-        "document.getElementById('fl-map')._cyreg && "
-        "document.getElementById('fl-map')._cyreg.cy.$('#nvidia').length === 1",
-        timeout=TIMEOUT,
-    )
-    where = (
-        "(() => { const p = document.getElementById('fl-map')._cyreg.cy.$('#nvidia')"
-        ".renderedPosition(); return [Math.round(p.x), Math.round(p.y)]; })()"
-    )
-    box = page.locator("#fl-map").bounding_box()
-    for _attempt in range(6):  # click once the map has stopped moving (fit, re-draws)
-        pos = page.evaluate(where)
-        page.wait_for_timeout(700)
-        if page.evaluate(where) != pos:
-            continue
-        page.mouse.click(box["x"] + pos[0], box["y"] + pos[1])
-        try:
-            page.wait_for_selector("#fl-panel-name", timeout=10_000)
-            break
-        except Exception:  # re-drawn under the click: again
-            continue
+    click_map_node(page, "nvidia", attempts=6)
     assert page.inner_text("#fl-panel-name") == f"NVIDIA {IMG}"
     check(page, "after clicking the hostile node")
     assert page.hosts == {server}, page.hosts

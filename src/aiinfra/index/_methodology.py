@@ -19,10 +19,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from aiinfra._merge import deep_merge
+from aiinfra._yaml import parse_yaml, read_yaml
 from aiinfra.exceptions import (
     DataValidationError,
     InvalidParameterError,
-    Problem,
     validation_problems,
 )
 
@@ -227,8 +227,7 @@ class Methodology(_Model):
 
 def _default_dict() -> dict[str, Any]:
     text = (resources.files("aiinfra.index") / "methodologies" / "default.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
-    return data
+    return parse_yaml(text, "methodologies/default.yaml", what="methodology")
 
 
 def builtin_methodologies() -> dict[str, Path]:
@@ -266,17 +265,7 @@ def load_methodology(source: str | os.PathLike[str] | dict[str, Any] | None = No
             raise InvalidParameterError(
                 f"`methodology` file not found: {str(path)!r} (built-ins: {', '.join(builtins)})"
             )
-        try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise DataValidationError(
-                [Problem(label, None, None, f"is not valid YAML ({exc})")], "methodology"
-            ) from None
-        if not isinstance(loaded, dict):
-            raise DataValidationError(
-                [Problem(label, None, None, "must be a YAML mapping")], "methodology"
-            )
-        over = loaded
+        over = read_yaml(path, what="methodology", label=label)
     try:
         return Methodology.model_validate(deep_merge(_default_dict(), over))
     except ValidationError as exc:

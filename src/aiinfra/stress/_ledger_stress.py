@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -20,7 +20,7 @@ import pandas as pd
 
 from aiinfra.dates import resolve_as_of
 from aiinfra.exceptions import InvalidParameterError
-from aiinfra.flows import Basis, flow_graph
+from aiinfra.flows import flow_graph
 from aiinfra.ledger import Ledger
 from aiinfra.stress._clearing import clearing_from_graph
 from aiinfra.stress._propagation import propagate
@@ -182,7 +182,7 @@ def _scenario_graph(
 ) -> tuple[nx.DiGraph, list[str]]:
     """The flow graph in force on ``day`` on the scenario's basis, and the note on the deals
     annualised over an assumed horizon."""
-    basis = cast(Basis, sc.basis)  # validated by the scenario model
+    basis = sc.basis
     g = flow_graph(
         ledger,
         day,

@@ -8,15 +8,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from aiinfra._yaml import read_yaml
 from aiinfra.exceptions import (
     DataValidationError,
     InvalidParameterError,
-    Problem,
     validation_problems,
 )
+from aiinfra.flows import Basis
 
 __all__ = [
     "Equity",
@@ -71,7 +71,7 @@ class Scenario(_Model):
     description: str = ""
     start: dt.date | None = Field(None, alias="from")
     as_of: dt.date | None = None
-    basis: str = Field("annualised", pattern="^(committed|ceiling|funded|annualised)$")
+    basis: Basis = "annualised"
     #: years assumed for a deal without a stated horizon on the annualised basis (an assumption,
     #: listed in the result's notes); 5 years is the median stated horizon of the ledger's
     #: multi-year cloud commitments
@@ -109,12 +109,7 @@ def load_scenario(source: str | os.PathLike[str] | dict[str, Any]) -> Scenario:
             raise InvalidParameterError(
                 f"`scenario` not found: {str(path)!r} (built-ins: {', '.join(builtins)})"
             )
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise DataValidationError(
-                [Problem(label, None, None, f"is not valid YAML ({exc})")], "scenario"
-            ) from None
+        data = read_yaml(path, what="scenario", label=label)
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
