@@ -138,7 +138,11 @@ def test_a_burst_from_one_page_does_not_bury_a_normal_job(served):
         for e in replaced
     ), replaced
     assert sum(e.endswith("replaced it") for e in replaced) >= 32 - 3  # the rest are known
-    assert poll(served, burster, ids[-1][0])[1].endswith(f"has not asked for it for {FORGET:g} s")
+    # the last one is either stopped as forgotten or, on a machine that runs 10^6 samples in
+    # under FORGET seconds (0.8 s idle, bench/RESULTS.md), finished first; both leave nothing
+    # running (quiet above). Forgetting itself is tested deterministically in test_web_jobs.py.
+    done, err = poll(served, burster, ids[-1][0])
+    assert (err or "").endswith(f"has not asked for it for {FORGET:g} s") or (done and err is None)
 
 
 def test_starts_from_many_pages_are_bounded_and_refused_as_busy(served):
