@@ -15,7 +15,12 @@ from aiinfra._csvout import to_csv
 from aiinfra._io import atomic_directory
 from aiinfra.backtest._summary import BacktestSummary, BenchmarkStats, SeriesStats, TurnoverStats
 from aiinfra.dates import to_timestamp
-from aiinfra.exceptions import InvalidParameterError, MissingDataError
+from aiinfra.exceptions import (
+    InfeasibleCappingError,
+    InsufficientConstituentsError,
+    InvalidParameterError,
+    MissingDataError,
+)
 from aiinfra.index import (
     NOT_PIT_LABEL,
     CorporateAction,
@@ -181,6 +186,8 @@ def backtest(
     turnover = calc.rebalances.copy()[
         ["review", "announce", "effective", "turnover", "cost", "names"]
     ]
+    source_of = {str(r.dates.review): r.score_source for r in reviews}
+    turnover["score_source"] = turnover["review"].astype(str).map(source_of)
     stats = _summary(levels, reviews, calc, turnover, methodology, benchmarks, cost_bps, warnings)
     return BacktestResult(
         levels,
@@ -211,10 +218,16 @@ def _run_reviews(
     date with a close on any line bought; stops (with a warning) at the first review effective
     after that date.
 
+    Reviews before the first one the rules can form (too few eligible names, or caps that cannot
+    hold) are left out with a warning each: the index starts at its first formable review, as
+    an index provider launches an index (no backfill of a review that could not have been formed).
+
     Raises
     ------
     InvalidParameterError
         No review takes effect in the window.
+    InsufficientConstituentsError, InfeasibleCappingError
+        A review after the first formed one (or the last review of the window) cannot be formed.
     MissingDataError
         No prices on or after the first effective date.
     """
@@ -231,7 +244,16 @@ def _run_reviews(
     # while the backtest runs)
     with review_cache():
         for d in schedule:
-            r = run_review(ledger, prices, methodology, d.cutoff, previous=previous, fx=fx, dates=d)
+            try:
+                r = run_review(
+                    ledger, prices, methodology, d.cutoff, previous=previous, fx=fx, dates=d
+                )
+            except (InsufficientConstituentsError, InfeasibleCappingError) as exc:
+                if reviews or d is schedule[-1]:
+                    raise  # an index that has launched must form at every review
+                # the index launches at the first review its rules can form (no backfill)
+                warnings.append(f"review {d.review} not formed, the index starts later: {exc}")
+                continue
             # the last date with a close on any of the lines this review buys
             last = max(
                 pd.Timestamp(str(prices(t)["close"].last_valid_index()))
@@ -420,6 +442,7 @@ def _summary(
         start=str(levels.index[0].date()),
         end=str(levels.index[-1].date()),
         reviews=len(reviews),
+        score_sources={str(r.dates.review): r.score_source for r in reviews},
         cost_bps=float(cost_bps),
         variants={v: SeriesStats.from_levels(levels[v]) for v in ("PR", "GTR", "NTR")},
         benchmarks={

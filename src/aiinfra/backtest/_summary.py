@@ -119,6 +119,8 @@ class BacktestSummary:
         The corporate actions applied (one record each).
     warnings : list of str
         Every warning of the run and its reviews.
+    score_sources : Mapping[str, str]
+        Per review, the source of its scores.
     """
 
     label: str
@@ -134,6 +136,16 @@ class BacktestSummary:
     turnover: TurnoverStats
     corporate_actions: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: per review (``YYYY-MM``): where its scores came from (``house``, ``systematic``, ``static``)
+    score_sources: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def score_source_counts(self) -> dict[str, int]:
+        """How many reviews used each score source."""
+        out: dict[str, int] = {}
+        for v in self.score_sources.values():
+            out[v] = out.get(v, 0) + 1
+        return out
 
     @property
     def gtr(self) -> SeriesStats:
@@ -159,6 +171,7 @@ class BacktestSummary:
             "start": self.start,
             "end": self.end,
             "reviews": self.reviews,
+            "score_sources": dict(self.score_sources),
             "cost_bps": self.cost_bps,
             "variants": {k: v.to_dict() for k, v in self.variants.items()},
             "benchmarks": {k: v.to_dict() for k, v in self.benchmarks.items()},
@@ -195,4 +208,5 @@ class BacktestSummary:
             ),
             corporate_actions=list(d.get("corporate_actions") or []),
             warnings=[str(w) for w in d.get("warnings") or []],
+            score_sources={str(k): str(v) for k, v in (d.get("score_sources") or {}).items()},
         )

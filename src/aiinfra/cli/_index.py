@@ -15,13 +15,20 @@ index_app = typer.Typer(help="Index reviews and backtests (METHODOLOGY.md).", no
 
 
 class PitMode(StrEnum):
+    vintage_or_systematic = "vintage_or_systematic"
     vintage = "vintage"
+    systematic = "systematic"
     static_scores = "static_scores"
 
 
 PitOpt = Annotated[
     PitMode | None,
-    typer.Option("--pit-mode", help="Overrides the methodology's pit_mode."),
+    typer.Option(
+        "--pit-mode",
+        help="Overrides the methodology's pit_mode: vintage_or_systematic (default: the house "
+        "vintage in force, else systematic scores), vintage, systematic, static_scores (today's "
+        "scores, labelled not point-in-time).",
+    ),
 ]
 OutOpt = Annotated[
     str | None,
@@ -62,7 +69,7 @@ def index_review(
         fmt,
         columns=["rank", "id", "ticker", "category", "Q", "R", "S", "weight"],
         title=f"review {d.review}: cut-off {d.cutoff.date()}, effective {d.effective.date()} "
-        f"({result.label})",
+        f"({result.label}; scores: {result.score_source})",
         unit="constituents",
     )
     counts = result.exclusions()["reason"].value_counts()
@@ -117,6 +124,8 @@ def index_backtest(
     emit_frame(
         frame.round(4) if fmt is Format.table else frame,
         fmt,
-        title=f"{s.methodology} {s.start} to {s.end}, {s.reviews} reviews ({s.label})",
+        title=f"{s.methodology} {s.start} to {s.end}, {s.reviews} reviews ({s.label}; scores: "
+        + ", ".join(f"{k} {v}" for k, v in s.score_source_counts.items())
+        + ")",
         unit="series",
     )

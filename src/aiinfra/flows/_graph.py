@@ -11,17 +11,13 @@ import pandas as pd
 
 from aiinfra.dates import resolve_as_of
 from aiinfra.exceptions import InvalidParameterError
-from aiinfra.ledger import Ledger
+from aiinfra.ledger import IN_FORCE, Ledger
 
 __all__ = ["BASES", "FLOW_LAYERS", "IN_FORCE", "flow_graph"]
 
 Basis = Literal["committed", "ceiling", "funded", "annualised"]
 BASES: tuple[str, ...] = ("committed", "ceiling", "funded", "annualised")
 FLOW_LAYERS: tuple[str, ...] = ("cash", "compute", "equity", "credit")
-#: statuses of a deal that is in force (stalled and terminated deals are not)
-IN_FORCE: frozenset[str] = frozenset(
-    {"announced", "loi", "signed", "funded", "in_progress", "completed"}
-)
 #: the amount used when the chosen basis is missing, in order
 FALLBACK: dict[str, tuple[str, ...]] = {
     "committed": ("committed", "ceiling", "funded"),

@@ -205,7 +205,9 @@ class Methodology(_Model):
     weighting: WeightingSpec = WeightingSpec()
     withholding_tax: WithholdingSpec = WithholdingSpec()
     corporate_actions: CorporateActionsSpec = CorporateActionsSpec()
-    pit_mode: Literal["vintage", "static_scores"] = "vintage"
+    pit_mode: Literal["vintage_or_systematic", "vintage", "systematic", "static_scores"] = (
+        "vintage_or_systematic"
+    )
 
     @model_validator(mode="after")
     def _categories(self) -> Methodology:

@@ -39,11 +39,13 @@ from aiinfra.index._proforma import proforma
 from aiinfra.index._scoring import score_candidates
 from aiinfra.index._screens import apply_screens
 from aiinfra.index._selection import select_candidates
+from aiinfra.index._systematic import apply_systematic
 from aiinfra.index._universe import (
     PriceGetter,
     ReviewContext,
+    ScoreSource,
     known_data,
-    point_in_time,
+    score_source,
     universe,
 )
 from aiinfra.index._weighting import raw_weights, target_weights, weight_compliance
@@ -88,6 +90,9 @@ class ReviewResult:
     methodology_hash: str
     input_hash: str
     warnings: list[str] = field(default_factory=list)
+    #: where the scores came from: ``house`` (the house vintage in force), ``systematic`` (the
+    #: rubric computed at the cut-off) or ``static`` (today's house view: not point-in-time)
+    score_source: ScoreSource = "house"
 
     @property
     def label(self) -> str:
@@ -132,6 +137,7 @@ class ReviewResult:
             "review": self.dates.to_dict(),
             "label": self.label,
             "point_in_time": self.point_in_time,
+            "score_source": self.score_source,
             "methodology_hash": self.methodology_hash,
             "input_hash": self.input_hash,
             "selection": recs(self.selection()),
@@ -189,9 +195,12 @@ def run_review(
     if dates is None:
         dates = latest_review(to_timestamp(as_of, "as_of"), cal.rebalance_months, cal.exchange)
     warnings: list[str] = []
-    pit = point_in_time(ledger, methodology, dates, missing_vintage, warnings)
-    ctx = ReviewContext(methodology, dates, prices, fx, set(previous or {}), pit, warnings)
+    source = score_source(ledger, methodology, dates, missing_vintage, warnings)
+    ctx = ReviewContext(methodology, dates, prices, fx, set(previous or {}), source, warnings)
+    pit = ctx.pit
     cand = universe(ctx, known_data(ledger, ctx))
+    if source == "systematic":
+        apply_systematic(cand, ledger, dates.cutoff)
     score_candidates(cand, methodology)
     apply_screens(cand, methodology, dates.cutoff)
     raw_weights(cand, methodology)
@@ -209,6 +218,7 @@ def run_review(
         proforma=pro,
         compliance=weight_compliance(weights, picked, methodology),
         point_in_time=pit,
+        score_source=source,
         methodology_hash=methodology.config_hash(),
         input_hash=_input_hash(cand, methodology, dates, ctx.existing),
         warnings=warnings,

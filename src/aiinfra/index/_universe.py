@@ -21,6 +21,7 @@ from aiinfra.exceptions import MissingDataError, NotPointInTimeError
 from aiinfra.index._cache import latest, memo
 from aiinfra.index._calendar import ReviewDates, previous_reviews, trading_days
 from aiinfra.index._methodology import Methodology
+from aiinfra.index._systematic import systematic_placeholders
 from aiinfra.ledger import Ledger, parse_adr_ratios
 
 __all__ = [
@@ -28,9 +29,10 @@ __all__ = [
     "KnownData",
     "PriceGetter",
     "ReviewContext",
+    "ScoreSource",
     "currency_of",
     "known_data",
-    "point_in_time",
+    "score_source",
     "universe",
 ]
 
@@ -86,8 +88,13 @@ class ReviewContext:
     prices: PriceGetter
     fx: Mapping[str, pd.Series] | None
     existing: set[str]
-    pit: bool
+    source: ScoreSource
     warnings: list[str]
+
+    @property
+    def pit(self) -> bool:
+        """Whether the review uses only data known at its cut-off."""
+        return self.source != "static"
 
     @property
     def cutoff(self) -> pd.Timestamp:
@@ -109,36 +116,52 @@ class KnownData:
     stale_before: tuple[pd.Timestamp, pd.Timestamp] | None
 
 
-def point_in_time(
+#: where a review's scores come from: the house vintage in force, the systematic rubric computed
+#: at the cut-off (both point in time), or today's house view applied to an earlier date (not)
+ScoreSource = Literal["house", "systematic", "static"]
+
+
+def score_source(
     ledger: Ledger,
     methodology: Methodology,
     dates: ReviewDates,
     missing_vintage: Literal["raise", "static"],
     warnings: list[str],
-) -> bool:
-    """Whether the review runs point-in-time (on the score vintages known at the cut-off).
+) -> ScoreSource:
+    """Where the review's scores come from (``pit_mode``; docs/methodology.md §"Point in time").
 
-    Requires ``pit_mode`` and the score vintages; provides the flag. With ``pit_mode: vintage``
-    and no vintage on or before the cut-off: :class:`NotPointInTimeError`, or (``missing_vintage
-    = "static"``) False with a warning.
+    Requires ``pit_mode`` and the house score vintages; provides the source:
+
+    * ``vintage``: the house vintage in force at the cut-off; none → :class:`NotPointInTimeError`,
+      or (``missing_vintage = "static"``) today's house view with a warning;
+    * ``vintage_or_systematic`` (default): the house vintage in force, else the systematic rubric;
+    * ``systematic``: the systematic rubric;
+    * ``static_scores``: today's house view (labelled not point-in-time).
     """
     cut = dates.cutoff
-    pit = methodology.pit_mode == "vintage"
-    scores = ledger.scores
-    if pit and not (scores["as_of"] <= cut).any() and missing_vintage == "static":
-        pit = False
+    mode = methodology.pit_mode
+    if mode == "static_scores":
+        return "static"
+    if mode == "systematic":
+        return "systematic"
+    house = bool((ledger.scores["as_of"] <= cut).any())
+    if house:
+        return "house"
+    if mode == "vintage_or_systematic":
+        return "systematic"
+    if missing_vintage == "static":
         warnings.append(
             f"no score vintage on or before the cut-off {cut.date()}: the latest scores were used"
         )
-    if pit and not (scores["as_of"] <= cut).any():
-        first = scores["as_of"].min()
-        raise NotPointInTimeError(
-            f"review {dates.review} (cut-off {cut.date()}): no score vintage on or before the "
-            f"cut-off (the earliest is {first.date() if pd.notna(first) else 'none'}). Add "
-            "historical vintages to scores.csv, or set `pit_mode: static_scores` to run with "
-            "today's scores, labelled not point-in-time."
-        )
-    return pit
+        return "static"
+    first = ledger.scores["as_of"].min()
+    raise NotPointInTimeError(
+        f"review {dates.review} (cut-off {cut.date()}): no score vintage on or before the "
+        f"cut-off (the earliest is {first.date() if pd.notna(first) else 'none'}). Add "
+        "historical vintages to scores.csv, use `pit_mode: vintage_or_systematic` (systematic "
+        "scores where no house vintage exists), or set `pit_mode: static_scores` to run with "
+        "today's scores, labelled not point-in-time."
+    )
 
 
 def known_data(ledger: Ledger, ctx: ReviewContext) -> KnownData:
@@ -149,7 +172,14 @@ def known_data(ledger: Ledger, ctx: ReviewContext) -> KnownData:
     its earliest one (share counts and free floats change slowly), with a warning.
     """
     cut = ctx.cutoff
-    sc = latest(ledger.scores, "company_id", "as_of", cut if ctx.pit else None)
+    if ctx.source == "systematic":
+        sc = latest(
+            memo(ledger.companies, ("systematic", cut),
+                 lambda: systematic_placeholders(ledger, cut)),
+            "company_id", "as_of", cut,
+        )  # fmt: skip
+    else:
+        sc = latest(ledger.scores, "company_id", "as_of", cut if ctx.pit else None)
     cal = ctx.methodology.calendar
     carry = ctx.methodology.scores.max_vintage_age_reviews
     stale_before = None

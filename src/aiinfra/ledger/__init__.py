@@ -9,7 +9,7 @@ True
 from __future__ import annotations
 
 from aiinfra.dates import PartialDate, parse_partial_date
-from aiinfra.ledger._flows import counted_flows, events_in_force
+from aiinfra.ledger._flows import IN_FORCE, counted_flows, events_in_force
 from aiinfra.ledger._ledger import TABLE_NAMES, Ledger, LedgerView, load_ledger
 from aiinfra.ledger._loader import bundled_data_dir
 from aiinfra.ledger._schema import GROUP_ENTITIES, TABLES, TableSpec
@@ -17,6 +17,7 @@ from aiinfra.ledger._validate import parse_adr_ratios, rubric_score
 
 __all__ = [
     "GROUP_ENTITIES",
+    "IN_FORCE",
     "TABLES",
     "TABLE_NAMES",
     "Ledger",

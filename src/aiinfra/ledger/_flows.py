@@ -8,7 +8,12 @@ from aiinfra.ledger._schema import STATUS_ORDER
 
 AMOUNTS = ("ceiling", "committed", "funded")
 
-__all__ = ["AMOUNTS", "counted_flows", "events_in_force"]
+__all__ = ["AMOUNTS", "IN_FORCE", "counted_flows", "events_in_force"]
+
+#: statuses of a deal that is in force (stalled and terminated deals are not)
+IN_FORCE: frozenset[str] = frozenset(
+    {"announced", "loi", "signed", "funded", "in_progress", "completed"}
+)
 
 
 def counted_flows(flows: pd.DataFrame) -> pd.Series:

@@ -170,6 +170,10 @@ PDate = Annotated[PartialDate, BeforeValidator(_partial)]
 OptPDate = Annotated[PDate | None, BeforeValidator(_empty_to_none)]
 FullDate = Annotated[dt.date, BeforeValidator(_full)]
 Bool = Annotated[bool, BeforeValidator(_bool)]
+#: true/false, empty = false
+OptBool = Annotated[
+    bool, BeforeValidator(lambda v: False if _empty_to_none(v) is None else _bool(v))
+]
 FiscalYear = Annotated[
     str,
     BeforeValidator(_strip),
@@ -301,9 +305,19 @@ class FinancialRow(_Row):
     fiscal_year: FiscalYear
     period_end: FullDate
     revenue_usd_bn: Amount = None
+    #: revenue minus cost of revenue, as reported (may be negative)
+    gross_profit_usd_bn: Number = None
+    #: may be negative
+    operating_income_usd_bn: Number = None
+    #: a reported data-centre segment's revenue (the segment is named in notes)
+    dc_revenue_usd_bn: Amount = None
+    #: reported remaining performance obligations or order backlog at period end (notes say which)
+    backlog_usd_bn: Amount = None
     capex_usd_bn: Amount = None
     shares_outstanding_mn: Amount = None
     free_float: Share = None
+    #: true when a number of the row is not taken from the report (notes say which)
+    estimate: OptBool = False
     source: Text
     source_date: PDate
     notes: OptText = None
@@ -401,6 +415,16 @@ TABLES: dict[str, TableSpec] = {
             "financials.csv",
             FinancialRow,
             ("company_id", "fiscal_year"),
+            # added in 2026-12 (issue 14): overlays written before may leave them out
+            optional_columns=frozenset(
+                {
+                    "gross_profit_usd_bn",
+                    "operating_income_usd_bn",
+                    "dc_revenue_usd_bn",
+                    "backlog_usd_bn",
+                    "estimate",
+                }
+            ),
             not_future=("source_date",),
         ),
     )

@@ -412,4 +412,37 @@ def _revenue_and_financial_rules(f: dict[str, pd.DataFrame], companies: set[str]
             out.append(
                 _p(r, "company_id", "unknown company id (not in companies.csv)", r["company_id"])
             )
+        out += _financial_row_rules(r)
+    return out
+
+
+def _financial_row_rules(r: pd.Series) -> list[Problem]:
+    """Published after the period; gross profit ≤ revenue, operating income ≤ gross profit,
+    data-centre revenue ≤ revenue."""
+    out: list[Problem] = []
+    if r["source_date_known"] <= pd.Timestamp(r["period_end"]):
+        out.append(
+            _p(
+                r,
+                "source_date",
+                "must be after period_end (the publication date)",
+                r["source_date"],
+            )
+        )
+
+    def num(col: str) -> float:
+        v = r.get(col)
+        return math.nan if v is None or _blank(v) else float(v)
+
+    rev, gp = num("revenue_usd_bn"), num("gross_profit_usd_bn")
+    oi, dc = num("operating_income_usd_bn"), num("dc_revenue_usd_bn")
+    # comparisons with NaN are False: a missing value breaks no rule
+    if gp > rev:
+        out.append(_p(r, "gross_profit_usd_bn", f"must not exceed revenue_usd_bn ({rev})", gp))
+    if oi > gp:
+        out.append(
+            _p(r, "operating_income_usd_bn", f"must not exceed gross_profit_usd_bn ({gp})", oi)
+        )
+    if dc > rev:
+        out.append(_p(r, "dc_revenue_usd_bn", f"must not exceed revenue_usd_bn ({rev})", dc))
     return out

@@ -1,0 +1,296 @@
+"""Systematic score vintages: the five rubric components computed from inputs known at a review's
+cut-off only (``pit_mode: systematic`` and ``vintage_or_systematic``; docs/methodology.md,
+"Systematic scores").
+
+Each component maps one measurable input to 1–5 by fixed thresholds; Q = (mean of the known
+components − 1) / 4 × 100, as for the house view's rubric (docs/ledger.md), when at least
+:data:`MIN_COMPONENTS` of the five are known. The inputs and the date that makes each known:
+
+==================  ===================================================  ==========================
+component           input                                                known from
+==================  ===================================================  ==========================
+market_position     free-float market cap, percentile rank in category   prices ≤ cut-off, shares
+                                                                         of the latest filing
+bottleneck_power    gross margin of the latest fiscal year               its filing date
+ai_leverage         AI-revenue share (else a data-centre segment share)  ``known_from`` / filing
+execution           revenue growth of the latest fiscal year (one step   both filings
+                    lower with an operating loss)
+demand_visibility   max(backlog or RPO, ledger commitments to the        filing; deals announced
+                    company in force) ÷ latest revenue                   and in force by then
+==================  ===================================================  ==========================
+
+The rubric was designed on 2026-12-04 (issue 14), knowing what mattered in 2019–2026: its choice
+of components and thresholds, and the universe (companies in the ledger's seven categories, many
+of which became AI names later), are look-ahead that no vintage date removes. The docs say so.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from aiinfra.ledger import IN_FORCE, Ledger
+
+__all__ = [
+    "COMPONENT_RULES",
+    "MIN_COMPONENTS",
+    "Q_SCALE",
+    "RUBRIC_DESIGNED",
+    "SYSTEMATIC_COMPONENTS",
+    "apply_systematic",
+    "bucket",
+    "component_inputs",
+    "score_components",
+    "systematic_placeholders",
+]
+
+#: the date the rubric was written (everything before it is scored with hindsight of its design)
+RUBRIC_DESIGNED = "2026-12-04"
+SYSTEMATIC_COMPONENTS: tuple[str, ...] = (
+    "market_position",
+    "bottleneck_power",
+    "ai_leverage",
+    "execution",
+    "demand_visibility",
+)
+#: fewer known components than this: no systematic score (reason NO_SCORE)
+MIN_COMPONENTS = 3
+#: the scale of Q: (percentile rank of the rubric mean in the review's universe, Q). The points
+#: are the minimum, quartiles and maximum of the house view's Q on the rubric's design date
+#: (scores.csv, 2026-11-20: 25, 52.5, 65, 72.5, 95), frozen here as constants so that the
+#: eligibility thresholds of the methodology mean for a systematic vintage what they mean for a
+#: house vintage, and no later edit of the house view changes an earlier systematic vintage.
+Q_SCALE: tuple[tuple[float, float], ...] = (
+    (0.0, 25.0),
+    (0.25, 52.5),
+    (0.5, 65.0),
+    (0.75, 72.5),
+    (1.0, 95.0),
+)
+#: lower bounds of the scores 2, 3, 4 and 5 (below the first: 1), per component input
+COMPONENT_RULES: dict[str, tuple[float, float, float, float]] = {
+    # percentile rank of free-float market cap within the category (0 smallest … 1 largest)
+    "market_position": (0.125, 0.375, 0.625, 0.875),
+    # gross profit / revenue
+    "bottleneck_power": (0.25, 0.40, 0.50, 0.60),
+    # AI-revenue share (the index's R buckets)
+    "ai_leverage": (0.05, 0.20, 0.50, 0.80),
+    # revenue growth of the latest fiscal year over the one before
+    "execution": (0.0, 0.10, 0.25, 0.50),
+    # years of revenue covered by backlog/RPO or by commitments to the company in force
+    "demand_visibility": (0.25, 0.50, 1.0, 2.0),
+}
+#: flow layers whose deals are demand for the payee (equity and credit are financing, not orders)
+_DEMAND_LAYERS = ("cash", "compute")
+
+
+def bucket(x: float, bounds: Sequence[float]) -> float:
+    """1 + the number of ``bounds`` that ``x`` reaches (bounds inclusive); NaN stays NaN.
+
+    >>> [bucket(x, (0.25, 0.40, 0.50, 0.60)) for x in (0.1, 0.25, 0.45, 0.6, 0.9)]
+    [1.0, 2.0, 3.0, 5.0, 5.0]
+    """
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return math.nan
+    return float(1 + sum(x >= b for b in bounds))
+
+
+def systematic_placeholders(ledger: Ledger, cutoff: pd.Timestamp) -> pd.DataFrame:
+    """Score rows for every listed company with a category, Q not yet known (filled by
+    :func:`score_components` once the universe has priced the lines): the shape of
+    ``ledger.scores`` so that the review's steps read them like a house vintage."""
+    c = ledger.companies
+    c = c[c["category"].notna() & c["listed"].astype(bool) & c["ticker"].notna()]
+    return pd.DataFrame(
+        {
+            "company_id": c["id"].to_numpy(),
+            "as_of": cutoff,
+            "category": c["category"].to_numpy(),
+            "qualitative": np.nan,
+            "ai_revenue_share": np.nan,
+            "ai_revenue_source_type": None,
+        }
+    )
+
+
+def _two_latest(fin: pd.DataFrame) -> dict[str, tuple[dict[str, Any], dict[str, Any] | None]]:
+    """Per company: the latest known fiscal year's row and the one before (None if absent)."""
+    out: dict[str, tuple[dict[str, Any], dict[str, Any] | None]] = {}
+    for cid, g in fin.sort_values("period_end", kind="stable").groupby("company_id"):
+        recs: list[dict[str, Any]] = [
+            {str(k): v for k, v in r.items()} for r in g.to_dict(orient="records")
+        ]
+        out[str(cid)] = (recs[-1], recs[-2] if len(recs) > 1 else None)
+    return out
+
+
+def _num(rec: dict[str, Any] | None, col: str) -> float:
+    if rec is None:
+        return math.nan
+    v = rec.get(col)
+    return math.nan if v is None or pd.isna(v) else float(v)
+
+
+def _commitments(ledger: Ledger, cutoff: pd.Timestamp) -> pd.Series:
+    """Committed (else funded) amounts of the deals in force on ``cutoff`` whose payee is the
+    company, on the cash and compute layers, each obligation counted once: USD bn by payee."""
+    view = ledger.as_of(cutoff)
+    f = view.flows
+    keep = f["counted"] & f["status"].isin(IN_FORCE) & f["flow_layer"].isin(_DEMAND_LAYERS)
+    f = f[keep]
+    amount = f["committed"].where(f["committed"].notna(), f["funded"])
+    return amount.fillna(0.0).groupby(f["payee"]).sum()
+
+
+def component_inputs(
+    ledger: Ledger, cutoff: pd.Timestamp, ids: list[str], ffmc: pd.Series, category: pd.Series
+) -> pd.DataFrame:
+    """The measured input of each component per company (index ``ids``), from what was known on
+    ``cutoff``: ``ffmc`` and ``category`` by id come from the review's universe step (prices up to
+    the cut-off, shares of the latest filing)."""
+    fin = ledger.financials
+    fin = fin[fin["source_date_known"] <= cutoff]
+    latest = _two_latest(fin)
+    ai = ledger.ai_revenue
+    ai = ai[ai["known_from"] <= cutoff].sort_values("period_end", kind="stable")
+    ai_share = ai.groupby("company_id")["share"].last()
+    commit = _commitments(ledger, cutoff)
+    # percentile rank of ffmc within the category among companies with a known ffmc
+    cap = pd.Series(ffmc.reindex(ids).to_numpy(dtype=float), index=list(ids))
+    cat = category.reindex(ids)
+    pct = pd.Series(np.nan, index=list(ids))
+    for _, members in cap.groupby(cat.to_numpy()):
+        known = members.dropna()
+        if len(known) == 1:
+            pct[known.index] = 1.0
+        elif len(known) > 1:
+            pct[known.index] = (known.rank(method="average") - 1) / (len(known) - 1)
+    rows = []
+    for cid in ids:
+        last, prev = latest.get(cid, (None, None))
+        rev = _num(last, "revenue_usd_bn")
+        gp = _num(last, "gross_profit_usd_bn")
+        share = float(ai_share.get(cid, math.nan))
+        share_src = "ai_revenue" if not math.isnan(share) else None
+        dc = _num(last, "dc_revenue_usd_bn")
+        if math.isnan(share) and not math.isnan(dc) and rev > 0:
+            share, share_src = dc / rev, "dc_segment"
+        consecutive = (
+            last is not None
+            and prev is not None
+            and int(str(last["fiscal_year"])[2:]) - int(str(prev["fiscal_year"])[2:]) == 1
+        )
+        prev_rev = _num(prev, "revenue_usd_bn") if consecutive else math.nan
+        backlog = _num(last, "backlog_usd_bn")
+        committed = float(commit.get(cid, 0.0))
+        rows.append(
+            {
+                "id": cid,
+                "fiscal_year": None if last is None else str(last["fiscal_year"]),
+                "ffmc_pct": float(pct[cid]),
+                "gross_margin": gp / rev if rev > 0 else math.nan,
+                "ai_share": share,
+                "ai_share_source": share_src,
+                "revenue_growth": rev / prev_rev - 1 if prev_rev > 0 else math.nan,
+                "operating_loss": _num(last, "operating_income_usd_bn") < 0,
+                "coverage": (
+                    max(0.0 if math.isnan(backlog) else backlog, committed) / rev
+                    if rev > 0
+                    else math.nan
+                ),
+            }
+        )
+    return pd.DataFrame(rows).set_index("id")
+
+
+def scale_q(raw: pd.Series) -> pd.Series:
+    """Q on the house view's scale: the percentile rank p of each known ``raw`` value among the
+    known ones (ties share their average rank; p = (rank − 1)/(n − 1), 0.5 when n = 1), mapped
+    piecewise-linearly through :data:`Q_SCALE`, rounded to one decimal; NaN stays NaN.
+
+    >>> scale_q(pd.Series([10.0, 50.0, 50.0, 90.0, None])).tolist()
+    [25.0, 65.0, 65.0, 95.0, nan]
+    """
+    known = raw.dropna()
+    out = pd.Series(np.nan, index=raw.index)
+    if known.empty:
+        return out
+    p = (known.rank(method="average") - 1) / (len(known) - 1) if len(known) > 1 else known * 0 + 0.5
+    xs, ys = zip(*Q_SCALE, strict=True)
+    out[known.index] = np.round(np.interp(p.to_numpy(), xs, ys), 1)
+    return out
+
+
+def score_components(inputs: pd.DataFrame) -> pd.DataFrame:
+    """The five components (1–5, NaN when the input is unknown), ``n_components``, the rubric
+    mean as ``Q_raw`` and Q per company from :func:`component_inputs`.
+
+    ``Q_raw`` = (mean of the known components − 1) / 4 × 100, rounded to one decimal, where at
+    least :data:`MIN_COMPONENTS` are known (NaN otherwise): the same formula as the house view's
+    rubric. Q = :func:`scale_q` of it: its rank within the review's universe on the house view's
+    scale.
+
+    Examples
+    --------
+    >>> x = pd.DataFrame({"ffmc_pct": [1.0], "gross_margin": [0.62], "ai_share": [0.9],
+    ...                   "revenue_growth": [0.3], "operating_loss": [False],
+    ...                   "coverage": [0.1]}, index=["a"])
+    >>> score_components(x).loc["a"].tolist()
+    [5.0, 5.0, 5.0, 4.0, 1.0, 5.0, 75.0, 65.0]
+    """
+    r = COMPONENT_RULES
+    out = pd.DataFrame(index=inputs.index)
+    out["market_position"] = [bucket(x, r["market_position"]) for x in inputs["ffmc_pct"]]
+    out["bottleneck_power"] = [bucket(x, r["bottleneck_power"]) for x in inputs["gross_margin"]]
+    out["ai_leverage"] = [bucket(x, r["ai_leverage"]) for x in inputs["ai_share"]]
+    growth = [bucket(x, r["execution"]) for x in inputs["revenue_growth"]]
+    loss = inputs["operating_loss"].fillna(False).astype(bool).to_numpy()
+    out["execution"] = np.where(loss, np.maximum(np.asarray(growth) - 1, 1), growth)
+    out["demand_visibility"] = [bucket(x, r["demand_visibility"]) for x in inputs["coverage"]]
+    comps = out[list(SYSTEMATIC_COMPONENTS)]
+    n = comps.notna().sum(axis=1)
+    scored = n >= MIN_COMPONENTS
+    raw = ((comps.mean(axis=1) - 1) / 4 * 100).where(scored)
+    out["n_components"] = n
+    out["Q_raw"] = raw.round(1)
+    out["Q"] = scale_q(raw)
+    return out
+
+
+def apply_systematic(cand: pd.DataFrame, ledger: Ledger, cutoff: pd.Timestamp) -> None:
+    """The review step for a systematic vintage: the components, their inputs and Q of every
+    candidate, in place (``Q`` NaN and reason ``NO_SCORE`` where fewer than
+    :data:`MIN_COMPONENTS` are known).
+
+    Requires the universe (``ffmc``, ``category``); provides ``Q`` and the columns
+    :data:`SYSTEMATIC_COMPONENTS`, ``n_components``, ``gross_margin``, ``revenue_growth``,
+    ``coverage``, ``ffmc_pct``, ``ai_share``.
+    """
+    ids = [str(x) for x in cand["id"]]
+    inputs = component_inputs(
+        ledger,
+        cutoff,
+        ids,
+        pd.Series(cand["ffmc"].to_numpy(dtype=float), index=ids),
+        pd.Series(cand["category"].to_numpy(), index=ids),
+    )
+    comps = score_components(inputs)
+    for col in ("ffmc_pct", "gross_margin", "ai_share", "revenue_growth", "coverage"):
+        cand[col] = inputs[col].reindex(ids).to_numpy()
+    for col in (*SYSTEMATIC_COMPONENTS, "n_components", "Q_raw"):
+        cand[col] = comps[col].reindex(ids).to_numpy()
+    q = comps["Q"].reindex(ids).to_numpy(dtype=float)
+    cand["Q"] = q
+    missing = np.isnan(q) & cand["reason"].isna().to_numpy()
+    cand.loc[missing, "reason"] = "NO_SCORE"
+    # R: where no AI-revenue share is known, a reported data-centre segment's share (a proxy)
+    src = inputs["ai_share_source"].reindex(ids).to_numpy()
+    proxy = cand["a"].isna().to_numpy() & (src == "dc_segment")
+    share = inputs["ai_share"].reindex(ids).to_numpy(dtype=float)
+    fy = inputs["fiscal_year"].reindex(ids).to_numpy()
+    cand.loc[proxy, "a"] = share[proxy]
+    cand.loc[proxy, "a_source"] = [f"dc segment {y} (proxy)" for y in fy[proxy]]
