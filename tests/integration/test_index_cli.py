@@ -56,7 +56,10 @@ def test_review_json_weights_caps_scores_and_reasons(shared_prices: Path, tmp_pa
     assert sel["weight"].max() <= 0.20 + 1e-12
     assert sel["category"].isin(["C1", "C2", "C3"]).all() and sel[["Q", "S"]].notna().all().all()
     assert all(e["reason"] in REASONS for e in doc["exclusions"])
-    assert doc["point_in_time"] is False and "not point-in-time" in doc["label"]
+    # issue 14: no house vintage is in force on 2026-05-29, so the default pit_mode
+    # (vintage_or_systematic) scores the review systematically, point in time
+    assert doc["point_in_time"] is True and doc["label"] == "point-in-time"
+    assert doc["score_source"] == "systematic"
     assert doc["review"] == {
         "review": "2026-06",
         "cutoff": "2026-05-29",
@@ -71,11 +74,7 @@ def test_review_json_weights_caps_scores_and_reasons(shared_prices: Path, tmp_pa
         "review.json",
         "methodology.yaml",
     }
-    assert (
-        pd.read_csv(tmp_path / "r" / "selection.csv")["label"]
-        .str.contains("not point-in-time")
-        .all()
-    )
+    assert pd.read_csv(tmp_path / "r" / "selection.csv")["label"].eq("point-in-time").all()
 
 
 def test_backtest_writes_every_file_labelled(shared_prices: Path, tmp_path: Path):
@@ -110,7 +109,7 @@ def test_backtest_refuses_a_non_empty_out_dir_and_vintage_mode(shared_prices: Pa
     assert result.exit_code == 2 and "must not exist or be an empty directory" in result.output
     assert [p.name for p in out.iterdir()] == ["keep.txt"]
     result = invoke("--prices", str(shared_prices), "index", "backtest", "--start", "2024-01-01",
-                    "--end", "2024-12-31", "--out", str(tmp_path / "v"))  # fmt: skip
+                    "--end", "2024-12-31", "--pit-mode", "vintage", "--out", str(tmp_path / "v"))  # fmt: skip
     assert result.exit_code == 2 and "no score vintage on or before the cut-off" in result.output
     assert not (tmp_path / "v").exists()
 

@@ -20,8 +20,8 @@ from aiinfra.index._systematic import (
     Q_SCALE,
     bucket,
     component_inputs,
-    score_components,
     scale_q,
+    score_components,
 )
 from aiinfra.ledger import load_ledger
 from aiinfra.prices import CsvDirProvider

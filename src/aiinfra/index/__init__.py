@@ -24,17 +24,27 @@ from aiinfra.index._levels import (
     dividends_from_adjusted,
 )
 from aiinfra.index._methodology import Methodology, builtin_methodologies, load_methodology
-from aiinfra.index._review import NOT_PIT_LABEL, ReviewResult, run_review
+from aiinfra.index._review import NOT_PIT_LABEL, ReviewResult, run_review, systematic_scores
 from aiinfra.index._scoring import ai_revenue_score, composite_score
 from aiinfra.index._screens import REASONS, SCREENS, Screen
 from aiinfra.index._selection import rank_candidates, select
+from aiinfra.index._systematic import (
+    COMPONENT_RULES,
+    Q_SCALE,
+    RUBRIC_DESIGNED,
+    SYSTEMATIC_COMPONENTS,
+)
 from aiinfra.index._universe import PriceGetter, currency_of
 from aiinfra.index._weighting import house_view_weights
 
 __all__ = [
+    "COMPONENT_RULES",
     "NOT_PIT_LABEL",
+    "Q_SCALE",
     "REASONS",
+    "RUBRIC_DESIGNED",
     "SCREENS",
+    "SYSTEMATIC_COMPONENTS",
     "CorporateAction",
     "LevelResult",
     "Methodology",
@@ -61,6 +71,7 @@ __all__ = [
     "review_schedule",
     "run_review",
     "select",
+    "systematic_scores",
     "trading_days",
     "ucits_compliance",
     "waterfill",

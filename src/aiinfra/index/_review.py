@@ -51,7 +51,7 @@ from aiinfra.index._universe import (
 from aiinfra.index._weighting import raw_weights, target_weights, weight_compliance
 from aiinfra.ledger import Ledger
 
-__all__ = ["NOT_PIT_LABEL", "ReviewResult", "run_review"]
+__all__ = ["NOT_PIT_LABEL", "ReviewResult", "run_review", "systematic_scores"]
 
 NOT_PIT_LABEL = "not point-in-time: scores known only today were applied to earlier dates"
 
@@ -251,3 +251,35 @@ def _input_hash(
         "previous": sorted(existing),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def systematic_scores(
+    ledger: Ledger,
+    prices: PriceGetter,
+    methodology: Methodology,
+    as_of: object,
+    *,
+    fx: Mapping[str, pd.Series] | None = None,
+) -> pd.DataFrame:
+    """The systematic vintage of the review whose cut-off is the latest on or before ``as_of``:
+    one row per company with a category, its five components, their inputs, ``Q_raw`` and Q
+    (docs/methodology.md, "Systematic scores"); only data known at the cut-off is used.
+
+    This runs the review's first steps (universe, listing lines, free-float market caps) and
+    the rubric, without screens or selection, so it answers also where the index cannot be
+    formed.
+    """
+    cal = methodology.calendar
+    dates = latest_review(to_timestamp(as_of, "as_of"), cal.rebalance_months, cal.exchange)
+    m = methodology.model_copy(update={"pit_mode": "systematic"})
+    ctx = ReviewContext(m, dates, prices, fx, set(), "systematic", [])
+    cand = universe(ctx, known_data(ledger, ctx))
+    apply_systematic(cand, ledger, dates.cutoff)
+    cols = [
+        "id", "name", "category", "ticker", "ffmc", "ffmc_pct", "gross_margin", "ai_share",
+        "revenue_growth", "coverage", "market_position", "bottleneck_power", "ai_leverage",
+        "execution", "demand_visibility", "n_components", "Q_raw", "Q",
+    ]  # fmt: skip
+    out = cand[[c for c in cols if c in cand.columns]].copy()
+    out.insert(0, "cutoff", dates.cutoff)
+    return out.reset_index(drop=True)

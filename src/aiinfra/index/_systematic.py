@@ -154,7 +154,17 @@ def component_inputs(
     the cut-off, shares of the latest filing)."""
     fin = ledger.financials
     fin = fin[fin["source_date_known"] <= cutoff]
-    latest = _two_latest(fin)
+
+    def latest_with(*cols: str) -> dict[str, tuple[dict[str, Any], dict[str, Any] | None]]:
+        # the latest fiscal years known with every column given: a filing that left a field
+        # empty does not hide the year before that has it
+        return _two_latest(fin[fin[list(cols)].notna().all(axis=1)])
+
+    with_rev = latest_with("revenue_usd_bn")
+    margin = latest_with("revenue_usd_bn", "gross_profit_usd_bn")
+    op = latest_with("operating_income_usd_bn")
+    dcs = latest_with("revenue_usd_bn", "dc_revenue_usd_bn")
+    back = latest_with("backlog_usd_bn")
     ai = ledger.ai_revenue
     ai = ai[ai["known_from"] <= cutoff].sort_values("period_end", kind="stable")
     ai_share = ai.groupby("company_id")["share"].last()
@@ -171,37 +181,44 @@ def component_inputs(
             pct[known.index] = (known.rank(method="average") - 1) / (len(known) - 1)
     rows = []
     for cid in ids:
-        last, prev = latest.get(cid, (None, None))
+        last, prev = with_rev.get(cid, (None, None))
         rev = _num(last, "revenue_usd_bn")
-        gp = _num(last, "gross_profit_usd_bn")
+        gm = margin.get(cid, (None, None))[0]
         share = float(ai_share.get(cid, math.nan))
         share_src = "ai_revenue" if not math.isnan(share) else None
-        dc = _num(last, "dc_revenue_usd_bn")
-        if math.isnan(share) and not math.isnan(dc) and rev > 0:
-            share, share_src = dc / rev, "dc_segment"
+        dc = dcs.get(cid, (None, None))[0]
+        if math.isnan(share) and dc is not None and _num(dc, "revenue_usd_bn") > 0:
+            share = _num(dc, "dc_revenue_usd_bn") / _num(dc, "revenue_usd_bn")
+            share_src = "dc_segment"
         consecutive = (
             last is not None
             and prev is not None
             and int(str(last["fiscal_year"])[2:]) - int(str(prev["fiscal_year"])[2:]) == 1
         )
         prev_rev = _num(prev, "revenue_usd_bn") if consecutive else math.nan
-        backlog = _num(last, "backlog_usd_bn")
+        b = back.get(cid, (None, None))[0]
+        # a backlog reported for an earlier year than the revenue does not count
+        backlog = (
+            _num(b, "backlog_usd_bn")
+            if b is not None and last is not None and (b["period_end"] >= last["period_end"])
+            else 0.0
+        )
         committed = float(commit.get(cid, 0.0))
         rows.append(
             {
                 "id": cid,
                 "fiscal_year": None if last is None else str(last["fiscal_year"]),
                 "ffmc_pct": float(pct[cid]),
-                "gross_margin": gp / rev if rev > 0 else math.nan,
+                "gross_margin": (
+                    _num(gm, "gross_profit_usd_bn") / _num(gm, "revenue_usd_bn")
+                    if gm is not None and _num(gm, "revenue_usd_bn") > 0
+                    else math.nan
+                ),
                 "ai_share": share,
                 "ai_share_source": share_src,
                 "revenue_growth": rev / prev_rev - 1 if prev_rev > 0 else math.nan,
-                "operating_loss": _num(last, "operating_income_usd_bn") < 0,
-                "coverage": (
-                    max(0.0 if math.isnan(backlog) else backlog, committed) / rev
-                    if rev > 0
-                    else math.nan
-                ),
+                "operating_loss": _num(op.get(cid, (None, None))[0], "operating_income_usd_bn") < 0,
+                "coverage": max(backlog, committed) / rev if rev > 0 else math.nan,
             }
         )
     return pd.DataFrame(rows).set_index("id")
