@@ -31,6 +31,7 @@ HOME_ENV = "AIINFRA_HOME"
 PRICES_ENV = "AIINFRA_PRICES"
 DATA_ENV = "AIINFRA_DATA"
 LANG_ENV = "AIINFRA_LANG"
+FX_ENV = "AIINFRA_FX"
 NET_DEADLINE_ENV = "AIINFRA_NET_DEADLINE"
 #: Seconds all network steps of one run may take together (reachability check, every request and
 #: retry of ``prices fetch`` or of the report's download); then the provider gives up (exit 3).
@@ -86,12 +87,16 @@ class Settings:
         A user ledger directory overlaid on the bundled ledger.
     lang : {'en', 'de'}
         ``"en"`` or ``"de"`` for labels in the report and dashboard.
+    fx : str or None
+        FX rates for non-USD listing lines (``--fx`` / ``AIINFRA_FX``): a folder of
+        ``FX_USDXXX.csv``, one such file, or a long CSV; a command's own ``--fx`` wins.
     """
 
     home: Path
     prices_dir: Path | None = None
     data_dir: Path | None = None
     lang: Lang = "en"
+    fx: str | None = None
 
     @property
     def store_path(self) -> Path:
@@ -103,6 +108,7 @@ def get_settings(
     prices_dir: str | os.PathLike[str] | None = None,
     data_dir: str | os.PathLike[str] | None = None,
     lang: str | None = None,
+    fx: str | None = None,
 ) -> Settings:
     """Resolve settings: explicit arguments first, then environment variables, then defaults."""
     from aiinfra.exceptions import InvalidParameterError
@@ -123,4 +129,5 @@ def get_settings(
         prices_dir=Path(prices_s).expanduser() if prices_s else None,
         data_dir=Path(data_s).expanduser() if data_s else None,
         lang=lang_s,
+        fx=fx or os.environ.get(FX_ENV) or None,
     )

@@ -21,7 +21,7 @@ from aiinfra.backtest._sweep import (
     methodology_paths,
     sweep,
 )
-from aiinfra.backtest._view import IndexMetrics, IndexView, Relaxation
+from aiinfra.backtest._view import HouseComparison, IndexMetrics, IndexView, Relaxation
 
 __all__ = [
     "MAX_VARIANTS",
@@ -29,6 +29,7 @@ __all__ = [
     "BacktestSummary",
     "BenchmarkStats",
     "Grid",
+    "HouseComparison",
     "IndexMetrics",
     "IndexView",
     "Relaxation",

@@ -249,6 +249,13 @@ def _run_reviews(
                     ledger, prices, methodology, d.cutoff, previous=previous, fx=fx, dates=d
                 )
             except (InsufficientConstituentsError, InfeasibleCappingError) as exc:
+                if reviews and data_end is not None and d.cutoff > data_end:
+                    # the prices end before this review's cut-off: the levels end there
+                    warnings.append(
+                        f"review {d.review} (cut-off {d.cutoff.date()}) not formed: the prices "
+                        f"of the lines held end on {data_end.date()} ({exc})"
+                    )
+                    break
                 if reviews or d is schedule[-1]:
                     raise  # an index that has launched must form at every review
                 # the index launches at the first review its rules can form (no backfill)

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from aiinfra.backtest._backtest import BacktestResult
     from aiinfra.index import Methodology, ReviewResult
 
-__all__ = ["IndexMetrics", "IndexView", "Relaxation"]
+__all__ = ["HouseComparison", "IndexMetrics", "IndexView", "Relaxation"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,32 @@ class IndexMetrics:
         return {k: float(v) for k, v in self.__dict__.items()}
 
 
+@dataclass(frozen=True)
+class HouseComparison:
+    """Systematic scores against the house view for the same companies.
+
+    Attributes
+    ----------
+    cutoff : Timestamp
+        The cut-off of the systematic vintage.
+    house_as_of : Timestamp
+        The date of the house vintage compared with (it may be later than the cut-off).
+    n : int
+        Companies scored by both.
+    rank_correlation : float
+        Spearman's rank correlation of the two Q (average ranks for ties).
+    table : DataFrame
+        ``id``, ``name``, ``category``, ``Q_systematic``, ``Q_house``, ``difference``
+        (systematic − house), sorted by the absolute difference, largest first.
+    """
+
+    cutoff: pd.Timestamp
+    house_as_of: pd.Timestamp
+    n: int
+    rank_correlation: float
+    table: pd.DataFrame
+
+
 @dataclass
 class IndexView:
     """The index formed on a date: review, backtest, and the rules that were applied.
@@ -95,6 +121,24 @@ class IndexView:
     error: AiinfraError | None = None
     backtest_error: AiinfraError | None = None
     warnings: list[str] = field(default_factory=list)
+    #: the same rules with today's scores on every date (``pit_mode: static_scores``): the
+    #: labelled comparison that shows what look-ahead adds; None when not asked for or when the
+    #: backtest itself uses static scores
+    comparison: BacktestResult | None = None
+    comparison_error: AiinfraError | None = None
+    #: systematic scores against the house view on the review (see :class:`HouseComparison`)
+    house_comparison: HouseComparison | None = None
+
+    def look_ahead_premium(self) -> dict[str, float] | None:
+        """Static-score backtest minus the point-in-time one over the same window: total and
+        annual return of the GTR variant (what knowing today's scores would have added)."""
+        if self.backtest is None or self.comparison is None:
+            return None
+        pit, static = self.backtest.stats.gtr, self.comparison.stats.gtr
+        return {
+            "total_return": static.total_return - pit.total_return,
+            "annual_return": static.annual_return - pit.annual_return,
+        }
 
     @property
     def point_in_time(self) -> bool:

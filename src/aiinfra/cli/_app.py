@@ -54,6 +54,16 @@ def root(
             "--lang", help="Labels in the report and dashboard: en or de.", envvar="AIINFRA_LANG"
         ),
     ] = "en",
+    fx: Annotated[
+        str | None,
+        typer.Option(
+            "--fx",
+            help="FX for non-USD listing lines, for every command (a command's own --fx wins): a "
+            "directory of FX_USDXXX.csv (date,rate = XXX per USD), one such file, or a CSV "
+            "date,currency,usd_per_unit.",
+            envvar="AIINFRA_FX",
+        ),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
@@ -62,7 +72,7 @@ def root(
     from aiinfra.config import get_settings
 
     with handle_errors():
-        ctx.obj = get_settings(home=home, prices_dir=prices, lang=lang)
+        ctx.obj = get_settings(home=home, prices_dir=prices, lang=lang, fx=fx)
 
 
 def build_app(*, serve: Callable[..., None] | None = None) -> typer.Typer:

@@ -129,3 +129,114 @@ def index_backtest(
         + ")",
         unit="series",
     )
+
+
+class PackKind(StrEnum):
+    vintage = "vintage"
+    review = "review"
+
+
+RegistryOpt = Annotated[
+    str,
+    typer.Option(
+        "--registry",
+        help="Registry directory of review packs (default: reviews in the current directory).",
+    ),
+]
+
+
+@index_app.command("publish")
+def index_publish(
+    ctx: typer.Context,
+    as_of: Annotated[
+        str,
+        typer.Option("--as-of", help="The review with the latest cut-off on or before this date."),
+    ],
+    methodology: MethodologyOpt = None,
+    registry: RegistryOpt = "reviews",
+    kind: Annotated[
+        PackKind | None,
+        typer.Option(
+            "--kind",
+            help="review: the formed review (selection, weights); vintage: pre-register the "
+            "house score vintage and the methodology before the effective date (no prices). "
+            "Default: review, and if it cannot be formed, say why.",
+        ),
+    ] = None,
+    fx: FxOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Append a review pack to the hash-chained registry (pre-registered reviews)."""
+    from aiinfra.services import index as svc
+
+    with handle_errors(fmt):
+        out = svc.publish_pack(
+            ctx.obj, as_of, methodology, registry, None if kind is None else kind.value, fx
+        )
+    if fmt is Format.json:
+        emit_json(out)
+        return
+    if fmt is Format.csv:
+        import pandas as pd
+
+        sv = out["score_vintage"]
+        flat = {k: v for k, v in out.items() if k not in ("review", "score_vintage")}
+        flat = {
+            **flat,
+            "review": out["review"]["review"],
+            "effective": out["review"]["effective"],
+            "score_as_of": sv["as_of"],
+            "score_source": sv["source"],
+            "score_rows": sv["rows"],
+        }
+        emit_frame(pd.DataFrame([flat]), fmt)
+        return
+    r, sv = out["review"], out["score_vintage"]
+    what = (
+        f"{out['selection']} constituents, prices through {out['prices_through']}"
+        if out["kind"] == "review"
+        else "no prices read"
+    )
+    typer.echo(
+        terminal_safe(
+            f"published {out['file']}: {out['kind']} pack {out['seq']} of review {r['review']} "
+            f"(cut-off {r['cutoff']}, announced {r['announce']}, effective {r['effective']})\n"
+            f"methodology {out['methodology']} {out['methodology_hash'][:12]}; {sv['source']} "
+            f"score vintage {sv['as_of']}, {sv['rows']} rows; {what}\n"
+            f"sha256 {out['sha256']}"
+        )
+    )
+
+
+@index_app.command("verify")
+def index_verify(
+    ctx: typer.Context,
+    registry: RegistryOpt = "reviews",
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Verify the registry's hash chain and its score vintages against the ledger (exit 2 and
+    every problem when it does not verify)."""
+    from aiinfra.services import index as svc
+
+    with handle_errors(fmt):
+        out = svc.verify_packs(ctx.obj, registry)
+    if fmt is Format.json:
+        emit_json(out)
+        return
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        out["packs"],
+        columns=["seq", "file", "kind", "review", "published", "score_source", "rows", "sha256"],
+    )
+    if fmt is Format.csv:
+        emit_frame(frame, fmt)
+        return
+    emit_frame(
+        frame,
+        fmt,
+        columns=["seq", "file", "kind", "review", "published", "score_source", "rows"],
+        title=f"registry {out['registry']}: the chain verifies",
+        unit="packs",
+    )
+    typer.echo(f"head sha256 {out['head']}")

@@ -24,6 +24,14 @@ from aiinfra.index._levels import (
     dividends_from_adjusted,
 )
 from aiinfra.index._methodology import Methodology, builtin_methodologies, load_methodology
+from aiinfra.index._registry import (
+    build_review_pack,
+    build_vintage_pack,
+    find_pack,
+    publish,
+    registry_packs,
+    verify_registry,
+)
 from aiinfra.index._review import NOT_PIT_LABEL, ReviewResult, run_review, systematic_scores
 from aiinfra.index._scoring import ai_revenue_score, composite_score
 from aiinfra.index._screens import REASONS, SCREENS, Screen
@@ -55,6 +63,8 @@ __all__ = [
     "ReviewResult",
     "Screen",
     "ai_revenue_score",
+    "build_review_pack",
+    "build_vintage_pack",
     "builtin_methodologies",
     "cap_weights",
     "composite_score",
@@ -62,10 +72,13 @@ __all__ = [
     "currency_of",
     "dividends_from_adjusted",
     "feasible_minimum_count",
+    "find_pack",
     "house_view_weights",
     "latest_review",
     "load_methodology",
+    "publish",
     "rank_candidates",
+    "registry_packs",
     "review_cache",
     "review_dates",
     "review_schedule",
@@ -74,5 +87,6 @@ __all__ = [
     "systematic_scores",
     "trading_days",
     "ucits_compliance",
+    "verify_registry",
     "waterfill",
 ]

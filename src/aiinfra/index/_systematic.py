@@ -59,17 +59,20 @@ SYSTEMATIC_COMPONENTS: tuple[str, ...] = (
 )
 #: fewer known components than this: no systematic score (reason NO_SCORE)
 MIN_COMPONENTS = 3
-#: the scale of Q: (percentile rank of the rubric mean in the review's universe, Q). The points
-#: are the minimum, quartiles and maximum of the house view's Q on the rubric's design date
-#: (scores.csv, 2026-11-20: 25, 52.5, 65, 72.5, 95), frozen here as constants so that the
-#: eligibility thresholds of the methodology mean for a systematic vintage what they mean for a
-#: house vintage, and no later edit of the house view changes an earlier systematic vintage.
+#: the scale of Q: (percentile rank of the rubric mean in the review's universe, Q). Frozen on
+#: the design date from the house view (scores.csv, 2026-11-20): its composite S = 0.8·Q + 0.2·R
+#: had minimum, quartiles and maximum 20, 49, 62, 71, 96; the points are those divided by 0.8
+#: (capped at 100). A systematic vintage knows few AI-revenue shares before 2024 (R = 0 for most
+#: companies), so a company at a given rank gets the Q that, with R = 0, gives the house view's
+#: composite at that rank: the composite screens (S ≥ 60 new, ≥ 50 existing) then pass about the
+#: same share of the universe as they do for the house view. Where a share is known, R adds on
+#: top. Constants, so that no later edit of the house view changes an earlier vintage.
 Q_SCALE: tuple[tuple[float, float], ...] = (
     (0.0, 25.0),
-    (0.25, 52.5),
-    (0.5, 65.0),
-    (0.75, 72.5),
-    (1.0, 95.0),
+    (0.25, 61.2),
+    (0.5, 77.5),
+    (0.75, 88.8),
+    (1.0, 100.0),
 )
 #: lower bounds of the scores 2, 3, 4 and 5 (below the first: 1), per component input
 COMPONENT_RULES: dict[str, tuple[float, float, float, float]] = {
@@ -230,7 +233,7 @@ def scale_q(raw: pd.Series) -> pd.Series:
     piecewise-linearly through :data:`Q_SCALE`, rounded to one decimal; NaN stays NaN.
 
     >>> scale_q(pd.Series([10.0, 50.0, 50.0, 90.0, None])).tolist()
-    [25.0, 65.0, 65.0, 95.0, nan]
+    [25.0, 77.5, 77.5, 100.0, nan]
     """
     known = raw.dropna()
     out = pd.Series(np.nan, index=raw.index)
@@ -257,7 +260,7 @@ def score_components(inputs: pd.DataFrame) -> pd.DataFrame:
     ...                   "revenue_growth": [0.3], "operating_loss": [False],
     ...                   "coverage": [0.1]}, index=["a"])
     >>> score_components(x).loc["a"].tolist()
-    [5.0, 5.0, 5.0, 4.0, 1.0, 5.0, 75.0, 65.0]
+    [5.0, 5.0, 5.0, 4.0, 1.0, 5.0, 75.0, 77.5]
     """
     r = COMPONENT_RULES
     out = pd.DataFrame(index=inputs.index)

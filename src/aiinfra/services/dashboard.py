@@ -98,10 +98,12 @@ class Dashboard:
         self, settings: Settings, as_of: object = None, data_dir: str | None = None
     ) -> None:
         from aiinfra.dates import to_timestamp
+        from aiinfra.services.index import load_fx
 
         self.settings = settings
         self.ledger = load(settings, data_dir)
         self.prices, self.price_label, self.no_prices = self._open_prices()
+        self.fx = load_fx(settings.fx)
         day = to_timestamp(as_of if as_of is not None else dt.date.today(), "as_of")
         if self.prices is not None:
             from aiinfra.services.index import last_price_date
@@ -202,7 +204,12 @@ class Dashboard:
         from aiinfra.services.index import form_index
 
         assert self.prices is not None
-        view = form_index(self.ledger, self.prices, m, self.as_of, progress=progress)
+        # the look-ahead comparison and the house comparison for the default rules only (a
+        # changed cap or multiplier reruns the index alone)
+        default = m.config_hash() == self.methodology().config_hash()
+        view = form_index(
+            self.ledger, self.prices, m, self.as_of, fx=self.fx, compare=default, progress=progress
+        )
         if view.error is not None:
             raise view.error
         return view

@@ -13,7 +13,7 @@ import pandas as pd
 
 from aiinfra._csvout import csv_text as _csv
 from aiinfra._io import atomic_directory
-from aiinfra.backtest import IndexView
+from aiinfra.backtest import HouseComparison, IndexView
 from aiinfra.config import Settings
 from aiinfra.dates import resolve_as_of
 from aiinfra.exceptions import DataValidationError, InvalidParameterError, Problem
@@ -30,10 +30,12 @@ __all__ = [
     "form_index",
     "last_price_date",
     "load_fx",
+    "publish_pack",
     "resolve_methodology",
     "review",
     "run_backtest",
     "scored_lines",
+    "verify_packs",
 ]
 
 #: Where the report's and the dashboard's backtests start, and what they are compared with.
@@ -94,6 +96,7 @@ def form_index(
     benchmarks: Sequence[str] = BENCHMARKS,
     with_backtest: bool = True,
     relax: bool = True,
+    compare: bool = True,
     progress: Any = None,
 ) -> IndexView:
     """The index on ``as_of`` and the backtest of the same rules: the one way the report, the
@@ -124,6 +127,11 @@ def form_index(
         The review date, already resolved by the caller.
     fx : mapping, optional
         USD per unit by currency (see :func:`load_fx`).
+    compare : bool, default True
+        With a point-in-time backtest, also run the same rules on today's scores
+        (``IndexView.comparison``, labelled not point-in-time: the look-ahead premium is the
+        difference), and compare the systematic scores with the house view
+        (``IndexView.house_comparison``).
     progress : callable, optional
         ``progress(fraction, what)``.
     """
@@ -179,8 +187,74 @@ def form_index(
         view.backtest = backtest(ledger, prices, static, start, end, benchmarks=benchmarks, fx=fx)
     except AiinfraError as exc:
         view.backtest_error = exc
+    if compare:
+        tell(0.65, "comparison")
+        _add_comparisons(view, ledger, prices, m, as_of, fx, benchmarks)
     tell(1.0, "done")
     return view
+
+
+def _add_comparisons(
+    view: IndexView,
+    ledger: Any,
+    prices: Any,
+    m: Methodology,
+    as_of: pd.Timestamp,
+    fx: dict[str, pd.Series] | None,
+    benchmarks: Sequence[str],
+) -> None:
+    """The static-score backtest over the point-in-time backtest's window (the look-ahead
+    comparison) and the systematic scores against the house view, into ``view``."""
+    from aiinfra.backtest import backtest
+    from aiinfra.exceptions import AiinfraError
+
+    if view.backtest is not None and view.backtest.stats.point_in_time:
+        bt = view.backtest.stats
+        static = m.model_copy(update={"pit_mode": "static_scores"})
+        try:
+            view.comparison = backtest(
+                ledger, prices, static, bt.start, bt.end, benchmarks=benchmarks, fx=fx
+            )
+        except AiinfraError as exc:
+            view.comparison_error = exc
+    view.house_comparison = house_comparison(ledger, prices, m, as_of, fx=fx)
+
+
+def house_comparison(
+    ledger: Any,
+    prices: Any,
+    methodology: Methodology,
+    as_of: pd.Timestamp,
+    *,
+    fx: dict[str, pd.Series] | None = None,
+) -> HouseComparison | None:
+    """The systematic vintage of the review on ``as_of`` against the latest house vintage (any
+    date: this compares two views, it forms nothing): Spearman's rank correlation of Q and the
+    companies that differ most. None when either side has fewer than three companies."""
+    from aiinfra.index import systematic_scores
+
+    sysq = systematic_scores(ledger, prices, methodology, as_of, fx=fx)
+    house = ledger.latest_scores()
+    both = sysq.set_index("id")[["name", "category", "Q"]].join(
+        house["qualitative"].rename("Q_house"), how="inner"
+    )
+    both = both[both["Q"].notna() & both["Q_house"].notna()]
+    if len(both) < 3:
+        return None
+    ranks = both[["Q", "Q_house"]].rank(method="average")
+    rho = float(np.corrcoef(ranks["Q"], ranks["Q_house"])[0, 1])
+    table = both.rename(columns={"Q": "Q_systematic"}).reset_index(names="id")
+    table["difference"] = table["Q_systematic"] - table["Q_house"]
+    table = table.iloc[table["difference"].abs().sort_values(ascending=False, kind="stable").index]
+    return HouseComparison(
+        cutoff=pd.Timestamp(sysq["cutoff"].iloc[0]),
+        house_as_of=pd.Timestamp(house["as_of"].max()),
+        n=len(table),
+        rank_correlation=rho,
+        table=table.reset_index(drop=True)[
+            ["id", "name", "category", "Q_systematic", "Q_house", "difference"]
+        ],
+    )
 
 
 def resolve_methodology(source: str | None, pit_mode: str | None = None) -> Methodology:
@@ -389,7 +463,7 @@ def review(
         cached_prices(settings),
         m,
         resolve_as_of(as_of),
-        fx=load_fx(fx),
+        fx=load_fx(fx if fx is not None else settings.fx),
         missing_vintage="static",
     )
     if out is not None:
@@ -438,9 +512,126 @@ def run_backtest(
         end if end is not None else pd.Timestamp.today().normalize(),
         benchmarks=benchmarks,
         cost_bps=cost_bps,
-        fx=load_fx(fx),
+        fx=load_fx(fx if fx is not None else settings.fx),
         events=load_events(events),
     )
     if out is not None:
         result.write(out)
     return result
+
+
+def publish_pack(
+    settings: Settings,
+    as_of: object,
+    methodology: str | None = None,
+    registry: str = "reviews",
+    kind: str | None = None,
+    fx: str | None = None,
+) -> dict[str, Any]:
+    """Append the pack of the review whose cut-off is the latest on or before ``as_of`` to the
+    registry (docs/methodology.md, "Pre-registered reviews").
+
+    ``kind`` ``review`` forms the review (no relaxation) and registers its selection and weights;
+    ``vintage`` pre-registers the house score vintage in force at the cut-off and the methodology,
+    reading no prices; None: ``review``, and when the review cannot be formed an error that says
+    why and suggests ``--kind vintage`` (nothing is written). Returns what was written.
+    """
+    from aiinfra.exceptions import (
+        InfeasibleCapping,
+        InsufficientConstituents,
+        MissingDataError,
+        NotPointInTimeError,
+    )
+    from aiinfra.index import (
+        build_review_pack,
+        build_vintage_pack,
+        find_pack,
+        latest_review,
+        publish,
+    )
+
+    if kind not in (None, "vintage", "review"):
+        raise InvalidParameterError(f"`--kind` must be vintage or review, got {kind!r}")
+    m = resolve_methodology(methodology)
+    name = methodology or "default"
+    day = resolve_as_of(as_of)
+    dates = latest_review(day, m.calendar.rebalance_months, m.calendar.exchange)
+    wanted = kind or "review"
+    done = find_pack(registry, dates.review, wanted)
+    if done is not None:  # refused before the review is formed (publish checks again)
+        raise InvalidParameterError(
+            f"review {dates.review} already has a {wanted} pack: {done} (a registry is "
+            "append-only: a published pack is never replaced). Nothing was written."
+        )
+    ledger = load_ledger(settings)
+    if wanted == "vintage":
+        pack = build_vintage_pack(ledger, m, day, name=name)
+    else:
+        cannot = (
+            InsufficientConstituents,
+            InfeasibleCapping,
+            NotPointInTimeError,
+            MissingDataError,
+        )
+        try:
+            result = run_review(
+                ledger,
+                cached_prices(settings),
+                m,
+                day,
+                fx=load_fx(fx if fx is not None else settings.fx),
+                dates=dates,
+            )
+        except cannot as exc:
+            if kind is not None:
+                raise
+            raise InvalidParameterError(
+                f"review {dates.review} cannot be formed: {str(exc).rstrip('.')}. Nothing was "
+                f"published. To pre-register the house score vintage and the methodology before "
+                f"the review takes effect on {dates.effective.date()}, run again with `--kind "
+                f"vintage` (no prices needed); publish the review (`--kind review`) once the "
+                f"prices cover its cut-off {dates.cutoff.date()}."
+            ) from None
+        pack = build_review_pack(result, ledger, m, name=name)
+    path = publish(registry, pack)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    sv = doc["score_vintage"]
+    return {
+        "file": str(path),
+        "seq": doc["seq"],
+        "kind": doc["kind"],
+        "review": doc["review"],
+        "published": doc["published"],
+        "methodology": doc["methodology"],
+        "methodology_hash": doc["methodology_hash"],
+        "score_vintage": {
+            "as_of": sv["as_of"],
+            "source": sv["source"],
+            "rows": len(sv["rows"]),
+            "rows_sha256": sv["rows_sha256"],
+        },
+        "input_hash": doc["input_hash"],
+        "selection": None if doc["selection"] is None else len(doc["selection"]),
+        "prices_through": doc["prices_through"],
+        "prev_sha256": doc["prev_sha256"],
+        "sha256": doc["sha256"],
+    }
+
+
+def verify_packs(settings: Settings, registry: str = "reviews") -> dict[str, Any]:
+    """Verify a registry against the ledger: its packs (``file``, ``seq``, ``kind``, ``review``,
+    ``published``, ``score_source``, ``rows``, ``sha256``) and the chain's ``head`` (the last
+    ``sha256``) when it verifies; a :class:`DataValidationError` listing every problem when not.
+    """
+    from aiinfra.index import registry_packs, verify_registry
+
+    problems = verify_registry(registry, load_ledger(settings))
+    if problems:
+        raise DataValidationError(problems, f"registry {registry}")
+    packs = registry_packs(registry)
+    return {
+        "registry": str(Path(registry).expanduser()),
+        "verified": True,
+        "packs": packs,
+        "head": packs[-1]["sha256"] if packs else None,
+    }

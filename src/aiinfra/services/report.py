@@ -170,7 +170,7 @@ def make_report(
         lang=settings.lang,
         methodology=methodology,
         price_label=label,
-        fx=load_fx(fx),
+        fx=load_fx(fx if fx is not None else settings.fx),
         no_prices_reason=reason,
     )
     target = Path(out) if out else settings.home / "report.html"

@@ -7,7 +7,7 @@ from typing import Any
 from aiinfra.config import Settings
 from aiinfra.exceptions import InvalidParameterError
 from aiinfra.flows import Basis
-from aiinfra.services.index import form_index
+from aiinfra.services.index import form_index, load_fx
 from aiinfra.services.ledger import load
 
 __all__ = ["index_weights", "run"]
@@ -52,17 +52,21 @@ def run(
     sc = load_scenario(data)
     weights, label = None, None
     if settings.prices_dir is not None:
-        weights, label = index_weights(ledger, cached_prices(settings), stress_date(sc, as_of))
+        weights, label = index_weights(
+            ledger, cached_prices(settings), stress_date(sc, as_of), fx=load_fx(settings.fx)
+        )
     return stress(ledger, sc, as_of=as_of, weights=weights, weights_label=label)
 
 
-def index_weights(ledger: Any, prices: Any, day: Any) -> tuple[dict[str, float] | None, str]:
+def index_weights(
+    ledger: Any, prices: Any, day: Any, fx: dict[str, Any] | None = None
+) -> tuple[dict[str, float] | None, str]:
     """The weights of the index formed on ``day`` (:func:`form_index`, default rules, the one
     relaxation policy) and their label; (None, why) when no index can be formed, so the stress
     falls back to house-view weights and says why."""
     from aiinfra.index import load_methodology
 
-    view = form_index(ledger, prices, load_methodology(), day, with_backtest=False)
+    view = form_index(ledger, prices, load_methodology(), day, fx=fx, with_backtest=False)
     if view.review is None:
         return None, f"no index on {day.date()} ({view.error})"
     label = f"index weights of the review {view.review.dates.review} ({view.review.label})"
