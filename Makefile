@@ -10,13 +10,16 @@ $(STAMP): pyproject.toml constraints.txt scripts/setup.sh
 	bash scripts/setup.sh
 	touch $(STAMP)
 
-# the main job: validate the ledger, then write the report (prices from ../shared/data/prices when
-# it is beside the checkout, else the store, else an online fetch when the network is reachable)
+# the main job: validate the ledger, verify the review registry, then write the report (prices from
+# ../shared/data/prices and FX from ../shared/data/fx when they are beside the checkout, else the
+# store, else an online fetch when the network is reachable)
 SHARED_PRICES := $(wildcard ../shared/data/prices)
+SHARED_FX     := $(wildcard ../shared/data/fx)
 
 install: $(STAMP)
 	$(VENV)/bin/aiinfra ledger validate
-	$(VENV)/bin/aiinfra $(if $(SHARED_PRICES),--prices $(SHARED_PRICES)) report --out out/report.html
+	$(VENV)/bin/aiinfra index verify --registry reviews
+	$(VENV)/bin/aiinfra $(if $(SHARED_PRICES),--prices $(SHARED_PRICES)) $(if $(SHARED_FX),--fx $(SHARED_FX)) report --out out/report.html
 
 # the default run (under 10 minutes on an idle 2-core machine): everything but `slow` and `network`
 test: $(STAMP)
