@@ -95,12 +95,13 @@ def test_infeasible_caps_state_the_arithmetic(universe):
 def test_pit_vintage_raises_and_static_is_labelled(tmp_path):
     led, px = make_universe(tmp_path, score_as_of="2024-06-01")
     ledger, prices = load_ledger(base=led), CsvDirProvider(px)
+    # pit_mode vintage (the default is vintage_or_systematic since issue 14)
     with pytest.raises(NotPointInTimeError, match="static_scores"):
-        run_review(ledger, prices.get, small(), AS_OF)
+        run_review(ledger, prices.get, small(pit_mode="vintage"), AS_OF)
     r = run_review(ledger, prices.get, small(pit_mode="static_scores"), AS_OF)
     assert not r.point_in_time and "not point-in-time" in r.label
     assert r.to_dict()["label"] == r.label
-    r2 = run_review(ledger, prices.get, small(), AS_OF, missing_vintage="static")
+    r2 = run_review(ledger, prices.get, small(pit_mode="vintage"), AS_OF, missing_vintage="static")
     assert not r2.point_in_time and r2.warnings
 
 
