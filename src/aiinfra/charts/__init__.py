@@ -10,7 +10,10 @@
   :func:`number` for numbers in the reader's convention;
 * the headline build-out rows of page one and the overview (:func:`key_buildout_records`,
   :func:`key_buildout_label`);
-* the flow map's value-chain picture (:func:`flow_layout`, :data:`LAYER_COLUMN`).
+* the flow map's value-chain picture (:func:`flow_layout`, :data:`LAYER_COLUMN`);
+* the point-in-time backtest against today's scores and the systematic scores against the
+  house view (:func:`look_ahead_rows`, :func:`score_source_text`, :func:`reviews_by_source`,
+  :func:`house_rows`).
 
 This package imports the domain packages' public names, pandas and plotly; the report and the
 web import it, never each other.
@@ -47,9 +50,18 @@ from aiinfra.charts._labels import (
     label,
     number,
 )
+from aiinfra.charts._pit import (
+    COMPARED,
+    house_rows,
+    look_ahead_rows,
+    reviews_by_source,
+    score_source_name,
+    score_source_text,
+)
 
 __all__ = [
     "CATEGORY_NAMES",
+    "COMPARED",
     "ENTITY_NAMES",
     "KEY_BUILDOUT",
     "LABELS",
@@ -61,12 +73,17 @@ __all__ = [
     "esc",
     "flow_layout",
     "gap_figure",
+    "house_rows",
     "key_buildout_label",
     "key_buildout_records",
     "label",
     "levels_figure",
+    "look_ahead_rows",
     "mc_histogram_figure",
     "number",
+    "reviews_by_source",
+    "score_source_name",
+    "score_source_text",
     "tornado_figure",
     "treemap_figure",
 ]

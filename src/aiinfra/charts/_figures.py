@@ -81,10 +81,14 @@ def treemap_figure(sel: pd.DataFrame, lang: Lang, height: int = 480) -> Any:
 
 
 def levels_figure(
-    levels: pd.DataFrame, lang: Lang, extra: dict[str, pd.Series] | None = None
+    levels: pd.DataFrame,
+    lang: Lang,
+    extra: dict[str, pd.Series] | None = None,
+    dashed: dict[str, pd.Series] | None = None,
 ) -> Any:
-    """GTR and the ``bench_*`` columns on a log scale; ``extra`` adds named series (e.g. the
-    default methodology's GTR next to a variant's)."""
+    """GTR and the ``bench_*`` columns on a log scale; ``extra`` adds named series drawn dotted
+    (e.g. the default methodology's GTR next to a variant's), ``dashed`` named series drawn
+    dashed (the static-score comparison of a point-in-time backtest)."""
     import plotly.graph_objects as go
 
     cols = ["GTR", *[c for c in levels.columns if c.startswith("bench_")]]
@@ -99,6 +103,10 @@ def levels_figure(
     for name, s in (extra or {}).items():
         fig.add_trace(
             go.Scatter(x=s.index, y=s, name=esc(name), mode="lines", line={"dash": "dot"})
+        )
+    for name, s in (dashed or {}).items():
+        fig.add_trace(
+            go.Scatter(x=s.index, y=s, name=esc(name), mode="lines", line={"dash": "dash"})
         )
     fig.update_layout(
         title=label("levels_log", lang), yaxis_type="log", height=420, margin={"t": 40}

@@ -222,6 +222,86 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Our own assessment from public sources; not investment advice.",
         "de": "Eigene Einschätzung aus öffentlichen Quellen; keine Anlageberatung.",
     },
+    # --- the point-in-time backtest and its comparisons (issue 14)
+    "pit": {
+        "en": "Point-in-time: each review used only scores known at its cut-off (the house vintage in force, else the systematic scores).",
+        "de": "Zeitpunktgenau: Jede Überprüfung nutzte nur Bewertungen, die zu ihrem Stichtag bekannt waren (die dann geltende Hausbewertung, sonst die systematischen Bewertungen).",
+    },
+    "score_sources_line": {
+        "en": "Scores per review: {counts}.",
+        "de": "Bewertungen je Überprüfung: {counts}.",
+    },
+    "n_reviews": {"en": "{n} reviews", "de": "{n} Überprüfungen"},
+    "one_review": {"en": "{n} review", "de": "{n} Überprüfung"},
+    "score_source_house": {"en": "house view", "de": "Hausbewertung"},
+    "score_source_systematic": {"en": "systematic", "de": "systematisch"},
+    "score_source_static": {
+        "en": "today's scores (not point-in-time)",
+        "de": "heutige Bewertungen (nicht zeitpunktgenau)",
+    },
+    "reviews_per_source": {
+        "en": "Reviews per score source",
+        "de": "Überprüfungen je Bewertungsquelle",
+    },
+    "review_scores": {
+        "en": "Scores of this review: {source}.",
+        "de": "Bewertungen dieser Überprüfung: {source}.",
+    },
+    "rationale_house": {
+        "en": "The rationale column is the house view's ({date}), for reference; the Q shown is the review's.",
+        "de": "Die Spalte Begründung gibt die Hausbewertung ({date}) zum Vergleich wieder; das gezeigte Q ist das der Überprüfung.",
+    },
+    "static_series": {
+        "en": "GTR, today's scores (not point-in-time)",
+        "de": "GTR, heutige Bewertungen (nicht zeitpunktgenau)",
+    },
+    "comparison": {
+        "en": "Comparison: the same rules on today's scores",
+        "de": "Vergleich: dieselben Regeln mit heutigen Bewertungen",
+    },
+    "comparison_label": {
+        "en": "Not point-in-time: today's scores applied to earlier dates. Shown only to measure the look-ahead premium; the headline is the point-in-time backtest.",
+        "de": "Nicht zeitpunktgenau: heutige Bewertungen auf frühere Daten angewandt. Nur gezeigt, um die Vorgriffsprämie zu messen; maßgeblich ist der zeitpunktgenaue Backtest.",
+    },
+    "pit_row": {"en": "Point-in-time (headline)", "de": "Zeitpunktgenau (maßgeblich)"},
+    "static_row": {
+        "en": "Today's scores (not point-in-time)",
+        "de": "Heutige Bewertungen (nicht zeitpunktgenau)",
+    },
+    "premium_row": {
+        "en": "Look-ahead premium (static − point-in-time)",
+        "de": "Vorgriffsprämie (statisch − zeitpunktgenau)",
+    },
+    "premium_text": {
+        "en": "Look-ahead premium {start} – {end} (today's scores minus point-in-time): {total} total return, {annual} a year.",
+        "de": "Vorgriffsprämie {start} – {end} (heutige Bewertungen minus zeitpunktgenau): {total} Gesamtrendite, {annual} pro Jahr.",
+    },
+    "comparison_left_out": {
+        "en": "Comparison with today's scores left out: {why}",
+        "de": "Vergleich mit heutigen Bewertungen entfällt: {why}",
+    },
+    "house_vs": {
+        "en": "Systematic scores vs the house view",
+        "de": "Systematische Bewertungen vs. Hausbewertung",
+    },
+    "house_vs_text": {
+        "en": "Spearman rank correlation of Q: {rho} over {n} companies scored by both (systematic cut-off {cutoff}; house vintage of {house}).",
+        "de": "Spearman-Rangkorrelation von Q: {rho} über {n} von beiden bewertete Unternehmen (systematischer Stichtag {cutoff}; Hausbewertung vom {house}).",
+    },
+    "rubric": {
+        "en": "The systematic rubric scores each of the five qualitative components from 1 to 5 by fixed thresholds on one input known at the review's cut-off (market-cap rank in the category, gross margin, AI-revenue share, revenue growth, backlog and commitments against revenue) and puts their mean on the house view's Q scale; written in 2026, its choice of components is itself hindsight (docs/methodology.md#systematic-scores).",
+        "de": "Die systematische Bewertung vergibt jeder der fünf qualitativen Komponenten 1 bis 5 Punkte nach festen Schwellen auf einer zum Stichtag der Überprüfung bekannten Größe (Rang der Marktkapitalisierung in der Kategorie, Bruttomarge, KI-Umsatzanteil, Umsatzwachstum, Auftragsbestand und Zusagen im Verhältnis zum Umsatz) und bildet deren Mittel auf die Q-Skala der Hausbewertung ab; 2026 entworfen, ist schon ihre Wahl der Komponenten Rückschau (docs/methodology.md#systematic-scores).",
+    },
+    "differ_most": {
+        "en": "The {n} names that differ most",
+        "de": "Die {n} Titel mit den größten Abweichungen",
+    },
+    "q_systematic": {"en": "Q systematic", "de": "Q systematisch"},
+    "q_house": {"en": "Q house view", "de": "Q Hausbewertung"},
+    "q_difference": {
+        "en": "Difference (systematic − house)",
+        "de": "Differenz (systematisch − Haus)",
+    },
 }
 
 

@@ -83,4 +83,5 @@ def house_rows(comparison: Any, n: int = 10) -> pd.DataFrame:
     """The ``n`` companies whose systematic Q differs most from the house view's: ``name``,
     ``category``, ``Q_systematic``, ``Q_house``, ``difference`` (ledger text: escape it)."""
     cols = ["name", "category", "Q_systematic", "Q_house", "difference"]
-    return comparison.table[cols].head(n).reset_index(drop=True)
+    top: pd.DataFrame = comparison.table[cols].head(n).reset_index(drop=True)
+    return top

@@ -17,7 +17,7 @@ __all__ = ["BASES", "FLOW_LAYERS", "IN_FORCE", "flow_graph"]
 
 Basis = Literal["committed", "ceiling", "funded", "annualised"]
 BASES: tuple[str, ...] = ("committed", "ceiling", "funded", "annualised")
-FLOW_LAYERS: tuple[str, ...] = ("cash", "compute", "equity", "credit")
+FLOW_LAYERS: tuple[str, ...] = ("cash", "compute", "equity", "credit", "power")
 #: the amount used when the chosen basis is missing, in order
 FALLBACK: dict[str, tuple[str, ...]] = {
     "committed": ("committed", "ceiling", "funded"),

@@ -69,9 +69,12 @@ FlowType = Literal[
     "distribution",
     "guarantee",
     "grant_conversion",
+    "power_purchase_agreement",
+    "bond_or_notes",
+    "government_grant",
     "other",
 ]
-FlowLayer = Literal["cash", "compute", "equity", "credit"]
+FlowLayer = Literal["cash", "compute", "equity", "credit", "power"]
 FlowStatus = Literal[
     "announced", "loi", "signed", "funded", "in_progress", "completed", "stalled", "terminated"
 ]
@@ -170,6 +173,10 @@ PDate = Annotated[PartialDate, BeforeValidator(_partial)]
 OptPDate = Annotated[PDate | None, BeforeValidator(_empty_to_none)]
 FullDate = Annotated[dt.date, BeforeValidator(_full)]
 Bool = Annotated[bool, BeforeValidator(_bool)]
+#: a verbatim quote of a source: at most 300 characters
+Quote = Annotated[
+    Annotated[str, StringConstraints(max_length=300)] | None, BeforeValidator(_empty_to_none)
+]
 #: true/false, empty = false
 OptBool = Annotated[
     bool, BeforeValidator(lambda v: False if _empty_to_none(v) is None else _bool(v))
@@ -226,6 +233,10 @@ class FlowRow(_Row):
     source_tier: SourceTier
     source: Text
     source_date: OptPDate = None
+    #: a verbatim quote (≤ 300 characters) of the source that states the amounts and terms
+    quote: Quote = None
+    #: the date the source was read for the quote
+    read_on: OptPDate = None
     notes: OptText = None
 
 
@@ -238,6 +249,8 @@ class FlowEventRow(_Row):
     funded: Amount = None
     reported: OptPDate = None
     source: Text
+    quote: Quote = None
+    read_on: OptPDate = None
     notes: OptText = None
 
 
@@ -263,6 +276,8 @@ class FigureRow(_Row):
     kind: FigureKind
     source: Text
     source_date: PDate
+    quote: Quote = None
+    read_on: OptPDate = None
     notes: OptText = None
 
 
@@ -378,14 +393,22 @@ TABLES: dict[str, TableSpec] = {
             ("id",),
             frozenset({"alt_tickers", "adr_ratios"}),
         ),
-        TableSpec("flows", "flows.csv", FlowRow, ("id",), not_future=("announced",)),
+        TableSpec(
+            "flows",
+            "flows.csv",
+            FlowRow,
+            ("id",),
+            # evidence columns, added in 2026-12 (issue 15): overlays may leave them out
+            frozenset({"quote", "read_on"}),
+            not_future=("announced", "read_on"),
+        ),
         TableSpec(
             "flow_events",
             "flow_events.csv",
             FlowEventRow,
             ("flow_id", "date", "status"),
-            frozenset({"reported"}),
-            not_future=("date", "reported"),
+            frozenset({"reported", "quote", "read_on"}),
+            not_future=("date", "reported", "read_on"),
         ),
         TableSpec(
             "relationships",
@@ -394,7 +417,14 @@ TABLES: dict[str, TableSpec] = {
             ("id",),
             not_future=("announced",),
         ),
-        TableSpec("figures", "figures.csv", FigureRow, ("id",), not_future=("source_date",)),
+        TableSpec(
+            "figures",
+            "figures.csv",
+            FigureRow,
+            ("id",),
+            frozenset({"quote", "read_on"}),
+            not_future=("source_date", "read_on"),
+        ),
         TableSpec("scores", "scores.csv", ScoreRow, ("company_id", "as_of"), not_future=("as_of",)),
         TableSpec(
             "score_components",

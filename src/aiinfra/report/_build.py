@@ -20,14 +20,20 @@ from aiinfra import metrics
 from aiinfra.backtest import BacktestSummary, IndexView
 from aiinfra.charts import (
     CATEGORY_NAMES,
+    COMPARED,
     buildout_figure,
     entity_names,
     esc,
+    house_rows,
     key_buildout_label,
     key_buildout_records,
     label,
     levels_figure,
+    look_ahead_rows,
     number,
+    reviews_by_source,
+    score_source_name,
+    score_source_text,
     treemap_figure,
 )
 from aiinfra.config import Lang
@@ -126,7 +132,11 @@ def render_report(
 
     ``index`` is None when there are no prices; its relaxation, error and backtest error are
     shown on page one, and a backtest that applies today's scores to earlier dates is labelled
-    not point-in-time wherever it is shown.
+    not point-in-time wherever it is shown. The point-in-time backtest is the headline (page one
+    and the index section, with the score source of each review); the same rules on today's
+    scores (``IndexView.comparison``) are a labelled comparison beside it: a dashed line in the
+    levels chart and a table with the look-ahead premium. ``IndexView.house_comparison`` adds
+    the systematic scores against the house view.
     """
     as_of_ts = as_of
     f = _Fmt(lang)
@@ -134,12 +144,11 @@ def render_report(
     sources: set[tuple[str, str]] = set(source_list)
     charts: list[str] = []
     review = None if index is None else index.review
-    bt = None if index is None else index.backtest
     parts: list[tuple[str, str]] = [
-        ("summary", _summary_html(ledger, review, bt, notices, as_of_ts, lang, f))
+        ("summary", _summary_html(ledger, index, notices, as_of_ts, lang, f))
     ]
-    if review is not None:
-        parts.append(("index", _index_html(ledger, review, bt, as_of_ts, lang, f, charts, sources)))
+    if index is not None and review is not None:
+        parts.append(("index", _index_html(ledger, index, as_of_ts, lang, f, charts, sources)))
     parts += _analysis_sections(ledger, review, as_of_ts, lang, f, charts, sources)
     parts.append(("sources", _sources_html(sources, lang)))
     sections = [name for name, _ in parts]
@@ -173,17 +182,20 @@ def _index_notices(index: IndexView | None, lang: Lang, f: _Fmt) -> list[str]:
 
 def _summary_html(
     ledger: Ledger,
-    review: Any,
-    bt: Any,
+    index: IndexView | None,
     notices: list[str],
     as_of: pd.Timestamp,
     lang: Lang,
     f: _Fmt,
 ) -> str:
-    """Page one: the notices, what the index holds, how it performed, key build-out numbers."""
+    """Page one: the notices, what the index holds, how it performed (the point-in-time
+    backtest, with the look-ahead premium when compared), key build-out numbers."""
 
     def L(k: str) -> str:
         return label(k, lang)
+
+    review = None if index is None else index.review
+    bt = None if index is None else index.backtest
 
     summary = [f'<section id="summary"><h2>{L("summary")}</h2>']
     for n in notices:
@@ -215,6 +227,10 @@ def _summary_html(
         )
     if bt is not None:
         summary.extend(_performance_html(bt.stats, lang, f))
+        premium = None if index is None else index.look_ahead_premium()
+        if premium is not None:
+            text = _premium_text(bt.stats, premium, lang, f)
+            summary.append(f'<p class="small" id="premium-summary">{text}</p>')
     key = _key_buildout(ledger, as_of, lang, f)
     if key is not None:
         summary.append(
@@ -248,10 +264,32 @@ def _performance_html(s: BacktestSummary, lang: Lang, f: _Fmt) -> list[str]:
             }
         )
     out = [f"<h3>{L('performance')} ({s.start} – {s.end})</h3>"]
-    if not s.point_in_time:
-        out.append(f'<p class="label">{L("not_pit")}</p>')
+    out.extend(_pit_lines(s, lang))
     out.append(_table(pd.DataFrame(rows)))
     return out
+
+
+def _pit_lines(s: BacktestSummary, lang: Lang) -> list[str]:
+    """Whether the backtest is point-in-time, and the score source of its reviews."""
+    if s.point_in_time:
+        first = f'<p class="pit"><b>{html.escape(label("pit", lang))}</b></p>'
+    else:
+        first = f'<p class="label">{label("not_pit", lang)}</p>'
+    return [first, f'<p class="small">{html.escape(score_source_text(s, lang))}</p>']
+
+
+def _premium_text(s: BacktestSummary, premium: dict[str, float], lang: Lang, f: _Fmt) -> str:
+    def signed(x: float) -> str:
+        return ("+" if np.isfinite(x) and x > 0 else "") + f.pct(x)
+
+    return html.escape(
+        label("premium_text", lang).format(
+            start=s.start,
+            end=s.end,
+            total=signed(premium["total_return"]),
+            annual=signed(premium["annual_return"]),
+        )
+    )
 
 
 def _analysis_sections(
@@ -389,18 +427,21 @@ def content_security_policy(markup: str) -> str:
 
 def _index_html(
     ledger: Ledger,
-    review: Any,
-    bt: Any,
+    index: IndexView,
     as_of: pd.Timestamp,
     lang: Lang,
     f: _Fmt,
     charts: list[str],
     sources: set[tuple[str, str]],
 ) -> str:
+    """The index section: composition, constituents, the backtest (point-in-time headline and
+    its comparison) and the systematic scores against the house view."""
 
     def L(k: str) -> str:
         return label(k, lang)
 
+    review: Any = index.review
+    bt = index.backtest
     sel = review.selection()
     out = [f'<section id="index"><h2>{L("index")}</h2>']
     if not review.point_in_time:
@@ -435,22 +476,109 @@ def _index_html(
         }
     )
     out.append(f"<h3>{L('constituents')}</h3>" + _table(table, "wide"))
+    source = str(getattr(review, "score_source", "house"))
+    score_note = L("review_scores").format(source=score_source_name(source, lang))
+    if source != "house" and len(rat):
+        score_note += " " + L("rationale_house").format(date=rat["as_of"].max().date())
     out.append(
         '<p class="small">Q = qualitative score (0–100), a = AI-revenue share, '
-        "S = 0.8·Q + 0.2·R (R from a).</p>"
+        f"S = 0.8·Q + 0.2·R (R from a). {html.escape(score_note)}</p>"
     )
     if bt is not None:
         try:
-            out.extend(_backtest_html(bt, lang, f, charts))
+            out.extend(_backtest_html(index, lang, f, charts))
         except AiinfraError as exc:  # a window too short for a chart: leave it out, say why
             out.append(f'<p class="notice">{html.escape(L("bt_left_out").format(why=exc))}</p>')
+    if index.house_comparison is not None:
+        out.append(_house_html(index.house_comparison, lang, f))
     out.append("</section>")
     return "".join(out)
 
 
-def _backtest_html(bt: Any, lang: Lang, f: _Fmt, charts: list[str]) -> list[str]:
-    """The backtest part of the index section: notes, levels, drawdown, metrics, calendar
-    years, attribution and turnover (a window under 3 index dates raises)."""
+def _comparison_html(index: IndexView, lang: Lang, f: _Fmt) -> list[str]:
+    """The same rules on today's scores, labelled not point-in-time: GTR figures of both
+    backtests and the look-ahead premium (static − point-in-time)."""
+
+    def L(k: str) -> str:
+        return label(k, lang)
+
+    rows = look_ahead_rows(index)
+    if not rows:
+        if index.comparison_error is None:
+            return []
+        why = L("comparison_left_out").format(why=index.comparison_error)
+        return [f'<p class="notice">{html.escape(why)}</p>']
+    names = {"pit": L("pit_row"), "static": L("static_row"), "premium": L("premium_row")}
+    table = pd.DataFrame(
+        [
+            {L("series"): names[kind]}
+            | {L(k): (f.num(v[k]) if k == "sharpe_ratio" else f.pct(v[k])) for k in COMPARED}
+            for kind, v in rows
+        ]
+    )
+    assert index.backtest is not None
+    premium = dict(rows[-1][1])
+    return [
+        '<div id="comparison">',
+        f"<h3>{L('comparison')}</h3>",
+        f'<p class="label">{L("comparison_label")}</p>',
+        _table(table, "comparison"),
+        f'<p class="small">{_premium_text(index.backtest.stats, premium, lang, f)}</p>',
+        "</div>",
+    ]
+
+
+def _house_html(hc: Any, lang: Lang, f: _Fmt, n: int = 10) -> str:
+    """Systematic scores against the house view: rank correlation, the dates compared, what
+    the rubric is, and the ``n`` names that differ most (ledger names escaped)."""
+
+    def L(k: str) -> str:
+        return label(k, lang)
+
+    top = house_rows(hc, n)
+    table = pd.DataFrame(
+        {
+            L("company"): top["name"],
+            L("category"): top["category"],
+            L("q_systematic"): [f.num(x, 1) for x in top["Q_systematic"]],
+            L("q_house"): [f.num(x, 1) for x in top["Q_house"]],
+            L("q_difference"): [
+                ("+" if np.isfinite(x) and x > 0 else "") + f.num(x, 1) for x in top["difference"]
+            ],
+        }
+    )
+    text = L("house_vs_text").format(
+        rho=f.num(hc.rank_correlation),
+        n=hc.n,
+        cutoff=pd.Timestamp(hc.cutoff).date(),
+        house=pd.Timestamp(hc.house_as_of).date(),
+    )
+    return (
+        f'<div id="house-comparison"><h3>{L("house_vs")}</h3>'
+        f"<p>{html.escape(text)}</p>"
+        f'<p class="small">{html.escape(L("rubric"))}</p>'
+        f"<h4>{html.escape(L('differ_most').format(n=len(top)))}</h4>"
+        + _table(table, "house")
+        + "</div>"
+    )
+
+
+def _sources_details(stats: BacktestSummary, lang: Lang) -> str:
+    """The reviews per score source, folded."""
+    items = "".join(
+        f"<li><b>{html.escape(score_source_name(src, lang))}</b> ({len(reviews)}): "
+        f"{html.escape(', '.join(reviews))}</li>"
+        for src, reviews in reviews_by_source(stats).items()
+    )
+    head = f"<summary>{label('reviews_per_source', lang)}</summary>"
+    return f'<details class="score-sources">{head}<ul class="small">{items}</ul></details>'
+
+
+def _backtest_html(index: IndexView, lang: Lang, f: _Fmt, charts: list[str]) -> list[str]:
+    """The backtest part of the index section: point in time or not, the score source per
+    review, notes, levels (with today's scores dashed when compared), drawdown, metrics, the
+    comparison with today's scores, calendar years, attribution and turnover (a window under 3
+    index dates raises)."""
 
     def L(k: str) -> str:
         return label(k, lang)
@@ -459,10 +587,13 @@ def _backtest_html(bt: Any, lang: Lang, f: _Fmt, charts: list[str]) -> list[str]
         charts.append(_fig_html(fig))
         return charts[-1]
 
+    bt = index.backtest
+    assert bt is not None
     out = [f"<h3>{L('backtest')}</h3>"]
     stats = bt.stats
-    if not stats.point_in_time:
-        out.append(f'<p class="label">{L("not_pit")}</p>')
+    out.extend(_pit_lines(stats, lang))
+    if stats.score_sources:
+        out.append(_sources_details(stats, lang))
     notes = list(stats.warnings)
     if notes:
         shown = "".join(f"<li>{html.escape(w)}</li>" for w in notes[:8])
@@ -475,11 +606,15 @@ def _backtest_html(bt: Any, lang: Lang, f: _Fmt, charts: list[str]) -> list[str]
             f"only {len(lv)} index dates between {lv.index[0].date()} and {lv.index[-1].date()}"
         )
     cols = ["GTR", *[c for c in lv.columns if c.startswith("bench_")]]
-    out.append(chart(levels_figure(lv, lang)))
+    dashed = {}
+    if index.comparison is not None:
+        dashed[L("static_series")] = index.comparison.levels["GTR"]
+    out.append(chart(levels_figure(lv, lang, dashed=dashed)))
     out.append(chart(_drawdown_figure(lv, cols, lang)))
     table = _metrics_table(lv, cols, stats.reference_benchmark, lang, f)
     out.append(f"<h3>{L('metrics')}</h3>" + _table(table))
     out.append(_drawdown_text(lv, lang, f))
+    out.extend(_comparison_html(index, lang, f))
     years, yr, yfig = _yearly(lv, cols, lang)
     out.append(chart(yfig))
     ytab = pd.DataFrame(
@@ -769,6 +904,6 @@ table{border-collapse:collapse;margin:8px 0;font-size:13px}
 th,td{border-bottom:1px solid #e3e7ec;padding:4px 8px;text-align:left;vertical-align:top}
 table.wide td:last-child{max-width:520px}
 .notice{background:#fff4e5;border-left:4px solid #f0a020;padding:8px}
-.label{color:#a33;font-weight:600}.small{font-size:12px;color:#666}ul.sources{font-size:12px}
+.label{color:#a33;font-weight:600}.pit{color:#1d6b2f}.small{font-size:12px;color:#666}ul.sources{font-size:12px}
 footer{padding:16px 28px;color:#777;font-size:12px}
 """

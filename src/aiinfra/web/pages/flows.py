@@ -50,6 +50,7 @@ FLOW_LAYER_COLORS = {
     "compute": "#1f77b4",
     "cash": "#ff7f0e",
     "credit": "#d62728",
+    "power": "#8c564b",
     "mixed": "#9467bd",
 }
 FLOW_LAYER_COLORS_NAMED = {
@@ -57,6 +58,7 @@ FLOW_LAYER_COLORS_NAMED = {
     "compute": {"en": "blue", "de": "blau"},
     "cash": {"en": "orange", "de": "orange"},
     "credit": {"en": "red", "de": "rot"},
+    "power": {"en": "brown", "de": "braun"},
     "mixed": {"en": "purple", "de": "lila"},
 }
 

@@ -7,7 +7,17 @@ from typing import Any
 
 import pandas as pd
 
-from aiinfra.charts import CATEGORY_NAMES, levels_figure, treemap_figure
+from aiinfra.charts import (
+    CATEGORY_NAMES,
+    COMPARED,
+    house_rows,
+    levels_figure,
+    look_ahead_rows,
+    reviews_by_source,
+    score_source_name,
+    score_source_text,
+    treemap_figure,
+)
 from aiinfra.config import Lang
 from aiinfra.services.dashboard import CATEGORIES, Dashboard
 from aiinfra.web import _inputs as rule
@@ -113,7 +123,9 @@ def index_notices(view: Any, lang: Lang) -> list[str]:
 
 def _index_result(d: Dashboard, view: Any, default: Any, lang: Lang) -> Any:
     """The finished job: the rules in force, notices, the difference to the default, the
-    composition, the constituents and the backtest against the default."""
+    composition, the constituents, the backtest against the default and, for the default rules
+    (the only ones compared), the same rules on today's scores and the systematic scores against
+    the house view."""
     from dash import html
 
     sel = view.review.selection()
@@ -128,6 +140,8 @@ def _index_result(d: Dashboard, view: Any, default: Any, lang: Lang) -> Any:
     out.append(_constituents(sel, d.rationale(), lang))
     if view.backtest is not None:
         out += _backtest(view, default, lang)
+    if view.house_comparison is not None:
+        out += _house(view.house_comparison, lang)
     return out
 
 
@@ -234,14 +248,19 @@ def _constituents(sel: pd.DataFrame, rat: pd.DataFrame, lang: Lang) -> Any:
 
 
 def _backtest(view: Any, default: Any, lang: Lang) -> list[Any]:
-    """The levels of these settings (and the default's GTR) with a range selector."""
+    """The levels of these settings (and the default's GTR, dotted) with a range selector;
+    whether they are point in time and the score source per review; when compared, today's
+    scores dashed and the look-ahead premium."""
     from dash import html
 
     lv = view.backtest.levels
     extra = {}
     if default.backtest is not None and default is not view:
         extra[f"GTR ({t('default', lang)})"] = default.backtest.levels["GTR"]
-    fig = levels_figure(lv, lang, extra=extra)
+    dashed = {}
+    if view.comparison is not None:
+        dashed[t("static_series", lang)] = view.comparison.levels["GTR"]
+    fig = levels_figure(lv, lang, extra=extra, dashed=dashed)
     fig.update_xaxes(
         rangeselector={
             "buttons": [
@@ -252,11 +271,101 @@ def _backtest(view: Any, default: Any, lang: Lang) -> list[Any]:
             ]
         }
     )
+    stats = view.backtest.stats
     out: list[Any] = [html.H3(t("backtest", lang))]
-    if not view.backtest.stats.point_in_time:
+    if stats.point_in_time:
+        out.append(html.P(html.B(t("pit", lang)), className="small", id="ix-pit"))
+    else:
         out.append(html.P(t("not_pit", lang), className="label"))
+    out.append(html.P(score_source_text(stats, lang), className="small", id="ix-sources"))
+    if stats.score_sources:
+        items = [
+            html.Li(f"{score_source_name(src, lang)} ({len(reviews)}): {', '.join(reviews)}")
+            for src, reviews in reviews_by_source(stats).items()
+        ]
+        out.append(
+            html.Details(
+                [html.Summary(t("reviews_per_source", lang)), html.Ul(items, className="small")],
+                id="ix-sources-detail",
+            )
+        )
     out.append(graph(fig, "ix-levels"))
+    out += _premium(view, lang)
     return out
+
+
+def _premium(view: Any, lang: Lang) -> list[Any]:
+    """The same rules on today's scores, labelled not point-in-time, against the point-in-time
+    backtest, and the look-ahead premium (nothing without a comparison)."""
+    from dash import html
+
+    rows = look_ahead_rows(view)
+    if not rows:
+        if view.comparison_error is None:
+            return []
+        why = t("comparison_left_out", lang).format(why=view.comparison_error)
+        return [html.P(why, className="small", id="ix-premium-missing")]
+    names = {"pit": t("pit_row", lang), "static": t("static_row", lang)}
+    names["premium"] = t("premium_row", lang)
+    table = pd.DataFrame(
+        [
+            {t("series", lang): names[kind]}
+            | {
+                t(k, lang): num(v[k], lang, 2) if k == "sharpe_ratio" else pct(v[k], lang, 1)
+                for k in COMPARED
+            }
+            for kind, v in rows
+        ]
+    )
+    s, premium = view.backtest.stats, rows[-1][1]
+
+    def signed(x: float) -> str:
+        return ("+" if x > 0 else "") + pct(x, lang, 1)
+
+    text = t("premium_text", lang).format(
+        start=s.start,
+        end=s.end,
+        total=signed(premium["total_return"]),
+        annual=signed(premium["annual_return"]),
+    )
+    return [
+        html.H3(t("comparison", lang)),
+        html.P(t("comparison_label", lang), className="label", id="ix-comparison-label"),
+        html_table(table, "ix-premium"),
+        html.P(text, className="small", id="ix-premium-text"),
+    ]
+
+
+def _house(hc: Any, lang: Lang, n: int = 10) -> list[Any]:
+    """Systematic scores against the house view: rank correlation, the dates compared, the
+    rubric in a sentence, and the ``n`` names that differ most."""
+    from dash import html
+
+    top = house_rows(hc, n)
+    table = pd.DataFrame(
+        {
+            t("company", lang): top["name"].astype(str),
+            t("category", lang): top["category"].astype(str),
+            t("q_systematic", lang): [num(x, lang, 1) for x in top["Q_systematic"]],
+            t("q_house", lang): [num(x, lang, 1) for x in top["Q_house"]],
+            t("q_difference", lang): [
+                ("+" if x > 0 else "") + num(x, lang, 1) for x in top["difference"]
+            ],
+        }
+    )
+    text = t("house_vs_text", lang).format(
+        rho=num(hc.rank_correlation, lang, 2),
+        n=hc.n,
+        cutoff=pd.Timestamp(hc.cutoff).date(),
+        house=pd.Timestamp(hc.house_as_of).date(),
+    )
+    return [
+        html.H3(t("house_vs", lang)),
+        html.P(text, id="ix-house-text"),
+        html.P(t("rubric", lang), className="small"),
+        html.H4(t("differ_most", lang).format(n=len(top))),
+        html_table(table, "ix-house"),
+    ]
 
 
 def register(app: Any, d: Dashboard, jobs: Jobs) -> None:
