@@ -158,28 +158,29 @@ def _weights(table_text: str) -> list[float]:
     return [float(r[7]) for r in rows if len(r) == 9 and r[0].isdigit()]
 
 
-def test_changing_a_cap_reruns_the_index(page, server):
+def test_changing_a_control_reruns_the_index(page, server):
     page.goto(server + "/index")
     page.wait_for_selector(READY["/index"], timeout=TIMEOUT)
     first = page.get_attribute("#ix-applied", "data-cap")
     table = page.inner_text("#ix-table")
-    # the cap is lowered to 5 %: it binds when the largest weight on the data is above 5 %
-    # (with the 62 shared price files the largest is about 6.5 % under the default 8 % cap)
-    assert max(_weights(table)) > 5.0 + 0.01, "the data leaves no weight above 5 %"
-    thumb = page.locator("#ix-cap [role=slider]").first
+    # issue 14: on systematic scores no default weight is above 5 %, so lowering the cap (it must
+    # stay ≥ the 4.5 % UCITS threshold) binds nothing; raising the C2 multiplier by 1.0 changes
+    # the weights, and the 8 % cap must still hold on them
+    thumb = page.locator("#ix-m-C2 [role=slider]").first
     thumb.focus()
-    for _ in range(3):  # 8 % -> 5 %
-        page.keyboard.press("ArrowLeft")
+    for _ in range(10):  # +0.1 each
+        page.keyboard.press("ArrowRight")
     page.wait_for_function(
-        f"document.querySelector('#ix-applied') && "
-        f"document.querySelector('#ix-applied').dataset.cap !== '{first}'",
+        "(t) => document.querySelector('#ix-table') && "
+        "document.querySelector('#ix-table').innerText !== t",
+        arg=table,
         timeout=TIMEOUT,
     )
     assert float(first) == pytest.approx(0.08)
-    assert float(page.get_attribute("#ix-applied", "data-cap")) == pytest.approx(0.05)
+    assert float(page.get_attribute("#ix-applied", "data-cap")) == pytest.approx(0.08)
     after = page.inner_text("#ix-table")
     assert after != table  # new weights
-    assert max(_weights(after)) <= 5.0 + 0.005  # the cap holds (weights shown to 0.01 %)
+    assert max(_weights(after)) <= 8.0 + 0.005  # the cap holds (weights shown to 0.01 %)
     row = next(r for r in page.inner_text("#ix-diff").splitlines() if r.startswith("Annual ret"))
     _, variant, default, _ = row.split("\t")
     assert variant != default  # these settings against the default's backtest

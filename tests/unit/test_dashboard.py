@@ -156,7 +156,10 @@ def test_sources_cover_every_table_shown(bare):
 def test_index_view_and_a_variant_differ_where_the_controls_say(board):
     base = board.index_view()
     wide = board.index_view(single_cap=0.2, multipliers={"C2": 3.0})
-    assert base.backtest is not None and not base.point_in_time  # today's scores: labelled
+    # issue 14: the default rules score every review point in time (systematic before the house
+    # vintage), and the default view carries the static-score comparison
+    assert base.backtest is not None and base.point_in_time
+    assert base.comparison is not None and not base.comparison.stats.point_in_time
     assert wide.methodology.weighting.single_cap == pytest.approx(0.2)
     w = wide.review.selection().groupby("category")["weight"].sum()
     b = base.review.selection().groupby("category")["weight"].sum()

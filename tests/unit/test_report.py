@@ -28,6 +28,14 @@ def test_offline_without_prices_the_report_says_why_on_page_one(tmp_path):
     assert 'id="index"' not in text and 'id="sources"' in text
 
 
+def vintage_rules(tmp_path) -> str:
+    """The default rules in ``pit_mode: vintage`` (the default before issue 14): a report dated
+    before the house vintage runs on today's scores, labelled not point-in-time."""
+    path = tmp_path / "vintage.yaml"
+    path.write_text("pit_mode: vintage\n")
+    return str(path)
+
+
 def test_german_labels_and_the_point_in_time_label(tmp_path):
     led, px = make_universe(tmp_path, n=24, score_as_of="2024-06-01")
     ledger, prices = load_ledger(base=led), CsvDirProvider(px)
@@ -36,7 +44,7 @@ def test_german_labels_and_the_point_in_time_label(tmp_path):
         prices.get,
         as_of="2023-06-30",
         lang="de",
-        methodology=None,
+        methodology=vintage_rules(tmp_path),
         start="2022-06-01",
         benchmarks=("T01",),
     )
@@ -80,7 +88,7 @@ def test_a_report_after_the_last_price_is_dated_to_it_and_says_so(tmp_path):
         as_of="2026-11-21",
         start="2022-06-01",
         benchmarks=("T01",),
-        methodology=None,
+        methodology=vintage_rules(tmp_path),
     )
     last = prices.get("T01").index[-1].date()
     assert any(f"The prices end on {last}" in n for n in r.notices)
@@ -95,6 +103,7 @@ def test_a_report_dated_before_any_backtest_window_is_still_written(tmp_path):
         as_of="2022-09-21",
         start="2023-01-01",
         benchmarks=("T01",),
+        methodology=vintage_rules(tmp_path),
     )
     assert any("Backtest left out" in n for n in r.notices)
     assert r.sections[:2] == ["summary", "index"]

@@ -129,12 +129,15 @@ def test_index_charts_escape_company_names(tmp_path):
     comp = pd.read_csv(led / "companies.csv", dtype=str, keep_default_na=False)
     comp["name"] = [f"{n} {PAYLOADS[i % len(PAYLOADS)]}" for i, n in enumerate(comp["name"])]
     comp.to_csv(led / "companies.csv", index=False)
+    vintage = tmp_path / "vintage.yaml"  # today's scores on 2023 (no systematic financials here)
+    vintage.write_text("pit_mode: vintage\n")
     r = build_report(
         load_ledger(base=led),
         CsvDirProvider(px).get,
         as_of="2023-06-30",
         start="2022-06-01",
         benchmarks=("T01",),
+        methodology=str(vintage),
     )
     assert "index" in r.sections
     texts = _assert_only_escaped(r.html)
