@@ -83,8 +83,9 @@ def test_the_cli_backtest_is_labelled_point_in_time_with_a_source_per_review(inp
     assert summary["point_in_time"] is True and summary["label"] == "point-in-time"
     turnover = pd.read_csv(out / "turnover.csv")
     assert turnover["score_source"].isin(["house", "systematic"]).all()
-    assert dict(zip(turnover["review"], turnover["score_source"], strict=True)) == summary[
-        "score_sources"
-    ]
+    assert (
+        dict(zip(turnover["review"], turnover["score_source"], strict=True))
+        == summary["score_sources"]
+    )
     assert "scores: systematic" in res.output
     assert Path(out / "reviews").is_dir()
