@@ -47,7 +47,7 @@ def ledger_show(
         str,
         typer.Argument(
             help="companies | flows | figures | scores | events | relationships | components | "
-            "ai_revenue | financials"
+            "ai_revenue | financials | balance_sheets"
         ),
     ],
     as_of: Annotated[

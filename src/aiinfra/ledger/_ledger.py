@@ -41,6 +41,7 @@ class _Tables:
     score_components: pd.DataFrame
     ai_revenue: pd.DataFrame
     financials: pd.DataFrame
+    balance_sheets: pd.DataFrame
 
     def table(self, name: str, *, provenance: bool = False) -> pd.DataFrame:
         """One table by name; ``provenance=True`` keeps the ``_file``/``_line`` columns.
@@ -99,6 +100,19 @@ class _Tables:
             fin = fin[fin[column].notna()]
         return (
             fin.sort_values("period_end", kind="stable")
+            .groupby("company_id")
+            .tail(1)
+            .set_index("company_id")
+        )
+
+    def latest_balance_sheets(self, as_of: object = None) -> pd.DataFrame:
+        """Each company's latest balance sheet published by ``as_of`` (period end, cash, debt,
+        interest, leases), indexed by ``company_id``."""
+        bs = self.balance_sheets
+        if as_of is not None:
+            bs = bs[bs["source_date_known"] <= to_timestamp(as_of, "as_of")]
+        return (
+            bs.sort_values("period_end", kind="stable")
             .groupby("company_id")
             .tail(1)
             .set_index("company_id")
@@ -169,6 +183,7 @@ class Ledger(_Tables):
             score_components=self.score_components[self.score_components["as_of"] <= d],
             ai_revenue=self.ai_revenue[self.ai_revenue["known_from"] <= d],
             financials=self.financials[self.financials["source_date_known"] <= d],
+            balance_sheets=self.balance_sheets[self.balance_sheets["source_date_known"] <= d],
             as_of=d,
         )
 
@@ -280,7 +295,7 @@ def load_ledger(
             path = directory / spec.filename
             label = _label(path, packaged=base is None and is_base)
             if not os.path.lexists(path):
-                if is_base:
+                if is_base and not spec.optional_file:
                     problems.append(Problem(label, None, None, "file is missing"))
                 continue
             rows, file_problems = read_table(spec, path, label, unparsed[name], max_bytes=limit)

@@ -315,6 +315,23 @@ class AiRevenueRow(_Row):
     notes: OptText = None
 
 
+class BalanceSheetRow(_Row):
+    company_id: Slug
+    period_end: FullDate
+    #: publication of the filing or release (after period_end): the row counts from then
+    source_date: PDate
+    cash_usd_bn: Amount = None
+    total_debt_usd_bn: Amount = None
+    debt_current_usd_bn: Amount = None
+    interest_expense_usd_bn: Amount = None
+    lease_obligations_usd_bn: Amount = None
+    estimate: OptBool = False
+    source: Text
+    quote: Quote = None
+    read_on: OptPDate = None
+    notes: OptText = None
+
+
 class FinancialRow(_Row):
     company_id: Slug
     fiscal_year: FiscalYear
@@ -364,6 +381,8 @@ class TableSpec:
     optional_columns: frozenset[str] = frozenset()
     #: date columns that must not lie after the validation date
     not_future: tuple[str, ...] = ()
+    #: a table added after the first release: a base directory without its file has it empty
+    optional_file: bool = False
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -456,6 +475,15 @@ TABLES: dict[str, TableSpec] = {
                 }
             ),
             not_future=("source_date",),
+        ),
+        TableSpec(
+            "balance_sheets",
+            "balance_sheets.csv",
+            BalanceSheetRow,
+            ("company_id", "period_end"),
+            frozenset({"quote", "read_on", "estimate"}),
+            not_future=("source_date", "read_on"),
+            optional_file=True,
         ),
     )
 }

@@ -145,6 +145,7 @@ def cross_table_problems(
         *_figure_rules(f["figures"], companies),
         *_score_rules(f, companies),
         *_revenue_and_financial_rules(f, companies),
+        *_balance_sheet_rules(f, companies),
     ]
 
 
@@ -383,6 +384,29 @@ def _score_rules(f: dict[str, pd.DataFrame], companies: set[str]) -> list[Proble
                     "component without a scores.csv row for the same company_id and as_of",
                     r["company_id"],
                 )
+            )
+    return out
+
+
+def _balance_sheet_rules(f: dict[str, pd.DataFrame], companies: set[str]) -> list[Problem]:
+    """Known companies; published after the period end; debt due within a year ≤ total debt."""
+    out: list[Problem] = []
+    if "balance_sheets" not in f:
+        return out
+    for r in _rows(f["balance_sheets"]):
+        if r["company_id"] not in companies:
+            out.append(
+                _p(r, "company_id", "unknown company id (not in companies.csv)", r["company_id"])
+            )
+        if r["source_date_known"] <= pd.Timestamp(r["period_end"]):
+            out.append(
+                _p(r, "source_date", "must be after period_end (the publication date)",
+                   r["source_date"])
+            )  # fmt: skip
+        cur, tot = r["debt_current_usd_bn"], r["total_debt_usd_bn"]
+        if not _blank(cur) and not _blank(tot) and float(cur) > float(tot):
+            out.append(
+                _p(r, "debt_current_usd_bn", f"must not exceed total_debt_usd_bn ({tot})", cur)
             )
     return out
 

@@ -20,6 +20,7 @@ SHOW_TABLES: dict[str, str] = {
     "components": "score_components",
     "ai_revenue": "ai_revenue",
     "financials": "financials",
+    "balance_sheets": "balance_sheets",
 }
 #: Columns shown by ``--format table`` (csv/json show every column).
 TABLE_COLUMNS: dict[str, list[str]] = {
@@ -63,9 +64,20 @@ TABLE_COLUMNS: dict[str, list[str]] = {
         "company_id",
         "fiscal_year",
         "revenue_usd_bn",
+        "gross_profit_usd_bn",
         "capex_usd_bn",
         "shares_outstanding_mn",
         "free_float",
+        "estimate",
+    ],
+    "balance_sheets": [
+        "company_id",
+        "period_end",
+        "cash_usd_bn",
+        "total_debt_usd_bn",
+        "debt_current_usd_bn",
+        "interest_expense_usd_bn",
+        "estimate",
     ],
 }
 
