@@ -46,9 +46,11 @@ class StressResult:
         ``impact`` (weighted equity shock of the constituents), ``by_category``, ``weights_source``,
         ``unresolved_weight`` (weight of constituents whose shock cannot be sized).
     credit : DataFrame
-        The credit layer (loans between companies, committed amounts): with ``cash=`` the
-        Eisenberg–Noe clearing (owed, paid, recovery rate, creditor losses); without, the loans
-        in force and ``credit_status`` saying why they are unresolved.
+        The credit layer (loans between companies, committed amounts): the Eisenberg–Noe
+        clearing (owed, paid, recovery rate, creditor losses) on ``cash=`` or, by default, on the
+        cash of the balance sheets published by the stress date (``credit_status`` says which
+        borrowers had none and were assumed to hold what they owe); the loans, unresolved, when
+        no borrower has a balance sheet.
     """
 
     scenario: Scenario
@@ -141,10 +143,10 @@ def stress(
     weights_label : str, optional
         What ``weights`` are, shown with the result.
     cash : mapping, optional
-        External assets (USD bn) of every company in the credit layer. With it, the loans between
-        companies are cleared à la Eisenberg–Noe, a shocked borrower's cash cut by its shortfall;
-        without it the credit layer is listed and marked unresolved (the ledger holds no
-        balance-sheet figures).
+        External assets (USD bn) of every company in the credit layer; default: each company's
+        cash from ``balance_sheets.csv`` as published by the stress date. The loans between
+        companies are cleared à la Eisenberg–Noe, a shocked borrower's cash cut by its
+        shortfall.
 
     Notes
     -----
@@ -354,7 +356,8 @@ def _credit(
     shortfall: Mapping[str, float],
     cash: Mapping[str, float] | None,
 ) -> tuple[pd.DataFrame, str]:
-    """The credit layer: Eisenberg–Noe clearing with ``cash``, else the loans, unresolved."""
+    """The credit layer: Eisenberg–Noe clearing with ``cash``, by default the cash of the
+    balance sheets published by ``day``; the loans, unresolved, when no borrower has one."""
     g = flow_graph(ledger, day, "committed", layers=["credit"])
     loans = pd.DataFrame(
         [
@@ -368,18 +371,64 @@ def _credit(
         ],
         columns=["lender", "borrower", "amount_usd_bn", "flow_ids"],
     )
-    if cash is None:
+    given = cash is not None
+    cash, assumed, from_sheets = (
+        (dict(cash or {}), [], 0) if given else _balance_sheet_cash(ledger, day, g)
+    )
+    if not given and from_sheets == 0:
         return loans, (
-            f"unresolved: {len(loans)} loan(s) in force, but the ledger holds no balance-sheet "
-            "figures (cash, external assets) to clear them; pass cash= (Python API) for the "
+            f"unresolved: {len(loans)} loan(s) in force, but no borrower has a balance sheet "
+            f"published by {day.date()} (balance_sheets.csv); pass cash= (Python API) for the "
             "Eisenberg–Noe clearing"
         )
     assets = {k: float(v) * (1.0 - float(shortfall.get(k, 0.0))) for k, v in cash.items() if k in g}
     clearing = clearing_from_graph(g, assets)
-    return clearing.to_frame().reset_index(drop=True), (
-        f"Eisenberg–Noe clearing of {len(loans)} loan(s); shocked borrowers' cash cut by "
-        "their shortfall"
+    how = (
+        "cash as given"
+        if given
+        else f"cash of {from_sheets} compan(ies) from balance sheets published by {day.date()}"
+        + (
+            f"; no balance sheet for {', '.join(assumed)}: assumed to hold what they owe "
+            "(unresolved)"
+            if assumed
+            else ""
+        )
     )
+    return clearing.to_frame().reset_index(drop=True), (
+        f"Eisenberg–Noe clearing of {len(loans)} loan(s) ({how}); shocked borrowers' cash cut "
+        "by their shortfall"
+    )
+
+
+def _balance_sheet_cash(
+    ledger: Ledger, day: pd.Timestamp, g: nx.DiGraph
+) -> tuple[dict[str, float], list[str], int]:
+    """External assets for the clearing: each company's cash from its latest balance sheet
+    published by ``day``; a borrower without one is assumed to hold what it owes (listed as
+    unresolved), a lender without one holds 0 (it owes nothing in the network).
+
+    Returns (cash by node, the borrowers assumed, how many figures came from balance sheets).
+    """
+    bs = ledger.latest_balance_sheets(day)
+    owed: dict[str, float] = {}
+    for _, v, d in g.edges(data=True):
+        a = float(d.get("amount", float("nan")))
+        if a == a:  # not NaN
+            owed[v] = owed.get(v, 0.0) + a
+    cash: dict[str, float] = {}
+    assumed: list[str] = []
+    found = 0
+    for n in g.nodes:
+        c = bs["cash_usd_bn"].get(n) if "cash_usd_bn" in bs else None
+        if c is not None and c == c:
+            cash[n] = float(c)
+            found += 1
+        elif n in owed:
+            cash[n] = owed[n]
+            assumed.append(str(n))
+        else:
+            cash[n] = 0.0
+    return cash, sorted(assumed), found
 
 
 def _node_attrs(ledger: Ledger, cid: str) -> dict[str, Any]:
