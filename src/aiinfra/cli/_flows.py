@@ -35,6 +35,14 @@ class ExportFormat(StrEnum):
 
 
 BasisOpt = Annotated[FlowBasis, typer.Option("--basis", help="Amount on each edge.")]
+EvidenceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--evidence",
+        help="Say how much of each amount rests on filings, company statements, press reports, "
+        "secondary sources or the seed articles, and how much carries a verbatim quote.",
+    ),
+]
 MaxLenOpt = Annotated[
     int, typer.Option("--max-length", min=2, max=12, help="Longest cycle, in companies.")
 ]
@@ -48,6 +56,7 @@ def flows_cycles(
     basis: BasisOpt = FlowBasis.committed,
     max_length: MaxLenOpt = 5,
     data: DataOpt = None,
+    evidence: EvidenceOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Every money cycle (3+ companies) with its flow ids and bottleneck; reciprocal pairs."""
@@ -67,16 +76,21 @@ def flows_cycles(
                 "length": c["length"],
                 "bottleneck_usd_bn": c["bottleneck"],
                 "flow_ids": " | ".join(",".join(ids) for ids in c["flow_ids"]),
+                "evidence": c["evidence"]["text"],
             }
             for c in result["cycles"]
         ],
-        columns=["cycle", "length", "bottleneck_usd_bn", "flow_ids"],
+        columns=["cycle", "length", "bottleneck_usd_bn", "flow_ids", "evidence"],
     )
+    if not evidence:
+        frame = frame.drop(columns=["evidence"])
     emit_frame(
         frame, fmt, title=f"money cycles as of {result['as_of']} ({basis.value})", unit="cycles"
     )
     if fmt is Format.table:
         typer.echo(f"{len(result['reciprocal_pairs'])} reciprocal pairs (see --format json)")
+        if evidence:
+            typer.echo("deals on the cycles: " + result["evidence"]["text"])
 
 
 @flows_app.command("metrics")
@@ -229,6 +243,7 @@ def flows_stress(
         FlowBasis | None, typer.Option("--basis", help="Amount basis (default annualised).")
     ] = None,
     data: DataOpt = None,
+    evidence: EvidenceOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """If a party stops paying: who loses what, down to tickers and the index."""
@@ -263,3 +278,5 @@ def flows_stress(
     )
     for n in result.notes:
         sys.stderr.write(f"note: {terminal_safe(n)}\n")
+    if evidence and fmt is Format.table:
+        typer.echo("the payments stopped rest on: " + result.evidence.get("text", "no amount"))

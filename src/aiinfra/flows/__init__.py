@@ -22,7 +22,16 @@ from aiinfra.flows._cycles import Cycle, cycle_volume, find_cycles, reciprocal_p
 from aiinfra.flows._cycling import CyclingIndex, cycling_index
 from aiinfra.flows._cycling_estimate import CyclingIndexEstimate, cycling_index_estimate
 from aiinfra.flows._dependence import hub_metrics, inflow_dependence
-from aiinfra.flows._graph import BASES, FLOW_LAYERS, IN_FORCE, Basis, flow_graph, graph_frame
+from aiinfra.flows._graph import (
+    BASES,
+    FLOW_LAYERS,
+    IN_FORCE,
+    TIERS,
+    Basis,
+    evidence_split,
+    flow_graph,
+    graph_frame,
+)
 from aiinfra.flows._rewire import (
     rewire_degree_preserving,
     rewire_role_preserving,
@@ -36,6 +45,7 @@ __all__ = [
     "BASES",
     "FLOW_LAYERS",
     "IN_FORCE",
+    "TIERS",
     "Basis",
     "Cycle",
     "CyclingIndex",
@@ -48,6 +58,7 @@ __all__ = [
     "cycling_index",
     "cycling_index_estimate",
     "edge_amount",
+    "evidence_split",
     "find_cycles",
     "flow_graph",
     "graph_frame",

@@ -14,7 +14,7 @@ from aiinfra.dates import resolve_as_of
 from aiinfra.exceptions import InvalidParameterError
 
 # BASES: the amount bases a graph is built on (re-exported: the web offers them as choices)
-from aiinfra.flows import BASES, Basis, flow_graph
+from aiinfra.flows import BASES, Basis, evidence_split, flow_graph
 from aiinfra.services.ledger import load
 
 __all__ = [
@@ -46,6 +46,11 @@ def graph(
     return flow_graph(load(settings, data_dir), day, basis)
 
 
+def _evidence(split: dict[str, Any]) -> dict[str, Any]:
+    """The evidence split as JSON values (NaN → None)."""
+    return {k: _clean(v) if not isinstance(v, dict) else v for k, v in split.items()}
+
+
 def cycles(
     settings: Settings,
     as_of: object = None,
@@ -61,11 +66,24 @@ def cycles(
         find_cycles(g, length_bound=max_length),
         key=lambda c: (-(c.bottleneck if not math.isnan(c.bottleneck) else -1), c.nodes),
     )
+
+    def ring(nodes: list[str]) -> list[tuple[str, str]]:
+        return list(zip(nodes, [*nodes[1:], nodes[0]], strict=True))
+
+    rows = []
+    on_cycles: set[tuple[str, str]] = set()
+    for c in found:
+        row = {k: _clean(v) for k, v in c.to_dict().items()}
+        edges = ring([str(n) for n in c.nodes])
+        on_cycles.update(edges)
+        row["evidence"] = _evidence(evidence_split(g, edges))
+        rows.append(row)
     return {
         "as_of": g.graph["as_of"],
         "basis": basis,
         "max_length": max_length,
-        "cycles": [{k: _clean(v) for k, v in c.to_dict().items()} for c in found],
+        "evidence": _evidence(evidence_split(g, sorted(on_cycles))),
+        "cycles": rows,
         "reciprocal_pairs": [{k: _clean(v) for k, v in p.items()} for p in reciprocal_pairs(g)],
     }
 
@@ -155,6 +173,10 @@ def export(
     for n, d in g.nodes(data=True):
         flat.add_node(n, **{k: ("" if v is None else v) for k, v in d.items()})
     for u, v, d in g.edges(data=True):
+        d = dict(d)
+        # the amount by source tier as one number per tier (GraphML and GEXF hold no mappings)
+        for tier, a in d.pop("evidence", {}).items():
+            d[f"evidence_{tier}"] = float(a)
         attrs = {k: (";".join(map(str, x)) if isinstance(x, list) else x) for k, x in d.items()}
         attrs = {
             k: (-1.0 if isinstance(x, float) and math.isnan(x) else x) for k, x in attrs.items()

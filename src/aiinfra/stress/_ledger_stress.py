@@ -20,7 +20,7 @@ import pandas as pd
 
 from aiinfra.dates import resolve_as_of
 from aiinfra.exceptions import InvalidParameterError
-from aiinfra.flows import flow_graph
+from aiinfra.flows import evidence_split, flow_graph
 from aiinfra.ledger import Ledger
 from aiinfra.stress._clearing import clearing_from_graph
 from aiinfra.stress._propagation import propagate
@@ -61,6 +61,9 @@ class StressResult:
     notes: list[str] = field(default_factory=list)
     credit: pd.DataFrame = field(default_factory=pd.DataFrame)
     credit_status: str = ""
+    #: how much of the amounts the shocked parties stop paying rests on each source tier
+    #: (``aiinfra.flows.evidence_split`` of their deals in the scenario)
+    evidence: dict[str, Any] = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
         return self.companies
@@ -80,6 +83,10 @@ class StressResult:
                 "rows": json.loads(self.credit.to_json(orient="records")),
             },
             "notes": self.notes,
+            "evidence": {
+                k: (None if isinstance(v, float) and v != v else v)
+                for k, v in self.evidence.items()
+            },
         }
 
 
@@ -161,6 +168,7 @@ def stress(
     day = stress_date(sc, as_of)
     g, notes = _scenario_graph(ledger, sc, day)
     shortfall = _apply_shocks(g, sc, day)
+    evidence = evidence_split(g, [e for p in shortfall for e in g.out_edges(p)])
     revenue, revenue_source = _revenue(ledger, day)
     if sc.revenue_haircuts:
         notes += _add_haircuts(g, sc, ledger, revenue, shortfall)
@@ -175,7 +183,7 @@ def stress(
     index = _index_impact(ledger, frame, day, weights, weights_label, notes)
     credit, credit_status = _credit(ledger, day, shortfall, cash)
     return StressResult(
-        sc, str(day.date()), frame, index, int(prop.rounds), notes, credit, credit_status
+        sc, str(day.date()), frame, index, int(prop.rounds), notes, credit, credit_status, evidence
     )
 
 
