@@ -208,13 +208,16 @@ def _synthesise_events(flows: pd.DataFrame, events: pd.DataFrame) -> pd.DataFram
             "reported": None,
             "reported_known": pd.NaT,
             "source": bare["source"],
+            # the flow's own evidence states its amounts at announcement
+            **{c: bare[c] for c in ("quote", "read_on", "read_on_known") if c in bare},
             "notes": "synthesised: the flow has no events",
             "_file": bare["_file"],
             "_line": bare["_line"],
         }
     )
     parts = [p for p in (events, extra) if not p.empty]
-    return pd.concat(parts, ignore_index=True)[events.columns]
+    # (an empty events frame is left out of the concat: reindex keeps its columns all the same)
+    return pd.concat(parts, ignore_index=True).reindex(columns=events.columns)
 
 
 def load_ledger(
