@@ -17,7 +17,7 @@ from aiinfra.backtest import HouseComparison, IndexView
 from aiinfra.config import Settings
 from aiinfra.dates import resolve_as_of
 from aiinfra.exceptions import DataValidationError, InvalidParameterError, Problem
-from aiinfra.index import Methodology, ReviewResult, load_methodology, run_review
+from aiinfra.index import Methodology, ReviewResult, load_methodology, review_cache, run_review
 from aiinfra.services.ledger import load as load_ledger
 from aiinfra.services.prices import price_provider
 
@@ -135,6 +135,37 @@ def form_index(
     progress : callable, optional
         ``progress(fraction, what)``.
     """
+    with review_cache():  # the review, both backtests and the comparison share price statistics
+        return _form_index(
+            ledger,
+            prices,
+            methodology,
+            as_of,
+            fx=fx,
+            start=start,
+            benchmarks=benchmarks,
+            with_backtest=with_backtest,
+            relax=relax,
+            compare=compare,
+            progress=progress,
+        )
+
+
+def _form_index(
+    ledger: Any,
+    prices: Any,
+    methodology: Methodology,
+    as_of: pd.Timestamp,
+    *,
+    fx: dict[str, pd.Series] | None = None,
+    start: str = BACKTEST_START,
+    benchmarks: Sequence[str] = BENCHMARKS,
+    with_backtest: bool = True,
+    relax: bool = True,
+    compare: bool = True,
+    progress: Any = None,
+) -> IndexView:
+    """:func:`form_index` inside one review cache."""
     from aiinfra.backtest import IndexView, Relaxation, backtest
     from aiinfra.exceptions import AiinfraError, InfeasibleCapping, InsufficientConstituents
 
