@@ -5,7 +5,7 @@ The public API is imported lazily so that ``import aiinfra`` and ``aiinfra --hel
 >>> import aiinfra
 >>> ledger = aiinfra.load_ledger()
 >>> sorted(ledger.counts())[:3]
-['ai_revenue', 'companies', 'figures']
+['ai_revenue', 'balance_sheets', 'companies']
 """
 
 from __future__ import annotations

@@ -45,7 +45,7 @@ def test_mini_ledger_loads_with_counts(mini_ledger_dir):
         "score_components": 5,
         "ai_revenue": 1,
         "financials": 1,
-        "balance_sheets": 0,  # optional file (issue 15), absent from the mini ledger
+        "balance_sheets": 1,
     }
 
 
