@@ -382,6 +382,43 @@ def number(x: float, lang: Lang, digits: int = 1) -> str:
     return text
 
 
+#: a source tier in a sentence ("… rests on press reports")
+TIER_NAMES: dict[str, dict[str, str]] = {
+    "filing": {"en": "filings", "de": "Pflichtmitteilungen (Filings)"},
+    "company": {"en": "company statements", "de": "Unternehmensangaben"},
+    "press": {"en": "press reports", "de": "Presseberichte"},
+    "secondary": {"en": "secondary sources", "de": "Sekundärquellen"},
+    "seed": {"en": "the seed articles", "de": "die Ausgangsartikel"},
+}
+
+
+def evidence_sentence(split: dict[str, object], lang: Lang, what: str = "") -> str:
+    """One sentence saying how much of an amount rests on each source tier and how much
+    carries a verbatim quote (``split`` from ``aiinfra.flows.evidence_split``); plain text."""
+    total = float(split.get("total", 0.0))  # type: ignore[arg-type]
+    by_tier: dict[str, float] = split.get("by_tier") or {}  # type: ignore[assignment]
+    if total <= 0 or not by_tier:
+        return ""
+    ranked = sorted(by_tier.items(), key=lambda kv: -kv[1])
+    parts = [
+        f"{number(100 * share, lang, 0)} % {TIER_NAMES.get(t, {}).get(lang, t)}"
+        for t, share in ranked
+    ]
+    quoted = number(100 * float(split.get("quoted", 0.0)), lang, 0)  # type: ignore[arg-type]
+    amount = number(total, lang, 1)
+    if lang == "de":
+        return (
+            f"Belege{' ' + what if what else ''}: von {amount} Mrd. USD beruhen "
+            + ", ".join(parts)
+            + f"; {quoted} % sind mit einem wörtlichen Zitat der Quelle belegt."
+        )
+    return (
+        f"Evidence{' ' + what if what else ''}: of USD {amount} bn, "
+        + ", ".join(parts).replace(" % ", " % on ")
+        + f"; {quoted} % carries a verbatim quote of its source."
+    )
+
+
 def label(key: str, lang: Lang) -> str:
     """The label ``key`` in ``lang`` (``en`` or ``de``)."""
     entry = LABELS[key]

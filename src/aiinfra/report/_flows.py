@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 from typing import Any
 
@@ -25,7 +26,8 @@ def flows_html(
     fmt: Any,
 ) -> str:
     """The flow-map section (empty string when no flow is in force)."""
-    from aiinfra.flows import cycling_index, flow_graph
+    from aiinfra.charts import evidence_sentence
+    from aiinfra.flows import cycling_index, evidence_split, flow_graph
 
     def L(k: str) -> str:
         return label(k, lang)
@@ -37,6 +39,9 @@ def flows_html(
     ci = cycling_index(g)
     charts.append(fig_html(_flow_figure(g, ci, lang)))
     out.append(charts[-1])
+    ev = evidence_sentence(evidence_split(g), lang)
+    if ev:
+        out.append(f'<p class="small evidence">{html.escape(ev)}</p>')
     out.append(_cycles_html(g, lang, table, fmt))
     out.append(_circularity_html(g, ci, lang, table, fmt))
     out.append(_dependence_html(g, lang, table, fmt))

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from aiinfra.charts import CATEGORY_NAMES, esc, label
+from aiinfra.charts import CATEGORY_NAMES, esc, evidence_sentence, label
 from aiinfra.config import Lang
 from aiinfra.ledger import Ledger
 
@@ -120,5 +120,8 @@ def stress_html(
         out.append(table(frame))
         notes = "; ".join([r.credit_status, *r.notes])
         out.append(f'<p class="small">{html.escape(notes)}</p>')
+        ev = evidence_sentence(r.evidence, lang)
+        if ev:
+            out.append(f'<p class="small evidence">{html.escape(ev)}</p>')
     out.append("</section>")
     return "".join(out)
