@@ -1,6 +1,6 @@
 """Dashboard timings (section "dashboard" of RESULTS.md).
 
-Workload: the dashboard over the bundled ledger and the 42 tickers of ``../shared/data/prices``.
+Workload: the dashboard over the bundled ledger and the price files of ``../shared/data/prices``.
 Measured: ``aiinfra serve`` from launch to listening (a subprocess on 127.0.0.1, port 0); the
 service calls behind each page, first call and cached; a callback's round trip through the Dash
 HTTP endpoint (Flask test client) alone and while a 10^6-sample Monte Carlo job runs in the
@@ -122,12 +122,15 @@ def main() -> None:
         )
     )
     jobs.close()
+    n_files = len(list(PRICES.glob("*.csv")))
     body = [
         "## Dashboard (`bench/dashboard_bench.py`)",
         "",
         "Command: `python bench/dashboard_bench.py` (run by `make bench`). Workload: the bundled "
-        "ledger and the 42 tickers of `../shared/data/prices`; one run each (first calls are "
-        "uncached, as a fresh server sees them).",
+        f"ledger and the {n_files} price files of `../shared/data/prices` (no FX); one run each "
+        "(first calls are uncached, as a fresh server sees them). Since issue 14 the default "
+        "index view also runs the static-score comparison backtest and the systematic-vs-house "
+        "comparison; a changed cap runs the point-in-time backtest alone.",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}; {time.strftime('%Y-%m-%d')}.",
