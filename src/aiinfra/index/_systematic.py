@@ -122,12 +122,17 @@ def systematic_placeholders(ledger: Ledger, cutoff: pd.Timestamp) -> pd.DataFram
 
 def _two_latest(fin: pd.DataFrame) -> dict[str, tuple[dict[str, Any], dict[str, Any] | None]]:
     """Per company: the latest known fiscal year's row and the one before (None if absent)."""
+    if fin.empty:
+        return {}
+    last2 = (
+        fin.sort_values(["company_id", "period_end"], kind="stable").groupby("company_id").tail(2)
+    )
     out: dict[str, tuple[dict[str, Any], dict[str, Any] | None]] = {}
-    for cid, g in fin.sort_values("period_end", kind="stable").groupby("company_id"):
-        recs: list[dict[str, Any]] = [
-            {str(k): v for k, v in r.items()} for r in g.to_dict(orient="records")
-        ]
-        out[str(cid)] = (recs[-1], recs[-2] if len(recs) > 1 else None)
+    for rec in last2.to_dict(orient="records"):  # by company, then period: previous first
+        r = {str(k): v for k, v in rec.items()}
+        cid = str(r["company_id"])
+        before = out.get(cid)
+        out[cid] = (r, before[0] if before is not None else None)
     return out
 
 
