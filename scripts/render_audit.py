@@ -1,4 +1,8 @@
-"""Render docs/ledger_audit.md from docs/audit_resolution.csv (run: python scripts/render_audit.py)."""
+"""Render docs/ledger_audit.md from docs/audit_resolution.csv (run: python scripts/render_audit.py).
+
+The rendered part ends at :data:`MARKER`; everything after it (the hand-written audit passes,
+e.g. "2026-12 pattern sweep") is kept as it is.
+"""
 
 from __future__ import annotations
 
@@ -17,12 +21,16 @@ SECTIONS = {
 }
 
 
+#: the line after which docs/ledger_audit.md is hand-written and kept by this script
+MARKER = "<!-- hand-written audit passes below: kept as they are by scripts/render_audit.py -->"
+
+
 def cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def main() -> None:
-    rows = list(csv.DictReader((ROOT / "docs" / "audit_resolution.csv").open(encoding="utf-8")))
+def render(rows: list[dict[str, str]], kept: str) -> str:
+    """The page: the resolution table of ``rows``, then :data:`MARKER` and ``kept``."""
     sev = Counter(r["severity"] for r in rows)
     keys = {(r["section"], r["audit_rows"]) for r in rows}
     out = [
@@ -65,7 +73,21 @@ def main() -> None:
             for r in part
         ]
         out.append("")
-    (ROOT / "docs" / "ledger_audit.md").write_text("\n".join(out), encoding="utf-8")
+    return "\n".join([*out, MARKER, kept.lstrip("\n")])
+
+
+def kept_part(page: str) -> str:
+    """What follows :data:`MARKER` in an existing page ("" when there is no marker)."""
+    return page.split(MARKER, 1)[1] if MARKER in page else ""
+
+
+def main() -> None:
+    doc = ROOT / "docs" / "ledger_audit.md"
+    rows = list(csv.DictReader((ROOT / "docs" / "audit_resolution.csv").open(encoding="utf-8")))
+    old = doc.read_text(encoding="utf-8") if doc.exists() else ""
+    if old and MARKER not in old:
+        raise SystemExit(f"{doc}: no marker line {MARKER!r}; add it before the hand-written part")
+    doc.write_text(render(rows, kept_part(old)), encoding="utf-8")
 
 
 if __name__ == "__main__":
