@@ -32,3 +32,19 @@ def test_the_flow_section_of_the_report_carries_the_evidence_split(lang):
     found = re.findall(r'<p class="small evidence">(.*?)</p>', flows)
     split = evidence_split(flow_graph(ledger, "2026-06-30", "committed"))
     assert found == [evidence_sentence(split, lang)]
+
+
+def test_the_stress_section_shows_the_range_over_drawn_terms():
+    import aiinfra
+    from aiinfra.stress import builtin_scenarios
+
+    ledger = load_ledger()
+    day = pd.Timestamp("2026-06-30")
+    r = render_report(ledger, None, as_of=day, lang="en")
+    section = r.html.split('<section id="stress">')[1].split("</section>")[0]
+    assert "Total loss (USD bn a year): 90 % range over drawn terms" in section
+    for name in builtin_scenarios():
+        h = aiinfra.stress(ledger, name, as_of=day, horizon_draws=500).horizons
+        assert h is not None
+        expected = f"{h.total['p05']:.1f} – {h.total['p95']:.1f}"
+        assert expected in section, (name, expected)

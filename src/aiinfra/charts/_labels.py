@@ -164,8 +164,8 @@ LABELS: dict[str, dict[str, str]] = {
     "largest_share": {"en": "Its share", "de": "Dessen Anteil"},
     "stress": {"en": "Stress tests", "de": "Stresstests"},
     "stress_intro": {
-        "en": "If a party stops paying: the unpaid part of its deals (USD bn a year, deals without a stated term spread over 5 years) hits its payees; a payee that loses revenue cuts its own spending by half its loss relative to revenue (DebtRank-style, each company once). Listed companies get an equity shock equal to the revenue at risk as a share of revenue (elasticity 1, capped at -100 %). Unresolved: no revenue figure, so no share or shock is invented. A stylised stress, not a forecast.",
-        "de": "Wenn eine Partei nicht mehr zahlt: Der unbezahlte Teil ihrer Vereinbarungen (Mrd. USD pro Jahr; Vereinbarungen ohne genannte Laufzeit über 5 Jahre verteilt) trifft ihre Zahlungsempfänger; wer Umsatz verliert, kürzt die eigenen Ausgaben um die Hälfte seines Verlusts im Verhältnis zum Umsatz (DebtRank-artig, jedes Unternehmen einmal). Börsennotierte Unternehmen erhalten einen Kursschock in Höhe des gefährdeten Umsatzanteils (Elastizität 1, höchstens -100 %). Ungeklärt: keine Umsatzzahl, daher wird weder Anteil noch Schock erfunden. Ein stilisierter Stresstest, keine Prognose.",
+        "en": "If a party stops paying: the unpaid part of its deals (USD bn a year, deals without a stated term spread over 5 years; the 90 % range redraws those terms from the terms the ledger states for deals of the same type) hits its payees; a payee that loses revenue cuts its own spending by half its loss relative to revenue (DebtRank-style, each company once). Listed companies get an equity shock equal to the revenue at risk as a share of revenue (elasticity 1, capped at -100 %). Unresolved: no revenue figure, so no share or shock is invented. A stylised stress, not a forecast.",
+        "de": "Wenn eine Partei nicht mehr zahlt: Der unbezahlte Teil ihrer Vereinbarungen (Mrd. USD pro Jahr; Vereinbarungen ohne genannte Laufzeit über 5 Jahre verteilt; die 90-%-Spanne zieht diese Laufzeiten neu aus den im Ledger genannten Laufzeiten gleichartiger Vereinbarungen) trifft ihre Zahlungsempfänger; wer Umsatz verliert, kürzt die eigenen Ausgaben um die Hälfte seines Verlusts im Verhältnis zum Umsatz (DebtRank-artig, jedes Unternehmen einmal). Börsennotierte Unternehmen erhalten einen Kursschock in Höhe des gefährdeten Umsatzanteils (Elastizität 1, höchstens -100 %). Ungeklärt: keine Umsatzzahl, daher wird weder Anteil noch Schock erfunden. Ein stilisierter Stresstest, keine Prognose.",
     },
     "stress_weights": {"en": "Index weights", "de": "Indexgewichte"},
     "stress_chart": {
@@ -177,6 +177,10 @@ LABELS: dict[str, dict[str, str]] = {
     "rounds": {"en": "Rounds", "de": "Runden"},
     "total_loss": {"en": "Total loss (USD bn a year)", "de": "Gesamtverlust (Mrd. USD pro Jahr)"},
     "index_impact": {"en": "Index impact", "de": "Auswirkung auf den Index"},
+    "terms_range": {
+        "en": "90 % range over drawn terms",
+        "de": "90-%-Spanne über gezogene Laufzeiten",
+    },
     "unresolved": {"en": "Unresolved", "de": "Ungeklärt"},
     "loss_usd": {"en": "Loss (USD bn a year)", "de": "Verlust (Mrd. USD pro Jahr)"},
     "round_hit": {"en": "Round hit", "de": "Getroffen in Runde"},

@@ -108,8 +108,11 @@ def flow_graph(
         when undisclosed on every basis), ``amount_low`` / ``amount_high`` (the uncertainty
         range: funded … ceiling of the deals, else the amount), ``flow_ids``, ``types``,
         ``flow_layers``, ``fallback`` (list of the bases used instead), ``undisclosed`` (count
-        of deals without any amount), ``evidence`` (the amount by ``source_tier`` of its deals)
-        and ``quoted`` (the part of the amount whose deals carry a verbatim quote).
+        of deals without any amount), ``evidence`` (the amount by ``source_tier`` of its deals),
+        ``quoted`` (the part of the amount whose deals carry a verbatim quote) and
+        ``assumed_terms`` (``(flow id, type, amount before annualising)`` of each deal annualised
+        over ``default_horizon``: what :func:`aiinfra.stress.stress` redraws in its horizon Monte
+        Carlo).
         Several deals between the same pair are one edge with the summed amount.
 
     Examples
@@ -139,6 +142,7 @@ def flow_graph(
     for rec in flows.to_dict(orient="records"):
         amount, fallback = _pick(rec, basis)
         low, high = _bounds(rec, amount)
+        raw = amount
         if basis == "annualised" and not math.isnan(amount):
             amount, low, high, fallback = _annualise(
                 rec["horizon_years"], amount, low, high, fallback, default_horizon
@@ -176,6 +180,7 @@ def flow_graph(
                 undisclosed=0,
                 evidence={},
                 quoted=0.0,
+                assumed_terms=[],
             )
             e = g.edges[u, v]
         if not math.isnan(amount):
@@ -187,6 +192,8 @@ def flow_graph(
         e["flow_ids"].append(rec["id"])
         e["types"].append(rec["type"])
         e["flow_layers"].append(rec["flow_layer"])
+        if fallback and "assumed_horizon=" in fallback:
+            e["assumed_terms"].append((rec["id"], rec["type"], raw))
         if fallback == "undisclosed":
             e["undisclosed"] += 1
         elif fallback:

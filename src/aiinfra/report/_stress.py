@@ -16,6 +16,8 @@ __all__ = ["stress_html"]
 
 #: the companies shown per scenario (largest loss first)
 TOP = 8
+#: draws of the horizon Monte Carlo per scenario (terms of the deals that state none)
+HORIZON_DRAWS = 500
 
 
 def stress_html(
@@ -37,7 +39,7 @@ def stress_html(
     import plotly.graph_objects as go
 
     from aiinfra.exceptions import AiinfraError
-    from aiinfra.stress import builtin_scenarios, stress
+    from aiinfra.stress import builtin_scenarios, load_scenario, stress
 
     def L(k: str) -> str:
         return label(k, lang)
@@ -53,6 +55,7 @@ def stress_html(
                     weights=None
                     if weights is None
                     else {str(k): float(v) for k, v in weights.items()},
+                    horizon_draws=HORIZON_DRAWS if load_scenario(name).basis == "annualised" else 0,
                 )
             )
         except AiinfraError:
@@ -70,6 +73,8 @@ def stress_html(
                 L("rounds"): r.rounds,
                 L("total_loss"): fmt.num(float(r.companies["loss_usd"].sum()), 1),
                 L("index_impact"): fmt.pct(r.index["impact"]),
+                f"{L('total_loss')}: {L('terms_range')}": _range(r, "total", fmt),
+                f"{L('index_impact')}: {L('terms_range')}": _range(r, "index_impact", fmt),
                 L("unresolved"): int(r.companies["unresolved"].sum()),
             }
             for r in results
@@ -125,3 +130,14 @@ def stress_html(
             out.append(f'<p class="small evidence">{html.escape(ev)}</p>')
     out.append("</section>")
     return "".join(out)
+
+
+def _range(r: Any, what: str, fmt: Any) -> str:
+    """The 5th–95th percentile of the horizon Monte Carlo, "–" without one."""
+    h = r.horizons
+    if h is None:
+        return "–"
+    q = getattr(h, what)
+    if what == "total":
+        return f"{fmt.num(q['p05'], 1)} – {fmt.num(q['p95'], 1)}"
+    return f"{fmt.pct(q['p05'])} – {fmt.pct(q['p95'])}"

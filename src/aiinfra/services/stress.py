@@ -24,6 +24,9 @@ def run(
     as_of: object = None,
     basis: Basis | None = None,
     data_dir: str | None = None,
+    *,
+    horizon_draws: int = 0,
+    seed: int = 0,
 ) -> Any:
     """``--scenario`` or ``--default PARTY --shortfall F``; flags override the scenario's values."""
     from aiinfra.services.index import cached_prices
@@ -55,7 +58,15 @@ def run(
         weights, label = index_weights(
             ledger, cached_prices(settings), stress_date(sc, as_of), fx=load_fx(settings.fx)
         )
-    return stress(ledger, sc, as_of=as_of, weights=weights, weights_label=label)
+    return stress(
+        ledger,
+        sc,
+        as_of=as_of,
+        weights=weights,
+        weights_label=label,
+        horizon_draws=horizon_draws,
+        seed=seed,
+    )
 
 
 def index_weights(

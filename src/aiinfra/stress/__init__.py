@@ -5,7 +5,8 @@ callable and forwards to :func:`stress`, so ``aiinfra.stress(ledger, scenario, .
 whether Python resolves the name to the package or to the function (see ``aiinfra._callable``).
 
 The modules: ``_scenario`` (scenarios as data, the built-ins in ``scenarios/*.yaml``),
-``_propagation`` (DebtRank-style propagation on any flow graph), ``_clearing`` (Eisenberg–Noe
+``_propagation`` (DebtRank-style propagation on any flow graph), ``_horizons`` (the
+Monte Carlo over the terms of deals that state none), ``_clearing`` (Eisenberg–Noe
 clearing) and ``_ledger_stress`` (a scenario on the ledger, to companies, tickers and the index).
 See docs/stress.md.
 
@@ -23,6 +24,12 @@ from aiinfra.stress._clearing import (
     Clearing,
     clearing_from_graph,
     clearing_vector,
+)
+from aiinfra.stress._horizons import (
+    HorizonMonteCarlo,
+    TermDistribution,
+    horizon_monte_carlo,
+    term_distribution,
 )
 from aiinfra.stress._ledger_stress import StressResult, stress, stress_date
 from aiinfra.stress._propagation import STRESS_COLUMNS, Propagation, StressedCompany, propagate
@@ -42,19 +49,23 @@ __all__ = [
     "Clearing",
     "Equity",
     "Haircut",
+    "HorizonMonteCarlo",
     "Propagation",
     "PropagationConfig",
     "Scenario",
     "Shock",
     "StressResult",
     "StressedCompany",
+    "TermDistribution",
     "builtin_scenarios",
     "clearing_from_graph",
     "clearing_vector",
+    "horizon_monte_carlo",
     "load_scenario",
     "propagate",
     "stress",
     "stress_date",
+    "term_distribution",
 ]
 
 make_callable(__name__, stress)

@@ -23,6 +23,7 @@ from aiinfra.exceptions import InvalidParameterError
 from aiinfra.flows import evidence_split, flow_graph
 from aiinfra.ledger import Ledger
 from aiinfra.stress._clearing import clearing_from_graph
+from aiinfra.stress._horizons import HorizonMonteCarlo, horizon_monte_carlo, term_distribution
 from aiinfra.stress._propagation import propagate
 from aiinfra.stress._scenario import Scenario, load_scenario
 
@@ -64,6 +65,8 @@ class StressResult:
     #: how much of the amounts the shocked parties stop paying rests on each source tier
     #: (``aiinfra.flows.evidence_split`` of their deals in the scenario)
     evidence: dict[str, Any] = field(default_factory=dict)
+    #: the spread over the terms of the deals that state none (``horizon_draws`` > 0)
+    horizons: HorizonMonteCarlo | None = None
 
     def to_frame(self) -> pd.DataFrame:
         return self.companies
@@ -87,6 +90,7 @@ class StressResult:
                 k: (None if isinstance(v, float) and v != v else v)
                 for k, v in self.evidence.items()
             },
+            "horizons": None if self.horizons is None else self.horizons.to_dict(),
         }
 
 
@@ -131,6 +135,8 @@ def stress(
     weights: Mapping[str, float] | None = None,
     weights_label: str | None = None,
     cash: Mapping[str, float] | None = None,
+    horizon_draws: int = 0,
+    seed: int = 0,
 ) -> StressResult:
     """Run a stress scenario.
 
@@ -154,6 +160,13 @@ def stress(
         cash from ``balance_sheets.csv`` as published by the stress date. The loans between
         companies are cleared à la Eisenberg–Noe, a shocked borrower's cash cut by its
         shortfall.
+    horizon_draws : int, default 0
+        On the annualised basis: also run a Monte Carlo of this many draws over the terms of the
+        deals that state none, each drawn from the terms the ledger states for deals of its type
+        (:func:`aiinfra.stress.term_distribution`), instead of the single
+        ``default_horizon_years``; the spread is in ``StressResult.horizons``.
+    seed : int, default 0
+        Seed of that Monte Carlo (the same seed gives the same draws).
 
     Notes
     -----
@@ -180,10 +193,42 @@ def stress(
         max_rounds=sc.propagation.max_rounds,
     )
     frame = _company_frame(ledger, prop.to_frame(), revenue, revenue_source, sc, notes)
-    index = _index_impact(ledger, frame, day, weights, weights_label, notes)
+    w, w_source = _index_weights(ledger, day, weights, weights_label)
+    index = _index_impact(ledger, frame, day, w, w_source)
     credit, credit_status = _credit(ledger, day, shortfall, cash)
+    horizons = None
+    if horizon_draws:
+        if sc.basis != "annualised":
+            raise InvalidParameterError(
+                f"`horizon_draws` needs the annualised basis (the terms only matter there); "
+                f"the scenario's basis is {sc.basis!r}"
+            )
+        comp = ledger.companies.set_index("id")["listed"]
+        horizons = horizon_monte_carlo(
+            g,
+            shortfall,
+            revenue,
+            distribution=term_distribution(ledger, day),
+            default_horizon=sc.default_horizon_years,
+            pass_through=sc.propagation.pass_through,
+            max_rounds=sc.propagation.max_rounds,
+            elasticity=sc.equity.elasticity,
+            listed={str(k): bool(v) for k, v in comp.items()},
+            weights={str(k): float(v) for k, v in w.items()},
+            draws=horizon_draws,
+            seed=seed,
+        )
     return StressResult(
-        sc, str(day.date()), frame, index, int(prop.rounds), notes, credit, credit_status, evidence
+        sc,
+        str(day.date()),
+        frame,
+        index,
+        int(prop.rounds),
+        notes,
+        credit,
+        credit_status,
+        evidence,
+        horizons,
     )
 
 
@@ -311,16 +356,13 @@ def _company_frame(
     return frame.sort_values("loss_usd", ascending=False).reset_index(drop=True)
 
 
-def _index_impact(
+def _index_weights(
     ledger: Ledger,
-    frame: pd.DataFrame,
     day: pd.Timestamp,
     weights: Mapping[str, float] | None,
     weights_label: str | None,
-    notes: list[str],
-) -> dict[str, Any]:
-    """The weighted equity shock of the index's constituents, also by category: the weights
-    given, else house-view weights, labelled."""
+) -> tuple[pd.Series, str]:
+    """The index weights of the stress: those given, else house-view weights; and their label."""
     if weights is not None:
         w = pd.Series(dict(weights), dtype=float)
         source = weights_label or "weights given by the caller"
@@ -335,6 +377,17 @@ def _index_impact(
             "house-view weights: composite × multiplier of the top-scored companies, capped "
             f"{rule} (no price screens: pass --prices for the weights of the index on the date)"
         )
+    return w, source
+
+
+def _index_impact(
+    ledger: Ledger,
+    frame: pd.DataFrame,
+    day: pd.Timestamp,
+    w: pd.Series,
+    source: str,
+) -> dict[str, Any]:
+    """The weighted equity shock of the index's constituents ``w``, also by category."""
     shock_by_company = dict(zip(frame["node"], frame["equity_shock"], strict=True))
     cats = ledger.latest_scores(day, static=True)["category"]
     impact, unresolved_w = 0.0, 0.0
