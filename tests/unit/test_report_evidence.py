@@ -48,3 +48,35 @@ def test_the_stress_section_shows_the_range_over_drawn_terms():
         assert h is not None
         expected = f"{h.total['p05']:.1f} – {h.total['p95']:.1f}"
         assert expected in section, (name, expected)
+
+
+def test_the_self_funded_shares_say_what_their_inflows_rest_on():
+    import json
+
+    from typer.testing import CliRunner
+
+    from aiinfra.app import app
+    from aiinfra.charts import tier_mix
+
+    ledger = load_ledger()
+    g = flow_graph(ledger, "2026-06-30", "committed")
+    out = CliRunner().invoke(
+        app, ["flows", "metrics", "--as-of", "2026-06-30", "--format", "json"]
+    )
+    assert out.exit_code == 0, out.output
+    rows = {r["id"]: r for r in json.loads(out.stdout)["companies"]}
+    for node in ("openai", "oracle", "coreweave"):
+        split = evidence_split(g, list(g.in_edges(node)))
+        assert rows[node]["inflows_by_tier"] == pytest.approx(split["by_tier"])
+        assert rows[node]["inflows_quoted"] == pytest.approx(split["quoted"])
+        assert sum(split["by_tier"].values()) == pytest.approx(1.0)
+    table = CliRunner().invoke(
+        app, ["flows", "metrics", "--as-of", "2026-06-30", "--evidence", "--format", "csv"]
+    )
+    assert table.exit_code == 0
+    assert "inflows_rest_on" in table.stdout.splitlines()[0]
+    r = render_report(ledger, None, as_of=pd.Timestamp("2026-06-30"), lang="de")
+    flows = r.html.split('<section id="flows">')[1].split("</section>")[0]
+    assert "Zuflüsse beruhen auf" in flows
+    expected = tier_mix(evidence_split(g, list(g.in_edges("oracle"))), "de")
+    assert expected and expected in flows.replace("&#x27;", "'")

@@ -51,6 +51,7 @@ from aiinfra.charts._labels import (
     evidence_sentence,
     label,
     number,
+    tier_mix,
 )
 from aiinfra.charts._pit import (
     COMPARED,
@@ -88,6 +89,7 @@ __all__ = [
     "reviews_by_source",
     "score_source_name",
     "score_source_text",
+    "tier_mix",
     "tornado_figure",
     "treemap_figure",
 ]

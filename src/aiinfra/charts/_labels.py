@@ -162,6 +162,7 @@ LABELS: dict[str, dict[str, str]] = {
     "self_funded": {"en": "Self-funded share", "de": "Selbstfinanzierter Anteil"},
     "largest_payer": {"en": "Largest payer", "de": "Größter Zahler"},
     "largest_share": {"en": "Its share", "de": "Dessen Anteil"},
+    "inflows_rest_on": {"en": "Inflows rest on", "de": "Zuflüsse beruhen auf"},
     "stress": {"en": "Stress tests", "de": "Stresstests"},
     "stress_intro": {
         "en": "If a party stops paying: the unpaid part of its deals (USD bn a year, deals without a stated term spread over 5 years; the 90 % range redraws those terms from the terms the ledger states for deals of the same type) hits its payees; a payee that loses revenue cuts its own spending by half its loss relative to revenue (DebtRank-style, each company once). Listed companies get an equity shock equal to the revenue at risk as a share of revenue (elasticity 1, capped at -100 %). Unresolved: no revenue figure, so no share or shock is invented. A stylised stress, not a forecast.",
@@ -420,6 +421,19 @@ def evidence_sentence(split: dict[str, object], lang: Lang, what: str = "") -> s
         f"Evidence{' ' + what if what else ''}: of USD {amount} bn, "
         + ", ".join(parts).replace(" % ", " % on ")
         + f"; {quoted} % carries a verbatim quote of its source."
+    )
+
+
+def tier_mix(split: dict[str, object], lang: Lang) -> str:
+    """The tiers of ``split`` (``aiinfra.flows.evidence_split``) in a few words, largest first:
+    "62 % press reports, 38 % filings"; "" when there is no amount."""
+    by_tier: dict[str, float] = split.get("by_tier") or {}  # type: ignore[assignment]
+    if float(split.get("total", 0.0)) <= 0 or not by_tier:  # type: ignore[arg-type]
+        return ""
+    ranked = sorted(by_tier.items(), key=lambda kv: -kv[1])
+    return ", ".join(
+        f"{number(100 * share, lang, 0)} % {TIER_NAMES.get(t, {}).get(lang, t)}"
+        for t, share in ranked
     )
 
 

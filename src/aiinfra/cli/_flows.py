@@ -103,6 +103,7 @@ def flows_metrics(
     ] = 0,
     seed: SeedOpt = None,
     data: DataOpt = None,
+    evidence: EvidenceOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Finn cycling index of the system; per company cycling, self-funded share, hubs."""
@@ -118,6 +119,13 @@ def flows_metrics(
     import pandas as pd
 
     frame = pd.DataFrame(result["companies"])
+    if evidence:
+        from aiinfra.charts import tier_mix
+
+        frame["inflows_rest_on"] = [
+            tier_mix({"total": 1.0 if t else 0.0, "by_tier": t}, "en")
+            for t in frame["inflows_by_tier"]
+        ]
     cols = [
         "id",
         "layer",
@@ -128,6 +136,7 @@ def flows_metrics(
         "largest_counterparty",
         "largest_share",
         "hhi",
+        "inflows_rest_on",
     ]
     emit_frame(
         frame.round(4) if fmt is Format.table else frame,

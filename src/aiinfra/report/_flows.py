@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from aiinfra.charts import LAYER_COLUMN, esc, flow_layout, label
+from aiinfra.charts import LAYER_COLUMN, esc, flow_layout, label, tier_mix
 from aiinfra.config import Lang
 from aiinfra.ledger import Ledger
 
@@ -168,7 +168,7 @@ def _circularity_html(g: Any, ci: Any, lang: Lang, table: Any, fmt: Any) -> str:
 
 def _dependence_html(g: Any, lang: Lang, table: Any, fmt: Any) -> str:
     """Who depends on whom: inflows, self-funded share and the largest payer (first 15)."""
-    from aiinfra.flows import hub_metrics, self_funded_share
+    from aiinfra.flows import evidence_split, hub_metrics, self_funded_share
 
     def L(k: str) -> str:
         return label(k, lang)
@@ -188,6 +188,7 @@ def _dependence_html(g: Any, lang: Lang, table: Any, fmt: Any) -> str:
             L("largest_payer"): str(r.get("largest_counterparty", "")),
             L("largest_share"): fmt.pct(r.get("largest_share", math.nan)),
             "HHI": fmt.num(r.get("hhi", math.nan), 2),
+            L("inflows_rest_on"): tier_mix(evidence_split(g, list(g.in_edges(n))), lang),
         }
         for n, r in dep.iterrows()
     ]

@@ -100,7 +100,13 @@ def metrics(
 
     With ``samples`` > 0, Monte Carlo intervals over the uncertain amounts are added.
     """
-    from aiinfra.flows import cycling_index, hub_metrics, self_funded_share, sensitivity
+    from aiinfra.flows import (
+        cycling_index,
+        evidence_split,
+        hub_metrics,
+        self_funded_share,
+        sensitivity,
+    )
 
     g = graph(settings, as_of, basis, data_dir)
     ci = cycling_index(g)
@@ -112,6 +118,10 @@ def metrics(
     per.insert(0, "name", [g.nodes[n]["name"] for n in per.index])
     per.insert(1, "layer", [g.nodes[n]["layer"] for n in per.index])
     per = per.sort_values("self_funded_share", ascending=False, na_position="last")
+    # what the inflows (the base of the self-funded share) rest on, by source tier
+    ev = {n: evidence_split(g, list(g.in_edges(n))) for n in per.index}
+    per["inflows_by_tier"] = [ev[n]["by_tier"] for n in per.index]
+    per["inflows_quoted"] = [ev[n]["quoted"] for n in per.index]
     out: dict[str, Any] = {
         "as_of": g.graph["as_of"],
         "basis": basis,
