@@ -42,13 +42,13 @@ def test_rows_are_checked_and_each_problem_named(tmp_path):
 def test_latest_balance_sheet_is_the_one_published_by_the_date(tmp_path):
     d = _overlay(
         tmp_path,
-        "coreweave,2024-12-31,2025-03-03,1.4,8,2,0.36,,false,10-K 2024,,,\n"
-        "coreweave,2025-12-31,2026-02-26,2.0,20,5,1.2,,false,10-K 2025,,,\n",
+        "cerebras,2024-12-31,2025-03-03,1.4,8,2,0.36,,false,10-K 2024,,,\n"
+        "cerebras,2025-12-31,2026-02-26,2.0,20,5,1.2,,false,10-K 2025,,,\n",
     )
     ledger = load_ledger(d)
-    assert ledger.latest_balance_sheets("2025-06-30").loc["coreweave", "total_debt_usd_bn"] == 8
-    assert ledger.latest_balance_sheets("2026-03-01").loc["coreweave", "total_debt_usd_bn"] == 20
-    assert "coreweave" not in ledger.latest_balance_sheets("2025-01-01").index
+    assert ledger.latest_balance_sheets("2025-06-30").loc["cerebras", "total_debt_usd_bn"] == 8
+    assert ledger.latest_balance_sheets("2026-03-01").loc["cerebras", "total_debt_usd_bn"] == 20
+    assert "cerebras" not in ledger.latest_balance_sheets("2025-01-01").index
     assert len(ledger.as_of("2025-06-30").balance_sheets) == len(
         ledger.balance_sheets[ledger.balance_sheets["source_date_known"] <= "2025-06-30"]
     )
@@ -60,3 +60,17 @@ def test_a_base_directory_without_the_file_loads_with_an_empty_table(tmp_path, m
     (base / "balance_sheets.csv").unlink(missing_ok=True)
     ledger = load_ledger(base=base)
     assert ledger.balance_sheets.empty
+
+
+def test_the_latest_figure_of_a_field_skips_sheets_that_do_not_state_it(tmp_path):
+    d = _overlay(
+        tmp_path,
+        "cerebras,2024-12-31,2025-03-03,1.4,8,2,0.36,,false,10-K 2024,,,\n"
+        "cerebras,2025-12-31,2026-02-26,,20,5,1.2,,false,10-K 2025,,,\n",
+    )
+    ledger = load_ledger(d)
+    latest = ledger.latest_balance_sheets("2026-03-01").loc["cerebras"]
+    assert str(latest["period_end"]).startswith("2025-12-31")
+    cash = ledger.latest_balance_sheets("2026-03-01", "cash_usd_bn")
+    assert cash.loc["cerebras", "cash_usd_bn"] == 1.4
+    assert str(cash.loc["cerebras", "period_end"]).startswith("2024-12-31")

@@ -397,6 +397,16 @@ TIER_NAMES: dict[str, dict[str, str]] = {
 }
 
 
+#: the tiers in the German dative ("beruhen auf …")
+TIER_DATIVE_DE: dict[str, str] = {
+    "filing": "Pflichtmitteilungen (Filings)",
+    "company": "Unternehmensangaben",
+    "press": "Presseberichten",
+    "secondary": "Sekundärquellen",
+    "seed": "den Ausgangsartikeln",
+}
+
+
 def evidence_sentence(split: dict[str, object], lang: Lang, what: str = "") -> str:
     """One sentence saying how much of an amount rests on each source tier and how much
     carries a verbatim quote (``split`` from ``aiinfra.flows.evidence_split``); plain text."""
@@ -412,9 +422,13 @@ def evidence_sentence(split: dict[str, object], lang: Lang, what: str = "") -> s
     quoted = number(100 * float(split.get("quoted", 0.0)), lang, 0)  # type: ignore[arg-type]
     amount = number(total, lang, 1)
     if lang == "de":
+        dative = [
+            f"{number(100 * share, lang, 0)} % auf {TIER_DATIVE_DE.get(t, t)}"
+            for t, share in ranked
+        ]
         return (
             f"Belege{' ' + what if what else ''}: von {amount} Mrd. USD beruhen "
-            + ", ".join(parts)
+            + ", ".join(dative)
             + f"; {quoted} % sind mit einem wörtlichen Zitat der Quelle belegt."
         )
     return (

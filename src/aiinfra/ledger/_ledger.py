@@ -105,12 +105,15 @@ class _Tables:
             .set_index("company_id")
         )
 
-    def latest_balance_sheets(self, as_of: object = None) -> pd.DataFrame:
+    def latest_balance_sheets(self, as_of: object = None, field: str | None = None) -> pd.DataFrame:
         """Each company's latest balance sheet published by ``as_of`` (period end, cash, debt,
-        interest, leases), indexed by ``company_id``."""
+        interest, leases), indexed by ``company_id``; with ``field`` (e.g. ``"cash_usd_bn"``),
+        the latest one that states that figure."""
         bs = self.balance_sheets
         if as_of is not None:
             bs = bs[bs["source_date_known"] <= to_timestamp(as_of, "as_of")]
+        if field is not None:
+            bs = bs[bs[field].notna()]
         return (
             bs.sort_values("period_end", kind="stable")
             .groupby("company_id")

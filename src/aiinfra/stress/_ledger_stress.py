@@ -465,12 +465,12 @@ def _balance_sheet_cash(
     ledger: Ledger, day: pd.Timestamp, g: nx.DiGraph
 ) -> tuple[dict[str, float], list[str], int]:
     """External assets for the clearing: each company's cash from its latest balance sheet
-    published by ``day``; a borrower without one is assumed to hold what it owes (listed as
-    unresolved), a lender without one holds 0 (it owes nothing in the network).
+    published by ``day`` that states cash; a borrower without one is assumed to hold what it
+    owes (listed as unresolved), a lender without one holds 0 (it owes nothing in the network).
 
     Returns (cash by node, the borrowers assumed, how many figures came from balance sheets).
     """
-    bs = ledger.latest_balance_sheets(day)
+    bs = ledger.latest_balance_sheets(day, "cash_usd_bn")
     owed: dict[str, float] = {}
     for _, v, d in g.edges(data=True):
         a = float(d.get("amount", float("nan")))

@@ -134,6 +134,12 @@ WEB_LABELS: dict[str, dict[str, str]] = {
         "de": "Keine Monte-Carlo-Verteilung für {year}: Für das Jahr fehlt eine Capex- oder "
         "Umsatzzahl.",
     },
+    # what an evidence sentence is about ("Evidence of …: of USD 12.3 bn, 60 % on press reports")
+    "evidence_cycles": {"en": "of the deals on the cycles", "de": "der Deals auf den Kreisläufen"},
+    "evidence_stress": {
+        "en": "of the shocked parties' deals",
+        "de": "der Deals der ausfallenden Zahler",
+    },
     "no_index": {
         "en": "The index cannot be shown: {why}",
         "de": "Der Index kann nicht gezeigt werden: {why}",

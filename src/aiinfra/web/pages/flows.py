@@ -9,8 +9,9 @@ from typing import Any
 
 import pandas as pd
 
-from aiinfra.charts import flow_layout
+from aiinfra.charts import evidence_sentence, flow_layout
 from aiinfra.config import Lang
+from aiinfra.flows import evidence_split
 from aiinfra.services.dashboard import Dashboard
 from aiinfra.services.flows import BASES, Basis
 from aiinfra.web import _inputs as rule
@@ -151,6 +152,7 @@ def _side_panel(d: Dashboard, lang: Lang) -> Any:
         [
             html.Label(t("cycles", lang)),
             dcc.Dropdown(id="fl-cycle", options=[], value=None),
+            html.Div(id="fl-evidence"),
             html.Div(t("click_node", lang), id="fl-panel", style={"marginTop": "1rem"}),
             html.Label(t("layers", lang)),
             dcc.Checklist(
@@ -290,6 +292,26 @@ def _elements(
     return elements
 
 
+def _cycle_evidence(g: Any, v: dict[str, Any], lang: Lang) -> Any:
+    """How much of the amount of the deals on the cycles rests on each source tier and how much
+    carries a quote (the sentence the report uses; nothing when no cycle carries an amount)."""
+    from dash import html
+
+    on_cycles = {
+        (a, b) for c in v["cycles"] for a, b in itertools.pairwise([*c["nodes"], c["nodes"][0]])
+    }
+    split = evidence_split(g, sorted(on_cycles))
+    text = evidence_sentence(split, lang, t("evidence_cycles", lang))
+    if not text:
+        return None
+    return html.P(
+        text,
+        id="fl-evidence-text",
+        className="small evidence",
+        **{"data-asof": v["as_of"]},
+    )
+
+
 def _company_panel(c: dict[str, Any], lang: Lang) -> Any:
     """One company: layer and date, in- and outflow, concentration, self-funded share, payers
     and payees."""
@@ -379,6 +401,17 @@ def register(app: Any, d: Dashboard, jobs: Jobs) -> None:
             **{"data-deals": str(v["deals"]), "data-asof": v["as_of"]},
         )
         return _elements(v, pos, keep, hl_nodes, hl_edges), _stylesheet(), summary, options
+
+    @app.callback(
+        Output("fl-evidence", "children"),
+        Input("fl-asof", "value"),
+        Input("fl-basis", "value"),
+        State("lang", "value"),
+    )
+    @rule.checked(asof, rule.choice("basis", BASES), rule.lang())
+    def evidence(i: int, basis: Basis, lang: Lang) -> Any:
+        day = dates[i]
+        return _cycle_evidence(d.flow_graph(day, basis), d.flow_view(day, basis), lang)
 
     @app.callback(
         Output("fl-panel", "children"),

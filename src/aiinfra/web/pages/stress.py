@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from aiinfra.charts import CATEGORY_NAMES
+from aiinfra.charts import CATEGORY_NAMES, evidence_sentence
 from aiinfra.config import Lang
 from aiinfra.services.dashboard import Dashboard
 from aiinfra.web import _inputs as rule
@@ -121,12 +121,19 @@ def _result(r: Any, lang: Lang) -> list[Any]:
             t("equity_shock", lang): [pct(x, lang) for x in comp["equity_shock"]],
         }
     )
+    # how much of what the shocked parties stop paying rests on each source tier (as the report)
+    ev = evidence_sentence(r.evidence, lang, t("evidence_stress", lang))
     return [
         graph(fig, "st-risk"),
         graph(cfig, "st-index"),
         html.P(r.index.get("weights_source", ""), className="small"),
         html_table(table.head(40), "st-table"),
         html.Ul([html.Li(n, className="small") for n in r.notes]),
+        *(
+            [html.P(ev, id="st-evidence", className="small evidence", **{"data-asof": r.as_of})]
+            if ev
+            else []
+        ),
     ]
 
 
