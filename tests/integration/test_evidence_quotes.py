@@ -85,3 +85,12 @@ def test_a_quote_of_a_seed_is_found_in_the_seed():
                 bad.append((table, r[key], quote[:60]))
     assert not bad, f"quotes not found in their seed: {bad[:10]}"
     assert checked >= 1, "no seed-sourced row carries a quote yet"
+
+
+def test_every_bundled_figure_says_what_it_rests_on():
+    figures = load_ledger().figures
+    missing = figures[figures["source_tier"].isna()]["id"].tolist()
+    assert not missing, f"figures without a source_tier: {missing[:20]}"
+    seeds = figures[figures["source_tier"] == "seed"]
+    # a value that rests on a seed cites one
+    assert seeds["source"].str.contains(r"\d{3}_[0-9a-f]{16}\.txt").all()

@@ -60,9 +60,7 @@ def test_the_self_funded_shares_say_what_their_inflows_rest_on():
 
     ledger = load_ledger()
     g = flow_graph(ledger, "2026-06-30", "committed")
-    out = CliRunner().invoke(
-        app, ["flows", "metrics", "--as-of", "2026-06-30", "--format", "json"]
-    )
+    out = CliRunner().invoke(app, ["flows", "metrics", "--as-of", "2026-06-30", "--format", "json"])
     assert out.exit_code == 0, out.output
     rows = {r["id"]: r for r in json.loads(out.stdout)["companies"]}
     for node in ("openai", "oracle", "coreweave"):
@@ -80,3 +78,37 @@ def test_the_self_funded_shares_say_what_their_inflows_rest_on():
     assert "Zuflüsse beruhen auf" in flows
     expected = tier_mix(evidence_split(g, list(g.in_edges("oracle"))), "de")
     assert expected and expected in flows.replace("&#x27;", "'")
+
+
+def test_the_gap_inputs_say_which_figures_they_rest_on(tmp_path):
+    import json
+    import re as _re
+
+    from typer.testing import CliRunner
+
+    import aiinfra
+    from aiinfra.app import app
+    from aiinfra.charts import figures_evidence_sentence
+
+    ledger = load_ledger()
+    r = aiinfra.gap(ledger, 2026, as_of="2026-11-01")
+    fig = ledger.figures.set_index("id")
+    for name in ("capex", "revenue"):
+        ev = r.evidence[name]
+        # exactly the figure ids named in the input's sources, counted by tier and kind
+        inputs = aiinfra.roi_gap.gap_inputs(ledger, "2026-11-01")
+        src = str(getattr(inputs, name).at[2026, "sources"])
+        assert ev["figures"] == sorted(set(_re.findall(r"\bg\d+\b", src)), key=lambda i: int(i[1:]))
+        assert sum(ev["by_tier"].values()) == len(ev["figures"]) == sum(ev["by_kind"].values())
+        rows = fig.loc[ev["figures"]]
+        assert ev["by_tier"] == rows["source_tier"].value_counts().to_dict()
+        assert ev["quoted"] == int(rows["quote"].notna().sum())
+    out = CliRunner().invoke(app, ["gap", "--as-of", "2026-11-01", "--format", "json"])
+    assert out.exit_code == 0
+    assert json.loads(out.stdout)["evidence"] == r.evidence
+    text = CliRunner().invoke(app, ["gap", "--as-of", "2026-11-01", "--evidence"])
+    assert figures_evidence_sentence(r.evidence, 2026, "en") in text.stdout
+    # the German report's gap section carries the sentence
+    html_de = render_report(ledger, None, as_of=pd.Timestamp("2026-11-01"), lang="de").html
+    gap = html_de.split('<section id="gap">')[1].split("</section>")[0]
+    assert "Belege für 2026: KI-Investitionen:" in gap

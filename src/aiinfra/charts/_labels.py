@@ -6,6 +6,8 @@ dashboard both show is written once.
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiinfra.config import Lang
 
 __all__ = [
@@ -449,6 +451,54 @@ def tier_mix(split: dict[str, object], lang: Lang) -> str:
         f"{number(100 * share, lang, 0)} % {TIER_NAMES.get(t, {}).get(lang, t)}"
         for t, share in ranked
     )
+
+
+#: the gap's inputs by name (:func:`aiinfra.roi_gap.input_evidence`)
+GAP_INPUT_NAMES: dict[str, dict[str, str]] = {
+    "capex": {"en": "AI capex", "de": "KI-Investitionen"},
+    "spend_nvidia": {"en": "NVIDIA data-centre revenue", "de": "NVIDIA-Rechenzentrumsumsatz"},
+    "revenue": {"en": "AI revenue", "de": "KI-Umsatz"},
+}
+TIER_SHORT: dict[str, dict[str, str]] = {
+    "filing": {"en": "filing", "de": "Filing"},
+    "company": {"en": "company statement", "de": "Unternehmensangabe"},
+    "press": {"en": "press report", "de": "Pressebericht"},
+    "secondary": {"en": "secondary source", "de": "Sekundärquelle"},
+    "seed": {"en": "seed article", "de": "Ausgangsartikel"},
+}
+KIND_NAMES: dict[str, dict[str, str]] = {
+    "actual": {"en": "actual", "de": "Ist-Wert"},
+    "guidance": {"en": "guidance", "de": "Prognose des Unternehmens"},
+    "estimate": {"en": "estimate", "de": "Schätzung"},
+    "forecast": {"en": "forecast", "de": "Vorhersage"},
+}
+
+
+def figures_evidence_sentence(evidence: dict[str, Any], year: int, lang: Lang) -> str:
+    """One sentence on what the gap's inputs for ``year`` rest on (``GapResult.evidence``):
+    per input the number of ledger figures by source tier and kind, and how many are quoted."""
+    parts = []
+    for name, ev in evidence.items():
+        n = len(ev.get("figures", []))
+        if not n:
+            continue
+        tiers = ", ".join(
+            f"{TIER_SHORT.get(t, {}).get(lang, t)} {k}"
+            for t, k in sorted(ev["by_tier"].items(), key=lambda kv: -kv[1])
+        )
+        kinds = ", ".join(
+            f"{KIND_NAMES.get(t, {}).get(lang, t)} {k}"
+            for t, k in sorted(ev["by_kind"].items(), key=lambda kv: -kv[1])
+        )
+        what = GAP_INPUT_NAMES.get(name, {}).get(lang, name)
+        if lang == "de":
+            parts.append(f"{what}: {n} Zahlen ({tiers}; {kinds}), {ev['quoted']} wörtlich belegt")
+        else:
+            parts.append(f"{what}: {n} figures ({tiers}; {kinds}), {ev['quoted']} quoted")
+    if not parts:
+        return ""
+    head = f"Belege für {year}: " if lang == "de" else f"Evidence for {year}: "
+    return head + "; ".join(parts) + "."
 
 
 def label(key: str, lang: Lang) -> str:

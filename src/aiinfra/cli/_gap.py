@@ -53,6 +53,14 @@ def gap(
     ] = None,
     as_of: AsOfOpt = None,
     data: DataOpt = None,
+    evidence: Annotated[
+        bool,
+        typer.Option(
+            "--evidence",
+            help="Say what the detail year's inputs rest on: the ledger figures by source tier "
+            "and kind, and how many carry a verbatim quote.",
+        ),
+    ] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """The ROI gap: revenue needed to justify the AI capex vs AI revenue earned."""
@@ -107,3 +115,7 @@ def gap(
         )
     for n in result.notes:
         sys.stderr.write(f"note: {terminal_safe(n)}\n")
+    if evidence and fmt is Format.table:
+        from aiinfra.charts import figures_evidence_sentence
+
+        typer.echo(figures_evidence_sentence(result.evidence, result.year, "en") or "no figures")

@@ -274,6 +274,8 @@ class FigureRow(_Row):
     low: Number = None
     high: Number = None
     kind: FigureKind
+    #: the kind of source the value rests on (as for flows); optional in overlays
+    source_tier: Annotated[SourceTier | None, BeforeValidator(_empty_to_none)] = None
     source: Text
     source_date: PDate
     quote: Quote = None
@@ -441,7 +443,7 @@ TABLES: dict[str, TableSpec] = {
             "figures.csv",
             FigureRow,
             ("id",),
-            frozenset({"quote", "read_on"}),
+            frozenset({"quote", "read_on", "source_tier"}),
             not_future=("source_date", "read_on"),
         ),
         TableSpec("scores", "scores.csv", ScoreRow, ("company_id", "as_of"), not_future=("as_of",)),

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from aiinfra.charts import gap_figure, label, tornado_figure
+from aiinfra.charts import figures_evidence_sentence, gap_figure, label, tornado_figure
 from aiinfra.config import Lang
 from aiinfra.ledger import Ledger
 
@@ -89,5 +89,8 @@ def gap_html(
             )
         out.append(f"<p>{html.escape(text)}</p>")
     out.append(f'<p class="small">{html.escape("; ".join(r.notes))}</p>')
+    ev = figures_evidence_sentence(r.evidence, r.year, lang)
+    if ev:
+        out.append(f'<p class="small evidence">{html.escape(ev)}</p>')
     out.append("</section>")
     return "".join(out)

@@ -25,8 +25,9 @@ parameters and the formula are in :mod:`aiinfra.roi_gap._model`, the Monte Carlo
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -53,6 +54,9 @@ class GapResult:
     year: int
     montecarlo: Any = None
     notes: tuple[str, ...] = ()
+    #: what the detail year's inputs rest on: input → the ledger figures behind it, counted by
+    #: ``source_tier`` and ``kind``, and how many carry a verbatim quote (:func:`input_evidence`)
+    evidence: dict[str, Any] = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
         return self.years
@@ -88,6 +92,7 @@ class GapResult:
             "growth": _clean(self.growth),
             "sensitivity": [_clean(r) for r in self.tornado.to_dict(orient="records")],
             "notes": list(self.notes),
+            "evidence": self.evidence,
         }
         if self.montecarlo is not None:
             out["montecarlo"] = self.montecarlo.to_dict()
@@ -317,4 +322,39 @@ def gap(
         y,
         mc,
         tuple(notes),
+        input_evidence(inputs, y, spend=p.spend),
     )
+
+
+#: a figure id inside an input's ``sources`` text ("g112 (guidance) × ai_share; g113 …")
+_FIGURE_ID = re.compile(r"\bg\d+\b")
+
+
+def input_evidence(inputs: Inputs, year: int, *, spend: str = "capex") -> dict[str, Any]:
+    """What the gap's inputs for ``year`` rest on.
+
+    For each input (``capex`` or ``spend_nvidia``, and ``revenue``): the ids of the ledger
+    figures its ``sources`` name, their count by ``source_tier`` and by ``kind``, and how many
+    carry a verbatim quote. Figures are counted, not weighted by amount: an input is a maximum,
+    a sum or an interpolation of them (docs/gap.md), so no amount share is meaningful.
+    """
+    fig = inputs.figures.set_index("id")
+    out: dict[str, Any] = {}
+    frames = {"capex" if spend == "capex" else "spend_nvidia": (
+        inputs.capex if spend == "capex" else inputs.spend_nvidia
+    ), "revenue": inputs.revenue}  # fmt: skip
+    for name, frame in frames.items():
+        if year not in frame.index or "sources" not in frame.columns:
+            continue
+        found = set(_FIGURE_ID.findall(str(frame.at[year, "sources"])))
+        ids = sorted(found, key=lambda i: int(i[1:]))
+        rows = fig.loc[[i for i in ids if i in fig.index]]
+        tiers = rows["source_tier"] if "source_tier" in rows else pd.Series(dtype=object)
+        quotes = rows["quote"] if "quote" in rows else pd.Series(dtype=object)
+        out[name] = {
+            "figures": list(rows.index),
+            "by_tier": {str(k): int(v) for k, v in tiers.fillna("unknown").value_counts().items()},
+            "by_kind": {str(k): int(v) for k, v in rows["kind"].value_counts().items()},
+            "quoted": int(quotes.fillna("").astype(str).str.strip().ne("").sum()),
+        }
+    return out
