@@ -299,6 +299,27 @@ def flows_stress(
     )
     for n in result.notes:
         sys.stderr.write(f"note: {terminal_safe(n)}\n")
+    credit = result.credit
+    if fmt is Format.table and "default_baseline" in credit.columns:
+        shown = credit[(credit["owed"] > 0) | (credit["creditor_loss_added"] > 1e-9)]
+        emit_frame(
+            shown.round(4),
+            fmt,
+            columns=[
+                "node",
+                "owed",
+                "external_assets",
+                "paid",
+                "default",
+                "default_baseline",
+                "creditor_loss",
+                "creditor_loss_added",
+            ],
+            title="credit layer (USD bn): borrowers and the lenders the scenario costs",
+            unit="companies",
+        )
+    if fmt is Format.table and result.credit_status:
+        typer.echo("credit: " + terminal_safe(result.credit_status))
     if evidence and fmt is Format.table:
         typer.echo("the payments stopped rest on: " + result.evidence.get("text", "no amount"))
     if result.horizons is not None and fmt is Format.table:

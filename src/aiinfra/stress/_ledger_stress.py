@@ -195,7 +195,8 @@ def stress(
     frame = _company_frame(ledger, prop.to_frame(), revenue, revenue_source, sc, notes)
     w, w_source = _index_weights(ledger, day, weights, weights_label)
     index = _index_impact(ledger, frame, day, w, w_source)
-    credit, credit_status = _credit(ledger, day, shortfall, cash)
+    losses = dict(zip(frame["node"].astype(str), frame["loss_usd"].astype(float), strict=True))
+    credit, credit_status = _credit(ledger, day, shortfall, cash, sc, losses)
     horizons = None
     if horizon_draws:
         if sc.basis != "annualised":
@@ -416,10 +417,32 @@ def _credit(
     day: pd.Timestamp,
     shortfall: Mapping[str, float],
     cash: Mapping[str, float] | None,
+    sc: Scenario,
+    losses: Mapping[str, float],
 ) -> tuple[pd.DataFrame, str]:
-    """The credit layer: Eisenberg–Noe clearing with ``cash``, by default the cash of the
-    balance sheets published by ``day``; the loans, unresolved, when no borrower has one."""
-    g = flow_graph(ledger, day, "committed", layers=["credit"])
+    """The credit layer: Eisenberg–Noe clearing of the loans between companies, in the
+    scenario and in a baseline without it.
+
+    On the annualised basis (the default) the clearing is over one year: each loan owes its
+    amount over its term (the scenario's ``default_horizon_years`` when it states none: a
+    proxy for the principal falling due in the year), against each company's cash less the
+    revenue the scenario takes from it in the year (its ``loss_usd``), a shocked borrower's cash
+    also cut by its shortfall. On the committed basis the whole principal is owed at once.
+    Cash: ``cash`` if given, else the latest cash figure of the balance sheets published by
+    ``day``; a borrower without one is assumed to hold what it owes (unresolved). The baseline
+    clears the same loans on the untouched cash, so ``creditor_loss_added`` and
+    ``default_baseline`` tell the scenario's losses from what cash alone would not cover anyway
+    (operating cash flow and refinancing are not modelled). Without any balance sheet the loans
+    are listed, unresolved.
+    """
+    annual = sc.basis == "annualised"
+    g = flow_graph(
+        ledger,
+        day,
+        "annualised" if annual else "committed",
+        layers=["credit"],
+        default_horizon=sc.default_horizon_years if annual else None,
+    )
     loans = pd.DataFrame(
         [
             {
@@ -442,8 +465,20 @@ def _credit(
             f"published by {day.date()} (balance_sheets.csv); pass cash= (Python API) for the "
             "Eisenberg–Noe clearing"
         )
-    assets = {k: float(v) * (1.0 - float(shortfall.get(k, 0.0))) for k, v in cash.items() if k in g}
-    clearing = clearing_from_graph(g, assets)
+    base_assets = {k: float(v) for k, v in cash.items() if k in g}
+    assets = {
+        k: max(0.0, v * (1.0 - float(shortfall.get(k, 0.0))) - float(losses.get(k, 0.0)))
+        for k, v in base_assets.items()
+    }
+    clearing = clearing_from_graph(g, assets).to_frame().reset_index(drop=True)
+    base = clearing_from_graph(g, base_assets).to_frame().set_index("node")
+    clearing["default_baseline"] = base["default"].reindex(clearing["node"]).to_numpy(bool)
+    clearing["creditor_loss_baseline"] = (
+        base["creditor_loss"].reindex(clearing["node"]).to_numpy(float)
+    )
+    clearing["creditor_loss_added"] = (
+        clearing["creditor_loss"] - clearing["creditor_loss_baseline"]
+    ).clip(lower=0.0)
     how = (
         "cash as given"
         if given
@@ -455,9 +490,25 @@ def _credit(
             else ""
         )
     )
-    return clearing.to_frame().reset_index(drop=True), (
-        f"Eisenberg–Noe clearing of {len(loans)} loan(s) ({how}); shocked borrowers' cash cut "
-        "by their shortfall"
+    new_defaults = clearing[clearing["default"] & ~clearing["default_baseline"]]["node"].tolist()
+    old_defaults = clearing[clearing["default"] & clearing["default_baseline"]]["node"].tolist()
+    horizon = (
+        f"one year: each loan's amount over its term ({sc.default_horizon_years:g} years where "
+        "none is stated) against cash less the year's stress loss"
+        if annual
+        else "the whole principal against cash less the stress loss"
+    )
+    return clearing, (
+        f"Eisenberg–Noe clearing of {len(loans)} loan(s) over {horizon} ({how}); shocked "
+        f"borrowers' cash cut by their shortfall. Default in the scenario: "
+        f"{', '.join(new_defaults) or 'none'}; creditor losses added by the scenario USD "
+        f"{clearing['creditor_loss_added'].sum():.1f} bn"
+        + (
+            f"; cash alone would not cover {', '.join(old_defaults)} even without the scenario "
+            "(baseline; operating cash flow and refinancing are not modelled)"
+            if old_defaults
+            else ""
+        )
     )
 
 
