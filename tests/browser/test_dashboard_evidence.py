@@ -1,8 +1,9 @@
 """The dashboard says, as the report does, how much of an amount rests on each source tier and how
-much carries a verbatim quote: under the cycles of the flow map and under the stress result, in
-English and German. The real `aiinfra serve` on 127.0.0.1 driven by a real headless Chromium; the
-percentages shown are checked against ``aiinfra.flows.evidence_split`` computed here from the same
-ledger on the same date.
+much carries a verbatim quote: under the cycles of the flow map, under the stress result, beside a
+company's self-funded share (what its inflows rest on) and under the ROI gap (the ledger figures
+behind its inputs), in English and German. The real `aiinfra serve` on 127.0.0.1 driven by a real
+headless Chromium; what is shown is checked against ``aiinfra.flows.evidence_split`` and
+``aiinfra.gap`` computed here from the same ledger on the same date.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import re
 
 import pytest
 
-from aiinfra import load_ledger
+from aiinfra import gap, load_ledger
+from aiinfra.charts import figures_evidence_sentence, label, tier_mix
 from aiinfra.charts._labels import TIER_DATIVE_DE, TIER_NAMES, number
 from aiinfra.flows import evidence_split, find_cycles, flow_graph
 from tests.browser._dashboard import (
     TIMEOUT,
     chromium,
+    click_map_node,
     recording_page,
     require_browser,
     serve_dashboard,
@@ -31,6 +34,10 @@ AS_OF = "2026-06-30"
 PARTY = "openai"
 #: the first words of the sentence in each language
 LEAD = {"en": "Evidence", "de": "Belege"}
+#: the company whose panel is checked on the flow map (its inflows rest on several tiers)
+COMPANY = "openai"
+#: the year the ROI-gap page opens on
+GAP_YEAR = 2026
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +115,26 @@ def sentence(page, selector: str, lang: str) -> str:
     return str(found.json_value())
 
 
+def inflow_mix(lang: str) -> str:
+    """The tiers the inflows of :data:`COMPANY` on the committed map rest on, as the report's
+    dependence table words them."""
+    g = flow_graph(load_ledger(), AS_OF, "committed")
+    mix = tier_mix(evidence_split(g, list(g.in_edges(COMPANY))), lang)
+    assert mix, f"{COMPANY} has no inflow with an amount: nothing to check"
+    return mix
+
+
+def text_starting(page, selector: str, lead: str) -> str:
+    """The text of ``selector`` once it starts with ``lead`` (read in the same step as the
+    check, as :func:`sentence`)."""
+    found = page.wait_for_function(
+        f"(() => {{ const e = document.querySelector('{selector}');"
+        f" return e && e.textContent.startsWith({lead!r}) ? e.textContent : null; }})()",
+        timeout=TIMEOUT,
+    )
+    return str(found.json_value())
+
+
 def test_the_flow_map_says_what_the_cycle_volume_rests_on_in_both_languages(page, server):
     split = cycle_split()
     page.goto(server + "/flows")
@@ -140,5 +167,50 @@ def test_the_stress_result_says_what_the_stopped_payments_rest_on_in_both_langua
         assert page.evaluate(
             "document.querySelector('#st-table').compareDocumentPosition("
             "document.querySelector('#st-evidence')) & Node.DOCUMENT_POSITION_FOLLOWING"
+        )
+    assert page.errors == []
+
+
+def test_a_company_panel_says_what_its_inflows_rest_on_beside_its_self_funded_share(page, server):
+    page.goto(server + "/flows")
+    page.wait_for_selector("#fl-summary-text", timeout=TIMEOUT)
+    assert page.get_attribute("#fl-summary-text", "data-asof") == AS_OF
+    for lang in ("en", "de"):
+        if lang == "de":
+            switch_to_german(page)
+            # the page is drawn anew in German: the panel asks for a click again
+            page.wait_for_selector("#fl-panel-name", state="detached", timeout=TIMEOUT)
+        click_map_node(page, COMPANY)
+        lead = label("inflows_rest_on", lang)
+        text = text_starting(page, "#fl-panel-evidence", lead)
+        assert text == f"{lead}: {inflow_mix(lang)}", text
+        assert page.get_attribute("#fl-panel-evidence", "data-asof") == AS_OF
+        # the line follows the self-funded share in the company's panel
+        assert page.evaluate(
+            "document.querySelector('#fl-panel-selffunded').compareDocumentPosition("
+            "document.querySelector('#fl-panel-evidence')) & Node.DOCUMENT_POSITION_FOLLOWING"
+        )
+    assert page.errors == []
+
+
+def test_the_gap_says_what_its_inputs_rest_on_in_both_languages(page, server):
+    r = gap(load_ledger(), GAP_YEAR, as_of=AS_OF)
+    page.goto(server + "/gap")
+    for lang in ("en", "de"):
+        if lang == "de":
+            switch_to_german(page)
+        want = figures_evidence_sentence(r.evidence, GAP_YEAR, lang)
+        assert want.startswith(LEAD[lang]), "the gap's inputs name no ledger figure"
+        text = sentence(page, "#gp-evidence", lang)
+        assert text == want, text
+        assert page.get_attribute("#gp-evidence", "data-asof") == AS_OF
+        assert page.get_attribute("#gp-evidence", "data-year") == str(GAP_YEAR)
+        # under the result: after the gap by year, the last line of the result
+        assert page.evaluate(
+            "document.querySelector('#gp-years').compareDocumentPosition("
+            "document.querySelector('#gp-evidence')) & Node.DOCUMENT_POSITION_FOLLOWING"
+        )
+        assert page.evaluate(
+            "document.querySelector('#gp-result').lastElementChild.id === 'gp-evidence'"
         )
     assert page.errors == []

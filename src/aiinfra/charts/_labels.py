@@ -447,10 +447,10 @@ def tier_mix(split: dict[str, object], lang: Lang) -> str:
     if float(split.get("total", 0.0)) <= 0 or not by_tier:  # type: ignore[arg-type]
         return ""
     ranked = sorted(by_tier.items(), key=lambda kv: -kv[1])
-    return ", ".join(
-        f"{number(100 * share, lang, 0)} % {TIER_NAMES.get(t, {}).get(lang, t)}"
-        for t, share in ranked
-    )
+    # German: the dative, as the column reads "Zuflüsse beruhen auf"
+    names = {t: TIER_DATIVE_DE.get(t, t) if lang == "de" else TIER_NAMES.get(t, {}).get(lang, t)
+             for t, _ in ranked}  # fmt: skip
+    return ", ".join(f"{number(100 * share, lang, 0)} % {names[t]}" for t, share in ranked)
 
 
 #: the gap's inputs by name (:func:`aiinfra.roi_gap.input_evidence`)

@@ -240,6 +240,20 @@ class Dashboard:
         key = ("flow_view", g.graph["as_of"], basis)
         return self._cache.get(key, lambda: _flow_view(g, basis))  # type: ignore[no-any-return]
 
+    def cycle_evidence(self, as_of: object = None, basis: Basis = "committed") -> dict[str, Any]:
+        """How much of the amount of the deals on the cycles of :meth:`flow_view` rests on each
+        source tier and how much carries a quote (:func:`aiinfra.flows.evidence_split`)."""
+        import itertools
+
+        from aiinfra.flows import evidence_split
+
+        g = self.flow_graph(as_of, basis)
+        v = self.flow_view(as_of, basis)
+        on_cycles = {
+            (a, b) for c in v["cycles"] for a, b in itertools.pairwise([*c["nodes"], c["nodes"][0]])
+        }
+        return evidence_split(g, sorted(on_cycles))
+
     def company(
         self, node: str, as_of: object = None, basis: Basis = "committed"
     ) -> dict[str, Any]:
@@ -543,8 +557,9 @@ def _flow_view(g: nx.DiGraph, basis: Basis) -> dict[str, Any]:
 
 
 def company_detail(g: nx.DiGraph, node: str) -> dict[str, Any]:
-    """Payers (with share of inflow), payees, inflow concentration and self-funded share."""
-    from aiinfra.flows import hub_metrics, inflow_dependence, self_funded_detail
+    """Payers (with share of inflow), payees, inflow concentration, self-funded share and what
+    the inflows rest on (their amount by source tier and quoted share, ``evidence_split``)."""
+    from aiinfra.flows import evidence_split, hub_metrics, inflow_dependence, self_funded_detail
 
     if node not in g:
         raise InvalidParameterError(
@@ -576,6 +591,7 @@ def company_detail(g: nx.DiGraph, node: str) -> dict[str, Any]:
         "self_funded_share": _num(sf.share),
         "self_funded_direct": _num(sf.share_direct),
         "self_funded_via": _num(sf.share_via_intermediaries),
+        "inflows_evidence": evidence_split(g, list(g.in_edges(node))),
         "payers": [
             {
                 "counterparty": str(k),

@@ -9,9 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from aiinfra.charts import evidence_sentence, flow_layout
+from aiinfra.charts import evidence_sentence, flow_layout, tier_mix
 from aiinfra.config import Lang
-from aiinfra.flows import evidence_split
 from aiinfra.services.dashboard import Dashboard
 from aiinfra.services.flows import BASES, Basis
 from aiinfra.web import _inputs as rule
@@ -292,29 +291,21 @@ def _elements(
     return elements
 
 
-def _cycle_evidence(g: Any, v: dict[str, Any], lang: Lang) -> Any:
-    """How much of the amount of the deals on the cycles rests on each source tier and how much
-    carries a quote (the sentence the report uses; nothing when no cycle carries an amount)."""
+def _cycle_evidence(split: dict[str, Any], as_of: str, lang: Lang) -> Any:
+    """The sentence the report uses on how much of the cycles' amount rests on each source tier
+    and how much carries a quote (nothing when no cycle carries an amount)."""
     from dash import html
 
-    on_cycles = {
-        (a, b) for c in v["cycles"] for a, b in itertools.pairwise([*c["nodes"], c["nodes"][0]])
-    }
-    split = evidence_split(g, sorted(on_cycles))
     text = evidence_sentence(split, lang, t("evidence_cycles", lang))
     if not text:
         return None
-    return html.P(
-        text,
-        id="fl-evidence-text",
-        className="small evidence",
-        **{"data-asof": v["as_of"]},
-    )
+    attrs: dict[str, Any] = {"data-asof": as_of}
+    return html.P(text, id="fl-evidence-text", className="small evidence", **attrs)
 
 
 def _company_panel(c: dict[str, Any], lang: Lang) -> Any:
-    """One company: layer and date, in- and outflow, concentration, self-funded share, payers
-    and payees."""
+    """One company: layer and date, in- and outflow, concentration, self-funded share and what
+    its inflows rest on, payers and payees."""
     from dash import html
 
     payers = pd.DataFrame(
@@ -352,6 +343,14 @@ def _company_panel(c: dict[str, Any], lang: Lang) -> Any:
                 )
                 + ")",
                 id="fl-panel-selffunded",
+            ),
+            # what the inflows (the base of the self-funded share) rest on, as the report's
+            # dependence table
+            html.P(
+                f"{t('inflows_rest_on', lang)}: {tier_mix(c['inflows_evidence'], lang) or '–'}",
+                id="fl-panel-evidence",
+                className="small evidence",
+                **{"data-asof": c["as_of"]},
             ),
             html.H4(t("payers", lang)),
             html_table(payers, "fl-payers") if len(payers) else html.P("–"),
@@ -411,7 +410,7 @@ def register(app: Any, d: Dashboard, jobs: Jobs) -> None:
     @rule.checked(asof, rule.choice("basis", BASES), rule.lang())
     def evidence(i: int, basis: Basis, lang: Lang) -> Any:
         day = dates[i]
-        return _cycle_evidence(d.flow_graph(day, basis), d.flow_view(day, basis), lang)
+        return _cycle_evidence(d.cycle_evidence(day, basis), d.flow_view(day, basis)["as_of"], lang)
 
     @app.callback(
         Output("fl-panel", "children"),

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiinfra.charts import gap_figure, mc_histogram_figure, tornado_figure
+from aiinfra.charts import (
+    figures_evidence_sentence,
+    gap_figure,
+    mc_histogram_figure,
+    tornado_figure,
+)
 from aiinfra.config import Lang
 from aiinfra.services.dashboard import Dashboard
 from aiinfra.services.gap import PARAMETERS
@@ -121,7 +126,7 @@ def _gap_result(r: Any, lang: Lang) -> Any:
     if is_nan(row.get("gap")):  # no revenue figure that year: nothing to be sensitive about
         out.append(html.P(t("mc_none", lang).format(year=r.year), className="small"))
         out.append(html.P("; ".join(r.notes), className="small"))
-        return out
+        return [*out, *_evidence(r, lang)]
     out.append(graph(tornado_figure(r, lang), "gp-tornado"))
     mc = r.montecarlo
     if mc is not None and r.year in mc.summary.index and is_nan(mc.summary.loc[r.year, "gap_p50"]):
@@ -152,7 +157,26 @@ def _gap_result(r: Any, lang: Lang) -> Any:
         )
         out.append(graph(mc_histogram_figure(mc, r.year, lang), "gp-mc"))
     out.append(html.P("; ".join(r.notes), className="small"))
-    return out
+    return [*out, *_evidence(r, lang)]
+
+
+def _evidence(r: Any, lang: Lang) -> list[Any]:
+    """What the year's inputs rest on, under the notes (the sentence the report uses): the
+    ledger figures behind each input by source tier and kind, and how many are quoted; nothing
+    when no input names a figure."""
+    from dash import html
+
+    text = figures_evidence_sentence(r.evidence, r.year, lang)
+    if not text:
+        return []
+    return [
+        html.P(
+            text,
+            id="gp-evidence",
+            className="small evidence",
+            **{"data-asof": r.as_of, "data-year": str(r.year)},
+        )
+    ]
 
 
 def register(app: Any, d: Dashboard, jobs: Jobs) -> None:
