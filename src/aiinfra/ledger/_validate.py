@@ -251,13 +251,23 @@ def _event_rules(events: pd.DataFrame, flows: pd.DataFrame, unparsed: set[str]) 
     announced = ann["announced"].to_dict()
     announced_known = ann["announced_known"].to_dict()
     for fid, r in first.iterrows():
-        if r["date_known"] != announced_known[fid]:
+        # a deal signed before it was public: the first event's date is the signing, its
+        # `reported` the first public date, which is the flow's `announced`
+        rep = r.get("reported_known")
+        public = r["date_known"] if rep is None or pd.isna(rep) else max(r["date_known"], rep)
+        if not r["date_known"] <= announced_known[fid] <= public:
             out.append(
                 Problem(
                     str(r["_file"]),
                     int(r["_line"]),
                     "date",
-                    f"first event is before the flow's announced date ({announced[fid]})",
+                    (
+                        f"first event is before the flow's announced date ({announced[fid]}) "
+                        "and not `reported` on it (a deal signed before it was public: "
+                        "`reported` = the announced date)"
+                        if r["date_known"] < announced_known[fid]
+                        else f"first event is after the flow's announced date ({announced[fid]})"
+                    ),
                     str(r["date"]),
                 )
             )
