@@ -148,17 +148,7 @@ def flow_graph(
                 rec["horizon_years"], amount, low, high, fallback, default_horizon
             )
         u, v = rec["payer"], rec["payee"]
-        for node in (u, v):
-            if node not in g:
-                c = comp.loc[node]
-                g.add_node(
-                    node,
-                    name=c["name"],
-                    layer=c["layer"],
-                    ticker=c["ticker"] if isinstance(c["ticker"], str) else "",
-                    listed=bool(c["listed"]),
-                    category=c["category"] if isinstance(c["category"], str) else "",
-                )
+        _add_nodes(g, comp, (u, v))
         if g.has_edge(u, v):
             e = g.edges[u, v]
             for key, add in (("amount", amount), ("amount_low", low), ("amount_high", high)):
@@ -199,6 +189,22 @@ def flow_graph(
         elif fallback:
             e["fallback"].append(f"{rec['id']}:{fallback}")
     return g
+
+
+def _add_nodes(g: nx.DiGraph, comp: pd.DataFrame, nodes: Iterable[str]) -> None:
+    """Add the companies ``nodes`` that ``g`` lacks, with their name, layer, ticker, listing
+    and category from ``comp`` (companies.csv indexed by id)."""
+    for node in nodes:
+        if node not in g:
+            c = comp.loc[node]
+            g.add_node(
+                node,
+                name=c["name"],
+                layer=c["layer"],
+                ticker=c["ticker"] if isinstance(c["ticker"], str) else "",
+                listed=bool(c["listed"]),
+                category=c["category"] if isinstance(c["category"], str) else "",
+            )
 
 
 def graph_frame(g: nx.DiGraph) -> pd.DataFrame:
