@@ -6,7 +6,8 @@ randomness. See docs/flows.md. The modules, by topic: ``_graph`` (the graph from
 cycles), ``_cycling`` (Finn's cycling index), ``_self_funding`` (self-funded shares),
 ``_cycling_estimate`` (its Monte Carlo estimator), ``_dependence`` (hubs and dependence),
 ``_rewire`` (null models), ``_significance`` (against a null model) and ``_sensitivity``
-(uncertain amounts). Stress tests on the graph live in :mod:`aiinfra.stress`.
+(uncertain amounts); ``_history`` (circularity at every quarter end). Stress tests on the
+graph live in :mod:`aiinfra.stress`.
 
 >>> from aiinfra import load_ledger
 >>> from aiinfra.flows import flow_graph, cycling_index
@@ -32,6 +33,7 @@ from aiinfra.flows._graph import (
     flow_graph,
     graph_frame,
 )
+from aiinfra.flows._history import CircularityHistory, date_seed, history
 from aiinfra.flows._rewire import (
     rewire_degree_preserving,
     rewire_role_preserving,
@@ -47,6 +49,7 @@ __all__ = [
     "IN_FORCE",
     "TIERS",
     "Basis",
+    "CircularityHistory",
     "Cycle",
     "CyclingIndex",
     "CyclingIndexEstimate",
@@ -57,11 +60,13 @@ __all__ = [
     "cycle_volume",
     "cycling_index",
     "cycling_index_estimate",
+    "date_seed",
     "edge_amount",
     "evidence_split",
     "find_cycles",
     "flow_graph",
     "graph_frame",
+    "history",
     "hub_metrics",
     "inflow_dependence",
     "reciprocal_pairs",
