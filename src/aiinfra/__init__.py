@@ -24,10 +24,13 @@ __all__ = [
     "YFinanceProvider",
     "__version__",
     "backtest",
+    "compare_strategies",
+    "diff",
     "flow_graph",
     "gap",
     "load_ledger",
     "load_methodology",
+    "lookthrough",
     "run_review",
     "stress",
 ]
@@ -44,22 +47,30 @@ _LAZY = {
     "run_review": "aiinfra.index",
     "flow_graph": "aiinfra.flows",
     "gap": "aiinfra.roi_gap",
+    "diff": "aiinfra.services.diff",
     "load_methodology": "aiinfra.index",
+    "compare_strategies": "aiinfra.backtest",
 }
 
 if TYPE_CHECKING:
-    from aiinfra.backtest import backtest
+    from aiinfra.backtest import backtest, compare_strategies
     from aiinfra.exceptions import AiinfraError, DataValidationError
     from aiinfra.flows import flow_graph
     from aiinfra.index import load_methodology, run_review
     from aiinfra.ledger import Ledger, LedgerView, load_ledger
+    from aiinfra.lookthrough import lookthrough
     from aiinfra.prices import CsvDirProvider, YFinanceProvider
     from aiinfra.roi_gap import gap
+    from aiinfra.services.diff import diff
     from aiinfra.store import Store
     from aiinfra.stress import stress
 
 
 def __getattr__(name: str) -> Any:
+    if name == "lookthrough":  # a callable package too (aiinfra/_callable.py)
+        import importlib
+
+        return importlib.import_module("aiinfra.lookthrough")
     if name in ("backtest", "stress"):  # callable packages: see aiinfra/_callable.py
         import importlib
 

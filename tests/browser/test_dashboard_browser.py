@@ -187,3 +187,78 @@ def test_changing_a_control_reruns_the_index(page, server):
     assert page.is_hidden("#error-banner")
     shot(page, "index_cap")
     assert page.errors == []
+
+
+# --- several strategies (issue 16 part 5) -------------------------------------------------------
+
+#: the first column of each row of a table (the header row left out)
+FIRST_COLUMN = (
+    "(sel) => [...document.querySelectorAll(sel + ' tbody tr')].map(r => r.cells[0].textContent)"
+)
+
+
+def _toggle(page, dropdown: str, value: str) -> None:
+    """Open a multi-select, click one option (select or deselect it), close it."""
+    page.click(f"#{dropdown}")
+    page.click(f"[role=option]:has(input[value='{value}'])")
+    page.keyboard.press("Escape")
+
+
+def test_the_index_page_compares_the_strategies_and_benchmarks_picked(page, server, tmp_path):
+    import csv
+    import io
+    from urllib.parse import unquote
+
+    from aiinfra.web.pages._common import num, pct
+
+    page.goto(server + "/index")
+    page.wait_for_selector("#ixs-summary", timeout=TIMEOUT)
+    # by default: the default methodology against QQQ, SMH and SOXX
+    assert page.evaluate(FIRST_COLUMN, "#ixs-summary") == ["default", "QQQ", "SMH", "SOXX"]
+    _toggle(page, "ixs-methodologies", "semis_20cap")
+    _toggle(page, "ixs-benchmarks", "SOXX")  # deselected
+    want = ["default", "semis_20cap", "QQQ", "SMH"]
+    page.wait_for_function(
+        f"([sel, want]) => JSON.stringify(({FIRST_COLUMN})(sel)) === JSON.stringify(want)",
+        arg=["#ixs-summary", want],
+        timeout=TIMEOUT,
+    )
+    # a monthly table per strategy, the levels and the four rolling one-year charts drawn
+    for gid in (
+        "ixs-levels",
+        *[f"ixs-rolling-{s}" for s in ("return", "volatility", "sharpe", "beta")],
+    ):
+        page.wait_for_selector(f"#{gid} .main-svg", timeout=TIMEOUT)
+    assert page.locator("[id^=ixs-monthly-]").count() == 2 * 2  # each table and its CSV link
+    legend = page.evaluate(
+        "[...document.querySelectorAll('#ixs-rolling-beta .legendtext')].map(t => t.textContent)"
+    )
+    assert legend == ["default", "semis_20cap", "SMH"]  # beta against QQQ
+    # the CSV link holds the table (unrounded numbers that format to its cells) and downloads
+    shown = page.evaluate(
+        "[...document.querySelectorAll('#ixs-summary tr')].map(r => [...r.cells].map(c => c.textContent))"
+    )
+    href = page.get_attribute("#ixs-summary-csv", "href")
+    rows = list(csv.reader(io.StringIO(unquote(href.split(",", 1)[1]), newline="")))
+    assert rows[0] == shown[0] and [r[:4] for r in rows] == [r[:4] for r in shown]
+    for raw, cells in zip(rows[1:], shown[1:], strict=True):
+        assert [pct(float(x), "en") for x in raw[4:7]] == cells[4:7]
+        assert num(float(raw[7]), "en", 2) == cells[7]
+    with page.expect_download() as info:
+        page.click("#ixs-summary-csv")
+    info.value.save_as(tmp_path / "s.csv")
+    assert (tmp_path / "s.csv").read_text(encoding="utf-8") == unquote(href.split(",", 1)[1])
+    assert info.value.suggested_filename == "aiinfra-ixs-summary.csv"
+    # every table of the page has its link (the constituents' too)
+    assert page.locator("#ix-table-csv").count() == 1
+    # in German: the same comparison, other words
+    page.click("#lang input[value=de]")
+    page.wait_for_function(
+        "document.querySelector('#ixs-window') && "
+        "document.querySelector('#ixs-window').textContent.startsWith('Alle Reihen')",
+        timeout=TIMEOUT,
+    )
+    assert page.is_hidden("#error-banner"), page.inner_text("#error-banner")
+    shot(page, "index_strategies")
+    assert page.errors == []
+    assert page.hosts == {server}, page.hosts

@@ -33,6 +33,9 @@ READY = {
     "/gap": "#gp-years .main-svg",
     "/buildout": "#bo-graph .main-svg",
     "/sources": "#src-table table",
+    "/history": "#hi-chart .main-svg",
+    "/diff": "#df-intro",
+    "/lookthrough": "#lt-upload",
 }
 #: hover every point of every plotly chart on the page (plotly draws the labels from hovertext)
 HOVER_ALL = """() => {

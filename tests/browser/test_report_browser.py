@@ -55,11 +55,13 @@ async ([long, samples]) => {
             if (tr.hoverinfo === 'skip' || !tr.visible) return;
             const n = tr._length ?? (tr.x || tr.y || []).length;
             const step = n > long ? Math.ceil(n / samples) : 1;
-            for (let j = 0; j < n; j += step) pts.push([i, j]);
+            // the trace's own subplot (a chart with panels puts traces on x2y3 and the like)
+            const sub = (tr.xaxis || 'x') + (tr.yaxis || 'y');
+            for (let j = 0; j < n; j += step) pts.push([i, j, sub]);
         });
-        for (const [i, j] of pts) {
+        for (const [i, j, sub] of pts) {
             const before = gd._hoverdata;
-            Plotly.Fx.hover(gd, [{curveNumber: i, pointNumber: j}], 'xy');
+            Plotly.Fx.hover(gd, [{curveNumber: i, pointNumber: j}], sub);
             for (let k = 0; k < 60 && gd._hoverdata === before; k++) await sleep(5);
             hovered++;
             const layer = gd.querySelector('.hoverlayer');

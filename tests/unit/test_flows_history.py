@@ -262,3 +262,11 @@ def test_the_drawdowns_against_the_shared_prices(shared_prices, tmp_path):
     assert (dd.loc[["2020-03-31", "2022-09-30"]] < -0.15).all().all()
     frame = view.to_frame()
     assert list(frame.columns[-2:]) == ["index_drawdown", "benchmark_drawdown"]
+
+
+def test_a_span_before_the_first_flow_gives_empty_graphs_not_an_error(tiny):
+    """Every quarter of 2024 precedes the first flow (2025-02-10): four empty graphs, no
+    company to track (the top-companies step once selected no column of an empty table)."""
+    h = history(tiny, start="2024", end="2024-12-31", samples=5, seed=0)
+    assert len(h.frame) == 4
+    assert (h.frame["edges"] == 0).all() and (h.frame["amount"] == 0).all()

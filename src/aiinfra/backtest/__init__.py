@@ -11,9 +11,16 @@ from __future__ import annotations
 from aiinfra._callable import make_callable
 from aiinfra.backtest._attribution import attribution
 from aiinfra.backtest._backtest import BacktestResult, backtest
+from aiinfra.backtest._strategies import (
+    ROLLING_STATS,
+    RollingStat,
+    StrategyComparison,
+    compare_strategies,
+)
 from aiinfra.backtest._summary import BacktestSummary, BenchmarkStats, SeriesStats, TurnoverStats
 from aiinfra.backtest._sweep import (
     MAX_VARIANTS,
+    PBO_SPLITS,
     Grid,
     SweepResult,
     Variant,
@@ -21,10 +28,13 @@ from aiinfra.backtest._sweep import (
     methodology_paths,
     sweep,
 )
+from aiinfra.backtest._sweep_robustness import SweepRobustness, sweep_robustness
 from aiinfra.backtest._view import HouseComparison, IndexMetrics, IndexView, Relaxation
 
 __all__ = [
     "MAX_VARIANTS",
+    "PBO_SPLITS",
+    "ROLLING_STATS",
     "BacktestResult",
     "BacktestSummary",
     "BenchmarkStats",
@@ -33,15 +43,20 @@ __all__ = [
     "IndexMetrics",
     "IndexView",
     "Relaxation",
+    "RollingStat",
     "SeriesStats",
+    "StrategyComparison",
     "SweepResult",
+    "SweepRobustness",
     "TurnoverStats",
     "Variant",
     "attribution",
     "backtest",
+    "compare_strategies",
     "load_grid",
     "methodology_paths",
     "sweep",
+    "sweep_robustness",
 ]
 
 make_callable(__name__, backtest)

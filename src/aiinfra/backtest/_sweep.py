@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from aiinfra._merge import deep_merge
 from aiinfra._yaml import read_yaml
+from aiinfra.backtest._sweep_robustness import PBO_SPLITS, SweepRobustness, sweep_robustness
 from aiinfra.exceptions import (
     DataValidationError,
     InfeasibleCapping,
@@ -50,6 +51,7 @@ from aiinfra.parallel import Executor, SerialExecutor, chunk_seeds, chunks
 
 __all__ = [
     "MAX_VARIANTS",
+    "PBO_SPLITS",
     "Grid",
     "SweepResult",
     "Variant",
@@ -79,6 +81,9 @@ VARIANT_ERRORS: dict[type[Exception], str] = {
     NotPointInTimeError: "not_point_in_time",
 }
 STATUSES = ("ok", "invalid", *VARIANT_ERRORS.values())
+#: Key of an ``ok`` row that carries the variant's daily GTR returns back from the worker (taken
+#: out before the table is built: the table never holds it).
+RETURNS_KEY = "_returns"
 
 
 # --- the grid file -------------------------------------------------------------------------------
@@ -602,6 +607,7 @@ def _run_variant(ledger: Any, prices: _CachedPrices, m: Methodology, job: _Job) 
         "turnover": _nan_to_none(s.turnover.mean_per_review),
         "constituents_mean": float(res.turnover["names"].mean()),
         "constituents_last": int(res.turnover["names"].iloc[-1]),
+        RETURNS_KEY: r,
     }
     for t, b in s.benchmarks.items():
         row[f"excess_return_{t}"] = _nan_to_none(s.excess_return(t))
@@ -666,6 +672,10 @@ class SweepResult:
     metrics, average one-way ``turnover`` per review, constituents, per-benchmark comparisons
     and the variant's ``methodology_hash``. The table does not depend on the backend or the
     number of workers; ``backend``, ``workers`` and ``seconds`` say how this run went.
+
+    ``returns`` holds the daily GTR returns of every ``ok`` variant (dates × variant ids, NaN
+    where a variant has none) and ``robustness`` the deflated Sharpe ratio of the best variant
+    and the probability of backtest overfitting over them (docs/sweep.md, "Robustness").
     """
 
     table: pd.DataFrame
@@ -676,6 +686,8 @@ class SweepResult:
     chunks: int
     point_in_time: bool
     notes: list[str] = field(default_factory=list)
+    returns: pd.DataFrame = field(default_factory=pd.DataFrame)
+    robustness: SweepRobustness | None = None
 
     @property
     def label(self) -> str:
@@ -710,6 +722,7 @@ class SweepResult:
             "status": self.counts(),
             "notes": self.notes,
             "rows": _records(self.table),
+            "robustness": None if self.robustness is None else self.robustness.to_dict(),
         }
 
 
@@ -731,6 +744,7 @@ def sweep(
     progress: Callable[[int, int], None] | None = None,
     chunk_size: int | None = None,
     today: dt.date | None = None,
+    pbo_splits: int = PBO_SPLITS,
 ) -> SweepResult:
     """Backtest every variant of ``grid`` and collect one row per variant.
 
@@ -755,6 +769,8 @@ def sweep(
         is computed alone, from its own methodology (and, in random mode, its own seed).
     today : date, optional
         The default ``end`` when the grid has none (default: today).
+    pbo_splits : int, default 16
+        Blocks S of the CSCV behind ``robustness.pbo`` (even, ≥ 2; C(S, S/2) splits).
 
     Returns
     -------
@@ -763,18 +779,25 @@ def sweep(
     Raises
     ------
     DataValidationError, InvalidParameterError
-        A bad grid, prices directory or chunk size (before any backtest runs).
+        A bad grid, prices directory, chunk size or ``pbo_splits`` (before any backtest runs).
     MissingDataError
         A benchmark without prices.
 
     Notes
     -----
     Cost: one backtest per valid variant (about 1-2 s for 29 quarterly reviews of the bundled
-    ledger on one core); the ledger and the price files are read once per worker process.
+    ledger on one core); the ledger and the price files are read once per worker process. Each
+    ``ok`` variant also sends its daily returns back (about 45 kB for 7.5 years, pickled) and
+    the result keeps them (8 bytes per variant and day); the DSR and the CSCV over S = 16
+    blocks take about half a second for 200 variants of 7.5 years.
     """
     g = load_grid(grid)
     if chunk_size is not None and (not _is_int(chunk_size) or chunk_size < 1):
         raise InvalidParameterError(f"`chunk_size` must be a positive integer; got {chunk_size!r}")
+    if not _is_int(pbo_splits) or pbo_splits < 2 or pbo_splits % 2:
+        raise InvalidParameterError(
+            f"`pbo_splits` must be an even integer ≥ 2 (the CSCV halves); got {pbo_splits!r}"
+        )
     variants = g.variants()
     job = _sweep_job(g, ledger, prices, today)
     valid = [v for v in variants if v.methodology is not None]
@@ -801,6 +824,10 @@ def sweep(
     for chunk, rows in zip(work, results, strict=True):
         for (vid, _), row in zip(chunk.variants, rows, strict=True):
             by_id[vid] = row
+    series = {
+        v.id: by_id[v.id].pop(RETURNS_KEY) for v in variants if RETURNS_KEY in by_id.get(v.id, {})
+    }
+    returns = pd.DataFrame(series) if series else pd.DataFrame()
     table, pit, notes = _sweep_table(g, variants, by_id)
     return SweepResult(
         table=table,
@@ -811,6 +838,8 @@ def sweep(
         chunks=len(work),
         point_in_time=pit,
         notes=notes,
+        returns=returns,
+        robustness=sweep_robustness(returns, pbo_splits),
     )
 
 

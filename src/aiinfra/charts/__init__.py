@@ -13,7 +13,10 @@
 * the flow map's value-chain picture (:func:`flow_layout`, :data:`LAYER_COLUMN`);
 * the point-in-time backtest against today's scores and the systematic scores against the
   house view (:func:`look_ahead_rows`, :func:`score_source_text`, :func:`reviews_by_source`,
-  :func:`house_rows`).
+  :func:`house_rows`);
+* several strategies side by side (:func:`strategies_table`, :func:`monthly_table`,
+  :func:`strategies_levels_figure`, :func:`rolling_figure`);
+* every table as a CSV download (:func:`csv_data_uri`, :func:`csv_file_name`).
 
 This package imports the domain packages' public names, pandas and plotly; the report and the
 web import it, never each other.
@@ -25,6 +28,7 @@ web import it, never each other.
 
 from __future__ import annotations
 
+from aiinfra.charts._download import csv_data_uri, csv_file_name
 from aiinfra.charts._figures import (
     buildout_figure,
     esc,
@@ -40,6 +44,15 @@ from aiinfra.charts._headline import (
     entity_names,
     key_buildout_label,
     key_buildout_records,
+)
+from aiinfra.charts._issue16 import (
+    diff_tables,
+    history_figure,
+    history_self_funded_table,
+    history_table,
+    lookthrough_tables,
+    num_text,
+    pct_text,
 )
 from aiinfra.charts._labels import (
     CATEGORY_NAMES,
@@ -62,6 +75,12 @@ from aiinfra.charts._pit import (
     score_source_name,
     score_source_text,
 )
+from aiinfra.charts._strategies import (
+    monthly_table,
+    rolling_figure,
+    strategies_levels_figure,
+    strategies_table,
+)
 
 __all__ = [
     "CATEGORY_NAMES",
@@ -74,23 +93,36 @@ __all__ = [
     "TIER_NAMES",
     "UNIT_NAMES",
     "buildout_figure",
+    "csv_data_uri",
+    "csv_file_name",
+    "diff_tables",
     "entity_names",
     "esc",
     "evidence_sentence",
     "figures_evidence_sentence",
     "flow_layout",
     "gap_figure",
+    "history_figure",
+    "history_self_funded_table",
+    "history_table",
     "house_rows",
     "key_buildout_label",
     "key_buildout_records",
     "label",
     "levels_figure",
     "look_ahead_rows",
+    "lookthrough_tables",
     "mc_histogram_figure",
+    "monthly_table",
+    "num_text",
     "number",
+    "pct_text",
     "reviews_by_source",
+    "rolling_figure",
     "score_source_name",
     "score_source_text",
+    "strategies_levels_figure",
+    "strategies_table",
     "tier_mix",
     "tornado_figure",
     "treemap_figure",

@@ -69,6 +69,64 @@ LABELS: dict[str, dict[str, str]] = {
     "sharpe_ratio": {"en": "Sharpe ratio", "de": "Sharpe-Ratio"},
     "max_drawdown": {"en": "Maximum drawdown", "de": "Maximaler Drawdown"},
     "year": {"en": "Year", "de": "Jahr"},
+    # several strategies (issue 16 part 5): the comparison table, monthly returns, rolling charts
+    "strategies": {"en": "Strategies compared", "de": "Strategien im Vergleich"},
+    "strategies_window": {
+        "en": "Every series over the index dates the strategies share, {start} – {end}, rebased to 1000; beta against {ref}. Each strategy is the point-in-time backtest of its methodology (GTR).",
+        "de": "Alle Reihen über die Indextage, die die Strategien gemeinsam haben, {start} – {end}, auf 1000 normiert; Beta gegen {ref}. Jede Strategie ist der zeitpunktgenaue Backtest ihrer Methodik (GTR).",
+    },
+    "strategies_levels": {
+        "en": "Strategies and benchmarks, log scale (base 1000)",
+        "de": "Strategien und Vergleichsindizes, logarithmisch (Basis 1000)",
+    },
+    "strategy": {"en": "strategy", "de": "Strategie"},
+    "benchmark": {"en": "benchmark", "de": "Vergleichsindex"},
+    "kind": {"en": "Kind", "de": "Art"},
+    "point_in_time_col": {"en": "Point in time", "de": "Zeitpunktgenau"},
+    "no": {"en": "no", "de": "nein"},
+    "beta_vs": {"en": "Beta ({ref})", "de": "Beta ({ref})"},
+    "monthly_returns": {"en": "Monthly returns: {name}", "de": "Monatsrenditen: {name}"},
+    "monthly_note": {
+        "en": "Each month from its last index date to the last index date of the month before (the first month from the start of the window); the year column compounds its months.",
+        "de": "Jeder Monat vom letzten Indextag des Vormonats bis zu seinem letzten Indextag (der erste Monat ab Beginn des Fensters); die Jahresspalte verkettet die Monate.",
+    },
+    "month_names": {
+        "en": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
+        "de": "Jan Feb Mär Apr Mai Jun Jul Aug Sep Okt Nov Dez",
+    },
+    "rolling": {"en": "Rolling one-year figures", "de": "Rollierende Einjahreswerte"},
+    "rolling_note": {
+        "en": "Each point covers the {window} daily returns up to its date: the return is level[t] / level[t − {window}] − 1.",
+        "de": "Jeder Punkt umfasst die {window} Tagesrenditen bis zu seinem Datum: die Rendite ist Stand[t] / Stand[t − {window}] − 1.",
+    },
+    "rolling_return": {"en": "Rolling one-year return", "de": "Rollierende Einjahresrendite"},
+    "rolling_volatility": {
+        "en": "Rolling one-year volatility (annualised)",
+        "de": "Rollierende Einjahresvolatilität (annualisiert)",
+    },
+    "rolling_sharpe": {
+        "en": "Rolling one-year Sharpe ratio",
+        "de": "Rollierende Einjahres-Sharpe-Ratio",
+    },
+    "rolling_beta": {
+        "en": "Rolling one-year beta against {ref}",
+        "de": "Rollierendes Einjahres-Beta gegen {ref}",
+    },
+    "rolling_short": {
+        "en": "The rolling one-year charts need more than {window} index dates; the window has {n}.",
+        "de": "Die rollierenden Einjahreswerte brauchen mehr als {window} Indextage; das Fenster hat {n}.",
+    },
+    "strategy_left_out": {
+        "en": "Strategy {name} left out: {why}",
+        "de": "Strategie {name} entfällt: {why}",
+    },
+    "strategies_left_out": {
+        "en": "The comparison of the strategies is left out: {why}",
+        "de": "Der Vergleich der Strategien entfällt: {why}",
+    },
+    "csv_title": {"en": "Download this table as CSV", "de": "Diese Tabelle als CSV herunterladen"},
+    "methodologies": {"en": "Methodologies", "de": "Methodiken"},
+    "benchmarks": {"en": "Benchmarks", "de": "Vergleichsindizes"},
     "actual": {"en": "actual", "de": "Ist"},
     "guidance": {"en": "guidance", "de": "Prognose des Unternehmens"},
     "estimate": {"en": "estimate", "de": "Schätzung"},
@@ -217,6 +275,31 @@ LABELS: dict[str, dict[str, str]] = {
     "coverage": {"en": "Coverage", "de": "Deckung"},
     "revenue_kind": {"en": "Revenue basis", "de": "Umsatzgrundlage"},
     "gap_mc": {"en": "Gap, 5th-95th percentile", "de": "Lücke, 5.-95. Perzentil"},
+    # the ROI gap net of circularity (issue 16, part 3; docs/gap.md "Net of circularity")
+    "gap_gross": {"en": "Gap", "de": "Lücke"},
+    "circular_share": {"en": "Circular share s", "de": "Kreislaufanteil s"},
+    "net_revenue": {
+        "en": "AI revenue net of circularity",
+        "de": "KI-Umsatz ohne Kreislaufanteil",
+    },
+    "net_gap": {"en": "Gap net of circularity", "de": "Lücke ohne Kreislaufanteil"},
+    "net_coverage": {"en": "Coverage, net", "de": "Deckung ohne Kreislaufanteil"},
+    "net_gap_mc": {
+        "en": "Net gap, 5th-95th percentile",
+        "de": "Lücke ohne Kreislaufanteil, 5.-95. Perzentil",
+    },
+    "gap_net_text": {
+        "en": "Net of circularity: in {year}, {s} of the model labs' {paid} USD bn of payments to the build-out (flow graph, {basis} amounts, on {date}) traces back to money the build-out put into the labs ({funders}). AI revenue net of it is {net} USD bn, and the gap {net_gap} USD bn instead of {gap} USD bn. Net revenue = AI revenue × (1 − s).",
+        "de": "Ohne Kreislaufanteil: {year} stammen {s} der {paid} Mrd. USD, die die KI-Labore an den Ausbau zahlen (Geldflussgraph, Betragsbasis „{basis}“, am {date}), aus Geld, das der Ausbau selbst in die Labore gesteckt hat ({funders}). Der KI-Umsatz ohne diesen Anteil beträgt {net} Mrd. USD, die Lücke {net_gap} Mrd. USD statt {gap} Mrd. USD. Umsatz ohne Kreislaufanteil = KI-Umsatz × (1 − s).",
+    },
+    "net_basis_committed": {"en": "committed", "de": "zugesagt"},
+    "net_basis_ceiling": {"en": "ceiling", "de": "Obergrenze"},
+    "net_basis_funded": {"en": "funded", "de": "ausgezahlt"},
+    "net_basis_annualised": {"en": "annualised", "de": "annualisiert"},
+    "gap_net_mc": {
+        "en": "Over the deal amounts' ranges (funded to ceiling, {draws} draws) s lies between {lo} and {hi} (5th-95th percentile); the net gap between {glo} and {ghi} USD bn.",
+        "de": "Über die Spannen der Geschäftsbeträge (ausgezahlt bis Obergrenze, {draws} Ziehungen) liegt s zwischen {lo} und {hi} (5.-95. Perzentil), die Lücke ohne Kreislaufanteil zwischen {glo} und {ghi} Mrd. USD.",
+    },
     "growth_needed": {
         "en": "To cover {b}'s requirement, AI revenue would have to grow {needed} a year from {a}.",
         "de": "Um den Bedarf von {b} zu decken, müsste der KI-Umsatz ab {a} um {needed} pro Jahr wachsen.",
@@ -309,6 +392,118 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Difference (systematic − house)",
         "de": "Differenz (systematisch − Haus)",
     },
+    # `aiinfra diff` (issue 16, part 4): what changed between two dates
+    "diff": {"en": "What changed", "de": "Was sich geändert hat"},
+    "diff_intro": {
+        "en": "From {d1} to {d2}; each date uses only what was known on it.",
+        "de": "Vom {d1} bis zum {d2}; jedes Datum nutzt nur, was an ihm bekannt war.",
+    },
+    "diff_deals": {"en": "Deals", "de": "Geschäfte"},
+    "diff_cycles": {"en": "Money cycles", "de": "Geldkreisläufe"},
+    "diff_index": {"en": "Index constituents", "de": "Indexbestandteile"},
+    "diff_gap_stress": {
+        "en": "ROI gap and stress, then and now",
+        "de": "ROI-Lücke und Stresstest, damals und heute",
+    },
+    "diff_added": {"en": "added", "de": "neu"},
+    "diff_restated": {"en": "restated", "de": "neu beziffert"},
+    "diff_stalled": {"en": "stalled", "de": "auf Eis gelegt"},
+    "diff_terminated": {"en": "terminated", "de": "beendet"},
+    "diff_completed": {"en": "completed", "de": "abgeschlossen"},
+    "diff_appeared": {"en": "appeared", "de": "entstanden"},
+    "diff_closed": {"en": "closed", "de": "aufgelöst"},
+    "diff_deleted": {"en": "deleted", "de": "entfernt"},
+    "diff_reweighted": {"en": "reweighted", "de": "neu gewichtet"},
+    "diff_unchanged": {"en": "unchanged", "de": "unverändert"},
+    "diff_on": {"en": "on {date}", "de": "am {date}"},
+    "diff_difference": {"en": "change", "de": "Veränderung"},
+    # `aiinfra lookthrough` (issue 16, part 1): a fund's holdings seen through the ledger
+    "lookthrough": {"en": "Your ETF, looked through", "de": "Ihr ETF, durchleuchtet"},
+    "lt_fund": {"en": "Fund holdings file", "de": "Bestandsdatei des Fonds"},
+    "lt_lines": {"en": "Holding lines read", "de": "Gelesene Bestandszeilen"},
+    "lt_covered_weight": {
+        "en": "Weight covered by the file",
+        "de": "Von der Datei abgedecktes Gewicht",
+    },
+    "lt_mapped_weight": {
+        "en": "Weight in ledger companies",
+        "de": "Gewicht in Unternehmen des Ledgers",
+    },
+    "lt_not_in_ledger": {"en": "Not in the ledger", "de": "Nicht im Ledger"},
+    "lt_uncategorised": {
+        "en": "In the ledger, outside the index categories",
+        "de": "Im Ledger, außerhalb der Indexkategorien",
+    },
+    "lt_categories": {"en": "Category mix", "de": "Aufteilung nach Kategorien"},
+    "lt_weight_overlap": {
+        "en": "Weight overlap with the index",
+        "de": "Gewichtsüberschneidung mit dem Index",
+    },
+    "lt_active_share": {"en": "Active share", "de": "Active Share"},
+    "lt_bounds": {
+        "en": "If the part the file does not cover sat in index names: overlap up to {o}, active share down to {a}",
+        "de": "Läge der von der Datei nicht abgedeckte Teil in Indexwerten: Überschneidung bis {o}, Active Share bis {a}",
+    },
+    "lt_weight_on_cycles": {
+        "en": "Weight in companies on money cycles",
+        "de": "Gewicht in Unternehmen auf Geldkreisläufen",
+    },
+    "lt_self_funded": {
+        "en": "Weighted self-funded revenue share",
+        "de": "Gewichteter Anteil selbstfinanzierter Umsätze",
+    },
+    "lt_covered": {"en": "covered weight {w}", "de": "abgedecktes Gewicht {w}"},
+    "lt_stress": {
+        "en": "Fund loss under each stress scenario",
+        "de": "Verlust des Fonds je Stressszenario",
+    },
+    "lt_fund_impact": {"en": "Fund impact", "de": "Auswirkung auf den Fonds"},
+    "lt_unresolved_weight": {"en": "Weight not sized", "de": "Nicht bezifferbares Gewicht"},
+    "lt_evidence": {"en": "What the inflows rest on", "de": "Worauf die Zuflüsse beruhen"},
+    "lt_unmapped": {
+        "en": "Lines that map to no ledger company",
+        "de": "Zeilen ohne Unternehmen im Ledger",
+    },
+    "lt_reason": {"en": "Reason", "de": "Grund"},
+    "lt_index_house": {
+        "en": "Index: house-view weights (scores alone, no price screens)",
+        "de": "Index: Hausmeinungsgewichte (nur Bewertungen, ohne Kursfilter)",
+    },
+    # issue 16 in the report and the dashboard: circularity over time, the pages
+    "history": {"en": "Circularity over time", "de": "Zirkularität im Zeitverlauf"},
+    "hist_intro": {
+        "en": "The flow map replayed at every quarter end from {start} from the deal events known then ({basis} amounts); the p-value against {samples} degree-preserving rewirings per quarter (seed {seed}).",
+        "de": "Der Geldflussgraph zu jedem Quartalsende ab {start}, aus den damals bekannten Geschäften (Betragsbasis „{basis}“); der p-Wert gegen {samples} gradtreue Neuverdrahtungen je Quartal (Seed {seed}).",
+    },
+    "hist_date": {"en": "Quarter end", "de": "Quartalsende"},
+    "hist_index": {"en": "Cycling index", "de": "Kreislaufindex"},
+    "hist_volume": {"en": "Cycle volume (USD bn)", "de": "Kreislaufvolumen (Mrd. USD)"},
+    "hist_cycles": {"en": "Cycles", "de": "Kreisläufe"},
+    "hist_p": {"en": "p-value", "de": "p-Wert"},
+    "hist_index_dd": {"en": "Index drawdown", "de": "Drawdown des Index"},
+    "hist_bench_dd": {"en": "{ticker} drawdown", "de": "Drawdown von {ticker}"},
+    "hist_drawdown": {"en": "Drawdown", "de": "Drawdown"},
+    "hist_self_funded": {
+        "en": "Self-funded revenue share of the largest recipients (the share of each company's inflow that its own payments into the graph funded, at each quarter end; blank before it took in money)",
+        "de": "Selbstfinanzierter Umsatzanteil der größten Empfänger (der Anteil der Zuflüsse eines Unternehmens, den seine eigenen Zahlungen in den Graphen finanziert haben, zu jedem Quartalsende; leer, bevor es Geld erhielt)",
+    },
+    "hist_no_prices": {
+        "en": "Without prices the drawdowns are left out.",
+        "de": "Ohne Kurse fehlen die Drawdowns.",
+    },
+    "history_page": {"en": "Over time", "de": "Zeitverlauf"},
+    "diff_page": {"en": "What changed", "de": "Änderungen"},
+    "lookthrough_page": {"en": "Look-through", "de": "Durchblick"},
+    "diff_date1": {"en": "From", "de": "Von"},
+    "diff_date2": {"en": "To", "de": "Bis"},
+    "diff_counts": {"en": "Count", "de": "Anzahl"},
+    "diff_none": {"en": "Nothing changed.", "de": "Keine Änderung."},
+    "lt_upload": {
+        "en": "Drop or choose a holdings file (CSV, as the issuer downloads it)",
+        "de": "Bestandsdatei ablegen oder auswählen (CSV, wie vom Emittenten geladen)",
+    },
+    "lt_measure": {"en": "Measure", "de": "Kennzahl"},
+    "lt_value": {"en": "Value", "de": "Wert"},
 }
 
 

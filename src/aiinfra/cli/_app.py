@@ -14,10 +14,12 @@ from typing import Annotated
 import typer
 
 from aiinfra.cli._buildout import buildout
+from aiinfra.cli._diff import diff
 from aiinfra.cli._flows import flows_app
 from aiinfra.cli._gap import gap
 from aiinfra.cli._index import index_app
 from aiinfra.cli._ledger import ledger_app
+from aiinfra.cli._lookthrough import lookthrough
 from aiinfra.cli._output import handle_errors
 from aiinfra.cli._prices import prices_app
 from aiinfra.cli._report import report
@@ -91,11 +93,13 @@ def build_app(*, serve: Callable[..., None] | None = None) -> typer.Typer:
     )
     app.callback()(root)
     app.command("gap")(gap)
+    app.command("diff")(diff)
     app.command("buildout")(buildout)
     app.command("report")(report)
     if serve is not None:
         app.command("serve")(serve)
     app.command("sweep")(sweep)
+    app.command("lookthrough")(lookthrough)
     app.add_typer(ledger_app, name="ledger")
     app.add_typer(prices_app, name="prices")
     app.add_typer(index_app, name="index")

@@ -22,6 +22,13 @@ class GapSpend(StrEnum):
     nvidia = "nvidia"
 
 
+class NetBasis(StrEnum):
+    committed = "committed"
+    ceiling = "ceiling"
+    funded = "funded"
+    annualised = "annualised"
+
+
 def gap(
     ctx: typer.Context,
     year: Annotated[
@@ -61,9 +68,17 @@ def gap(
             "and kind, and how many carry a verbatim quote.",
         ),
     ] = False,
+    net_basis: Annotated[
+        NetBasis,
+        typer.Option(
+            "--net-basis",
+            help="Flow-graph amount basis of the circular share behind the net figures.",
+        ),
+    ] = NetBasis.committed,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """The ROI gap: revenue needed to justify the AI capex vs AI revenue earned."""
+    """The ROI gap: revenue needed to justify the AI capex vs AI revenue earned, gross and net
+    of circularity (the part of it that is the build-out's own investment coming back)."""
     from aiinfra.services import gap as svc
 
     with handle_errors(fmt):
@@ -80,23 +95,27 @@ def gap(
             scheduler=scheduler,
             as_of=as_of,
             data_dir=str(data) if data else None,
+            net_basis=net_basis.value,
         )
     if fmt is Format.json:
         emit_json(result.to_dict())
         return
     row, g = result.row(), result.growth
     cols = ["capex", "required", "revenue", "gap", "coverage", "revenue_kind",
-            "published_required"]  # fmt: skip
+            "published_required", "circular_share", "net_revenue", "net_gap",
+            "net_coverage"]  # fmt: skip
     frame = result.to_frame().reset_index()[["year", *cols]]
     if result.montecarlo is not None:
         mc = result.montecarlo.summary[["gap_p5", "gap_p50", "gap_p95", "p_coverage_ge_1"]]
         frame = frame.merge(mc.reset_index(), on="year", how="left")
+        net = result.montecarlo.summary[["net_gap_p5", "net_gap_p50", "net_gap_p95"]]
+        frame = frame.merge(net.reset_index(), on="year", how="left")
     emit_frame(
         frame.round(3) if fmt is Format.table else frame,
         fmt,
         title=f"ROI gap ({result.params.method}), as of {result.as_of}: {row['year']} capex "
-        f"{row['capex']:.0f}, required {row['required']:.0f}, AI revenue "
-        f"{row['revenue']:.0f} (USD bn)",
+        f"{_bn(row['capex'])}, required {_bn(row['required'])}, AI revenue "
+        f"{_bn(row['revenue'])}, net of circularity {_bn(row['net_revenue'])} (USD bn)",
         unit="years",
     )
     if fmt is Format.table:
@@ -113,9 +132,19 @@ def gap(
             + ", ".join(f"{r.parameter} ({r.swing:.0f})" for r in top.itertuples())
             + "\n"
         )
+        if row.get("circular_share") is not None:
+            sys.stderr.write(
+                f"net of circularity {row['year']}: s = {row['circular_share']:.1%}, "
+                f"{terminal_safe(row['circular_source'])}; net gap {_bn(row['net_gap'])}\n"
+            )
     for n in result.notes:
         sys.stderr.write(f"note: {terminal_safe(n)}\n")
     if evidence and fmt is Format.table:
         from aiinfra.charts import figures_evidence_sentence
 
         typer.echo(figures_evidence_sentence(result.evidence, result.year, "en") or "no figures")
+
+
+def _bn(value: float | None) -> str:
+    """An amount in USD bn without decimals; a year without the figure shows "–"."""
+    return "–" if value is None else f"{value:.0f}"

@@ -28,7 +28,7 @@ MethodologyOpt = Annotated[
     typer.Option(
         "--methodology",
         help="YAML file (its keys override methodologies/default.yaml) or a built-in name: "
-        "default, cta_style_tiers, semis_20cap.",
+        "default, cta_style_tiers, equal_weight, semis_20cap.",
     ),
 ]
 

@@ -30,8 +30,19 @@ def sweep(
     ] = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
+    pbo_splits: Annotated[
+        int,
+        typer.Option(
+            "--pbo-splits",
+            help="CSCV blocks S for the probability of backtest overfitting (even, ≥ 2).",
+        ),
+    ] = 16,
 ) -> None:
-    """Backtest every methodology variant of a grid; one row per variant (docs/sweep.md)."""
+    """Backtest every methodology variant of a grid; one row per variant (docs/sweep.md).
+
+    Under the table: the deflated Sharpe ratio of the best variant and the probability of
+    backtest overfitting of the sweep (docs/sweep.md, "Robustness").
+    """
     from aiinfra.services import sweep as svc
 
     with handle_errors(fmt):
@@ -43,11 +54,14 @@ def sweep(
             out=out,
             data_dir=str(data) if data else None,
             progress=sys.stderr.isatty(),
+            pbo_splits=pbo_splits,
         )
     if not result.point_in_time and "ok" in result.counts():
         sys.stderr.write(f"warning: {result.label}\n")
     for n in result.notes:
         sys.stderr.write(f"note: {terminal_safe(n)}\n")
+    for n in result.robustness.notes if result.robustness is not None else ():
+        sys.stderr.write(f"note: robustness: {terminal_safe(n)}\n")
     sys.stderr.write(
         f"note: {len(result.table)} variants in {result.seconds:.1f} s on {result.backend} "
         f"({result.workers} worker{'s' if result.workers != 1 else ''})"
@@ -60,6 +74,9 @@ def sweep(
     frame = result.to_frame()
     if fmt is Format.csv:
         emit_frame(frame, fmt)
+        line = svc.robustness_line(result)
+        if line:
+            sys.stderr.write(f"note: {line}\n")
         return
     emit_frame(
         frame.round(4),
@@ -69,3 +86,6 @@ def sweep(
         + ", ".join(f"{k} {v}" for k, v in result.counts().items()),
         unit="variants",
     )
+    rob = svc.robustness_frame(result)
+    if len(rob):
+        emit_frame(rob, fmt, title="robustness of the selection (docs/sweep.md)", unit="figures")

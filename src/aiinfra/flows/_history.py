@@ -269,7 +269,8 @@ def _top_companies(g: nx.DiGraph, top: int, exclude: frozenset[str]) -> pd.DataF
     """The ``top`` companies with the largest inflow (ties: by id): those with inflow, outside
     the ``exclude`` layers."""
     hubs = hub_metrics(g)
-    hubs = hubs[[g.nodes[n].get("layer") not in exclude for n in hubs.index]]
+    keep = np.array([g.nodes[n].get("layer") not in exclude for n in hubs.index], dtype=bool)
+    hubs = hubs.loc[keep]  # (a plain list would select no column on an empty graph)
     table = pd.DataFrame(
         {
             "name": [str(g.nodes[n].get("name", n)) for n in hubs.index],

@@ -244,10 +244,11 @@ def load_methodology(source: str | os.PathLike[str] | dict[str, Any] | None = No
     Parameters
     ----------
     source : path, str or dict, optional
-        A YAML file, the name of a built-in (``default``, ``cta_style_tiers``, ``semis_20cap``),
-        or a dict of overrides. None gives the defaults. Overrides are merged over the defaults
-        key by key at every depth (``withholding_tax: {by_country: {KR: 0.15}}`` keeps the other
-        countries' rates); a scalar, a list or ``null`` replaces the default whole.
+        A YAML file, the name of a built-in (``default``, ``cta_style_tiers``, ``equal_weight``,
+        ``semis_20cap``), or a dict of overrides. None gives the defaults. Overrides are merged
+        over the defaults key by key at every depth (``withholding_tax: {by_country: {KR:
+        0.15}}`` keeps the other countries' rates); a scalar, a list or ``null`` replaces the
+        default whole.
 
     Raises
     ------

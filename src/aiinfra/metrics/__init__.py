@@ -29,8 +29,19 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
+from aiinfra.metrics._robustness import (
+    EULER_MASCHERONI,
+    PBOResult,
+    deflated_sharpe_ratio,
+    expected_max_sharpe,
+    pbo,
+    probabilistic_sharpe_ratio,
+)
+
 __all__ = [
+    "EULER_MASCHERONI",
     "DrawdownDetails",
+    "PBOResult",
     "alpha",
     "annual_return",
     "annual_volatility",
@@ -40,12 +51,16 @@ __all__ = [
     "calendar_year_returns",
     "calmar_ratio",
     "correlation",
+    "deflated_sharpe_ratio",
     "down_capture",
     "drawdown_details",
     "drawdown_series",
+    "expected_max_sharpe",
     "information_ratio",
     "max_drawdown",
     "monthly_returns_table",
+    "pbo",
+    "probabilistic_sharpe_ratio",
     "returns_from_levels",
     "rolling_annual_return",
     "rolling_sharpe",

@@ -17,11 +17,13 @@ import numpy as np
 import pandas as pd
 
 from aiinfra import metrics
-from aiinfra.backtest import BacktestSummary, IndexView
+from aiinfra.backtest import BacktestSummary, IndexView, StrategyComparison
 from aiinfra.charts import (
     CATEGORY_NAMES,
     COMPARED,
     buildout_figure,
+    csv_data_uri,
+    csv_file_name,
     entity_names,
     esc,
     house_rows,
@@ -40,7 +42,13 @@ from aiinfra.config import Lang
 from aiinfra.exceptions import AiinfraError, InvalidParameterError
 from aiinfra.ledger import Ledger
 
-__all__ = ["ReportResult", "content_security_policy", "render_report", "write_report"]
+__all__ = [
+    "ReportResult",
+    "content_security_policy",
+    "csv_link",
+    "render_report",
+    "write_report",
+]
 
 
 @dataclass
@@ -54,6 +62,8 @@ class ReportResult:
     sources: list[tuple[str, str]] = field(default_factory=list)
     #: the index the report shows (None without prices)
     index: IndexView | None = None
+    #: the strategies compared in the index section (None without a backtest)
+    strategies: StrategyComparison | None = None
 
 
 def _fig_html(fig: Any) -> str:
@@ -105,14 +115,33 @@ def _cell(v: Any) -> str:
     return "–" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
 
 
-def _table(frame: pd.DataFrame, cls: str = "") -> str:
+def _table(
+    frame: pd.DataFrame, cls: str = "", *, csv: pd.DataFrame | None = None, name: str = ""
+) -> str:
+    """``frame`` as an HTML table (every header and cell escaped), followed by its CSV link
+    (:func:`csv_link`): the cells as shown, or ``csv`` when given (the same table with the
+    unrounded numbers). ``name`` (else ``cls``) names the downloaded file."""
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
     rows = []
     for rec in frame.itertuples(index=False):
         cells = "".join(f"<td>{html.escape(_cell(v))}</td>" for v in rec)
         rows.append(f"<tr>{cells}</tr>")
+    shown = csv if csv is not None else frame.map(_cell)
     return (
         f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        + csv_link(shown, name or cls or "table", as_shown=csv is None)
+    )
+
+
+def csv_link(frame: pd.DataFrame, name: str = "table", *, as_shown: bool = True) -> str:
+    """The small "CSV" link that downloads ``frame`` (:func:`aiinfra.charts.csv_data_uri`) as
+    ``aiinfra-<name>.csv`` (:func:`aiinfra.charts.csv_file_name`): the report stays one offline
+    file. ``data-csv`` says what the file holds: ``shown`` (the table's cells) or ``data`` (the
+    table's data, e.g. unrounded numbers)."""
+    what = "shown" if as_shown else "data"
+    return (
+        f'<a class="csv" data-csv="{what}" href="{html.escape(csv_data_uri(frame))}" '
+        f'download="{html.escape(csv_file_name(name))}">CSV</a>'
     )
 
 
@@ -124,6 +153,10 @@ def render_report(
     lang: Lang = "en",
     notices: Sequence[str] = (),
     source_list: Sequence[tuple[str, str]] = (),
+    strategies: StrategyComparison | None = None,
+    history: Any = None,
+    changes: Any = None,
+    lookthrough: Sequence[Any] = (),
 ) -> ReportResult:
     """Lay out the report: summary, index, backtest, flow map, stress, ROI gap, build-out and
     sources (rendering only: the index comes formed, see
@@ -137,6 +170,18 @@ def render_report(
     scores (``IndexView.comparison``) are a labelled comparison beside it: a dashed line in the
     levels chart and a table with the look-ahead premium. ``IndexView.house_comparison`` adds
     the systematic scores against the house view.
+
+    ``strategies`` (several methodologies and benchmarks on one window, see
+    :func:`aiinfra.services.strategies.form_strategies`) adds to the index section the table
+    with a row per strategy and per benchmark and their levels chart (with more than one
+    strategy), the monthly returns of each strategy and the rolling one-year charts; without it
+    the monthly returns and rolling charts are those of the index's own backtest and its
+    benchmarks.
+
+    ``history`` (circularity over time), ``changes`` (what changed over a year) and
+    ``lookthrough`` (one look-through per holdings file) add their sections before the sources
+    (:mod:`aiinfra.report._history`, :mod:`aiinfra.report._diff`,
+    :mod:`aiinfra.report._lookthrough`).
     """
     as_of_ts = as_of
     f = _Fmt(lang)
@@ -148,12 +193,39 @@ def render_report(
         ("summary", _summary_html(ledger, index, notices, as_of_ts, lang, f))
     ]
     if index is not None and review is not None:
-        parts.append(("index", _index_html(ledger, index, as_of_ts, lang, f, charts, sources)))
+        if strategies is None:
+            strategies = _own_strategy(index)
+        parts.append(
+            ("index", _index_html(ledger, index, as_of_ts, lang, f, charts, sources, strategies))
+        )
     parts += _analysis_sections(ledger, review, as_of_ts, lang, f, charts, sources)
+    parts += _issue16_sections(history, changes, lookthrough, lang, charts)
     parts.append(("sources", _sources_html(sources, lang)))
     sections = [name for name, _ in parts]
     page = _page("".join(text for _, text in parts), sections, as_of_ts, lang)
-    return ReportResult(page, notices, sections, len(charts), sorted(sources), index)
+    return ReportResult(page, notices, sections, len(charts), sorted(sources), index, strategies)
+
+
+def _issue16_sections(
+    history: Any, changes: Any, lookthrough: Sequence[Any], lang: Lang, charts: list[str]
+) -> list[tuple[str, str]]:
+    """(section id, markup) of circularity over time (``history``, a flows-history view), what
+    changed (``changes``, a diff result) and the funds looked through, each left out when None
+    or empty."""
+    from aiinfra.report._diff import diff_html
+    from aiinfra.report._history import history_html
+    from aiinfra.report._lookthrough import lookthrough_html
+
+    out = []
+    hist = "" if history is None else history_html(history, lang, charts, _fig_html, _table)
+    for name, text in (
+        ("history", hist),
+        ("diff", "" if changes is None else diff_html(changes, lang, _table)),
+        ("lookthrough", lookthrough_html(lookthrough, lang, _table)),
+    ):
+        if text:
+            out.append((name, text))
+    return out
 
 
 def _index_notices(index: IndexView | None, lang: Lang, f: _Fmt) -> list[str]:
@@ -433,9 +505,11 @@ def _index_html(
     f: _Fmt,
     charts: list[str],
     sources: set[tuple[str, str]],
+    strategies: StrategyComparison | None = None,
 ) -> str:
     """The index section: composition, constituents, the backtest (point-in-time headline and
-    its comparison) and the systematic scores against the house view."""
+    its comparison), the strategies compared (monthly returns, rolling charts) and the
+    systematic scores against the house view."""
 
     def L(k: str) -> str:
         return label(k, lang)
@@ -489,10 +563,35 @@ def _index_html(
             out.extend(_backtest_html(index, lang, f, charts))
         except AiinfraError as exc:  # a window too short for a chart: leave it out, say why
             out.append(f'<p class="notice">{html.escape(L("bt_left_out").format(why=exc))}</p>')
+    if strategies is not None:
+        from aiinfra.report._strategies import strategies_html
+
+        def chart(fig: Any) -> str:
+            charts.append(_fig_html(fig))
+            return charts[-1]
+
+        out.append(strategies_html(strategies, lang, f, chart, _table))
     if index.house_comparison is not None:
         out.append(_house_html(index.house_comparison, lang, f))
     out.append("</section>")
     return "".join(out)
+
+
+def _own_strategy(index: IndexView) -> StrategyComparison | None:
+    """The index's own backtest and its benchmarks as a one-strategy comparison (named after
+    the methodology's index), or None without a backtest or when it cannot be formed."""
+    from aiinfra.backtest import compare_strategies
+
+    bt = index.backtest
+    if bt is None:
+        return None
+    bench = {
+        c.removeprefix("bench_"): bt.levels[c] for c in bt.levels.columns if c.startswith("bench_")
+    }
+    try:
+        return compare_strategies({index.methodology.index.name: bt}, bench)
+    except AiinfraError:
+        return None
 
 
 def _comparison_html(index: IndexView, lang: Lang, f: _Fmt) -> list[str]:
@@ -904,6 +1003,7 @@ table{border-collapse:collapse;margin:8px 0;font-size:13px}
 th,td{border-bottom:1px solid #e3e7ec;padding:4px 8px;text-align:left;vertical-align:top}
 table.wide td:last-child{max-width:520px}
 .notice{background:#fff4e5;border-left:4px solid #f0a020;padding:8px}
+a.csv{font-size:11px;color:#557;margin:0 0 8px;display:inline-block}
 .label{color:#a33;font-weight:600}.pit{color:#1d6b2f}.small{font-size:12px;color:#666}ul.sources{font-size:12px}
 footer{padding:16px 28px;color:#777;font-size:12px}
 """

@@ -71,11 +71,23 @@ def gap_html(
             L("coverage"): fmt.pct(cov) if math.isfinite(cov) else "–",
             L("revenue_kind"): rec["revenue_kind"] or "–",
         }
+        row[L("gap_gross")] = n(rec["gap"])
+        s = rec["circular_share"]
+        row[L("circular_share")] = fmt.pct(s) if math.isfinite(s) else "–"
+        row[L("net_revenue")] = band(rec, "net_revenue")
+        row[L("net_gap")] = n(rec["net_gap"])
+        net_cov = rec["net_coverage"]
+        row[L("net_coverage")] = fmt.pct(net_cov) if math.isfinite(net_cov) else "–"
         if mc is not None and y in mc.index:
             lo, hi = n(mc.at[y, "gap_p5"]), n(mc.at[y, "gap_p95"])
             row[L("gap_mc")] = "–" if "–" in (lo, hi) else f"{lo}–{hi}"
+            lo, hi = n(mc.at[y, "net_gap_p5"]), n(mc.at[y, "net_gap_p95"])
+            row[L("net_gap_mc")] = "–" if "–" in (lo, hi) else f"{lo}–{hi}"
         rows.append(row)
     out.append(table(pd.DataFrame(rows)))
+    net = _net_text(r, ledger, lang, fmt)
+    if net:
+        out.append(f"<p>{html.escape(net)}</p>")
     g = r.growth
     if "needed_cagr" in g and math.isfinite(g["needed_cagr"]):
         text = L("growth_needed").format(
@@ -94,3 +106,41 @@ def gap_html(
         out.append(f'<p class="small evidence">{html.escape(ev)}</p>')
     out.append("</section>")
     return "".join(out)
+
+
+def _net_text(r: Any, ledger: Ledger, lang: Lang, fmt: Any) -> str:
+    """The detail year's gap net of circularity in a sentence or two (empty without ``s``)."""
+    rec = r.row()
+    s = rec.get("circular_share")
+    if s is None:
+        return ""
+    detail = r.circularity.get("graphs", {}).get(rec["circular_as_of"], {})
+    names = ledger.companies.set_index("id")["name"]
+    funders = ", ".join(
+        f"{names.get(f['funder'], f['funder'])} {fmt.num(f['circular'], 1)}"
+        for f in detail.get("by_funder", [])
+    )
+    basis = str(r.circularity.get("basis", ""))
+    text = label("gap_net_text", lang).format(
+        year=rec["year"],
+        s=fmt.pct(s),
+        paid=fmt.num(rec["circular_paid"], 0),
+        basis=label(f"net_basis_{basis}", lang),
+        date=rec["circular_as_of"],
+        funders=funders or "–",
+        net=fmt.num(rec["net_revenue"], 0),
+        net_gap=fmt.num(rec["net_gap"], 0),
+        gap=fmt.num(rec["gap"], 0),
+    )
+    mc = r.montecarlo.summary if r.montecarlo is not None else None
+    if mc is not None and rec["year"] in mc.index:
+        m = mc.loc[rec["year"]]
+        if math.isfinite(m["net_gap_p5"]):
+            text += " " + label("gap_net_mc", lang).format(
+                draws=fmt.num(r.circularity.get("draws", 0), 0),
+                lo=fmt.pct(m["circular_share_p5"]),
+                hi=fmt.pct(m["circular_share_p95"]),
+                glo=fmt.num(m["net_gap_p5"], 0),
+                ghi=fmt.num(m["net_gap_p95"], 0),
+            )
+    return text

@@ -2,8 +2,9 @@
 
 ``aiinfra.gap(...)`` is :func:`gap`. The modules: ``_model`` (the parameters and the
 required-revenue formula), ``_inputs`` (the yearly inputs from the ledger), ``_gap`` (the gap per
-year, the growth needed and the sensitivity) and ``_montecarlo`` (the Monte Carlo over the
-uncertain inputs). See docs/gap.md.
+year, the growth needed and the sensitivity), ``_montecarlo`` (the Monte Carlo over the
+uncertain inputs) and ``_circularity`` (the circular share behind the figures net of
+circularity). See docs/gap.md.
 
 >>> from aiinfra import load_ledger
 >>> from aiinfra.roi_gap import gap
@@ -14,6 +15,12 @@ uncertain inputs). See docs/gap.md.
 
 from __future__ import annotations
 
+from aiinfra.roi_gap._circularity import (
+    CircularShare,
+    circular_share,
+    circular_share_draws,
+    circularity_by_year,
+)
 from aiinfra.roi_gap._gap import GapResult, gap
 from aiinfra.roi_gap._inputs import Inputs, gap_inputs
 from aiinfra.roi_gap._model import PARAMETERS, GapParams, make_params, required_revenue
@@ -21,10 +28,14 @@ from aiinfra.roi_gap._montecarlo import MonteCarlo, monte_carlo
 
 __all__ = [
     "PARAMETERS",
+    "CircularShare",
     "GapParams",
     "GapResult",
     "Inputs",
     "MonteCarlo",
+    "circular_share",
+    "circular_share_draws",
+    "circularity_by_year",
     "gap",
     "gap_inputs",
     "make_params",

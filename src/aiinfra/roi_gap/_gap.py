@@ -35,6 +35,7 @@ import pandas as pd
 
 from aiinfra.exceptions import InvalidParameterError
 from aiinfra.ledger import Ledger
+from aiinfra.roi_gap._circularity import DRAWS, GROUP_LAYERS, PAYER_LAYERS, circularity_by_year
 from aiinfra.roi_gap._inputs import Inputs, _num, _text, gap_inputs
 from aiinfra.roi_gap._model import PARAMETERS, GapParams, make_params, required_revenue
 from aiinfra.roi_gap._montecarlo import monte_carlo
@@ -57,6 +58,9 @@ class GapResult:
     #: what the detail year's inputs rest on: input → the ledger figures behind it, counted by
     #: ``source_tier`` and ``kind``, and how many carry a verbatim quote (:func:`input_evidence`)
     evidence: dict[str, Any] = field(default_factory=dict)
+    #: the circular share behind the net figures: definition, basis, the payer and group
+    #: layers, and per graph date :meth:`CircularShare.to_dict` (docs/gap.md)
+    circularity: dict[str, Any] = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
         return self.years
@@ -93,6 +97,7 @@ class GapResult:
             "sensitivity": [_clean(r) for r in self.tornado.to_dict(orient="records")],
             "notes": list(self.notes),
             "evidence": self.evidence,
+            "circularity": self.circularity,
         }
         if self.montecarlo is not None:
             out["montecarlo"] = self.montecarlo.to_dict()
@@ -163,6 +168,20 @@ def _years_table(inputs: Inputs, p: GapParams) -> pd.DataFrame:
     if not rows:
         return pd.DataFrame(index=pd.Index([], name="year", dtype=int))
     return pd.DataFrame(rows).set_index("year")
+
+
+def _with_net(table: pd.DataFrame, circ: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with the figures net of circularity: ``net_revenue = revenue × (1 − s)`` (and
+    its band), ``net_gap = required − net_revenue``, ``net_coverage = net_revenue / required``,
+    beside the circular share ``s`` of :func:`circularity_by_year` and its source."""
+    out = table.join(circ, how="left")
+    keep = 1.0 - out["circular_share"].astype(float)
+    for col in ("revenue", "revenue_low", "revenue_high"):
+        out["net_" + col] = out[col].astype(float) * keep
+    out["net_gap"] = out["required"] - out["net_revenue"]
+    req = out["required"].astype(float)
+    out["net_coverage"] = (out["net_revenue"] / req).where(req > 0)
+    return out
 
 
 def _growth(table: pd.DataFrame, inputs: Inputs, p: GapParams, year: int) -> dict[str, Any]:
@@ -260,6 +279,7 @@ def gap(
     seed: int | None = 0,
     executor: Any = None,
     chunk_size: int = 200_000,
+    net_basis: str = "committed",
 ) -> GapResult:
     """The ROI gap per year, for ``year`` in detail (default: the as-of year).
 
@@ -276,6 +296,11 @@ def gap(
         Monte Carlo samples (0: none); seeded by ``seed``, split into chunks of ``chunk_size``
         run by ``executor`` (any :class:`aiinfra.parallel.Executor`; default in this process).
         Results do not depend on the executor or its number of workers.
+    net_basis : {"committed", "ceiling", "funded", "annualised"}
+        The flow graph's amount basis for the circular share ``s`` behind the figures net of
+        circularity (``net_revenue = revenue × (1 − s)``, ``net_gap``, ``net_coverage``; docs/
+        gap.md, "Net of circularity"). With ``samples``, ``s`` is drawn too (:data:`DRAWS`
+        draws of the graph's amounts per year, seeded by ``seed``).
 
     Examples
     --------
@@ -283,6 +308,8 @@ def gap(
     >>> r = gap(load_ledger(), 2026, as_of="2026-11-01")
     >>> round(r.row()["required"]), r.row()["capex"]
     (2000, 500.0)
+    >>> round(r.row()["circular_share"], 4), round(r.row()["net_revenue"], 2)
+    (0.1275, 47.99)
     """
     p = params if isinstance(params, GapParams) else make_params(params)
     inputs = gap_inputs(ledger, as_of, p)
@@ -308,21 +335,46 @@ def gap(
             f"AI revenue after {min(interp) - 1} is interpolated to the seeds' forecast "
             f"({inputs.forecast.get('id', '')}), not reported"
         )
+    circ, draws, detail = circularity_by_year(
+        ledger, inputs.as_of, table.index, basis=net_basis, draws=DRAWS if samples else 0, seed=seed
+    )
+    later = [int(i) for i in circ.index if i > inputs.as_of.year]
+    if later:
+        notes.append(
+            f"the circular share of {min(later)}-{max(later)} is the one on {inputs.as_of.date()} "
+            "(the latest flow graph known), held constant"
+        )
     mc = None
     if samples:
         mc = monte_carlo(
-            inputs, p, samples=samples, seed=seed, executor=executor, chunk_size=chunk_size
+            inputs,
+            p,
+            samples=samples,
+            seed=seed,
+            executor=executor,
+            chunk_size=chunk_size,
+            circular=dict(zip(circ.index, draws, strict=True)) if draws is not None else None,
         )
+    circularity = {
+        "definition": "s = share of the payers' payments to the group that traces back to the "
+        "group's own money (docs/gap.md, 'Net of circularity')",
+        "basis": net_basis,
+        "payer_layers": list(PAYER_LAYERS),
+        "group_layers": list(GROUP_LAYERS),
+        "draws": DRAWS if samples else 0,
+        "graphs": detail,
+    }
     return GapResult(
         p,
         str(inputs.as_of.date()),
-        table,
+        _with_net(table, circ),
         _growth(table, inputs, p, y),
         _tornado(inputs, p, y),
         y,
         mc,
         tuple(notes),
         input_evidence(inputs, y, spend=p.spend),
+        circularity,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +36,10 @@ class MonteCarlo:
     histogram between the gap's analytical bounds, interpolated within the bin: exact to within
     ``resolution``), ``required_mean``, ``revenue_mean``, ``p_coverage_ge_1`` (share of samples
     whose revenue covers that year's requirement) and ``p_covered_by_year`` (covered in that
-    year or an earlier one of the table).
+    year or an earlier one of the table). With the circular share's draws (docs/gap.md, "Net of
+    circularity"), also ``circular_share_mean`` and ``circular_share_p5/p50/p95`` (of the graph
+    draws), ``net_revenue_mean``, ``net_gap_mean``, ``net_gap_p5`` … ``net_gap_p95`` (from their
+    own histogram, ``net_resolution``) and ``p_net_coverage_ge_1``.
     """
 
     samples: int
@@ -48,12 +52,18 @@ class MonteCarlo:
     bounds: tuple[np.ndarray, np.ndarray] = field(
         default_factory=lambda: (np.zeros(0), np.zeros(0))
     )
+    #: the same for the gap net of circularity (empty without the circular share's draws)
+    net_counts: np.ndarray = field(default_factory=lambda: np.zeros((0, BINS), dtype=np.int64))
+    net_bounds: tuple[np.ndarray, np.ndarray] = field(
+        default_factory=lambda: (np.zeros(0), np.zeros(0))
+    )
 
-    def histogram(self, year: int, bins: int = 50) -> pd.DataFrame:
+    def histogram(self, year: int, bins: int = 50, *, net: bool = False) -> pd.DataFrame:
         """The gap's distribution in ``year`` on ``bins`` equal bins (``bins`` divides 20,000).
 
         Columns ``left``, ``right`` (USD bn) and ``count``; the counts sum to the samples with a
         finite gap that year. Bins are merged from the fine histogram, so nothing is re-sampled.
+        ``net=True``: the gap net of circularity.
 
         Raises
         ------
@@ -68,13 +78,18 @@ class MonteCarlo:
         if not isinstance(bins, int) or bins < 1 or BINS % bins:
             raise InvalidParameterError(f"`bins` must divide {BINS}; got {bins!r}")
         j = years.index(year)
-        lo, hi = float(self.bounds[0][j]), float(self.bounds[1][j])
-        if not (np.isfinite(lo) and np.isfinite(hi)) or int(self.counts[j].sum()) == 0:
+        counts_all, bounds = (
+            (self.net_counts, self.net_bounds) if net else (self.counts, self.bounds)
+        )
+        if net and not len(counts_all):
+            raise InvalidParameterError("no net gap: the Monte Carlo ran without circular shares")
+        lo, hi = float(bounds[0][j]), float(bounds[1][j])
+        if not (np.isfinite(lo) and np.isfinite(hi)) or int(counts_all[j].sum()) == 0:
             raise InvalidParameterError(
                 f"`year` {year}: no finite gap was sampled (the year lacks a capex or revenue "
                 "figure)"
             )
-        counts = self.counts[j].reshape(bins, BINS // bins).sum(axis=1)
+        counts = counts_all[j].reshape(bins, BINS // bins).sum(axis=1)
         edges = np.linspace(lo, hi, bins + 1)
         return pd.DataFrame({"left": edges[:-1], "right": edges[1:], "count": counts})
 
@@ -134,14 +149,26 @@ def _evaluate(
     return np.asarray(req), np.asarray(revenue), np.asarray(req - revenue)
 
 
-def _bounds(data: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
-    """Smallest and largest possible gap per year: the model is monotone in every input, so the
-    extremes sit at the corners of the sampled box."""
+def _corners(data: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Required revenue, revenue and gap (corners × years) at the corners of the sampled box."""
     names = list(data["sampled"])
     axes = [(PARAMETERS[n].low, PARAMETERS[n].high) for n in names] + [(0.0, 1.0), (0.0, 1.0)]
     corners = np.array(list(itertools.product(*axes)))
     draws = {n: corners[:, i : i + 1] for i, n in enumerate(names)}
-    _, _, g = _evaluate(data, draws, corners[:, -2:-1], corners[:, -1:])
+    return _evaluate(data, draws, corners[:, -2:-1], corners[:, -1:])
+
+
+def _bounds(data: dict[str, Any], net: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Smallest and largest possible gap per year: the model is monotone in every input, so the
+    extremes sit at the corners of the sampled box. ``net``: the gap net of circularity,
+    ``required − revenue × (1 − s)``, also monotone in ``s`` (its draws' extremes)."""
+    req, rev, g = _corners(data)
+    if net:
+        s = data["circular"]
+        some = np.isfinite(s).any(axis=1)
+        s_lo = np.where(some, np.nanmin(np.where(some[:, None], s, 0.0), axis=1), np.nan)
+        s_hi = np.where(some, np.nanmax(np.where(some[:, None], s, 0.0), axis=1), np.nan)
+        g = np.concatenate([req - rev * (1 - s_lo[None, :]), req - rev * (1 - s_hi[None, :])])
     finite = np.isfinite(g)
     lo = np.where(finite, g, np.inf).min(axis=0)
     hi = np.where(finite, g, -np.inf).max(axis=0)
@@ -162,19 +189,12 @@ def _chunk(job: tuple[dict[str, Any], int, np.random.SeedSequence]) -> dict[str,
     u_capex = rng.uniform(size=(n, 1))
     u_rev = rng.uniform(size=(n, 1))
     req, rev, gap = _evaluate(data, draws, u_capex, u_rev)
-    lo, hi = data["gap_lo"], data["gap_hi"]
-    years = gap.shape[1]
     ok = np.isfinite(gap)
-    with np.errstate(invalid="ignore"):
-        idx = np.floor((gap - lo) / (hi - lo) * BINS)
-    idx = np.clip(np.nan_to_num(idx, nan=0.0), 0, BINS - 1).astype(np.int64)
-    flat = (idx + np.arange(years)[None, :] * BINS)[ok]
-    counts = np.bincount(flat, minlength=years * BINS).reshape(years, BINS)
     with np.errstate(invalid="ignore", divide="ignore"):
         covered = np.where(ok, rev / req >= 1.0, False)
     ever = np.logical_or.accumulate(covered, axis=1)
-    return {
-        "counts": counts,
+    out = {
+        "counts": _histogram(gap, data["gap_lo"], data["gap_hi"]),
         "n": ok.sum(axis=0),
         "gap_sum": np.where(ok, gap, 0.0).sum(axis=0),
         "req_sum": np.where(np.isfinite(req), req, 0.0).sum(axis=0),
@@ -182,6 +202,44 @@ def _chunk(job: tuple[dict[str, Any], int, np.random.SeedSequence]) -> dict[str,
         "rev_sum": np.where(ok, rev, 0.0).sum(axis=0),
         "covered": covered.sum(axis=0),
         "ever": ever.sum(axis=0),
+    }
+    if data.get("circular") is not None:
+        out.update(_net_chunk(data, rng, req, rev))
+    return out
+
+
+def _histogram(values: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Counts (years × ``BINS``) of the finite ``values`` (samples × years) between the bounds."""
+    years = values.shape[1]
+    ok = np.isfinite(values)
+    with np.errstate(invalid="ignore"):
+        idx = np.floor((values - lo) / (hi - lo) * BINS)
+    idx = np.clip(np.nan_to_num(idx, nan=0.0), 0, BINS - 1).astype(np.int64)
+    flat = (idx + np.arange(years)[None, :] * BINS)[ok]
+    return np.bincount(flat, minlength=years * BINS).reshape(years, BINS)
+
+
+def _net_chunk(
+    data: dict[str, Any], rng: np.random.Generator, req: np.ndarray, rev: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The gap net of circularity for one chunk: one more uniform per sample (drawn after all
+    the others, so the gross figures stay what they were) picks one of the circular share's
+    sorted draws in every year (comonotone: a high-circularity world is high in every year)."""
+    s_draws = data["circular"]  # years × draws, each row sorted
+    k = s_draws.shape[1]
+    u = rng.uniform(size=req.shape[0])
+    s = s_draws[:, np.minimum((u * k).astype(np.int64), k - 1)].T  # samples × years
+    net_rev = rev * (1.0 - s)
+    net = req - net_rev
+    ok = np.isfinite(net)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        covered = np.where(ok, net_rev / req >= 1.0, False)
+    return {
+        "net_counts": _histogram(net, data["net_lo"], data["net_hi"]),
+        "net_n": ok.sum(axis=0),
+        "net_sum": np.where(ok, net, 0.0).sum(axis=0),
+        "net_rev_sum": np.where(ok, net_rev, 0.0).sum(axis=0),
+        "net_covered": covered.sum(axis=0),
     }
 
 
@@ -206,12 +264,18 @@ def monte_carlo(
     seed: int | None = 0,
     executor: Any = None,
     chunk_size: int = 200_000,
+    circular: Mapping[int, np.ndarray] | None = None,
 ) -> MonteCarlo:
     """Sample every uncertain input: parameters uniform over their ranges, capex and revenue
     uniform within each year's band (one draw per sample for all years, so a high-capex world
     is high in every year). Chunk *i* always uses the *i*-th child of ``SeedSequence(seed)``
     and the chunks are merged in order, so the result is identical whichever executor and
     however many workers run it.
+
+    ``circular`` (year → draws of the circular share ``s``, from
+    :func:`~aiinfra.roi_gap.circularity_by_year`) adds the gap net of circularity: each sample
+    also picks one draw of ``s`` (the same rank in every year) and nets its revenue,
+    ``revenue × (1 − s)``. A year without draws has no net figures.
     """
     if not isinstance(samples, int) or samples < 1:
         raise InvalidParameterError(f"`samples` must be a positive integer; got {samples!r}")
@@ -238,6 +302,17 @@ def monte_carlo(
         "revenue_high": col(inputs.revenue, "high"),
     }
     data["gap_lo"], data["gap_hi"] = _bounds(data)
+    if circular is not None:
+        width = max((len(v) for v in circular.values()), default=1)
+        data["circular"] = np.stack(
+            [
+                np.sort(np.asarray(circular[y], dtype=float))
+                if y in circular and len(circular[y]) == width
+                else np.full(width, math.nan)
+                for y in years
+            ]
+        )
+        data["net_lo"], data["net_hi"] = _bounds(data, net=True)
     bounds = chunks(samples, chunk_size)
     seeds = chunk_seeds(seed, len(bounds))
     jobs = [(data, b - a, s) for (a, b), s in zip(bounds, seeds, strict=True)]
@@ -265,7 +340,10 @@ def monte_carlo(
         row["p_coverage_ge_1"] = total["covered"][j] / n if n else math.nan
         row["p_covered_by_year"] = total["ever"][j] / samples
         row["resolution"] = (hi - lo) / BINS if n else math.nan
+        if circular is not None:
+            row.update(_net_row(data, total, j))
         rows.append(row)
+    net = circular is not None
     return MonteCarlo(
         samples,
         seed,
@@ -274,4 +352,32 @@ def monte_carlo(
         pd.DataFrame(rows).set_index("year"),
         counts=total["counts"],
         bounds=(np.asarray(data["gap_lo"], dtype=float), np.asarray(data["gap_hi"], dtype=float)),
+        net_counts=total["net_counts"] if net else np.zeros((0, BINS), dtype=np.int64),
+        net_bounds=(
+            (np.asarray(data["net_lo"], dtype=float), np.asarray(data["net_hi"], dtype=float))
+            if net
+            else (np.zeros(0), np.zeros(0))
+        ),
     )
+
+
+def _net_row(data: dict[str, Any], total: dict[str, np.ndarray], j: int) -> dict[str, Any]:
+    """The summary's net-of-circularity columns for year number ``j``."""
+    draws = data["circular"][j]
+    finite = draws[np.isfinite(draws)]
+    row: dict[str, Any] = {"circular_share_mean": float(finite.mean()) if len(finite) else math.nan}
+    for q in (0.05, 0.5, 0.95):
+        row[f"circular_share_p{round(q * 100)}"] = (
+            float(np.quantile(finite, q)) if len(finite) else math.nan
+        )
+    n = int(total["net_n"][j])
+    lo, hi = float(data["net_lo"][j]), float(data["net_hi"][j])
+    row["net_revenue_mean"] = total["net_rev_sum"][j] / n if n else math.nan
+    row["net_gap_mean"] = total["net_sum"][j] / n if n else math.nan
+    for q in QUANTILES:
+        row[f"net_gap_p{round(q * 100)}"] = (
+            _quantile(total["net_counts"][j], lo, hi, q) if n else math.nan
+        )
+    row["p_net_coverage_ge_1"] = total["net_covered"][j] / n if n else math.nan
+    row["net_resolution"] = (hi - lo) / BINS if n else math.nan
+    return row

@@ -44,6 +44,7 @@ def run(
     as_of: object = None,
     data_dir: str | None = None,
     progress: Any = None,
+    net_basis: str = "committed",
 ) -> Any:
     from aiinfra.roi_gap import PARAMETERS, gap
 
@@ -70,6 +71,7 @@ def run(
             samples=samples,
             seed=seed,
             executor=executor,
+            net_basis=net_basis,
         )
     finally:
         if executor is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,13 +15,17 @@ from aiinfra.exceptions import AiinfraError
 from aiinfra.report import ReportResult, render_report, write_report
 from aiinfra.services.index import (
     BACKTEST_START,
-    BENCHMARKS,
-    form_index,
     last_price_date,
     load_fx,
     scored_lines,
 )
 from aiinfra.services.ledger import load as load_ledger
+from aiinfra.services.strategies import (
+    DEFAULT_BENCHMARKS,
+    form_strategies,
+    resolve_benchmarks,
+    resolve_strategies,
+)
 
 __all__ = ["build_report", "make_report"]
 
@@ -31,27 +36,54 @@ def build_report(
     *,
     as_of: object = None,
     lang: Lang = "en",
-    methodology: str | None = None,
+    methodology: str | Sequence[str] | None = None,
     price_label: str = "",
     start: str = BACKTEST_START,
-    benchmarks: Any = BENCHMARKS,
+    benchmarks: Sequence[str] | None = None,
     fx: dict[str, pd.Series] | None = None,
     no_prices_reason: str | None = None,
+    holdings: Sequence[str | os.PathLike[str]] = (),
 ) -> ReportResult:
-    """Form the index (:func:`aiinfra.services.index.form_index`) and lay out the report.
+    """Form the index of each methodology (:func:`aiinfra.services.strategies.form_strategies`)
+    and lay out the report.
+
+    ``methodology`` is one methodology (a built-in name or a YAML file; None: the default) or
+    several: the first is the report's index (page one, constituents, its backtest with the
+    static-score comparison, the stress weights); every one is a strategy in the index
+    section's comparison, with its monthly returns and rolling one-year charts. ``benchmarks``
+    None compares with those of :data:`~aiinfra.services.strategies.DEFAULT_BENCHMARKS` (QQQ,
+    SMH, SOXX) that have prices; named benchmarks must have prices.
+
+    The report also shows circularity over time (quarters from 2019,
+    :data:`~aiinfra.services.report_sections.HISTORY_SAMPLES` rewirings a quarter, the drawdowns
+    from the index's backtest), what changed over the year to its date (prices given: the index
+    of the review in force on each date) and a look-through of each file of ``holdings``
+    (:mod:`aiinfra.services.report_sections`).
 
     When the prices end before ``as_of`` the report is dated to the last price of a scored
     company's line, and page one says so. Without prices (``prices`` None) the report has no
     index and says why (``no_prices_reason``).
+
+    Raises
+    ------
+    InvalidParameterError
+        A methodology named twice (or two files with the same stem), a benchmark named twice.
+    MissingDataError
+        A named benchmark without prices.
     """
     from aiinfra.charts import label
     from aiinfra.dates import to_timestamp
-    from aiinfra.index import load_methodology
 
     day = to_timestamp(as_of if as_of is not None else dt.date.today(), "as_of")
     notices: list[str] = []
-    sources = [(label("methodology", lang), methodology or "methodologies/default.yaml")]
+    wanted = _methodology_list(methodology)
+    strategies = resolve_strategies(wanted)  # a bad methodology fails before any work
+    if len(strategies) == 1:
+        sources = [(label("methodology", lang), _methodology_text(wanted[0]))]
+    else:
+        sources = [(label("methodology", lang), f"{s.name}: {s.source}") for s in strategies]
     view = None
+    comparison = None
     if prices is None:
         notices.append(
             label("no_prices", lang) + (f" ({no_prices_reason})" if no_prices_reason else "")
@@ -65,15 +97,36 @@ def build_report(
                 f"{label('report_dated', lang)} {data_end.date()}."
             )
             day = data_end
-        view = form_index(
-            ledger, prices, load_methodology(methodology), day, fx=fx, start=start,
-            benchmarks=benchmarks,
+        formed = form_strategies(
+            ledger, prices, wanted, day, benchmarks=resolve_benchmarks(prices, benchmarks),
+            fx=fx, start=start, lang=lang,
         )  # fmt: skip
-    return render_report(ledger, view, as_of=day, lang=lang, notices=notices, source_list=sources)
+        view, comparison = formed.primary, formed.comparison
+        notices += formed.notices
+    from aiinfra.services import report_sections as extra
+
+    return render_report(
+        ledger, view, as_of=day, lang=lang, notices=notices, source_list=sources,
+        strategies=comparison,
+        history=extra.report_history(ledger, day, view),
+        changes=extra.report_changes(ledger, day, prices=prices, fx=fx),
+        lookthrough=extra.report_lookthrough(ledger, holdings, day, prices=prices, fx=fx),
+    )  # fmt: skip
+
+
+def _methodology_list(methodology: str | Sequence[str] | None) -> list[str | None]:
+    if methodology is None or isinstance(methodology, str):
+        return [methodology]
+    return list(methodology) or [None]
+
+
+def _methodology_text(source: str | None) -> str:
+    """How the sources appendix names one methodology (as it always has)."""
+    return source or "methodologies/default.yaml"
 
 
 def _wanted_tickers(ledger: Any) -> list[str]:
-    return sorted(set(BENCHMARKS) | set(scored_lines(ledger)))
+    return sorted(set(DEFAULT_BENCHMARKS) | set(scored_lines(ledger)))
 
 
 def _prices(settings: Settings, ledger: Any, progress: bool) -> tuple[Any, str, str | None]:
@@ -153,11 +206,14 @@ def make_report(
     settings: Settings,
     out: str | None = None,
     as_of: object = None,
-    methodology: str | None = None,
+    methodology: str | Sequence[str] | None = None,
     fx: str | None = None,
     progress: bool = True,
+    benchmarks: Sequence[str] | None = None,
+    holdings: Sequence[str | os.PathLike[str]] = (),
 ) -> tuple[ReportResult, Path]:
-    """Build the report and write it (default ``AIINFRA_HOME/report.html``)."""
+    """Build the report and write it (default ``AIINFRA_HOME/report.html``): one or several
+    methodologies, the named benchmarks or the default ones (see :func:`build_report`)."""
     from aiinfra.dates import to_timestamp
 
     ledger = load_ledger(settings)
@@ -172,6 +228,8 @@ def make_report(
         price_label=label,
         fx=load_fx(fx if fx is not None else settings.fx),
         no_prices_reason=reason,
+        benchmarks=benchmarks,
+        holdings=holdings,
     )
     target = Path(out) if out else settings.home / "report.html"
     return result, write_report(result, target)

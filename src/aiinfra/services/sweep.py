@@ -10,12 +10,19 @@ from typing import Any
 
 import pandas as pd
 
-from aiinfra.backtest import SweepResult, load_grid, sweep
+from aiinfra.backtest import PBO_SPLITS, SweepResult, load_grid, sweep
 from aiinfra.config import Settings
 from aiinfra.exceptions import InvalidParameterError, MissingDataError
 from aiinfra.parallel import get_executor
 
-__all__ = ["OUT_SUFFIXES", "TABLE_COLUMNS", "run", "write_table"]
+__all__ = [
+    "OUT_SUFFIXES",
+    "TABLE_COLUMNS",
+    "robustness_frame",
+    "robustness_line",
+    "run",
+    "write_table",
+]
 
 OUT_SUFFIXES = (".csv", ".parquet")
 #: What ``--format table`` shows besides the variant and its swept values.
@@ -103,12 +110,14 @@ def run(
     out: str | None = None,
     data_dir: str | None = None,
     progress: bool = False,
+    pbo_splits: int = PBO_SPLITS,
 ) -> SweepResult:
     """Run the sweep of the grid file ``grid`` and write ``out`` (CSV or Parquet) when given.
 
     Prices come from ``--prices DIR`` (every worker reads that path itself; on a Dask cluster
     the workers need it at the same path) or, without it, from the store (sent to the workers
     with the work). The ledger is the bundled one, overlaid by ``data_dir`` when given.
+    ``pbo_splits`` is the number of CSCV blocks behind the PBO of ``result.robustness``.
     """
     target = _check_out(out)
     g = load_grid(grid)
@@ -117,7 +126,53 @@ def run(
         prices = _store_frames(settings)
     ledger = data_dir or settings.data_dir
     with contextlib.closing(get_executor(scheduler, workers)) as ex, _bar(progress) as update:
-        result = sweep(g, prices, ledger=ledger, executor=ex, progress=update)
+        result = sweep(
+            g, prices, ledger=ledger, executor=ex, progress=update, pbo_splits=pbo_splits
+        )
     if target is not None:
         write_table(result.to_frame(), target)
     return result
+
+
+def _fmt(x: float | None, digits: int = 4) -> str:
+    return "–" if x is None else f"{x:.{digits}f}"
+
+
+def robustness_frame(result: SweepResult) -> pd.DataFrame:
+    """The robustness figures of a sweep as a two-column table (``measure``, ``value``) for the
+    terminal; annualised Sharpe ratios (× √252), their daily values in brackets."""
+    if result.robustness is None:
+        return pd.DataFrame({"measure": [], "value": []})
+    d = result.robustness.to_dict()
+    n, s = d["trials"], d["pbo_splits"]
+    rows = [
+        ("trials (variants with a return series)", str(n)),
+        ("days used (every trial has a return)",
+         f"{d['observations']} ({d['start']} – {d['end']})"),
+        ("best variant (highest Sharpe ratio)", d["best_variant"] or "–"),
+        ("its Sharpe ratio, annualised (daily)",
+         f"{_fmt(d['sharpe_ratio'])} ({_fmt(d['sharpe_ratio_daily'], 5)})"),
+        ("variance of the trials' Sharpe ratios, annualised (daily)",
+         f"{_fmt(d['sharpe_variance'])} ({_fmt(d['sharpe_variance_daily'], 6)})"),
+        (f"expected max Sharpe ratio of {n} skill-less trials, annualised (daily)",
+         f"{_fmt(d['expected_max_sharpe'])} ({_fmt(d['expected_max_sharpe_daily'], 5)})"),
+        ("deflated Sharpe ratio (P[true Sharpe ratio > 0])", _fmt(d["deflated_sharpe_ratio"])),
+        (f"PBO (CSCV, S = {s}, {d['pbo_combinations'] or '–'} splits)", _fmt(d["pbo"])),
+        ("performance degradation slope (OOS on IS Sharpe)",
+         _fmt(d["performance_degradation_slope"])),
+        ("probability of loss out of sample", _fmt(d["probability_of_loss"])),
+    ]  # fmt: skip
+    return pd.DataFrame({"measure": [m for m, _ in rows], "value": [v for _, v in rows]})
+
+
+def robustness_line(result: SweepResult) -> str | None:
+    """One line for standard error (``--format csv``, where stdout holds only the table)."""
+    if result.robustness is None:
+        return None
+    d = result.robustness.to_dict()
+    return (
+        f"robustness: best {d['best_variant'] or '–'}, deflated Sharpe ratio "
+        f"{_fmt(d['deflated_sharpe_ratio'])} ({d['trials']} trials, variance of the annualised "
+        f"Sharpe ratios {_fmt(d['sharpe_variance'])}); PBO {_fmt(d['pbo'])} "
+        f"(S = {d['pbo_splits']})"
+    )

@@ -1,9 +1,10 @@
-"""The Dash application: a shell with seven pages over the dashboard service.
+"""The Dash application: a shell with ten pages over the dashboard service.
 
 No analysis happens here: every number comes from the dashboard service (which calls the same
 library functions as the CLI and the report); this module lays it out, and turns each control
 into a service call. Pages are addressed by path (``/``, ``/index``, ``/flows``, ``/stress``,
-``/gap``, ``/buildout``, ``/sources``); the language switch re-renders the page.
+``/gap``, ``/buildout``, ``/sources``, ``/history``, ``/diff``, ``/lookthrough``); the language
+switch re-renders the page.
 
 Errors: a callback that raises shows the message in one banner at the top of the page (an
 ``AiinfraError`` as it is, anything else as "internal error" with its type, logged with the

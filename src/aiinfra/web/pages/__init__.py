@@ -29,12 +29,26 @@ PAGES = {
     "/stress": "stress_page",
     "/gap": "gap_page",
     "/buildout": "buildout_page",
+    "/history": "history_page",
+    "/diff": "diff_page",
+    "/lookthrough": "lookthrough_page",
     "/sources": "sources_page",
 }
 
 
 def _modules() -> dict[str, Any]:
-    from aiinfra.web.pages import buildout, flows, gap, index, overview, sources, stress
+    from aiinfra.web.pages import (
+        buildout,
+        diff,
+        flows,
+        gap,
+        history,
+        index,
+        lookthrough,
+        overview,
+        sources,
+        stress,
+    )
 
     return {
         "/": overview,
@@ -43,6 +57,9 @@ def _modules() -> dict[str, Any]:
         "/stress": stress,
         "/gap": gap,
         "/buildout": buildout,
+        "/history": history,
+        "/diff": diff,
+        "/lookthrough": lookthrough,
         "/sources": sources,
     }
 

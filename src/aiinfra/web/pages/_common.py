@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from aiinfra.charts import number
+from aiinfra.charts import csv_data_uri, csv_file_name, number
 from aiinfra.config import Lang
 from aiinfra.exceptions import AiinfraError
 from aiinfra.web import _inputs as rule
@@ -21,6 +21,7 @@ __all__ = [
     "POLL_MS",
     "asof_src",
     "card",
+    "csv_link",
     "error_card",
     "graph",
     "html_table",
@@ -34,6 +35,8 @@ __all__ = [
 
 #: how often a page with a background job asks for its progress (milliseconds)
 POLL_MS = 400
+#: finished jobs whose drawn layout a page's poll keeps (per language)
+_DRAWN = 4
 log = logging.getLogger("aiinfra.web")
 
 
@@ -62,17 +65,41 @@ def num(x: Any, lang: Lang, digits: int = 1) -> str:
 # --- components -------------------------------------------------------------------------------
 
 
-def html_table(frame: pd.DataFrame, table_id: str | None = None) -> Any:
-    """``frame`` as a plain HTML table (missing values empty)."""
+def html_table(
+    frame: pd.DataFrame, table_id: str | None = None, csv: pd.DataFrame | None = None
+) -> Any:
+    """``frame`` as a plain HTML table (missing values empty) with its "CSV" download link
+    below (:func:`csv_link`): the cells as shown, or ``csv`` when given (the same table with
+    the unrounded numbers)."""
     from dash import html
 
     head = html.Thead(html.Tr([html.Th(str(c)) for c in frame.columns]))
-    body = html.Tbody(
-        [html.Tr([html.Td("" if _missing(v) else str(v)) for v in row]) for row in frame.values]
-    )
+    cells = [["" if _missing(v) else str(v) for v in row] for row in frame.values]
+    body = html.Tbody([html.Tr([html.Td(v) for v in row]) for row in cells])
+    shown = csv if csv is not None else pd.DataFrame(cells, columns=[str(c) for c in frame.columns])
     if table_id:
-        return html.Table([head, body], className="simple", id=table_id)
-    return html.Table([head, body], className="simple")
+        table = html.Table([head, body], className="simple", id=table_id)
+    else:
+        table = html.Table([head, body], className="simple")
+    return html.Div([table, csv_link(shown, table_id, as_shown=csv is None)], className="table-csv")
+
+
+def csv_link(frame: pd.DataFrame, name: str | None = None, *, as_shown: bool = True) -> Any:
+    """A small "CSV" link that downloads ``frame`` as ``aiinfra-<name>.csv`` from a ``data:``
+    URI (:func:`aiinfra.charts.csv_data_uri`: percent-encoded, so no cell can leave the
+    ``href``; the browser asks the server for nothing). With a ``name`` its id is
+    ``<name>-csv``; ``data-csv`` is ``shown`` (the table's cells) or ``data`` (its data)."""
+    from dash import html
+
+    link: dict[str, Any] = {"id": f"{name}-csv"} if name else {}
+    link["data-csv"] = "shown" if as_shown else "data"
+    return html.A(
+        "CSV",
+        href=csv_data_uri(frame),
+        download=csv_file_name(name or "table"),
+        className="csv-link small",
+        **link,
+    )
 
 
 def graph(fig: Any, gid: str) -> Any:
@@ -135,9 +162,18 @@ def poll_callback(app: Any, jobs: Jobs, prefix: str, render: Callable[[Any, Lang
 
     The interval keeps ticking while the page is open; a tick for a job already shown
     (``{prefix}-shown``) changes nothing. So a late or dropped answer never stops the polling of
-    a newer job, and a job's answer can be fetched again (the pool keeps it)."""
+    a newer job, and a job's answer can be fetched again (the pool keeps it). The layout of a
+    finished job is drawn once per language and kept (the last :data:`_DRAWN` of them): the
+    browser drops an answer that comes after the next tick, so the ticks after a slow first
+    drawing answer at once."""
+    import threading
+    from collections import OrderedDict
+
     from dash import Input, Output, State
     from dash.exceptions import PreventUpdate
+
+    drawn: OrderedDict[tuple[str, str], Any] = OrderedDict()
+    drawn_lock = threading.Lock()
 
     @app.callback(
         Output(f"{prefix}-result", "children"),
@@ -166,8 +202,15 @@ def poll_callback(app: Any, jobs: Jobs, prefix: str, render: Callable[[Any, Lang
         if st["state"] == "error":
             raise_in_page(st["error"])
             return no_update, True, 0, "", jid
+        with drawn_lock:
+            out = drawn.get((jid, lang))
         try:
-            out = render(st["result"], lang)
+            if out is None:
+                out = render(st["result"], lang)
+                with drawn_lock:
+                    drawn[(jid, lang)] = out
+                    while len(drawn) > _DRAWN:
+                        drawn.popitem(last=False)
         except Exception as exc:  # shown like every other error; the poll moves on
             if not isinstance(exc, AiinfraError):
                 log.error("drawing job %s failed", jid, exc_info=exc)

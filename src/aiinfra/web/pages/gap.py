@@ -17,7 +17,15 @@ from aiinfra.services.gap import PARAMETERS
 from aiinfra.web import _inputs as rule
 from aiinfra.web._i18n import t
 from aiinfra.web._jobs import Jobs
-from aiinfra.web.pages._common import graph, is_nan, job_stores, num, pct, poll_callback
+from aiinfra.web.pages._common import (
+    graph,
+    html_table,
+    is_nan,
+    job_stores,
+    num,
+    pct,
+    poll_callback,
+)
 
 __all__ = ["GAP_METHODS", "GAP_YEARS", "SAMPLE_CHOICES", "layout", "register"]
 
@@ -122,6 +130,7 @@ def _gap_result(r: Any, lang: Lang) -> Any:
             id="gp-headline",
         ),
         graph(gap_figure(r, lang), "gp-years"),
+        _net(row, lang),
     ]
     if is_nan(row.get("gap")):  # no revenue figure that year: nothing to be sensitive about
         out.append(html.P(t("mc_none", lang).format(year=r.year), className="small"))
@@ -158,6 +167,30 @@ def _gap_result(r: Any, lang: Lang) -> Any:
         out.append(graph(mc_histogram_figure(mc, r.year, lang), "gp-mc"))
     out.append(html.P("; ".join(r.notes), className="small"))
     return [*out, *_evidence(r, lang)]
+
+
+def _net(row: Any, lang: Lang) -> Any:
+    """The year's gap net of circularity beside the gross (issue 16, part 3): the circular
+    share s, AI revenue net of it (revenue × (1 − s), with its range) and the net gap."""
+    import pandas as pd
+
+    def band(col: str) -> str:
+        mid = num(row.get(col), lang, 0)
+        lo, hi = num(row.get(col + "_low"), lang, 0), num(row.get(col + "_high"), lang, 0)
+        return mid if mid == "–" or lo == "–" else f"{mid} ({lo}–{hi})"
+
+    frame = pd.DataFrame(
+        {
+            t("year", lang): [str(row.get("year", ""))],
+            t("ai_revenue", lang): [band("revenue")],
+            t("gap_gross", lang): [num(row.get("gap"), lang, 0)],
+            t("circular_share", lang): [pct(row.get("circular_share"), lang)],
+            t("net_revenue", lang): [band("net_revenue")],
+            t("net_gap", lang): [num(row.get("net_gap"), lang, 0)],
+            t("net_coverage", lang): [pct(row.get("net_coverage"), lang)],
+        }
+    )
+    return html_table(frame, "gp-net")
 
 
 def _evidence(r: Any, lang: Lang) -> list[Any]:

@@ -1,5 +1,6 @@
 """The index page (``/index``): methodology controls, and the index they form against the
-default, computed in a background job."""
+default, computed in a background job; below, several strategies (built-in methodologies) and
+benchmarks compared, in a second job."""
 
 from __future__ import annotations
 
@@ -11,11 +12,16 @@ from aiinfra.charts import (
     CATEGORY_NAMES,
     COMPARED,
     house_rows,
+    label,
     levels_figure,
     look_ahead_rows,
+    monthly_table,
     reviews_by_source,
+    rolling_figure,
     score_source_name,
     score_source_text,
+    strategies_levels_figure,
+    strategies_table,
     treemap_figure,
 )
 from aiinfra.config import Lang
@@ -23,7 +29,15 @@ from aiinfra.services.dashboard import CATEGORIES, Dashboard
 from aiinfra.web import _inputs as rule
 from aiinfra.web._i18n import t
 from aiinfra.web._jobs import Jobs
-from aiinfra.web.pages._common import graph, html_table, job_stores, num, pct, poll_callback
+from aiinfra.web.pages._common import (
+    csv_link,
+    graph,
+    html_table,
+    job_stores,
+    num,
+    pct,
+    poll_callback,
+)
 
 __all__ = ["INDEX_RANGES", "index_notices", "layout", "register"]
 
@@ -100,8 +114,113 @@ def layout(d: Dashboard, lang: Lang) -> Any:
                 className="row",
             ),
             *job_stores("ix"),
+            _strategies_panel(d, lang),
         ]
     )
+
+
+def _strategies_panel(d: Dashboard, lang: Lang) -> Any:
+    """Several built-in methodologies and benchmarks (multi-selects) and, from their job, the
+    comparison: a table with a row per strategy and per benchmark, the levels, each strategy's
+    monthly returns and the rolling one-year charts."""
+    from dash import dcc, html
+
+    from aiinfra.services.strategies import DEFAULT_BENCHMARKS, builtin_names, dashboard_benchmarks
+
+    offered = dashboard_benchmarks(d)
+    return html.Div(
+        [
+            html.H2(t("strategies", lang)),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            html.Label(t("methodologies", lang)),
+                            dcc.Dropdown(
+                                id="ixs-methodologies",
+                                options=[{"label": n, "value": n} for n in builtin_names()],
+                                value=["default"],
+                                multi=True,
+                            ),
+                        ],
+                        className="ctl col",
+                    ),
+                    html.Div(
+                        [
+                            html.Label(t("benchmarks", lang)),
+                            dcc.Dropdown(
+                                id="ixs-benchmarks",
+                                options=[{"label": b, "value": b} for b in offered],
+                                value=[b for b in DEFAULT_BENCHMARKS if b in offered],
+                                multi=True,
+                            ),
+                        ],
+                        className="ctl col",
+                    ),
+                ],
+                className="row",
+            ),
+            html.Progress(id="ixs-progress", max=1, value="0", hidden=True),
+            html.Div(id="ixs-status", className="small"),
+            html.Div(id="ixs-result"),
+            *job_stores("ixs"),
+        ],
+        id="ixs-panel",
+    )
+
+
+def _strategies_result(cmp: Any, notices: list[str], lang: Lang) -> list[Any]:
+    """The finished comparison job: notices, the window, the table (a row per strategy and per
+    benchmark), the levels, each strategy's monthly returns and the rolling one-year charts
+    (the same as the report's, see aiinfra.report._strategies)."""
+    from dash import html
+
+    from aiinfra.services.strategies import ROLLING_STATS
+
+    def p(x: Any) -> str:
+        return pct(x, lang)
+
+    def n2(x: Any) -> str:
+        return num(x, lang, 2)
+
+    out: list[Any] = [html.P(n, className="small") for n in notices]
+    if cmp is None:
+        return out
+    text = label("strategies_window", lang).format(
+        start=cmp.start.date(), end=cmp.end.date(), ref=cmp.reference or "–"
+    )
+    out.append(html.P(text, className="small", id="ixs-window"))
+    out.append(
+        html_table(
+            strategies_table(cmp, lang, p, n2), "ixs-summary", csv=strategies_table(cmp, lang)
+        )
+    )
+    out.append(graph(strategies_levels_figure(cmp, lang), "ixs-levels"))
+    for i, name in enumerate(cmp.strategies):
+        m = cmp.methodologies.get(name, "")
+        head = label("monthly_returns", lang).format(
+            name=name + (f" ({m})" if m and m != name else "")
+        )
+        out.append(html.H4(head))
+        out.append(
+            html_table(
+                monthly_table(cmp, name, lang, p),
+                f"ixs-monthly-{i}",
+                csv=monthly_table(cmp, name, lang),
+            )
+        )
+    out.append(html.P(label("monthly_note", lang), className="small"))
+    out.append(html.H3(label("rolling", lang)))
+    if len(cmp.levels) <= cmp.window:
+        note = label("rolling_short", lang).format(window=cmp.window, n=len(cmp.levels))
+        out.append(html.P(note, className="label", id="ixs-rolling-short"))
+        return out
+    out.append(html.P(label("rolling_note", lang).format(window=cmp.window), className="small"))
+    for stat in ROLLING_STATS:
+        if stat == "beta" and cmp.reference is None:
+            continue
+        out.append(graph(rolling_figure(cmp, stat, lang), f"ixs-rolling-{stat}"))
+    return out
 
 
 def index_notices(view: Any, lang: Lang) -> list[str]:
@@ -209,8 +328,9 @@ def _difference(view: Any, default: Any, lang: Lang) -> list[Any]:
 
 
 def _constituents(sel: pd.DataFrame, rat: pd.DataFrame, lang: Lang) -> Any:
-    """The constituents as a sortable table, with the rationale of each score."""
-    from dash import dash_table
+    """The constituents as a sortable table, with the rationale of each score, and its CSV
+    link."""
+    from dash import dash_table, html
 
     table = pd.DataFrame(
         {
@@ -236,7 +356,7 @@ def _constituents(sel: pd.DataFrame, rat: pd.DataFrame, lang: Lang) -> Any:
         "weight": t("weight", lang) + " (%)",
         "rationale": t("rationale", lang),
     }
-    return dash_table.DataTable(  # type: ignore[attr-defined]
+    grid = dash_table.DataTable(  # type: ignore[attr-defined]
         id="ix-table",
         columns=[{"name": labels[c], "id": c} for c in table.columns],
         data=table.to_dict("records"),
@@ -245,6 +365,7 @@ def _constituents(sel: pd.DataFrame, rat: pd.DataFrame, lang: Lang) -> Any:
         style_cell={"textAlign": "left", "whiteSpace": "normal", "fontSize": "0.85rem"},
         style_cell_conditional=[{"if": {"column_id": "rationale"}, "width": "40%"}],
     )
+    return html.Div([grid, csv_link(table.rename(columns=labels), "ix-table")])
 
 
 def _backtest(view: Any, default: Any, lang: Lang) -> list[Any]:
@@ -414,3 +535,33 @@ def register(app: Any, d: Dashboard, jobs: Jobs) -> None:
         return jobs.submit(run, session=session, kind="index"), False, 0
 
     poll_callback(app, jobs, "ix", lambda res, lang: _index_result(d, res[0], res[1], lang))
+    _register_strategies(app, d, jobs)
+
+
+def _register_strategies(app: Any, d: Dashboard, jobs: Jobs) -> None:
+    """A change of the methodologies or benchmarks chosen starts the comparison job (a newer
+    one supersedes it; choices outside the page's offer fail in the banner at once)."""
+    from dash import Input, Output, State
+
+    from aiinfra.services.strategies import check_dashboard_choices, dashboard_strategies
+
+    @app.callback(
+        Output("ixs-job", "data"),
+        Output("ixs-progress", "hidden"),
+        Output("ixs-progress", "value"),
+        Input("ixs-methodologies", "value"),
+        Input("ixs-benchmarks", "value"),
+        State("lang", "value"),
+        State("session", "data"),
+    )
+    @rule.checked(rule.text_list("methodologies"), rule.text_list("benchmarks"), rule.lang(),
+                  rule.session())  # fmt: skip
+    def start(names: list[str], bench: list[str], lang: Lang, session: str) -> Any:
+        check_dashboard_choices(d, names, bench)
+
+        def run(progress: Any) -> Any:
+            return dashboard_strategies(d, names, bench, lang, progress)
+
+        return jobs.submit(run, session=session, kind="strategies"), False, 0
+
+    poll_callback(app, jobs, "ixs", lambda res, lang: _strategies_result(res[0], res[1], lang))

@@ -8,6 +8,7 @@ from aiinfra.config import Lang
 from aiinfra.services.dashboard import Dashboard
 from aiinfra.web._i18n import t
 from aiinfra.web._jobs import Jobs
+from aiinfra.web.pages._common import csv_link
 
 __all__ = ["layout", "register"]
 
@@ -31,6 +32,7 @@ def layout(d: Dashboard, lang: Lang) -> Any:
                 page_size=25,
                 style_cell={"textAlign": "left", "whiteSpace": "normal", "fontSize": "0.85rem"},
             ),
+            csv_link(frame.rename(columns=lambda c: t(c, lang)), "src-table"),
             html.P(t("not_advice", lang), className="small"),
         ]
     )

@@ -1,0 +1,226 @@
+"""Figures and tables of issue 16 shared by the report and the dashboard: circularity over
+time (:func:`history_figure`, :func:`history_table`), what changed (:func:`diff_tables`) and a
+fund looked through (:func:`lookthrough_tables`).
+
+Every cell is text in the reader's convention (:func:`aiinfra.charts.number`); ledger and file
+text stays data (the report escapes it, the dashboard puts it in plain children).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from aiinfra.charts._figures import esc
+from aiinfra.charts._labels import CATEGORY_NAMES, label, number
+from aiinfra.config import Lang
+
+__all__ = [
+    "DIFF_COLUMNS",
+    "diff_tables",
+    "history_figure",
+    "history_table",
+    "lookthrough_tables",
+    "num_text",
+    "pct_text",
+]
+
+#: the columns each part of a diff keeps in its compact table (the rest is in the CSV)
+DIFF_COLUMNS: dict[str, list[str]] = {
+    "deals": ["change", "flow_id", "payer", "payee", "type", "status_d1", "status_d2",
+              "committed_d1", "committed_d2"],
+    "cycles": ["change", "cycle", "length", "bottleneck_d1", "bottleneck_d2"],
+    "index": ["name", "change", "weight_d1", "weight_d2", "difference"],
+    "gap_stress": ["part", "item", "measure", "unit", "value_d1", "value_d2", "difference"],
+}  # fmt: skip
+
+
+def _missing(x: Any) -> bool:
+    if x is None:
+        return True
+    try:
+        return not math.isfinite(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def pct_text(x: Any, lang: Lang, digits: int = 1) -> str:
+    """``x`` (a fraction) as a percentage; None and NaN as an en dash.
+
+    >>> pct_text(0.1234, "de")
+    '12,3 %'
+    """
+    return "–" if _missing(x) else f"{number(100 * float(x), lang, digits)} %"
+
+
+def num_text(x: Any, lang: Lang, digits: int = 1) -> str:
+    """``x`` in the reader's convention; None and NaN as an en dash.
+
+    >>> num_text(1151.4, "en")
+    '1,151.4'
+    """
+    return "–" if _missing(x) else number(float(x), lang, digits)
+
+
+def history_figure(frame: pd.DataFrame, lang: Lang, benchmark: str | None = None) -> Any:
+    """The cycling index (left axis) and the cycle volume (right axis, USD bn) at every period
+    end; with the drawdown columns (``index_drawdown``, ``benchmark_drawdown``) a second panel
+    with the drawdowns of the index and of ``benchmark`` (fractions ≤ 0, in percent)."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    dd = "index_drawdown" in frame.columns and frame["index_drawdown"].notna().any()
+    rows = 2 if dd else 1
+    fig = make_subplots(
+        rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.08,
+        specs=[[{"secondary_y": True}]] + ([[{"secondary_y": False}]] if dd else []),
+        row_heights=[0.6, 0.4] if dd else None,
+    )  # fmt: skip
+    x = [d.date().isoformat() for d in pd.DatetimeIndex(frame.index)]
+    fig.add_trace(
+        go.Scatter(x=x, y=frame["cycling_index"], name=label("hist_index", lang)),
+        row=1, col=1, secondary_y=False,
+    )  # fmt: skip
+    fig.add_trace(
+        go.Bar(x=x, y=frame["cycle_volume"], name=label("hist_volume", lang), opacity=0.35),
+        row=1, col=1, secondary_y=True,
+    )  # fmt: skip
+    fig.update_yaxes(title_text=label("hist_index", lang), row=1, col=1, secondary_y=False)
+    fig.update_yaxes(title_text=label("hist_volume", lang), row=1, col=1, secondary_y=True)
+    if dd:
+        fig.add_trace(
+            go.Scatter(x=x, y=100 * frame["index_drawdown"], name=label("hist_index_dd", lang)),
+            row=2, col=1,
+        )  # fmt: skip
+        name = label("hist_bench_dd", lang).format(ticker=esc(benchmark or ""))
+        fig.add_trace(go.Scatter(x=x, y=100 * frame["benchmark_drawdown"], name=name), row=2, col=1)
+        fig.update_yaxes(title_text=f"{label('hist_drawdown', lang)} (%)", row=2, col=1)
+    fig.update_layout(
+        title=label("history", lang), height=560 if dd else 400, margin={"t": 50},
+        legend={"orientation": "h", "y": -0.15},
+    )  # fmt: skip
+    return fig
+
+
+def history_table(frame: pd.DataFrame, lang: Lang, benchmark: str | None = None) -> pd.DataFrame:
+    """One row per period end: the date, the cycling index, the cycles, the cycle volume, the
+    p-value and, when the frame has them, the two drawdowns, as text."""
+    out = pd.DataFrame(
+        {
+            label("hist_date", lang): [d.date().isoformat() for d in pd.DatetimeIndex(frame.index)],
+            label("hist_index", lang): [num_text(v, lang, 4) for v in frame["cycling_index"]],
+            label("hist_cycles", lang): [num_text(v, lang, 0) for v in frame["cycles"]],
+            label("hist_volume", lang): [num_text(v, lang, 1) for v in frame["cycle_volume"]],
+            label("hist_p", lang): [num_text(v, lang, 3) for v in frame["p_value"]],
+        }
+    )
+    if "index_drawdown" in frame.columns:
+        out[label("hist_index_dd", lang)] = [pct_text(v, lang) for v in frame["index_drawdown"]]
+        out[label("hist_bench_dd", lang).format(ticker=benchmark or "")] = [
+            pct_text(v, lang) for v in frame["benchmark_drawdown"]
+        ]
+    return out
+
+
+def history_self_funded_table(frame: pd.DataFrame, top: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """One row per period end: the self-funded revenue share of each tracked company (the
+    ``self_funded_<id>`` columns of ``frame``; ``top`` names them), in percent; empty when no
+    company is tracked."""
+    ids = [str(i) for i in top.index if f"self_funded_{i}" in frame.columns]
+    out = pd.DataFrame(
+        {label("hist_date", lang): [d.date().isoformat() for d in pd.DatetimeIndex(frame.index)]}
+    )
+    for i in ids:
+        name = str(top.at[i, "name"]) if "name" in top.columns else i
+        out[name] = [pct_text(v, lang) for v in frame[f"self_funded_{i}"]]
+    return out if ids else out.iloc[0:0]
+
+
+def _change(v: Any, lang: Lang) -> str:
+    key = f"diff_{v}"
+    from aiinfra.charts._labels import LABELS
+
+    return label(key, lang) if key in LABELS else str(v)
+
+
+def diff_tables(frames: Mapping[str, pd.DataFrame], lang: Lang) -> dict[str, pd.DataFrame]:
+    """The four parts of a diff (``deals``, ``cycles``, ``index``, ``gap_stress``) as compact
+    text tables: the columns of :data:`DIFF_COLUMNS`, the change in the reader's language,
+    amounts with one decimal and weights in percent."""
+    out: dict[str, pd.DataFrame] = {}
+    for part, cols in DIFF_COLUMNS.items():
+        f = frames[part]
+        keep = [c for c in cols if c in f.columns]
+        t = f[keep].copy().astype(object)
+        for c in keep:
+            if c == "change":
+                t[c] = [_change(v, lang) for v in f[c]]
+            elif part == "index" and c in ("weight_d1", "weight_d2", "difference"):
+                t[c] = [pct_text(v, lang, 2) for v in f[c]]
+            elif pd.api.types.is_numeric_dtype(f[c]) and c != "length":
+                t[c] = [num_text(v, lang, 3 if part == "gap_stress" else 1) for v in f[c]]
+            else:
+                t[c] = ["–" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+                        for v in f[c]]  # fmt: skip
+        out[part] = t.reset_index(drop=True)
+    return out
+
+
+def lookthrough_tables(result: Any, lang: Lang) -> dict[str, pd.DataFrame]:
+    """A :class:`aiinfra.lookthrough.LookThrough` as text tables: ``summary`` (the headline
+    measures; shares in percent), ``categories``, ``stress`` and ``unmapped`` (file text kept as
+    it is: the caller escapes it)."""
+    s = result.summary()
+    names = {
+        "lines": label("lt_lines", lang),
+        "covered_weight": label("lt_covered_weight", lang),
+        "mapped_weight": label("lt_mapped_weight", lang),
+        "not_in_ledger_weight": label("lt_not_in_ledger", lang),
+        "weight_overlap": label("lt_weight_overlap", lang),
+        "active_share": label("lt_active_share", lang),
+        "weight_on_cycles": label("lt_weight_on_cycles", lang),
+        "self_funded_share": label("lt_self_funded", lang),
+    }
+    rows = []
+    for rec in s.itertuples(index=False):
+        m = str(rec.measure)
+        value = num_text(rec.value, lang, 0) if m == "lines" else pct_text(rec.value, lang, 2)
+        rows.append({label("lt_measure", lang): names.get(m, m), label("lt_value", lang): value})
+    cats = result.categories
+    categories = pd.DataFrame(
+        {
+            label("category", lang): [
+                f"{c} {CATEGORY_NAMES[c][lang]}" if c in CATEGORY_NAMES else str(c)
+                for c in cats["category"]
+            ],
+            label("weight", lang): [pct_text(v, lang, 2) for v in cats["weight"]],
+        }
+    )
+    st = result.stress
+    stress = pd.DataFrame(
+        {
+            label("scenario", lang): st["scenario"],
+            label("lt_fund_impact", lang): [pct_text(v, lang, 2) for v in st["fund_impact"]],
+            label("lt_unresolved_weight", lang): [
+                pct_text(v, lang, 2) for v in st["unresolved_weight"]
+            ],
+        }
+    )
+    um = result.unmapped
+    unmapped = pd.DataFrame(
+        {
+            "ticker": um["ticker"].astype(str),
+            "name": um["name"].astype(str),
+            label("weight", lang): [pct_text(v, lang, 2) for v in um["weight"]],
+            label("lt_reason", lang): um["reason"].astype(str),
+        }
+    )
+    return {
+        "summary": pd.DataFrame(rows),
+        "categories": categories,
+        "stress": stress,
+        "unmapped": unmapped,
+    }
