@@ -526,6 +526,10 @@ def test_the_service_forms_the_index_from_the_shared_prices(ledger, shared_price
         ("Positions as at 07-May-2026", "2026-05-07"),
         ("Stand: 07.05.2026", "2026-05-07"),
         ("Holdings as of,05/07/2026", None),  # May or July: not guessed
+        ("Holdings as of 11/28/2026", "2026-11-28"),  # a US issuer: only November 28 is a date
+        ("Holdings as of 28/11/2026", "2026-11-28"),
+        ("Holdings as of 02/30/2026", None),  # no such day
+        ("As of Nov 28 2026", "2026-11-28"),
         ("Holdings as of,soon", None),
         ("Daily holdings", None),
     ],
@@ -554,3 +558,16 @@ def test_without_as_of_the_service_looks_through_on_the_files_date(ledger):
     assert other.notes[0] == (
         "the file states its holdings as of 2026-05-12; the look-through is as of 2026-11-30"
     )
+
+
+def test_a_german_download_with_decimal_commas_and_its_stand_date(tmp_path):
+    text = (
+        "Xtrackers Beispiel-ETF\nStand: 28.11.2026\n\n"
+        "Bezeichnung;ISIN;Land;Gewichtung\n"
+        "NVIDIA CORP;US67066G1040;Vereinigte Staaten;20,51%\n"
+        "BROADCOM INC;US11135F1012;Vereinigte Staaten;5,10%\n"
+    )
+    h = read_holdings(_write(tmp_path, text))
+    assert h.columns == {"name": "Bezeichnung", "weight": "Gewichtung"}
+    assert h.frame["weight"].tolist() == pytest.approx([0.2051, 0.0510], abs=TOL)
+    assert (h.title, h.stated_as_of) == ("Xtrackers Beispiel-ETF", "2026-11-28")

@@ -48,18 +48,23 @@ MAX_BYTES = 32 * 1024 * 1024
 
 # --- the header words of common issuer downloads, normalised (lower case, single spaces) ------
 _TICKER = {"ticker", "symbol", "ticker symbol", "holding ticker", "stock ticker",
-           "bloomberg ticker", "security ticker", "bbg ticker", "local ticker"}  # fmt: skip
+           "bloomberg ticker", "security ticker", "bbg ticker", "local ticker",
+           "kürzel", "börsenkürzel", "tickersymbol"}  # fmt: skip
 _NAME = {"name", "holding", "holdings", "holding name", "security name", "security",
          "security description", "description", "company", "company name", "issuer",
-         "issuer name", "constituent", "constituent name", "stock name"}  # fmt: skip
+         "issuer name", "constituent", "constituent name", "stock name",
+         "bezeichnung", "wertpapier", "wertpapiername", "wertpapierbezeichnung", "emittent",
+         "unternehmen", "titel"}  # fmt: skip
 _WEIGHT = {"weight", "weight (%)", "weight %", "weight(%)", "% weight", "weighting",
            "weightings (%)", "weights", "% of net assets", "% of net assets (%)",
            "% net assets", "net assets (%)", "% of fund", "% of funds", "percent of fund",
            "% of portfolio", "portfolio weight", "portfolio %", "% of market value",
            "% of total net assets", "% tna", "fund weight", "allocation",
-           "% allocation"}  # fmt: skip
+           "% allocation", "gewichtung", "gewichtung (%)", "gewichtung in %", "gewicht",
+           "gewicht (%)", "anteil", "anteil (%)", "anteil in %", "% des fondsvermögens",
+           "anteil am fondsvermögen", "fondsanteil", "fondsanteil (%)"}  # fmt: skip
 _EXCHANGE = {"exchange", "listing exchange", "primary exchange", "exchange name",
-             "market", "stock exchange"}  # fmt: skip
+             "market", "stock exchange", "börse", "handelsplatz"}  # fmt: skip
 _TOTAL = {"total", "totals", "grand total", "total net assets", "net assets", "sum"}
 _NO_WEIGHT = {"", "-", "--", "—", "–", "n/a", "na", "nan"}
 
@@ -70,7 +75,9 @@ def _norm_header(text: str) -> str:
 
 def column_role(header: str) -> str | None:
     """The role of an issuer's column header: ``ticker``, ``name``, ``weight``,
-    ``market_value``, ``exchange`` or None (ignored), case-insensitively.
+    ``market_value``, ``exchange`` or None (ignored), case-insensitively; English and German
+    downloads (``Bezeichnung``, ``Gewichtung``, ``Anteil am Fondsvermögen``, ``Marktwert``,
+    ``Börse``).
 
     Examples
     --------
@@ -85,7 +92,7 @@ def column_role(header: str) -> str | None:
         return "name"
     if h in _WEIGHT or re.search(r"\bweight(ing)?s?\b", h) or h.startswith("% of"):
         return "weight"
-    if re.match(r"^market value\b", h):
+    if re.match(r"^(market value|marktwert|kurswert)\b", h):
         return "market_value"
     if h in _EXCHANGE:
         return "exchange"
@@ -120,8 +127,9 @@ class Holdings:
     stated_as_of : str or None
         The date the preamble states the holdings are as of (``YYYY-MM-DD``), read from a line
         saying "as of" (or "Stand") followed by a date written as ``2026-05-07``, ``07/May/2026``,
-        ``May 7, 2026``, ``07-May-2026`` or ``07.05.2026``; None when there is no such line or
-        the date is ambiguous (``05/07/2026``).
+        ``May 7, 2026``, ``07-May-2026``, ``07.05.2026``, or ``11/28/2026`` / ``28/11/2026`` (read
+        only when one number exceeds 12); None when there is no such line or the date is
+        ambiguous (``05/07/2026``: May or July).
     """
 
     frame: pd.DataFrame
@@ -271,7 +279,9 @@ def parse_holdings(text: str, label: str, *, weights: WeightKind = "auto") -> Ho
 
 #: the date formats a preamble's "as of" may use (unambiguous ones only)
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%b/%Y", "%d-%b-%Y", "%d %b %Y", "%b %d, %Y", "%B %d, %Y",
-                 "%d %B %Y", "%d.%m.%Y", "%Y/%m/%d")  # fmt: skip
+                 "%b %d %Y", "%B %d %Y", "%d %B %Y", "%d.%m.%Y", "%Y/%m/%d")  # fmt: skip
+#: 11/28/2026 or 28/11/2026: read only when one of the first two numbers exceeds 12
+_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _AS_OF = re.compile(r"\b(?:as\s+of|as\s+at|stand)\b[:\s]*", re.IGNORECASE)
 
 
@@ -297,6 +307,15 @@ def _preamble(rows: list[tuple[int, list[str]]]) -> tuple[str | None, str | None
                 except ValueError:
                     continue
                 return title, day.date().isoformat()
+        m = _SLASHED.match(rest)
+        if m is not None:
+            a, b, year = (int(g) for g in m.groups())
+            if (a > 12) != (b > 12):  # exactly one of them can only be a day
+                month, dom = (b, a) if a > 12 else (a, b)
+                try:
+                    return title, datetime(year, month, dom).date().isoformat()
+                except ValueError:
+                    pass
     return title, None
 
 
