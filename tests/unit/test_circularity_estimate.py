@@ -8,7 +8,7 @@ import pytest
 from scipy.sparse import csc_array
 
 from aiinfra.exceptions import InvalidParameterError
-from aiinfra.flows._cycling import _inverse_diagonal, cycling_index
+from aiinfra.flows._cycling import _inverse_diagonal, _inverse_diagonal_dense, cycling_index
 from aiinfra.flows._cycling_estimate import CyclingIndexEstimate, cycling_index_estimate
 
 
@@ -110,6 +110,43 @@ def test_large_component_uses_batched_path_and_agrees(monkeypatch: pytest.Monkey
     G = random_money_graph(150, 3, 11)
     dense = cycling_index(G)
     monkeypatch.setattr(circ, "_DENSE_MAX", 10)
+    monkeypatch.setattr(circ, "_DENSE_BYTES", 0)  # too large for the dense LAPACK path
     batched = cycling_index(G)
     assert batched.system == pytest.approx(dense.system, rel=1e-10, abs=1e-15)
     np.testing.assert_allclose(batched.per_node, dense.per_node, rtol=1e-9, atol=1e-14)
+
+
+@pytest.mark.parametrize("rows", [1, 7, 512])
+def test_dense_lapack_inverse_diagonal_matches_the_inverse(rows: int) -> None:
+    """Row interchanges happen: a random matrix with a small diagonal pivots at most steps."""
+    rng = np.random.default_rng(1)
+    k = 300
+    a = np.eye(k) * 0.01 + rng.standard_normal((k, k))
+    got = _inverse_diagonal_dense(csc_array(a), rows=rows)
+    want = np.diagonal(np.linalg.inv(a))
+    # both are backward stable solves of a matrix with cond(a) ≈ 1e3: agreement to ~1e-10
+    np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
+    m = np.eye(k) - 0.5 * (rng.random((k, k)) < 0.02) * rng.random((k, k)) / 3
+    np.testing.assert_allclose(
+        _inverse_diagonal_dense(m, rows=rows), _inverse_diagonal(csc_array(m), batch=64),
+        rtol=1e-12, atol=0,
+    )  # fmt: skip
+
+
+def test_large_component_uses_the_dense_lapack_path_and_agrees(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import aiinfra.flows._cycling as circ
+
+    G = random_money_graph(150, 3, 11)
+    small = cycling_index(G)
+    calls: list[int] = []
+    real = circ._inverse_diagonal_dense
+    monkeypatch.setattr(circ, "_DENSE_MAX", 10)
+    monkeypatch.setattr(
+        circ, "_inverse_diagonal_dense", lambda a: calls.append(a.shape[0]) or real(a)
+    )
+    dense = cycling_index(G)
+    assert calls and max(calls) > 10  # the giant component went through LAPACK
+    assert dense.system == pytest.approx(small.system, rel=1e-10, abs=1e-15)
+    np.testing.assert_allclose(dense.per_node, small.per_node, rtol=1e-9, atol=1e-14)

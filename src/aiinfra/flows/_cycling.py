@@ -82,6 +82,12 @@ _CLOSED = 1e-12
 _DENSE_MAX = 2048
 #: unit columns per batched solve in :func:`_inverse_diagonal`
 _BATCH = 256
+#: components of more than ``_DENSE_MAX`` nodes whose dense ``k×k`` block fits in this many
+#: bytes get the diagonal from dense LAPACK factors (:func:`_inverse_diagonal_dense`): one
+#: array of ``8 k²`` bytes (2 GiB: ``k`` up to 16,384); larger ones the batched sparse solves
+_DENSE_BYTES = 2 * 1024**3
+#: rows per block when the diagonal is read from the inverted factors
+_ROWS = 512
 
 
 # --------------------------------------------------------------------------------------------
@@ -223,7 +229,9 @@ def _return_probability(
             rho[nodes] = 1.0
             continue
         k = len(nodes)
-        if k > _DENSE_MAX:
+        if k > _DENSE_MAX and 8 * k * k <= _DENSE_BYTES:
+            diag = _inverse_diagonal_dense(identity(k, format="csc") - block)
+        elif k > _DENSE_MAX:
             diag = _inverse_diagonal(identity(k, format="csc") - block)
         else:
             eye = np.eye(k)
@@ -251,6 +259,45 @@ def _inverse_diagonal(a: Any, batch: int = _BATCH) -> np.ndarray:
         rhs = np.zeros((k, len(cols)))
         rhs[cols, np.arange(len(cols))] = 1.0
         diag[cols] = lu.solve(rhs)[cols, np.arange(len(cols))]
+    return diag
+
+
+def _inverse_diagonal_dense(a: Any, rows: int = _ROWS) -> np.ndarray:
+    """``diag(a^-1)`` of a non-singular ``k×k`` matrix from dense LAPACK factors, exactly.
+
+    ``getrf`` gives ``a[p] = L U`` (partial pivoting); ``trtri`` inverts ``U`` and the unit
+    lower ``L`` in place, in the same array; then ``(a^-1)_ii = sum_k (U^-1)_ik (L^-1)_kj``
+    with ``p[j] = i``, read ``rows`` rows at a time. ``4/3 k³`` flops in BLAS-3 (about a third of
+    forming the inverse) and one ``k×k`` array, against sparse factors that fill in to a
+    quarter of ``k²`` on expander-like components and ``k`` sparse triangular solve pairs.
+    """
+    from scipy.linalg import lapack
+
+    # one k×k array in Fortran order, factored and inverted in place
+    dense = a.toarray(order="F") if hasattr(a, "toarray") else np.array(a, dtype=float, order="F")
+    lu, piv, info = lapack.dgetrf(dense, overwrite_a=1)
+    if info != 0:
+        raise InvalidParameterError(f"the flow block is singular (LAPACK getrf info {info})")
+    k = lu.shape[0]
+    perm = np.arange(k)
+    for i, j in enumerate(piv):  # the row interchanges in order → a[perm] = L U
+        perm[i], perm[j] = perm[j], perm[i]
+    inv, info = lapack.dtrtri(lu, lower=0, unitdiag=0, overwrite_c=1)  # U^-1 (upper)
+    if info == 0:
+        inv, info = lapack.dtrtri(inv, lower=1, unitdiag=1, overwrite_c=1)  # L^-1 (strict lower)
+    if info != 0:
+        raise InvalidParameterError(f"the flow block is singular (LAPACK trtri info {info})")
+    col = np.empty(k, dtype=np.int64)
+    col[perm] = np.arange(k)  # a^-1[:, i] = (L U)^-1[:, col[i]]
+    diag = np.empty(k)
+    index = np.arange(k)[None, :]
+    for start in range(0, k, rows):
+        r = np.arange(start, min(start + rows, k))
+        upper = np.where(index >= r[:, None], inv[r, :], 0.0)  # rows r of U^-1
+        c = col[r]
+        lower = np.where(index > c[:, None], inv[:, c].T, 0.0)  # columns c of L^-1, as rows
+        lower[np.arange(len(r)), c] = 1.0  # its unit diagonal
+        diag[r] = np.einsum("ij,ij->i", upper, lower)
     return diag
 
 
@@ -373,11 +420,14 @@ def cycling_index(
     per component, components from :func:`scipy.sparse.csgraph.connected_components`. Every
     other node has ``n_ii = 1``. Cost: O(n + m) plus, per component of ``k`` nodes, one
     factorisation and ``k`` triangular solves. Up to 2048 nodes a component is solved against
-    the dense identity at once; a larger one in batches of 256 unit columns, so memory stays
-    ``O(nnz(L + U) + 256 k)`` (still exact). The factors of a random, expander-like component
-    fill in badly: a 10^4-node component with 5 out-edges per node takes minutes; for graphs
-    beyond that use :func:`cycling_index_estimate`. A component that no money leaves (a closed
-    loop) has ``n_ii = ∞`` and cycling 1, the limit of the formula.
+    the dense identity at once. A larger one whose dense block fits in 2 GiB (up to 16,384
+    nodes) gets the diagonal from dense LAPACK factors (``getrf``, two ``trtri``, ``4/3 k³``
+    flops): the sparse factors of a random, expander-like component fill in to a quarter of
+    ``k²`` anyway, and dense BLAS-3 is many times faster than ``k`` sparse triangular solves
+    (bench/RESULTS.md, section "Cycling index"). Beyond that, batches of 256 unit columns
+    against the sparse factors, memory ``O(nnz(L + U) + 256 k)`` (still exact, but slow on
+    expander-like components); for such graphs use :func:`cycling_index_estimate`. A component
+    that no money leaves (a closed loop) has ``n_ii = ∞`` and cycling 1, the limit of the formula.
 
     Checked against the published oyster-reef model (Dame and Patten 1981) as printed by
     ``enaR::enaFlow``: FCI = 0.1101686, TST = 83.5833 (tests/unit/test_circularity.py).
