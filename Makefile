@@ -46,6 +46,7 @@ bench: $(STAMP)
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[bench]"
 	$(PY) bench/run.py
 	$(PY) bench/index_bench.py --peers --repeat 5
+	$(PY) bench/review_bench.py
 	$(PY) bench/flows_bench.py
 	$(PY) bench/gap_bench.py --repeat 3
 	$(PY) bench/dashboard_bench.py

@@ -6,6 +6,7 @@ import json
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ from aiinfra.index import (
     run_review,
     trading_days,
 )
+from aiinfra.index._cache import memo
 from aiinfra.ledger import Ledger
 
 __all__ = ["BacktestResult", "backtest"]
@@ -160,6 +162,23 @@ def backtest(
     s, e = to_timestamp(start, "start"), to_timestamp(end, "end")
     if s >= e:
         raise InvalidParameterError(f"`start` ({s.date()}) must be before `end` ({e.date()})")
+    # the reviews and the level inputs share what they derive from the prices and the ledger
+    # (which are not changed while the backtest runs): the cache active, or one of its own
+    with review_cache():
+        return _backtest(ledger, prices, methodology, s, e, benchmarks, cost_bps, fx, events)
+
+
+def _backtest(
+    ledger: Ledger,
+    prices: PriceGetter,
+    methodology: Methodology,
+    s: pd.Timestamp,
+    e: pd.Timestamp,
+    benchmarks: Sequence[str],
+    cost_bps: float,
+    fx: Mapping[str, pd.Series] | None,
+    events: Sequence[CorporateAction] | None,
+) -> BacktestResult:
     warnings: list[str] = []
     reviews, last = _run_reviews(ledger, prices, methodology, s, e, fx, warnings)
     end = min(e, last)
@@ -262,10 +281,7 @@ def _run_reviews(
                 warnings.append(f"review {d.review} not formed, the index starts later: {exc}")
                 continue
             # the last date with a close on any of the lines this review buys
-            last = max(
-                pd.Timestamp(str(prices(t)["close"].last_valid_index()))
-                for t in r.proforma["ticker"]
-            )
+            last = max(_last_close(prices(t)) for t in r.proforma["ticker"])
             data_end = last if data_end is None else max(data_end, last)
             if r.dates.effective > data_end:
                 warnings.append(
@@ -281,6 +297,14 @@ def _run_reviews(
         )
     assert data_end is not None
     return reviews, data_end
+
+
+def _last_close(px: pd.DataFrame) -> pd.Timestamp:
+    """The last date with a close (once per price frame while a review cache is active)."""
+    out: pd.Timestamp = memo(
+        px, ("last_close",), lambda: pd.Timestamp(str(px["close"].last_valid_index()))
+    )
+    return out
 
 
 @dataclass(frozen=True)
@@ -325,7 +349,14 @@ def _level_inputs(
     new_lines = [
         ev.new_security for ev in events or [] if ev.security in company_of and ev.new_security
     ]
-    close = {t: prices(t)["close"] for t in [*lines, *[n for n in new_lines if n is not None]]}
+    # each line's closes on the index days, once per line and calendar while a review cache is
+    # active (a sweep's variants hold the same lines)
+    on_days = ("close_on_days", str(days.dtype), days.asi8.tobytes())
+    close = {
+        t: memo(px, on_days, partial(_close_on_days, px, days))
+        for t in [*lines, *[n for n in new_lines if n is not None]]
+        for px in [prices(t)]
+    }
     actions = [ev for ev in events or [] if ev.security in company_of]
     for ev in events or []:
         if ev.security not in company_of:
@@ -334,10 +365,10 @@ def _level_inputs(
             )
     close_df = pd.DataFrame(close).reindex(days)
     divs = None if events is not None else _dividends(prices, lines, days, close_df.columns)
-    country = {
-        str(k): str(v)
-        for k, v in zip(ledger.companies["id"], ledger.companies["country"], strict=True)
-    }
+    comp = ledger.companies
+    country: dict[str, str] = memo(comp, ("country_of",), lambda: {
+        str(k): str(v) for k, v in zip(comp["id"], comp["country"], strict=True)
+    })  # fmt: skip
     wht = pd.Series(
         {
             t: methodology.withholding_tax.rate(country.get(company_of.get(t, ""), ""))
@@ -359,15 +390,27 @@ def _dividends(
     """Gross dividends per share from ``close`` and ``adj_close``, on each line's own trading
     days, booked on the first index session on or after the ex-date (an ex-date on a local
     holiday of the index calendar is not lost)."""
+    key = ("dividends_on_days", str(days.dtype), days.asi8.tobytes())
     parts = {}
     for t in lines:
         px = prices(t)
-        own = dividends_from_adjusted(px[["close"]], px[["adj_close"]].set_axis(["close"], axis=1))
-        paid = own["close"][own["close"] > 0]
-        pos = days.searchsorted(paid.index, side="left")
-        keep = pos < len(days)
-        parts[t] = pd.Series(paid.to_numpy()[keep], index=days[pos[keep]]).groupby(level=0).sum()
+        parts[t] = memo(px, key, partial(_line_dividends, px, days))
     return pd.DataFrame(parts).reindex(index=days, columns=columns).fillna(0.0)
+
+
+def _line_dividends(px: pd.DataFrame, days: pd.DatetimeIndex) -> pd.Series:
+    """One line's gross dividends per share on ``days`` (NaN: none), booked as
+    :func:`_dividends` says."""
+    own = dividends_from_adjusted(px[["close"]], px[["adj_close"]].set_axis(["close"], axis=1))
+    paid = own["close"][own["close"] > 0]
+    pos = days.searchsorted(paid.index, side="left")
+    keep = pos < len(days)
+    booked = pd.Series(paid.to_numpy()[keep], index=days[pos[keep]]).groupby(level=0).sum()
+    return booked.reindex(days)
+
+
+def _close_on_days(px: pd.DataFrame, days: pd.DatetimeIndex) -> pd.Series:
+    return px["close"].reindex(days)
 
 
 def _fx_frame(
@@ -391,9 +434,12 @@ def _rebalances(reviews: list[ReviewResult]) -> list[Rebalance]:
     """One rebalance per review, its target weights keyed by listing line."""
     rebs = []
     for r in reviews:
-        by_line = pd.Series(
-            r.weights.to_numpy(), index=r.proforma.set_index("id").loc[r.weights.index, "ticker"]
-        )
+        pro = r.proforma
+        if pro["id"].tolist() == [str(k) for k in r.weights.index]:  # run_review's order
+            line = pd.Index(pro["ticker"])
+        else:
+            line = pd.Index(pro.set_index("id").loc[r.weights.index, "ticker"])
+        by_line = pd.Series(r.weights.to_numpy(), index=line)
         rebs.append(Rebalance(r.dates.announce, r.dates.effective, by_line, r.dates.review))
     return rebs
 
@@ -410,10 +456,15 @@ def _with_benchmarks(
         A benchmark without prices, or whose prices start after the base date.
     """
     base_day = levels.index[0]
+    dates = levels.index
+    on_dates = None
+    if isinstance(dates, pd.DatetimeIndex):
+        on_dates = ("adj_close_on", str(dates.dtype), dates.asi8.tobytes())
     bench_cols = {}
     for t in benchmarks:
         try:
-            b = prices(t)["adj_close"]
+            px = prices(t)
+            b = px["adj_close"]
         except MissingDataError as exc:
             raise MissingDataError(f"benchmark {t}: {exc}") from None
         first_b = b.first_valid_index()
@@ -422,9 +473,18 @@ def _with_benchmarks(
                 f"benchmark {t}: no price on the base date {base_day.date()} (its prices start "
                 f"{'never' if first_b is None else str(first_b)[:10]})"
             )
-        b = b.reindex(b.index.union(levels.index)).ffill().reindex(levels.index)
+        # once per benchmark and index calendar while a review cache is active
+        if on_dates is None:
+            b = _carried_to(b, dates)
+        else:
+            b = memo(px, on_dates, partial(_carried_to, b, dates))
         bench_cols[f"bench_{t}"] = base_value * b / b.iloc[0]
     return levels.assign(**bench_cols)
+
+
+def _carried_to(series: pd.Series, dates: pd.Index) -> pd.Series:
+    """``series`` carried forward to ``dates``."""
+    return series.reindex(series.index.union(dates)).ffill().reindex(dates)
 
 
 def _summary(
@@ -472,7 +532,9 @@ def _category_of(reviews: list[ReviewResult]) -> dict[str, str]:
     """Category of each line's company at the latest review that held the line."""
     category_of: dict[str, str] = {}
     for r in reviews:
-        cats = r.candidates.set_index("id")["category"].to_dict()
+        cats = dict(
+            zip(r.candidates["id"].tolist(), r.candidates["category"].tolist(), strict=True)
+        )
         for line, cid in zip(r.proforma["ticker"], r.proforma["id"], strict=True):
             category_of[str(line)] = str(cats[cid])
     return category_of

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["ReviewCache", "latest", "memo", "review_cache"]
+__all__ = ["ReviewCache", "latest", "memo", "memo_checked", "review_cache"]
 
 
 class ReviewCache:
@@ -76,6 +76,20 @@ def memo(frame: Any, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
     """``compute()``, looked up under (``frame``, ``key``) in the active cache when there is one."""
     stack = _active()
     return stack[-1].lookup(frame, key, compute) if stack else compute()
+
+
+def memo_checked(
+    frame: Any, key: tuple[Any, ...], deps: tuple[Any, ...], compute: Callable[[], Any]
+) -> Any:
+    """:func:`memo` for a value that depends on other objects than ``frame`` too (``deps``: a
+    price getter, an FX mapping, a ledger table): the entry is keyed by their ids and holds
+    them, and is used only when every one of them is the very object given now (an id reused
+    by a new object computes afresh)."""
+    ids = tuple(id(d) for d in deps)
+    held, value = memo(frame, (*key, ids), lambda: (deps, compute()))
+    if any(a is not b for a, b in zip(held, deps, strict=True)):
+        return compute()
+    return value
 
 
 def latest(

@@ -609,7 +609,7 @@ class _GeneralPath:
         self.N = np.zeros(n_s)
         self.D = 1.0
         self.log: list[dict[str, object]] = []
-        self.comp_parts: list[pd.DataFrame] = []
+        self.comp_parts: list[_ComplianceBlock] = []
         #: the review in force: label, effective day index, target weights
         self.current: tuple[str, int, np.ndarray] = ("", sched.t0, np.zeros(n_s))
 
@@ -796,19 +796,38 @@ class _GeneralPath:
         self.out.parts.append((label, b_eff, b, event, w_target, w_eff, w_drift, self.N, self.D))
 
 
-def _compliance_block(m: _Market, N: np.ndarray, a: int, b: int) -> pd.DataFrame:
+#: Days a..b and the arrays of :func:`_compliance_block` for them.
+_ComplianceBlock = tuple[int, int, dict[str, np.ndarray]]
+
+
+def _compliance_block(m: _Market, N: np.ndarray, a: int, b: int) -> _ComplianceBlock:
     """Daily drifted-weight statistics of the holdings ``N`` on days a..b."""
     held = N > 0
     mv = m.PX[a : b + 1][:, held] * N[held]
     w = mv / mv.sum(axis=1, keepdims=True)
-    return pd.DataFrame(
+    return (
+        a,
+        b,
         {
             "max_weight": w.max(axis=1),
             "sum_above_5pct": np.where(w > 0.05, w, 0).sum(axis=1),
             "sum_above_4_5pct": np.where(w > 0.045, w, 0).sum(axis=1),
             "count": np.full(b - a + 1, int(held.sum())),
         },
-        index=m.dates[a : b + 1],
+    )
+
+
+def _compliance_frame(m: _Market, blocks: list[_ComplianceBlock]) -> pd.DataFrame:
+    """The blocks as one frame (index: their days), as ``pd.concat`` of one frame per block
+    gives it."""
+    frames = [pd.DataFrame(cols, index=m.dates[a : b + 1]) for a, b, cols in blocks[:1]]
+    if len(blocks) == 1:
+        return pd.concat(frames)
+    first = m.dates[blocks[0][0] : blocks[0][1] + 1]
+    index = first.append([m.dates[a : b + 1] for a, b, _ in blocks[1:]])
+    return pd.DataFrame(
+        {k: np.concatenate([cols[k] for _, _, cols in blocks]) for k in blocks[0][2]},
+        index=index,
     )
 
 
@@ -939,7 +958,7 @@ def compute_levels(
     if not (bounds.any() or compliance):
         path = _fast_path(m, sched, base_value, cost_bps, warnings)
         log: list[dict[str, object]] = []
-        comp_parts: list[pd.DataFrame] = []
+        comp_parts: list[_ComplianceBlock] = []
     else:
         general = _GeneralPath(m, sched, bounds, base_value, cost_bps, compliance, warnings)
         path = general.run()
@@ -952,6 +971,6 @@ def compute_levels(
         _weight_parts=w_parts,
         _columns=m.cols,
         _dates=m.dates,
-        compliance=pd.concat(comp_parts) if comp_parts else None,
+        compliance=_compliance_frame(m, comp_parts) if comp_parts else None,
         warnings=warnings,
     )

@@ -28,27 +28,31 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Literal
 
 import pandas as pd
 
 from aiinfra.dates import to_timestamp
+from aiinfra.index._cache import memo, memo_checked
 from aiinfra.index._calendar import ReviewDates, latest_review
 from aiinfra.index._methodology import Methodology
 from aiinfra.index._proforma import proforma
-from aiinfra.index._scoring import score_candidates
-from aiinfra.index._screens import apply_screens
-from aiinfra.index._selection import select_candidates
+from aiinfra.index._scoring import score_columns
+from aiinfra.index._screens import screen_columns
+from aiinfra.index._selection import selection_columns
 from aiinfra.index._systematic import apply_systematic
 from aiinfra.index._universe import (
     PriceGetter,
     ReviewContext,
     ScoreSource,
+    frame_columns,
     known_data,
     score_source,
     universe,
+    universe_columns,
 )
-from aiinfra.index._weighting import raw_weights, target_weights, weight_compliance
+from aiinfra.index._weighting import raw_weight_column, weight_columns, weight_compliance
 from aiinfra.ledger import Ledger
 
 __all__ = ["NOT_PIT_LABEL", "ReviewResult", "run_review", "systematic_scores"]
@@ -198,17 +202,30 @@ def run_review(
     source = score_source(ledger, methodology, dates, missing_vintage, warnings)
     ctx = ReviewContext(methodology, dates, prices, fx, set(previous or {}), source, warnings)
     pit = ctx.pit
-    cand = universe(ctx, known_data(ledger, ctx))
-    if source == "systematic":
-        apply_systematic(cand, ledger, dates.cutoff)
-    score_candidates(cand, methodology)
-    apply_screens(cand, methodology, dates.cutoff)
-    raw_weights(cand, methodology)
-    chosen = select_candidates(cand, ctx.existing, methodology, dates)
-    picked, weights = target_weights(cand, chosen.selected, methodology)
+    # the steps work on the candidates' column arrays; the frame is made once, at the end
+    cols, base = universe_columns(ctx, known_data(ledger, ctx))
+    if source == "systematic" and base is not None:
+        # the rubric reads no current member: once per universe frame, kept as the base
+        base = memo_checked(base, ("systematic", dates.cutoff), (ledger,),
+                            partial(_systematic_frame, base, ledger, dates.cutoff))  # fmt: skip
+        existing = cols["existing"]
+        cols = dict(memo(base, ("columns",), partial(frame_columns, base)))
+        cols["existing"] = existing
+    elif source == "systematic":
+        frame = pd.DataFrame(cols)
+        apply_systematic(frame, ledger, dates.cutoff)
+        cols = frame_columns(frame)
+    cols.update(score_columns(cols, methodology))
+    cols.update(screen_columns(cols, methodology, dates.cutoff, base))
+    cols["x"] = raw_weight_column(cols, methodology)
+    chosen, columns = selection_columns(cols, ctx.existing, methodology, dates)
+    cols.update(columns)
+    picked, weights, cols["weight"] = weight_columns(cols, chosen.selected, methodology)
+    cand = pd.DataFrame(cols)
     pro = proforma(picked, weights, ctx)
     if not pit:
         warnings.insert(0, NOT_PIT_LABEL)
+    m_hash: str = memo(methodology, ("config_hash",), methodology.config_hash)
     return ReviewResult(
         dates=dates,
         candidates=cand,
@@ -219,38 +236,81 @@ def run_review(
         compliance=weight_compliance(weights, picked, methodology),
         point_in_time=pit,
         score_source=source,
-        methodology_hash=methodology.config_hash(),
-        input_hash=_input_hash(cand, methodology, dates, ctx.existing),
+        methodology_hash=m_hash,
+        input_hash=_input_hash(cand, m_hash, dates, ctx.existing, base),
         warnings=warnings,
     )
 
 
+_HASH_COLUMNS = [
+    "id",
+    "ticker",
+    "category",
+    "Q",
+    "a",
+    "ffmc",
+    "adtv",
+    "trading_ratio",
+    "free_float",
+    "first_date",
+    "existing",
+]
+
+
+def _systematic_frame(base: pd.DataFrame, ledger: Ledger, cutoff: pd.Timestamp) -> pd.DataFrame:
+    """The universe frame ``base`` with the systematic rubric applied."""
+    frame = base.copy()
+    apply_systematic(frame, ledger, cutoff)
+    return frame
+
+
 def _input_hash(
-    cand: pd.DataFrame, methodology: Methodology, dates: ReviewDates, existing: set[str]
+    cand: pd.DataFrame,
+    methodology_hash: str,
+    dates: ReviewDates,
+    existing: set[str],
+    base: pd.DataFrame | None = None,
 ) -> str:
-    """SHA-256 of the methodology, the dates, every candidate's inputs and the members."""
-    hash_cols = [
-        "id",
-        "ticker",
-        "category",
-        "Q",
-        "a",
-        "ffmc",
-        "adtv",
-        "trading_ratio",
-        "free_float",
-        "first_date",
-        "existing",
+    """SHA-256 of the methodology, the dates, every candidate's inputs and the members: of
+    ``json.dumps(payload, sort_keys=True)``.
+
+    ``base``: the universe frame ``cand`` was copied from (same rows and inputs, no current
+    member); the JSON text of each of its records, as a member and not, is made once, and the
+    payload's text is put together from the pieces ``json.dumps`` would write (its keys in
+    sorted order, the default separators).
+    """
+    if base is None:
+        inputs = json.dumps(_hash_records(cand), sort_keys=True)
+    else:
+        texts = memo(base, ("hash_texts",), partial(_hash_texts, base))
+        inputs = "[" + ", ".join(t[cid in existing] for cid, t in texts) + "]"
+    text = (
+        f'{{"dates": {json.dumps(dates.to_dict(), sort_keys=True)}, "inputs": {inputs}, '
+        f'"methodology": {json.dumps(methodology_hash)}, "previous": '
+        f"{json.dumps(sorted(existing))}}}"
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _hash_records(cand: pd.DataFrame) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = json.loads(
+        cand[_HASH_COLUMNS].to_json(orient="records", date_format="iso", double_precision=15)
+    )
+    return out
+
+
+def _hash_texts(base: pd.DataFrame) -> list[tuple[str, tuple[str, str]]]:
+    """Per record of ``base``: its id, and its JSON text not a member and a member."""
+    return [
+        (
+            str(rec["id"]),
+            (
+                json.dumps({**rec, "existing": False}, sort_keys=True),
+                json.dumps({**rec, "existing": True}, sort_keys=True),
+            ),
+        )
+        for rec in _hash_records(base)
     ]
-    payload = {
-        "methodology": methodology.config_hash(),
-        "dates": dates.to_dict(),
-        "inputs": json.loads(
-            cand[hash_cols].to_json(orient="records", date_format="iso", double_precision=15)
-        ),
-        "previous": sorted(existing),
-    }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
 def systematic_scores(

@@ -7,7 +7,7 @@ is the review step that applies them (and the category multipliers) to the candi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -93,19 +93,27 @@ def score_candidates(cand: pd.DataFrame, methodology: Methodology) -> pd.DataFra
     Requires ``Q``, ``a`` and ``category`` (universe step); provides ``R`` (NaN where ``Q`` is),
     ``S`` and ``m`` (NaN for an unknown category), in place. Returns ``cand``.
     """
+    for col, values in score_columns(cand, methodology).items():
+        cand[col] = values
+    return cand
+
+
+def score_columns(cand: Any, methodology: Methodology) -> dict[str, np.ndarray]:
+    """:func:`score_candidates` on a frame or a mapping of column arrays: the new columns."""
     ms = methodology.scores
-    cand["R"] = ai_revenue_score(
-        cand["a"],
+    q = np.asarray(cand["Q"], dtype=float)
+    r = ai_revenue_score(
+        np.asarray(cand["a"], dtype=float),
         ms.ai_revenue_score.method,
         ms.ai_revenue_score.buckets,
         ms.ai_revenue_score.linear_saturation,
     )
-    cand.loc[cand["Q"].isna(), "R"] = np.nan
-    cand["S"] = composite_score(
-        cand["Q"], cand["R"], ms.composite_weights.qualitative, ms.composite_weights.ai_revenue
-    )
-    cand["m"] = [
-        methodology.multiplier(c) if c in methodology.categories else np.nan
-        for c in cand["category"]
-    ]
-    return cand
+    r[np.isnan(q)] = np.nan
+    s = composite_score(q, r, ms.composite_weights.qualitative, ms.composite_weights.ai_revenue)
+    mult: dict[object, float] = {}
+    m = []
+    for c in cand["category"].tolist():
+        if c not in mult:
+            mult[c] = methodology.multiplier(c) if c in methodology.categories else np.nan
+        m.append(mult[c])
+    return {"R": r, "S": s, "m": np.array(m, dtype=float)}

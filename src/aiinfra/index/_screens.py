@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from aiinfra.index._cache import memo
 from aiinfra.index._methodology import EligibilitySpec, Methodology
 from aiinfra.index._universe import UNIVERSE_REASONS
 
@@ -88,19 +90,76 @@ REASONS: dict[str, str] = {
 }
 
 
+#: Screens that read only the universe step's inputs and ``existing``, row by row: their masks
+#: for a new name and for a current member are computed once per universe frame (see
+#: :func:`apply_screens`); a screen replaced in :data:`SCREENS` is evaluated on every review.
+_INPUT_SCREENS = {
+    _history, _ffmc_unknown, _free_float_unknown, _ffmc, _adtv, _trading_days, _free_float
+}  # fmt: skip
+
+
 def apply_screens(
-    cand: pd.DataFrame, methodology: Methodology, cutoff: pd.Timestamp
+    cand: pd.DataFrame,
+    methodology: Methodology,
+    cutoff: pd.Timestamp,
+    base: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Screen the names the universe step kept, in :data:`SCREENS` order.
 
     Requires the universe columns and the composite ``S`` (scoring step); provides ``reason``
     (the first screen failed, for names without a reason yet) and ``eligible`` (no reason),
     in place. Returns ``cand``.
+
+    ``base``: the universe frame ``cand`` was copied from (same rows and inputs, no current
+    member); the screens that read only its inputs are then evaluated once per frame and rule
+    set (while a review cache is active), for a new name and for a current member.
     """
-    el = methodology.eligibility
-    todo = cand["reason"].isna()
-    for s in SCREENS:
-        hit = todo & cand["reason"].isna() & s.fails(cand, el, cutoff)
-        cand.loc[hit, "reason"] = s.code
-    cand["eligible"] = cand["reason"].isna()
+    for col, values in screen_columns(cand, methodology, cutoff, base).items():
+        cand[col] = values
     return cand
+
+
+def screen_columns(
+    cand: Any, methodology: Methodology, cutoff: pd.Timestamp, base: pd.DataFrame | None = None
+) -> dict[str, Any]:
+    """:func:`apply_screens` on a frame or a mapping of column arrays: ``reason`` and
+    ``eligible``."""
+    el = methodology.eligibility
+    reason = cand["reason"]
+    codes = np.array(reason, dtype=object)
+    left = np.asarray(pd.isna(codes), dtype=bool).copy()
+    masks = None
+    existing = np.asarray(cand["existing"], dtype=bool)
+    if base is not None:
+        masks = memo(base, ("screens", cutoff, el.model_dump_json()),
+                     lambda: _input_masks(base, el, cutoff))  # fmt: skip
+    frame = cand if isinstance(cand, pd.DataFrame) else None
+    for s in SCREENS:
+        if masks is not None and s.fails in masks:
+            new, member = masks[s.fails]
+            fails = np.where(existing, member, new)
+        elif s.fails is _composite:
+            fails = np.asarray(_composite(cand, el, cutoff), dtype=bool)
+        else:
+            if frame is None:
+                frame = pd.DataFrame(cand)
+            fails = s.fails(frame, el, cutoff).to_numpy(bool)
+        hit = left & fails
+        if hit.any():
+            codes[hit] = s.code
+            left &= ~hit
+    return {"reason": pd.array(codes, dtype=reason.dtype), "eligible": np.asarray(pd.isna(codes))}
+
+
+def _input_masks(
+    base: pd.DataFrame, el: EligibilitySpec, cutoff: pd.Timestamp
+) -> dict[ScreenTest, tuple[np.ndarray, np.ndarray]]:
+    """Per input screen: the mask of the names that fail it as new names and as members."""
+    out: dict[ScreenTest, list[np.ndarray]] = {}
+    for members in (False, True):
+        frame = base.assign(existing=members)
+        for s in SCREENS:
+            if s.fails in _INPUT_SCREENS:
+                mask = s.fails(frame, el, cutoff).to_numpy(bool)
+                out.setdefault(s.fails, []).append(mask)
+    return {k: (v[0], v[1]) for k, v in out.items()}

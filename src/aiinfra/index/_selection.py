@@ -7,8 +7,11 @@ step that applies them to the candidate frame.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from aiinfra.exceptions import InsufficientConstituentsError
@@ -68,16 +71,41 @@ def select(
     >>> sorted(r.selected)
     ['V', 'X', 'Y', 'Z']
     """
-    n_eligible = len(ranked)
+    return _select(
+        list(ranked["id"]),
+        list(ranked["rank"]),
+        list(ranked["category"]),
+        existing,
+        target_n=target_n,
+        core_fraction=core_fraction,
+        keep_fraction=keep_fraction,
+        min_per_category=min_per_category,
+        min_n=min_n,
+    )
+
+
+def _select(
+    ids: list[str],
+    ranks: list[int],
+    cats: list[Any],
+    existing: set[str],
+    *,
+    target_n: int,
+    core_fraction: float,
+    keep_fraction: float,
+    min_per_category: int,
+    min_n: int,
+) -> SelectionResult:
+    """:func:`select` on the ids in rank order, their ranks and categories."""
+    n_eligible = len(ids)
     if n_eligible < min_n:
         raise InsufficientConstituentsError(
             f"{n_eligible} eligible names, fewer than the minimum of {min_n} (selection.min_n)"
         )
-    ids = list(ranked["id"])
     if n_eligible <= target_n:
         return SelectionResult(ids, dict.fromkeys(ids, "all_eligible"))
-    rank = dict(zip(ids, ranked["rank"], strict=True))
-    cat = dict(zip(ids, ranked["category"], strict=True))
+    rank = dict(zip(ids, ranks, strict=True))
+    cat = dict(zip(ids, cats, strict=True))
     n_core = math.floor(core_fraction * target_n + 1e-9)
     keep_limit = math.ceil(keep_fraction * target_n - 1e-9)
     chosen: dict[str, str] = {i: "core" for i in ids[:n_core]}
@@ -92,16 +120,18 @@ def select(
         if i not in chosen:
             chosen[i] = "fill"
     if min_per_category > 0:
-        eligible_by_cat: dict[str, list[str]] = {
-            str(k): list(v) for k, v in ranked.groupby("category")["id"]
-        }
+        # the eligible names of each category, in rank order (a missing category has none)
+        eligible_by_cat: dict[str, list[str]] = {}
+        for i in ids:
+            if not pd.isna(cat[i]):
+                eligible_by_cat.setdefault(str(cat[i]), []).append(i)
         for c in sorted(eligible_by_cat):
             names = eligible_by_cat[c]
             if len(names) < min_per_category:
                 continue
             while sum(cat[i] == c for i in chosen) < min_per_category:
                 add = next(i for i in names if i not in chosen)
-                counts = pd.Series([cat[i] for i in chosen]).value_counts()
+                counts = Counter(cat[i] for i in chosen)
                 donors = [i for i in chosen if counts[cat[i]] > min_per_category and cat[i] != c]
                 if not donors:
                     break
@@ -110,6 +140,19 @@ def select(
                 chosen[add] = "category_floor"
     selected = sorted(chosen, key=lambda i: rank[i])
     return SelectionResult(selected, {i: chosen[i] for i in selected})
+
+
+def _rank_order(ids: list[str], x: np.ndarray, q: np.ndarray, ffmc: np.ndarray) -> list[int]:
+    """The positions of :func:`rank_candidates`'s order: ``x`` rounded to 9 places, ``Q`` and
+    ``ffmc`` (NaN as -1) descending with NaN last, then ``id``."""
+    xs = np.round(x, 9).tolist()
+    qs = q.tolist()
+    fs = np.where(np.isnan(ffmc), -1.0, ffmc).tolist()
+
+    def desc(v: float) -> tuple[bool, float]:
+        return (True, 0.0) if math.isnan(v) else (False, -v)
+
+    return sorted(range(len(ids)), key=lambda k: (desc(xs[k]), desc(qs[k]), desc(fs[k]), ids[k]))
 
 
 def select_candidates(
@@ -127,12 +170,34 @@ def select_candidates(
     InsufficientConstituentsError
         Fewer eligible names than ``selection.min_n``; the message counts every exclusion reason.
     """
-    eligible = cand[cand["eligible"]]
-    ranked = rank_candidates(eligible)
+    chosen, columns = selection_columns(cand, existing, methodology, dates)
+    for col, values in columns.items():
+        cand[col] = values
+    return chosen
+
+
+def selection_columns(
+    cand: Any, existing: set[str], methodology: Methodology, dates: ReviewDates
+) -> tuple[SelectionResult, dict[str, Any]]:
+    """:func:`select_candidates` on a frame or a mapping of column arrays: the selection and
+    the columns ``rank``, ``selected``, ``selection_reason``, ``reason``, ``reason_text``."""
+    elig = np.flatnonzero(np.asarray(cand["eligible"], dtype=bool))
+    all_ids = cand["id"].tolist()
+    e_ids = [all_ids[k] for k in elig]
+    order = _rank_order(
+        e_ids,
+        np.asarray(cand["x"], dtype=float)[elig],
+        np.asarray(cand["Q"], dtype=float)[elig],
+        np.asarray(cand["ffmc"], dtype=float)[elig],
+    )
+    ids = [e_ids[k] for k in order]
+    cats = cand["category"].tolist()
     sel = methodology.selection
     try:
-        chosen = select(
-            ranked,
+        chosen = _select(
+            ids,
+            list(range(1, len(ids) + 1)),
+            [cats[elig[k]] for k in order],
             existing,
             target_n=sel.target_n,
             core_fraction=sel.core_fraction,
@@ -141,18 +206,35 @@ def select_candidates(
             min_n=sel.min_n,
         )
     except InsufficientConstituentsError as exc:
-        counts = cand["reason"].value_counts()
+        counts = pd.Series(cand["reason"]).value_counts()
         why = ", ".join(f"{REASONS[str(k)]} {v}" for k, v in counts.items())
         raise InsufficientConstituentsError(
-            f"review {dates.review} (cut-off {dates.cutoff.date()}): {exc}. Of {len(cand)} "
-            f"candidates {len(eligible)} are eligible; excluded: {why}. Supply more price files "
+            f"review {dates.review} (cut-off {dates.cutoff.date()}): {exc}. Of {len(all_ids)} "
+            f"candidates {len(elig)} are eligible; excluded: {why}. Supply more price files "
             "(or FX rates for non-USD lines with --fx), or use a methodology with a lower "
             "selection.min_n and matching caps (see --methodology)."
         ) from None
-    rank = dict(zip(ranked["id"], ranked["rank"], strict=True))
-    cand["rank"] = cand["id"].map(rank)
-    cand["selected"] = cand["id"].isin(chosen.selected)
-    cand["selection_reason"] = cand["id"].map(chosen.reasons)
-    cand.loc[cand["eligible"] & ~cand["selected"], "reason"] = "NOT_SELECTED"
-    cand["reason_text"] = cand["reason"].map(REASONS)
-    return chosen
+    # the columns as ``Series.map`` of the ids would give them (int64 when every name is ranked,
+    # float64 with NaN otherwise; strings with NaN)
+    n = len(all_ids)
+    ranked_at = elig[order]
+    rank = np.full(n, np.nan)
+    rank[ranked_at] = np.arange(1, len(ids) + 1)
+    position = {all_ids[k]: k for k in ranked_at}
+    selected = np.zeros(n, dtype=bool)
+    how = np.full(n, np.nan, dtype=object)
+    for cid, why in chosen.reasons.items():
+        selected[position[cid]] = True
+        how[position[cid]] = why
+    reason = cand["reason"]
+    codes = np.array(reason, dtype=object)
+    codes[np.asarray(cand["eligible"], dtype=bool) & ~selected] = "NOT_SELECTED"
+    text = np.array([REASONS.get(c, np.nan) if isinstance(c, str) else np.nan for c in codes],
+                    dtype=object)  # fmt: skip
+    return chosen, {
+        "rank": rank.astype(np.int64) if len(ids) == n else rank,
+        "selected": selected,
+        "selection_reason": pd.array(how, dtype="str"),
+        "reason": pd.array(codes, dtype=reason.dtype),
+        "reason_text": pd.array(text, dtype="str"),
+    }

@@ -120,6 +120,19 @@ def systematic_placeholders(ledger: Ledger, cutoff: pd.Timestamp) -> pd.DataFram
     )
 
 
+#: The columns of a financial record that :func:`component_inputs` reads.
+_FINANCIAL_FIELDS = (
+    "company_id",
+    "fiscal_year",
+    "period_end",
+    "revenue_usd_bn",
+    "gross_profit_usd_bn",
+    "operating_income_usd_bn",
+    "dc_revenue_usd_bn",
+    "backlog_usd_bn",
+)
+
+
 def _two_latest(fin: pd.DataFrame) -> dict[str, tuple[dict[str, Any], dict[str, Any] | None]]:
     """Per company: the latest known fiscal year's row and the one before (None if absent)."""
     if fin.empty:
@@ -128,7 +141,9 @@ def _two_latest(fin: pd.DataFrame) -> dict[str, tuple[dict[str, Any], dict[str, 
         fin.sort_values(["company_id", "period_end"], kind="stable").groupby("company_id").tail(2)
     )
     out: dict[str, tuple[dict[str, Any], dict[str, Any] | None]] = {}
-    for rec in last2.to_dict(orient="records"):  # by company, then period: previous first
+    cols = [c for c in _FINANCIAL_FIELDS if c in last2.columns]  # what component_inputs reads
+    # by company, then period: previous first
+    for rec in last2[cols].to_dict(orient="records"):
         r = {str(k): v for k, v in rec.items()}
         cid = str(r["company_id"])
         before = out.get(cid)

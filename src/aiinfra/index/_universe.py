@@ -10,15 +10,16 @@ Every step reads the :class:`ReviewContext` and appends what it has to say to it
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from aiinfra.exceptions import MissingDataError, NotPointInTimeError
-from aiinfra.index._cache import latest, memo
+from aiinfra.index._cache import latest, memo, memo_checked
 from aiinfra.index._calendar import ReviewDates, previous_reviews, trading_days
 from aiinfra.index._methodology import Methodology
 from aiinfra.index._systematic import systematic_placeholders
@@ -31,9 +32,12 @@ __all__ = [
     "ReviewContext",
     "ScoreSource",
     "currency_of",
+    "frame_columns",
     "known_data",
     "score_source",
     "universe",
+    "universe_columns",
+    "universe_frame",
 ]
 
 PriceGetter = Callable[[str], pd.DataFrame]
@@ -144,7 +148,9 @@ def score_source(
         return "static"
     if mode == "systematic":
         return "systematic"
-    house = bool((ledger.scores["as_of"] <= cut).any())
+    scores = ledger.scores
+    house: bool = memo(scores, ("house_vintage", cut),
+                       lambda: bool((scores["as_of"] <= cut).any()))  # fmt: skip
     if house:
         return "house"
     if mode == "vintage_or_systematic":
@@ -171,6 +177,18 @@ def known_data(ledger: Ledger, ctx: ReviewContext) -> KnownData:
     latest scores are used, and a company with no financial record published by the cut-off gets
     its earliest one (share counts and free floats change slowly), with a warning.
     """
+    cal = ctx.methodology.calendar
+    carry = ctx.methodology.scores.max_vintage_age_reviews
+    key = ("known_data", ctx.dates, ctx.source, carry, tuple(cal.rebalance_months), cal.exchange)
+    deps = (ledger.scores, ledger.ai_revenue, ledger.financials)
+    known, said = memo_checked(ledger.companies, key, deps, lambda: _known_data(ledger, ctx))
+    ctx.warnings.extend(said)
+    return known  # type: ignore[no-any-return]
+
+
+def _known_data(ledger: Ledger, ctx: ReviewContext) -> tuple[KnownData, list[str]]:
+    """:func:`known_data` computed afresh, with the warnings it gives."""
+    ctx = replace(ctx, warnings=[])
     cut = ctx.cutoff
     if ctx.source == "systematic":
         sc = latest(
@@ -207,7 +225,7 @@ def known_data(ledger: Ledger, ctx: ReviewContext) -> KnownData:
                 f"share counts and free floats published after the cut-off {cut.date()} used "
                 f"for {len(names)} companies (their earliest record): {shown}"
             )
-    return KnownData(comp, sc, ai, fin, stale_before)
+    return KnownData(comp, sc, ai, fin, stale_before), ctx.warnings
 
 
 def universe(ctx: ReviewContext, known: KnownData) -> pd.DataFrame:
@@ -219,9 +237,116 @@ def universe(ctx: ReviewContext, known: KnownData) -> pd.DataFrame:
     usable line ``ticker``, ``currency``, ``first_date``, ``close_cut``, ``fx_cut``, ``adtv``,
     ``trading_ratio``, ``free_float``, ``ffmc`` (every column present, NaN where unknown).
     """
-    rows = [
-        _candidate(cid, ctx, known) for cid in sorted({str(k) for k in known.scores} | ctx.existing)
-    ]
+    return universe_frame(ctx, known)[0]
+
+
+def universe_frame(
+    ctx: ReviewContext, known: KnownData
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """:func:`universe`, and the frame it copied when it is a copy of the same rows with no
+    current member (None when it was built afresh): the rows of the companies with a score are
+    computed once per cut-off and universe rules while a review cache is active; only what the
+    current members change (``existing``, a vintage carried one review) is redone per review."""
+    rows, carried, base = _cached_universe(ctx, known)
+    existing = ctx.existing
+    if rows and existing <= rows.keys() and not (carried & existing):
+        cand = base.copy()
+        cand["existing"] = cand["id"].isin(existing).to_numpy()
+        return cand, base
+    return _universe_rows(ctx, known, rows, carried), None
+
+
+def universe_columns(
+    ctx: ReviewContext, known: KnownData
+) -> tuple[dict[str, Any], pd.DataFrame | None]:
+    """:func:`universe_frame` as a mapping of column name → array (numpy, or the pandas
+    extension array of a string column), for the review steps that work on arrays; the arrays
+    are shared with the cached frame and must be replaced, never changed in place."""
+    rows, carried, base = _cached_universe(ctx, known)
+    existing = ctx.existing
+    if rows and existing <= rows.keys() and not (carried & existing):
+        cols = dict(memo(base, ("columns",), lambda: frame_columns(base)))
+        cols["existing"] = np.fromiter((cid in existing for cid in rows), bool, len(rows))
+        return cols, base
+    return frame_columns(_universe_rows(ctx, known, rows, carried)), None
+
+
+def frame_columns(frame: pd.DataFrame) -> dict[str, Any]:
+    """Column name → its array: numpy, or the extension array (``str`` columns)."""
+    out: dict[str, Any] = {}
+    for col in frame.columns:
+        s = frame[col]
+        out[str(col)] = (
+            s.array if isinstance(s.dtype, pd.api.extensions.ExtensionDtype) else s.to_numpy()
+        )
+    return out
+
+
+def _universe_rows(
+    ctx: ReviewContext,
+    known: KnownData,
+    rows: dict[str, dict[str, Any]],
+    carried: set[str],
+) -> pd.DataFrame:
+    """The universe frame built row by row (current members outside the cached rows, or a
+    vintage carried one review)."""
+    existing = ctx.existing
+    out = []
+    for cid in sorted(set(rows) | existing):
+        if cid not in rows:
+            out.append(_candidate(cid, ctx, known))
+            continue
+        row = dict(rows[cid])
+        row["existing"] = cid in existing
+        if cid in carried and cid in existing:
+            ctx.warnings.append(
+                f"{cid}: score vintage {known.scores[cid]['as_of'].date()} carried forward one "
+                "review"
+            )
+            if row["reason"] == "SCORE_STALE":
+                row["reason"] = None
+        out.append(row)
+    return _candidate_frame(out)
+
+
+def _cached_universe(
+    ctx: ReviewContext, known: KnownData
+) -> tuple[dict[str, dict[str, Any]], set[str], pd.DataFrame]:
+    """:func:`_universe_base`, once per known data, cut-off, universe and eligibility rules,
+    price getter and FX rates while a review cache is active."""
+    u = ctx.methodology.universe
+    key = (
+        "universe",
+        ctx.cutoff,
+        ctx.pit,
+        frozenset(u.categories or ()),
+        tuple(u.exclude),
+        frozenset(ctx.methodology.eligibility.exchanges),
+    )
+    out: tuple[dict[str, dict[str, Any]], set[str], pd.DataFrame] = memo_checked(
+        known, key, (ctx.prices, ctx.fx), lambda: _universe_base(ctx, known)
+    )
+    return out
+
+
+def _universe_base(
+    ctx: ReviewContext, known: KnownData
+) -> tuple[dict[str, dict[str, Any]], set[str], pd.DataFrame]:
+    """The rows of every company with a score as if none were a current member, the ids whose
+    vintage a current member may carry one review, and the frame of those rows."""
+    plain = replace(ctx, existing=set(), warnings=[])
+    rows = {cid: _candidate(cid, plain, known) for cid in sorted(str(k) for k in known.scores)}
+    stale_before = known.stale_before
+    carried: set[str] = set()
+    if ctx.pit and stale_before is not None:
+        for cid in rows:
+            as_of = known.scores[cid]["as_of"]
+            if stale_before[1] < as_of <= stale_before[0]:
+                carried.add(cid)
+    return rows, carried, _candidate_frame(list(rows.values()))
+
+
+def _candidate_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     cand = pd.DataFrame(rows)
     for col in ("ticker", "currency", "a_source"):
         if col not in cand:
@@ -351,6 +476,54 @@ def _line_stats(
 
 
 def _compute_line_stats(
+    line: str, prices: pd.DataFrame, fx: pd.Series | None, cutoff: pd.Timestamp
+) -> dict[str, Any]:
+    idx = prices.index
+    if not (isinstance(idx, pd.DatetimeIndex) and idx.is_monotonic_increasing and idx.is_unique):
+        return _compute_line_stats_slow(line, prices, fx, cutoff)
+    # the same figures as _compute_line_stats_slow, from positions in the (sorted) index and
+    # the traded values of the whole line, computed once per line
+    currency, exchange = currency_of(line)
+    window_start = cutoff - pd.DateOffset(months=3)
+    hi = int(idx.searchsorted(cutoff, side="right"))
+    lo = min(int(idx.searchsorted(window_start, side="right")), hi)
+    rate = 1.0
+    if currency != "USD":
+        assert fx is not None
+        known = fx.loc[:cutoff]
+        rate = float(known.iloc[-1]) if len(known) else np.nan
+    value, volume = memo_checked(prices, ("traded_value",), (fx,),
+                                 lambda: _traded_value(prices, fx))  # fmt: skip
+    traded = value.iloc[lo:hi].mean()
+    sessions = _sessions(window_start + pd.Timedelta(days=1), cutoff, exchange)
+    traded_days = int(((volume[lo:hi] > 0) & idx[lo:hi].isin(sessions)).sum())
+    return {
+        "line": line,
+        "currency": currency,
+        "first_date": idx[0] if hi else pd.NaT,
+        "close_cut": float(prices["close"].iloc[hi - 1]) if hi else np.nan,
+        "fx_cut": rate,
+        "adtv": float(traded) if hi > lo else 0.0,
+        "trading_ratio": traded_days / len(sessions) if len(sessions) else 0.0,
+    }
+
+
+def _traded_value(prices: pd.DataFrame, fx: pd.Series | None) -> tuple[pd.Series, np.ndarray]:
+    """Daily traded value (close × volume, × the USD rate carried forward for a non-USD line)
+    and the volumes of a whole line."""
+    value = prices["close"] * prices["volume"]
+    if fx is not None:
+        value = value * fx.reindex(prices.index, method="ffill")
+    return value, prices["volume"].to_numpy()
+
+
+@functools.lru_cache(maxsize=4096)
+def _sessions(start: pd.Timestamp, end: pd.Timestamp, exchange: str) -> pd.DatetimeIndex:
+    """:func:`trading_days`, kept (the windows of every line at a cut-off are the same)."""
+    return trading_days(start, end, exchange)
+
+
+def _compute_line_stats_slow(
     line: str, prices: pd.DataFrame, fx: pd.Series | None, cutoff: pd.Timestamp
 ) -> dict[str, Any]:
     px = prices.loc[:cutoff]

@@ -3,6 +3,7 @@ the compliance summary of the result. The capping arithmetic itself is in ``_cap
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -21,37 +22,59 @@ def raw_weights(cand: pd.DataFrame, methodology: Methodology) -> pd.DataFrame:
     Requires ``S``, ``m`` (scoring step) and ``ffmc`` (universe step); provides ``x`` in place
     (``score``: S·m·ffmc^β; ``market_cap``: ffmc; other schemes: S·m). Returns ``cand``.
     """
-    w_spec = methodology.weighting
-    if w_spec.scheme == "score":
-        tilt = (
-            np.power(cand["ffmc"].to_numpy(float), w_spec.mcap_tilt_beta)
-            if w_spec.mcap_tilt_beta
-            else 1.0
-        )
-        cand["x"] = cand["S"] * cand["m"] * tilt
-    elif w_spec.scheme == "market_cap":
-        cand["x"] = cand["ffmc"]
-    else:
-        cand["x"] = cand["S"] * cand["m"]  # ranking key; weights are set per scheme below
+    cand["x"] = raw_weight_column(cand, methodology)
     return cand
+
+
+def raw_weight_column(cand: Any, methodology: Methodology) -> np.ndarray:
+    """:func:`raw_weights` on a frame or a mapping of column arrays: the ``x`` column."""
+    w_spec = methodology.weighting
+    if w_spec.scheme == "market_cap":
+        return np.array(cand["ffmc"], dtype=float)
+    sm: np.ndarray = np.asarray(cand["S"], dtype=float) * np.asarray(cand["m"], dtype=float)
+    if w_spec.scheme == "score" and w_spec.mcap_tilt_beta:
+        out: np.ndarray = sm * np.power(
+            np.asarray(cand["ffmc"], dtype=float), w_spec.mcap_tilt_beta
+        )
+        return out
+    if w_spec.scheme == "score":
+        return sm * 1.0
+    return sm  # ranking key; weights are set per scheme below
 
 
 def target_weights(
     cand: pd.DataFrame, selected: list[str], methodology: Methodology
-) -> tuple[pd.DataFrame, pd.Series]:
+) -> tuple[dict[str, np.ndarray], pd.Series]:
     """Capped target weights of the selected names.
 
-    Requires ``x``, ``category`` and ``adtv`` of the candidates and the selected ids in rank
-    order (selection step). Provides the selected rows (indexed by id, in that order) and their
-    weights (summing to 1), and the ``weight`` column of ``cand`` (0 for the others), in place.
+    Requires ``x``, ``category``, ``adtv``, ``ticker`` and ``currency`` of the candidates and
+    the selected ids in rank order (selection step). Provides those columns of the selected
+    names (arrays in that order) and their weights (indexed by id, summing to 1), and the
+    ``weight`` column of ``cand`` (0 for the others), in place.
 
     Raises
     ------
     InfeasibleCappingError
         The caps cannot all hold.
     """
+    picked, weights, column = weight_columns(cand, selected, methodology)
+    cand["weight"] = column
+    return picked, weights
+
+
+def weight_columns(
+    cand: Any, selected: list[str], methodology: Methodology
+) -> tuple[dict[str, np.ndarray], pd.Series, np.ndarray]:
+    """:func:`target_weights` on a frame or a mapping of column arrays: the selected names'
+    columns, their weights and the ``weight`` column."""
     w_spec = methodology.weighting
-    picked = cand.set_index("id").loc[selected]
+    ids = cand["id"]
+    position = {cid: k for k, cid in enumerate(ids.tolist())}
+    at = np.array([position[cid] for cid in selected], dtype=np.intp)
+    picked = {
+        col: np.asarray(cand[col], dtype=float if col in ("x", "adtv") else object)[at]
+        for col in ("x", "category", "adtv", "ticker", "currency")
+    }
     w = cap_weights(
         _uncapped(picked, w_spec),
         cap=w_spec.single_cap,
@@ -59,45 +82,49 @@ def target_weights(
         ucits_aggregate=w_spec.ucits.aggregate if w_spec.ucits else None,
         floor=w_spec.floor,
         liquidity_cap=_liquidity_caps(picked, w_spec),
-        ids=list(picked.index),
+        ids=list(selected),
     )
-    weights = pd.Series(w, index=picked.index, name="weight")
-    cand["weight"] = cand["id"].map(weights).fillna(0.0)
-    return picked, weights
+    weights = pd.Series(w, index=pd.Index(selected, dtype=ids.dtype, name="id"), name="weight")
+    full = np.zeros(len(position))
+    full[at] = w
+    return picked, weights, full
 
 
-def _uncapped(picked: pd.DataFrame, w_spec: WeightingSpec) -> np.ndarray:
+def _uncapped(picked: dict[str, np.ndarray], w_spec: WeightingSpec) -> np.ndarray:
     """The weights of the scheme before capping (summing to 1)."""
+    n = len(picked["x"])
     if w_spec.scheme == "equal":
-        return np.full(len(picked), 1.0 / len(picked))
+        return np.full(n, 1.0 / n)
     if w_spec.scheme == "tiered_equal":
         assert w_spec.tiers is not None
-        u = np.zeros(len(picked))
-        live = [t for t in w_spec.tiers if picked["category"].isin(t.categories).any()]
+        u = np.zeros(n)
+        cats = pd.Series(picked["category"])
+        live = [t for t in w_spec.tiers if cats.isin(t.categories).any()]
         total = sum(t.weight for t in live)
         for t in live:
-            members = picked["category"].isin(t.categories).to_numpy()
+            members = cats.isin(t.categories).to_numpy()
             u[members] = t.weight / total / members.sum()
         return u
-    x = picked["x"].to_numpy(float)
+    x = picked["x"]
     out: np.ndarray = x / x.sum()
     return out
 
 
-def _liquidity_caps(picked: pd.DataFrame, w_spec: WeightingSpec) -> np.ndarray | None:
+def _liquidity_caps(picked: dict[str, np.ndarray], w_spec: WeightingSpec) -> np.ndarray | None:
     """Per-name caps κ·ADTV/AUM_ref (METHODOLOGY.md §9.4), or None without a liquidity cap."""
     if w_spec.liquidity_cap is None:
         return None
     lc = w_spec.liquidity_cap
-    out: np.ndarray = lc.kappa * picked["adtv"].to_numpy(float) / lc.aum_ref_usd
+    out: np.ndarray = lc.kappa * picked["adtv"] / lc.aum_ref_usd
     return out
 
 
 def weight_compliance(
-    weights: pd.Series, picked: pd.DataFrame, methodology: Methodology
+    weights: pd.Series, picked: Mapping[str, Any], methodology: Methodology
 ) -> dict[str, Any]:
     """Count, largest weight, sum, the UCITS check (when the methodology has the rule) and the
-    weight per category of the target weights."""
+    weight per category of the target weights (``picked["category"]``: the category of each,
+    in the order of ``weights``)."""
     w_spec = methodology.weighting
     compliance: dict[str, Any] = {
         "count": len(weights),
@@ -113,8 +140,9 @@ def weight_compliance(
                 cap=w_spec.single_cap,
             )
         )
+    cats = np.asarray(picked["category"], dtype=object)
     compliance["category_weights"] = {
-        str(k): float(v) for k, v in weights.groupby(picked["category"]).sum().items()
+        str(k): float(v) for k, v in weights.groupby(cats).sum().items()
     }
     return compliance
 
