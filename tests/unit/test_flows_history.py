@@ -270,3 +270,29 @@ def test_a_span_before_the_first_flow_gives_empty_graphs_not_an_error(tiny):
     h = history(tiny, start="2024", end="2024-12-31", samples=5, seed=0)
     assert len(h.frame) == 4
     assert (h.frame["edges"] == 0).all() and (h.frame["amount"] == 0).all()
+
+
+def test_the_figures_do_not_depend_on_the_hash_seed():
+    """The cycle volume sums the edges on cycles in a fixed order: the same bits in every run
+    (a set's order depends on PYTHONHASHSEED, and float addition is not associative)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from aiinfra import load_ledger\n"
+        "from aiinfra.flows import history\n"
+        "h = history(load_ledger(), start='2025-07-01', end='2026-06-30', samples=2)\n"
+        "print(h.frame[['amount', 'cycle_volume', 'cycling_index']].to_numpy().tobytes().hex())"
+    )
+    outs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outs) == 1

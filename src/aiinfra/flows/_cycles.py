@@ -507,6 +507,46 @@ def cycle_volume(G: nx.DiGraph, length_bound: int = 5, weight: str | None = "amo
             amount.append({j: edge_amount(nbrs[labels[j]], weight) for j in out})
         else:
             amount.append({})
+    return _volume(ix, amount, k)
+
+
+def volume_on_indices(
+    n: int, src: list[int], dst: list[int], amounts: list[float | None], k: int
+) -> float:
+    """:func:`cycle_volume` (``weight="amount"``) of the graph on the nodes ``0 … n-1`` with
+    the edges ``src[e] → dst[e]`` carrying ``amounts[e]`` (None: undisclosed; an edge given
+    twice keeps its last amount), without building the networkx graph; ``k`` >= 1 is the
+    length bound."""
+    if k < 2:
+        return 0.0
+    last: dict[int, float] = {}
+    for a, b, x in zip(src, dst, amounts, strict=True):
+        last[a * n + b] = math.nan if x is None else float(x)
+    keys = np.fromiter(last, dtype=np.int64, count=len(last))
+    keys.sort()
+    head, tail = keys // max(n, 1), keys % max(n, 1)
+    loop = np.zeros(n, dtype=bool)
+    loop[head[head == tail]] = True
+    if n and len(head):
+        counts = np.bincount(head, minlength=n)
+        indptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int32)
+        adj = csr_array((np.ones(len(head)), tail.astype(np.int32), indptr), shape=(n, n))
+        _, comp = connected_components(adj, directed=True, connection="strong")
+        keep = (comp[head] == comp[tail]) & (head != tail)
+        head, tail = head[keep], tail[keep]
+    ix = _Indexed(
+        labels=list(range(n)),
+        succ=_adjacency(n, head, tail),
+        pred=_adjacency(n, tail, head),
+        loop=loop.tolist(),
+    )
+    amount = [{j: last[i * n + j] for j in out} for i, out in enumerate(ix.succ)]
+    return _volume(ix, amount, k)
+
+
+def _volume(ix: _Indexed, amount: list[dict[int, float]], k: int) -> float:
+    """The sum of the bottlenecks (``amount[i][j]`` of each edge ``i → j``) over the cycles of
+    two to ``k`` nodes of ``ix``; a cycle with a NaN amount is left out."""
     total = 0.0
     for cycle in _index_cycles(ix, k):
         if len(cycle) < 2:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any, Literal
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from aiinfra.dates import resolve_as_of
@@ -134,12 +135,10 @@ def flow_graph(
         raise InvalidParameterError(f"`layers` must be among {', '.join(FLOW_LAYERS)}; got {bad}")
     view = ledger.as_of(resolve_as_of(as_of))
     flows = view.flows
-    flows = flows[
-        flows["counted"] & flows["status"].isin(IN_FORCE) & flows["flow_layer"].isin(keep)
-    ]
+    keep_rows = flows["counted"] & flows["status"].isin(IN_FORCE) & flows["flow_layer"].isin(keep)
     g = nx.DiGraph(as_of=str(view.as_of.date()), basis=basis)
-    comp = ledger.companies.set_index("id")
-    for rec in flows.to_dict(orient="records"):
+    comp = _node_attrs(ledger.companies)
+    for rec in _records(flows, _EDGE_COLUMNS, keep_rows.to_numpy(dtype=bool)):
         amount, fallback = _pick(rec, basis)
         low, high = _bounds(rec, amount)
         raw = amount
@@ -191,20 +190,46 @@ def flow_graph(
     return g
 
 
-def _add_nodes(g: nx.DiGraph, comp: pd.DataFrame, nodes: Iterable[str]) -> None:
+#: the columns of a flow that :func:`flow_graph` reads
+_EDGE_COLUMNS = ("id", "payer", "payee", "type", "flow_layer", "ceiling", "committed", "funded",
+                 "horizon_years", "source_tier", "quote")  # fmt: skip
+
+
+def _records(
+    frame: pd.DataFrame, columns: Iterable[str], rows: np.ndarray | None = None
+) -> list[dict[str, Any]]:
+    """The rows of ``frame`` (those where the boolean array ``rows`` is true, in order) as dicts
+    of the ``columns`` it has: the values of ``DataFrame.to_dict(orient="records")``, read a
+    column at a time."""
+    cols = [c for c in columns if c in frame.columns]
+    values = [frame[c].tolist() for c in cols]
+    if rows is not None:
+        at = np.flatnonzero(rows).tolist()
+        values = [[v[i] for i in at] for v in values]
+    return [dict(zip(cols, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+def _node_attrs(companies: pd.DataFrame) -> dict[Any, dict[str, Any]]:
+    """The node attributes of each company by id: name, layer, ticker (``""`` when it has
+    none), listed, category (``""`` when it has none)."""
+    out: dict[Any, dict[str, Any]] = {}
+    for c in _records(companies, ("id", "name", "layer", "ticker", "listed", "category")):
+        out[c["id"]] = {
+            "name": c["name"],
+            "layer": c["layer"],
+            "ticker": c["ticker"] if isinstance(c["ticker"], str) else "",
+            "listed": bool(c["listed"]),
+            "category": c["category"] if isinstance(c["category"], str) else "",
+        }
+    return out
+
+
+def _add_nodes(g: nx.DiGraph, comp: dict[Any, dict[str, Any]], nodes: Iterable[str]) -> None:
     """Add the companies ``nodes`` that ``g`` lacks, with their name, layer, ticker, listing
-    and category from ``comp`` (companies.csv indexed by id)."""
+    and category from ``comp`` (:func:`_node_attrs`)."""
     for node in nodes:
         if node not in g:
-            c = comp.loc[node]
-            g.add_node(
-                node,
-                name=c["name"],
-                layer=c["layer"],
-                ticker=c["ticker"] if isinstance(c["ticker"], str) else "",
-                listed=bool(c["listed"]),
-                category=c["category"] if isinstance(c["category"], str) else "",
-            )
+            g.add_node(node, **comp[node])
 
 
 def graph_frame(g: nx.DiGraph) -> pd.DataFrame:

@@ -154,7 +154,9 @@ def _swap_targets(
     batch = min(max(1024, 2 * n_swaps), 1 << 16)
     while done < n_swaps and tries < limit:
         if classes is None:
-            pairs = rng.integers(0, m, size=(batch, 2)).tolist()
+            # the (batch, 2) draws read row by row as one flat list (cheaper than nested lists)
+            flat = iter(rng.integers(0, m, size=(batch, 2)).ravel().tolist())
+            pairs: Any = zip(flat, flat, strict=False)
         else:
             first = rng.integers(0, len(members), size=batch).tolist()
             other = rng.random(batch).tolist()

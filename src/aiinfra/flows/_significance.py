@@ -23,7 +23,7 @@ import numpy as np
 
 from aiinfra.exceptions import InvalidParameterError
 from aiinfra.flows._checks import check_count
-from aiinfra.flows._cycles import cycle_volume
+from aiinfra.flows._cycles import volume_on_indices
 from aiinfra.flows._cycling import _finn
 from aiinfra.flows._rewire import (
     NULL_MODELS,
@@ -174,10 +174,7 @@ def _volume_on_indices(
     n: int, src: Sequence[int], dst: Sequence[int], raw: Sequence[float], k: int
 ) -> float:
     """Cycle volume of the graph on ``0 … n-1`` with these edges (amounts ``raw``)."""
-    H = nx.DiGraph()
-    H.add_nodes_from(range(n))
-    H.add_edges_from((a, b, {"amount": x}) for a, b, x in zip(src, dst, raw, strict=True))
-    return float(cycle_volume(H, length_bound=k, weight="amount"))
+    return float(volume_on_indices(n, list(src), list(dst), list(raw), k))
 
 
 def significance(

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, fields
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -26,8 +30,26 @@ from aiinfra.ledger._validate import cross_table_problems
 
 __all__ = ["TABLE_NAMES", "Ledger", "LedgerView", "load_ledger"]
 
+T = TypeVar("T")
+
 TABLE_NAMES: tuple[str, ...] = tuple(TABLES)
 PROVENANCE = ("_file", "_line")
+#: point-in-time views a ledger keeps (the most recently used; a report asks for about 60 dates)
+VIEW_CACHE_SIZE = 256
+#: the tables of a view that :meth:`Ledger.as_of` cuts to the date, but the flows, and the
+#: date column that says when a row became known
+_DATED_BY = {
+    "flow_events": "known_from",
+    "relationships": "announced_known",
+    "figures": "source_date_known",
+    "scores": "as_of",
+    "score_components": "as_of",
+    "ai_revenue": "known_from",
+    "financials": "source_date_known",
+    "balance_sheets": "source_date_known",
+}
+#: the tables of a view that :meth:`Ledger.as_of` cuts to the date (``companies`` is shared)
+_DATED = ("flows", *_DATED_BY)
 
 
 @dataclass(frozen=True)
@@ -140,6 +162,53 @@ class LedgerView(_Tables):
     as_of: pd.Timestamp
 
 
+class _Memo:
+    """What one ledger has computed, by key: a thread-safe LRU.
+
+    The ledger's tables never change once loaded, so what is derived from them depends only on
+    the key. Not carried by pickling or copying (a copy starts empty).
+    """
+
+    def __init__(self, size: int = VIEW_CACHE_SIZE) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._values: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def get(self, key: Hashable) -> Any:
+        """The value kept for ``key`` (None when there is none)."""
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._values[key] = value
+            self._values.move_to_end(key)
+            while len(self._values) > self._size:
+                self._values.popitem(last=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"size": self._size}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(int(state["size"]))  # type: ignore[misc]
+
+    def __copy__(self) -> _Memo:
+        return _Memo(self._size)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Memo:
+        return _Memo(self._size)
+
+
+def _fresh(view: LedgerView) -> LedgerView:
+    """``view`` with its dated tables as new frames (shallow copies: copy-on-write keeps the
+    cached ones unchanged whatever the caller does with them)."""
+    tables: dict[str, Any] = {name: getattr(view, name).copy(deep=False) for name in _DATED}
+    return LedgerView(companies=view.companies, **tables, as_of=view.as_of)
+
+
 @dataclass(frozen=True)
 class Ledger(_Tables):
     """The validated ledger (bundled data, optionally overlaid by a user directory).
@@ -153,6 +222,14 @@ class Ledger(_Tables):
     validated_on: dt.date
     #: rows of the user directory that replace rows of the base ledger, in table order
     overrides: tuple[Override, ...] = ()
+    #: the views :meth:`as_of` has built, by date
+    _views: _Memo = field(default_factory=_Memo, init=False, repr=False, compare=False)
+    #: what :meth:`memo` has kept
+    _derived: _Memo = field(default_factory=_Memo, init=False, repr=False, compare=False)
+    #: the rows of each table known on a date, by which rows they are (:meth:`_view`)
+    _slices: _Memo = field(
+        default_factory=lambda: _Memo(4 * VIEW_CACHE_SIZE), init=False, repr=False, compare=False
+    )
 
     def as_of(self, date: object) -> LedgerView:
         """Point-in-time view: nothing dated after ``date`` is used.
@@ -167,28 +244,71 @@ class Ledger(_Tables):
         >>> view = load_ledger().as_of("2025-06-30")
         >>> bool((view.flows["announced_known"] <= view.as_of).all())
         True
+
+        Notes
+        -----
+        The ledger keeps the views it has built (the :data:`VIEW_CACHE_SIZE` most recently used,
+        by date): asking again for a date returns the same tables as new frames, without
+        replaying the events.
         """
         d = to_timestamp(date, "as_of")
+        key = (d, d.unit)  # (the unit too: the view carries the date as given)
+        cached = self._views.get(key)
+        if cached is None:
+            cached = self._view(d)
+            self._views.put(key, cached)
+        return _fresh(cached)
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, kept by this ledger under ``key`` (the most recently used
+        :data:`VIEW_CACHE_SIZE` values): for what is derived from the ledger alone and asked
+        for several times in one run (a report computes the ROI gap of its date twice).
+
+        ``key`` must name everything else the value depends on (the function, the date, the
+        parameters); the ledger's tables never change. The value is shared: treat it as
+        read-only (hand out copies of its frames). Thread-safe (two threads may both compute a
+        value the first time; they get equal values).
+        """
+        value = self._derived.get(key)
+        if value is None:
+            value = compute()
+            self._derived.put(key, value)
+        return value  # type: ignore[no-any-return]
+
+    def _view(self, d: pd.Timestamp) -> LedgerView:
+        """The view on ``d``, built from the tables.
+
+        Each table's rows known on ``d`` are kept by which rows they are (many dates see the
+        same rows of a table: a month without a new score has the previous month's scores), so
+        a table is cut, and the flows replayed, once per distinct set of rows.
+        """
+        f_known = (self.flows["announced_known"] <= d).to_numpy()
+        e_known = (self.flow_events["known_from"] <= d).to_numpy()
+        flows = self._slices.get(("flows", f_known.tobytes(), e_known.tobytes()))
+        if flows is None:
+            flows = self._flows_known(d)
+            self._slices.put(("flows", f_known.tobytes(), e_known.tobytes()), flows)
+        tables: dict[str, pd.DataFrame] = {}
+        for name, column in _DATED_BY.items():
+            frame: pd.DataFrame = getattr(self, name)
+            known = (frame[column] <= d).to_numpy()
+            key = (name, known.tobytes())
+            cut = self._slices.get(key)
+            if cut is None:
+                cut = frame[known]
+                self._slices.put(key, cut)
+            tables[name] = cut
+        return LedgerView(companies=self.companies, flows=flows, **tables, as_of=d)
+
+    def _flows_known(self, d: pd.Timestamp) -> pd.DataFrame:
+        """The deals announced by ``d`` with the status and amounts in force on ``d``."""
         flows = self.flows[self.flows["announced_known"] <= d]
         state = events_in_force(self.flow_events, d)
         flows = flows.drop(columns=list(AMOUNTS)).join(state, on="id")
         flows["counted"] = counted_flows(flows)
         order = [c for c in self.flows.columns if c not in PROVENANCE]
         flows = flows[[*order, "status", "status_date", "counted", *PROVENANCE]]
-        flows = flows.reset_index(drop=True)
-        return LedgerView(
-            companies=self.companies,
-            flows=flows,
-            flow_events=self.flow_events[self.flow_events["known_from"] <= d],
-            relationships=self.relationships[self.relationships["announced_known"] <= d],
-            figures=self.figures[self.figures["source_date_known"] <= d],
-            scores=self.scores[self.scores["as_of"] <= d],
-            score_components=self.score_components[self.score_components["as_of"] <= d],
-            ai_revenue=self.ai_revenue[self.ai_revenue["known_from"] <= d],
-            financials=self.financials[self.financials["source_date_known"] <= d],
-            balance_sheets=self.balance_sheets[self.balance_sheets["source_date_known"] <= d],
-            as_of=d,
-        )
+        return flows.reset_index(drop=True)
 
 
 def _label(path: Path, packaged: bool) -> str:

@@ -32,16 +32,20 @@ def rubric_score(values: list[int] | np.ndarray) -> float:
     return round(float((arr.mean() - 1.0) / 4.0 * 100.0), 1)
 
 
-def _p(r: pd.Series, column: str | None, rule: str, value: object = None) -> Problem:
+def _p(r: Any, column: str | None, rule: str, value: object = None) -> Problem:
     shown = (
         None if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
     )
     return Problem(str(r["_file"]), int(r["_line"]), column, rule, shown)
 
 
-def _rows(frame: pd.DataFrame) -> Iterator[pd.Series]:
-    for _, r in frame.iterrows():
-        yield r
+def _rows(frame: pd.DataFrame) -> Iterator[Any]:
+    """The rows of ``frame`` as dicts, column → value (the values ``iterrows`` gives on the
+    ledger's mixed-type tables: Python scalars, ``Timestamp``, NaN, NaT), read a column at a
+    time."""
+    cols = [str(c) for c in frame.columns]
+    for values in zip(*(frame[c].tolist() for c in frame.columns), strict=True):
+        yield dict(zip(cols, values, strict=True))
 
 
 def parse_adr_ratios(text: str) -> dict[str, float]:
@@ -71,7 +75,7 @@ def _blank(v: object) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT
 
 
-def _where(r: pd.Series, ref: pd.Series) -> str:
+def _where(r: Any, ref: Any) -> str:
     """``id (row N)``, with the file when it differs from ``ref``'s."""
     if r["_file"] == ref["_file"]:
         return f"{r['id']} (row {int(r['_line'])})"
@@ -159,8 +163,17 @@ def _future_dates(f: dict[str, pd.DataFrame], today: dt.date) -> list[Problem]:
             if frame.empty:
                 continue
             partial = spec.kind(col) == "partial_date"
-            start = frame[col].map(_start_of) if partial else frame[col]
-            for _, r in frame[start > ts_today].iterrows():
+            if partial:  # each distinct text parsed once
+                texts = frame[col].tolist()
+                starts: dict[str, Any] = {}
+                for t in texts:  # in row order, as ``map`` would
+                    if isinstance(t, str) and t not in starts:
+                        starts[t] = _start_of(t)
+                after = [isinstance(t, str) and starts[t] > ts_today for t in texts]
+                late = frame[np.asarray(after, dtype=bool)]
+            else:
+                late = frame[frame[col] > ts_today]
+            for _, r in late.iterrows():
                 out.append(
                     _p(
                         r,
@@ -240,8 +253,9 @@ def _event_rules(events: pd.DataFrame, flows: pd.DataFrame, unparsed: set[str]) 
     """Events name a known flow, start at its announcement, and end at the flow row's amounts."""
     out: list[Problem] = []
     flow_ids = set(flows["id"])
+    allowed = flow_ids | unparsed
     for r in _rows(events):
-        if r["flow_id"] not in flow_ids | unparsed:
+        if r["flow_id"] not in allowed:
             out.append(_p(r, "flow_id", "unknown flow id (not in flows.csv)", r["flow_id"]))
     known = events[events["flow_id"].isin(flow_ids)]
     if known.empty:
@@ -250,7 +264,8 @@ def _event_rules(events: pd.DataFrame, flows: pd.DataFrame, unparsed: set[str]) 
     ann = flows.drop_duplicates("id").set_index("id")
     announced = ann["announced"].to_dict()
     announced_known = ann["announced_known"].to_dict()
-    for fid, r in first.iterrows():
+    for r in _rows(first.reset_index()):
+        fid = r["flow_id"]
         # a deal signed before it was public: the first event's date is the signing, its
         # `reported` the first public date, which is the flow's `announced`
         rep = r.get("reported_known")
@@ -272,8 +287,9 @@ def _event_rules(events: pd.DataFrame, flows: pd.DataFrame, unparsed: set[str]) 
                 )
             )
     state = events_in_force(known)
+    ann_rows = {str(r["id"]): r for r in _rows(ann.reset_index())}
     for fid, s in state.iterrows():
-        fr: dict[Any, Any] = ann.loc[str(fid)].to_dict()
+        fr: dict[Any, Any] = ann_rows[str(fid)]
         for col in AMOUNTS:
             a, b = s[col], fr[col]
             if _blank(a) and _blank(b):
@@ -450,7 +466,7 @@ def _revenue_and_financial_rules(f: dict[str, pd.DataFrame], companies: set[str]
     return out
 
 
-def _financial_row_rules(r: pd.Series) -> list[Problem]:
+def _financial_row_rules(r: Any) -> list[Problem]:
     """Published after the period; gross profit ≤ revenue, operating income ≤ gross profit,
     data-centre revenue ≤ revenue."""
     out: list[Problem] = []

@@ -16,6 +16,9 @@ __all__ = ["CsvDirProvider", "clear_csv_cache"]
 
 # resolved path -> ((mtime_ns, size, inode), validated frame, warnings); one entry per file
 _CACHE: dict[str, tuple[tuple[int, int, int], pd.DataFrame, list[str]]] = {}
+# resolved directory -> ((mtime_ns, inode), sorted tickers): the listing named when a file is
+# missing (adding or removing a file changes the directory's modification time)
+_LISTINGS: dict[str, tuple[tuple[int, int], list[str]]] = {}
 _LOCK = threading.Lock()
 
 
@@ -23,6 +26,7 @@ def clear_csv_cache() -> None:
     """Forget every file read so far (the next ``get`` reads and validates again)."""
     with _LOCK:
         _CACHE.clear()
+        _LISTINGS.clear()
 
 
 def _signature(path: Path) -> tuple[int, int, int]:
@@ -80,7 +84,22 @@ class CsvDirProvider(BaseProvider):
             )
 
     def tickers(self) -> list[str]:
-        return sorted(p.stem for p in self.directory.glob("*.csv"))
+        """The tickers with a file, sorted (the listing is kept while the directory's
+        modification time is unchanged)."""
+        key = str(self.directory.resolve())
+        try:
+            info = os.stat(self.directory)
+            sig = (info.st_mtime_ns, info.st_ino)
+        except OSError:
+            sig = (-1, -1)
+        with _LOCK:
+            hit = _LISTINGS.get(key)
+        if hit is not None and hit[0] == sig and sig != (-1, -1):
+            return list(hit[1])
+        listing = sorted(p.stem for p in self.directory.glob("*.csv"))
+        with _LOCK:
+            _LISTINGS[key] = (sig, listing)
+        return list(listing)
 
     def path_for(self, ticker: str) -> Path:
         return self.directory / f"{ticker}.csv"

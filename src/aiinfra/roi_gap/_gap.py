@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from aiinfra.dates import resolve_as_of
 from aiinfra.exceptions import InvalidParameterError
 from aiinfra.ledger import Ledger
 from aiinfra.roi_gap._circularity import DRAWS, GROUP_LAYERS, PAYER_LAYERS, circularity_by_year
@@ -118,56 +119,95 @@ def _clean(d: Mapping[Any, Any]) -> dict[str, Any]:
     return out
 
 
+def _by_year(frame: pd.DataFrame) -> dict[Any, dict[str, Any]]:
+    """The rows of ``frame`` by index label with the values ``frame.loc[label]`` gives (numbers
+    as numpy scalars), read a column at a time."""
+    cols: dict[str, Any] = {}
+    for c in frame.columns:
+        col = frame[c]
+        cols[c] = list(col.to_numpy()) if col.dtype.kind in "fiub" else col.tolist()
+    return {y: {c: v[i] for c, v in cols.items()} for i, y in enumerate(frame.index.tolist())}
+
+
 def _years_table(inputs: Inputs, p: GapParams) -> pd.DataFrame:
     years = sorted(set(inputs.capex.index) | set(inputs.revenue.index))
+    if not all(f.index.is_unique for f in (inputs.capex, inputs.spend_nvidia, inputs.revenue)):
+        return _years_table_rows(inputs, p, years)
+    capex_rows = _by_year(inputs.capex)
+    spend_rows = _by_year(inputs.spend_nvidia)
+    revenue_rows = _by_year(inputs.revenue)
+    published: dict[Any, tuple[float, str]] = {}  # the last published figure of each year
+    pub = inputs.published
+    for y, v, i in zip(
+        pub["year"].tolist(), pub["value"].tolist(), pub["id"].tolist(), strict=True
+    ):
+        published[y] = (float(v), str(i))
+    rows = [
+        _year_row(y, capex_rows.get(y), spend_rows.get(y), revenue_rows.get(y), published.get(y), p)
+        for y in years
+    ]
+    if not rows:
+        return pd.DataFrame(index=pd.Index([], name="year", dtype=int))
+    return pd.DataFrame(rows).set_index("year")
+
+
+def _years_table_rows(inputs: Inputs, p: GapParams, years: list[Any]) -> pd.DataFrame:
+    """:func:`_years_table` row by row with ``.loc`` (for inputs whose index repeats a year)."""
     rows = []
-    use_nv = p.spend == "nvidia"
     for y in years:
         c = inputs.capex.loc[y] if y in inputs.capex.index else None
         s = inputs.spend_nvidia.loc[y] if y in inputs.spend_nvidia.index else None
         r = inputs.revenue.loc[y] if y in inputs.revenue.index else None
-        capex = (c["value"], c["low"], c["high"]) if c is not None else (math.nan,) * 3
-        spend = (s["value"],) * 3 if s is not None else (math.nan,) * 3
-        kw: dict[str, Any] = {
-            "method": p.method,
-            "gpu_share": p.gpu_share,
-            "gross_margin": p.gross_margin,
-            "useful_life": p.useful_life,
-            "required_return": p.required_return,
-            "nvidia_share": p.nvidia_share,
-            "use_nvidia": use_nv,
-        }
-        req = [float(required_revenue(capex[i], spend[i], **kw)) for i in range(3)]
-        other = "capex" if p.method == "sequoia" else "sequoia"
-        req_other = float(required_revenue(capex[0], spend[0], **{**kw, "method": other}))
-        rev = (r["value"], r["low"], r["high"]) if r is not None else (math.nan,) * 3
         pub = inputs.published[inputs.published["year"] == y]
-        rows.append(
-            {
-                "year": y,
-                "capex": capex[0],
-                "capex_low": capex[1],
-                "capex_high": capex[2],
-                "capex_source": c["source"] if c is not None else "",
-                "spend_nvidia": spend[0],
-                "required": req[0],
-                "required_low": min(req[1], req[2]) if use_nv else req[1],
-                "required_high": max(req[1], req[2]) if use_nv else req[2],
-                f"required_{other}": req_other,
-                "revenue": rev[0],
-                "revenue_low": rev[1],
-                "revenue_high": rev[2],
-                "revenue_kind": r["kind"] if r is not None else "",
-                "revenue_source": r["source"] if r is not None else "",
-                "gap": req[0] - rev[0],
-                "coverage": rev[0] / req[0] if req[0] > 0 else math.nan,
-                "published_required": float(pub["value"].iloc[-1]) if len(pub) else math.nan,
-                "published_source": str(pub["id"].iloc[-1]) if len(pub) else "",
-            }
-        )
+        last = (float(pub["value"].iloc[-1]), str(pub["id"].iloc[-1])) if len(pub) else None
+        rows.append(_year_row(y, c, s, r, last, p))
     if not rows:
         return pd.DataFrame(index=pd.Index([], name="year", dtype=int))
     return pd.DataFrame(rows).set_index("year")
+
+
+def _year_row(
+    y: Any, c: Any, s: Any, r: Any, pub: tuple[float, str] | None, p: GapParams
+) -> dict[str, Any]:
+    """One year of :func:`_years_table` from its capex, NVIDIA spend and revenue inputs (None
+    when missing) and the last published requirement ``(value, id)``."""
+    use_nv = p.spend == "nvidia"
+    capex = (c["value"], c["low"], c["high"]) if c is not None else (math.nan,) * 3
+    spend = (s["value"],) * 3 if s is not None else (math.nan,) * 3
+    kw: dict[str, Any] = {
+        "method": p.method,
+        "gpu_share": p.gpu_share,
+        "gross_margin": p.gross_margin,
+        "useful_life": p.useful_life,
+        "required_return": p.required_return,
+        "nvidia_share": p.nvidia_share,
+        "use_nvidia": use_nv,
+    }
+    req = [float(required_revenue(capex[i], spend[i], **kw)) for i in range(3)]
+    other = "capex" if p.method == "sequoia" else "sequoia"
+    req_other = float(required_revenue(capex[0], spend[0], **{**kw, "method": other}))
+    rev = (r["value"], r["low"], r["high"]) if r is not None else (math.nan,) * 3
+    return {
+        "year": y,
+        "capex": capex[0],
+        "capex_low": capex[1],
+        "capex_high": capex[2],
+        "capex_source": c["source"] if c is not None else "",
+        "spend_nvidia": spend[0],
+        "required": req[0],
+        "required_low": min(req[1], req[2]) if use_nv else req[1],
+        "required_high": max(req[1], req[2]) if use_nv else req[2],
+        f"required_{other}": req_other,
+        "revenue": rev[0],
+        "revenue_low": rev[1],
+        "revenue_high": rev[2],
+        "revenue_kind": r["kind"] if r is not None else "",
+        "revenue_source": r["source"] if r is not None else "",
+        "gap": req[0] - rev[0],
+        "coverage": rev[0] / req[0] if req[0] > 0 else math.nan,
+        "published_required": pub[0] if pub is not None else math.nan,
+        "published_source": pub[1] if pub is not None else "",
+    }
 
 
 def _with_net(table: pd.DataFrame, circ: pd.DataFrame) -> pd.DataFrame:
@@ -269,6 +309,13 @@ def _tornado(inputs: Inputs, p: GapParams, year: int) -> pd.DataFrame:
     )
 
 
+def _inputs_table(ledger: Ledger, day: pd.Timestamp, p: GapParams) -> tuple[Inputs, pd.DataFrame]:
+    """The inputs known on ``day`` and the gap per year they give (kept by the ledger: the
+    report and its diff ask for the same date)."""
+    inputs = gap_inputs(ledger, day, p)
+    return inputs, _years_table(inputs, p)
+
+
 def gap(
     ledger: Ledger,
     year: int | None = None,
@@ -312,8 +359,9 @@ def gap(
     (0.1275, 47.99)
     """
     p = params if isinstance(params, GapParams) else make_params(params)
-    inputs = gap_inputs(ledger, as_of, p)
-    table = _years_table(inputs, p)
+    day = resolve_as_of(as_of)
+    key = ("roi_gap.gap_inputs", day, day.unit, p.model_dump_json())
+    inputs, table = ledger.memo(key, lambda: _inputs_table(ledger, day, p))
     if table.empty:
         raise InvalidParameterError("the ledger has no capex or AI-revenue figures to size the gap")
     y = int(year) if year is not None else int(inputs.as_of.year)
@@ -364,12 +412,13 @@ def gap(
         "draws": DRAWS if samples else 0,
         "graphs": detail,
     }
+    tornado = ledger.memo((*key, "tornado", y), lambda: _tornado(inputs, p, y))
     return GapResult(
         p,
         str(inputs.as_of.date()),
         _with_net(table, circ),
         _growth(table, inputs, p, y),
-        _tornado(inputs, p, y),
+        tornado.copy(deep=False),
         y,
         mc,
         tuple(notes),

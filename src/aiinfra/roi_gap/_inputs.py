@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from aiinfra.dates import resolve_as_of
@@ -43,22 +44,32 @@ class Inputs:
     forecast: dict[str, Any]
     as_of: pd.Timestamp
     figures: pd.DataFrame
+    #: the ``(ai_share, forecast_uncertainty)`` that ``capex`` and ``revenue`` were built with
+    #: from ``figures`` (None: not known, e.g. after :meth:`replace`)
+    built_with: tuple[float, float] | None = field(default=None, compare=False, repr=False)
 
     def with_params(self, p: GapParams) -> Inputs:
-        """The inputs again with ``p``'s ``ai_share`` and ``forecast_uncertainty``."""
+        """The inputs again with ``p``'s ``ai_share`` and ``forecast_uncertainty`` (a table
+        built with the same value is reused, not rebuilt)."""
+        built = self.built_with
+        same_share = built is not None and built[0] == p.ai_share
+        same_uncertainty = built is not None and built[1] == p.forecast_uncertainty
         return Inputs(
-            _capex(self.figures, p.ai_share),
+            self.capex if same_share else _capex(self.figures, p.ai_share),
             self.spend_nvidia,
-            _revenue(self.figures, p.forecast_uncertainty)[0],
+            self.revenue if same_uncertainty else _revenue(self.figures, p.forecast_uncertainty)[0],
             self.published,
             self.forecast,
             self.as_of,
             self.figures,
+            (p.ai_share, p.forecast_uncertainty),
         )
 
     def replace(self, **kw: Any) -> Inputs:
         from dataclasses import replace
 
+        if {"capex", "revenue", "figures"} & set(kw):
+            kw.setdefault("built_with", None)
         return replace(self, **kw)
 
 
@@ -101,8 +112,31 @@ def _best(rows: pd.DataFrame) -> pd.Series:
     return order.iloc[0]
 
 
-def _year_rows(fig: pd.DataFrame, metric: str, entity: str, year: int) -> pd.DataFrame:
-    rows = fig[(fig["metric"] == metric) & (fig["entity"] == entity) & (fig["period"] == str(year))]
+_Groups = dict[tuple[Any, Any, Any], list[int]]
+
+
+def _groups(fig: pd.DataFrame) -> _Groups:
+    """The positions of the rows of ``fig`` by (metric, entity, period), each in row order."""
+    out: _Groups = {}
+    cols = (fig["metric"].tolist(), fig["entity"].tolist(), fig["period"].tolist())
+    for i, key in enumerate(zip(*cols, strict=True)):
+        out.setdefault(key, []).append(i)
+    return out
+
+
+def _year_rows(
+    fig: pd.DataFrame, metric: str, entity: str, year: int, groups: _Groups | None = None
+) -> pd.DataFrame:
+    """The figures of ``metric`` for ``entity`` in ``year`` that state a value, low or high
+    (``groups``: :func:`_groups` of ``fig``, to find them without scanning ``fig``)."""
+    if groups is None:
+        rows = fig[
+            (fig["metric"] == metric) & (fig["entity"] == entity) & (fig["period"] == str(year))
+        ]
+    else:
+        mask = np.zeros(len(fig), dtype=bool)
+        mask[groups.get((metric, entity, str(year)), [])] = True
+        rows = fig[mask]
     keep = rows[["value", "low", "high"]].notna().any(axis=1)
     return rows[keep]
 
@@ -118,9 +152,10 @@ def _fresh(rows: pd.DataFrame) -> pd.DataFrame:
 
 def _capex(fig: pd.DataFrame, ai_share: float) -> pd.DataFrame:
     recs: dict[int, dict[str, Any]] = {}
+    groups = _groups(fig)
     for y in range(FIRST_YEAR, LAST_YEAR + 1):
-        ai = _year_rows(fig, *CAPEX_AI, y).assign(_scale=1.0)
-        big4 = [_year_rows(fig, m, e, y) for m, e in CAPEX_BIG4]
+        ai = _year_rows(fig, *CAPEX_AI, y, groups).assign(_scale=1.0)
+        big4 = [_year_rows(fig, m, e, y, groups) for m, e in CAPEX_BIG4]
         pool = _fresh(pd.concat([ai, *(b.assign(_scale=ai_share) for b in big4)]))
         if pool.empty:
             continue
@@ -202,11 +237,13 @@ def _frame(recs: Mapping[int, Mapping[str, Any]]) -> pd.DataFrame:
     return frame.sort_index()
 
 
-def _labs_revenue(fig: pd.DataFrame, year: int) -> tuple[float, str] | None:
+def _labs_revenue(
+    fig: pd.DataFrame, year: int, groups: _Groups | None = None
+) -> tuple[float, str] | None:
     """OpenAI + Anthropic: the year's revenue, else the last ARR reported in the year."""
     total, used = 0.0, []
     for lab in LABS:
-        annual = _year_rows(fig, "revenue_usd_bn", lab, year)
+        annual = _year_rows(fig, "revenue_usd_bn", lab, year, groups)
         if len(annual):
             rec = _best(annual)
             total += _point(rec.to_dict())[0]
@@ -228,12 +265,13 @@ def _labs_revenue(fig: pd.DataFrame, year: int) -> tuple[float, str] | None:
 
 def _revenue(fig: pd.DataFrame, forecast_uncertainty: float) -> tuple[pd.DataFrame, dict[str, Any]]:
     recs: dict[int, dict[str, Any]] = {}
+    groups = _groups(fig)
     for y in range(FIRST_YEAR, LAST_YEAR + 1):
         cands: list[tuple[float, float, float, str]] = []
-        glob = _fresh(_year_rows(fig, *REVENUE_GLOBAL, y))
+        glob = _fresh(_year_rows(fig, *REVENUE_GLOBAL, y, groups))
         for rec in glob.to_dict(orient="records"):
             cands.append((*_point(rec), f"{rec['id']} ({rec['kind']})"))
-        labs = _labs_revenue(fig, y)
+        labs = _labs_revenue(fig, y, groups)
         if labs is not None:
             cands.append((labs[0], labs[0], labs[0], labs[1]))
         if not cands:
@@ -353,4 +391,5 @@ def gap_inputs(ledger: Ledger, as_of: object = None, params: GapParams | None = 
         ],
         columns=["year", "value", "id", "kind", "note"],
     )
-    return Inputs(capex, _spend_nvidia(fig), revenue, published, fc, day, fig)
+    built = (p.ai_share, p.forecast_uncertainty)
+    return Inputs(capex, _spend_nvidia(fig), revenue, published, fc, day, fig, built)

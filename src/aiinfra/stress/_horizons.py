@@ -23,7 +23,7 @@ import pandas as pd
 
 from aiinfra.exceptions import InvalidParameterError
 from aiinfra.ledger import Ledger
-from aiinfra.stress._propagation import propagate
+from aiinfra.stress._propagation import Prepared, prepare
 
 __all__ = ["HorizonMonteCarlo", "TermDistribution", "horizon_monte_carlo", "term_distribution"]
 
@@ -200,21 +200,18 @@ def horizon_monte_carlo(
     raw = np.array([x[2] for x in deals])
     edge_of = np.array([x[4] for x in deals], dtype=int)
     delta = raw * (1.0 / terms - 1.0 / default_horizon) if deals else np.zeros((draws, 0))
-    h = g.copy()
     keys = [(u, v) for u, v, _ in edges]
-    point_loss, point_total, point_impact = _one(
-        h, keys, base, shortfall, revenue, pass_through, max_rounds, elasticity, listed, weights
+    prepared = prepare(
+        g, shortfall, revenue=revenue, pass_through=pass_through, max_rounds=max_rounds
     )
+    point_loss, point_total, point_impact = _one(prepared, keys, base, listed, weights, elasticity)
     losses: dict[str, np.ndarray] = {}
     totals = np.empty(draws)
     impacts = np.empty(draws)
     for i in range(draws):
         amounts = base.copy()
         np.add.at(amounts, edge_of, delta[i])
-        loss, totals[i], impacts[i] = _one(
-            h, keys, amounts, shortfall, revenue, pass_through, max_rounds, elasticity, listed,
-            weights,
-        )  # fmt: skip
+        loss, totals[i], impacts[i] = _one(prepared, keys, amounts, listed, weights, elasticity)
         for node, x in loss.items():
             arr = losses.get(node)
             if arr is None:
@@ -263,24 +260,16 @@ def _quantiles(point: float, values: np.ndarray) -> dict[str, float]:
 
 
 def _one(
-    h: nx.DiGraph,
+    prepared: Prepared,
     keys: list[tuple[Any, Any]],
     amounts: np.ndarray,
-    shortfall: Mapping[str, float],
-    revenue: Mapping[str, float],
-    pass_through: float,
-    max_rounds: int,
-    elasticity: float,
     listed: Mapping[str, bool],
     weights: Mapping[str, float],
+    elasticity: float,
 ) -> tuple[dict[str, float], float, float]:
     """One propagation with the edge ``amounts`` (in ``keys`` order): loss by node, the total
     and the index impact."""
-    for (u, v), a in zip(keys, amounts, strict=True):
-        h.edges[u, v]["amount"] = float(a)
-    prop = propagate(
-        h, shortfall, revenue=revenue, pass_through=pass_through, max_rounds=max_rounds
-    )
+    prop = prepared.run(prepared.payees(keys, amounts.tolist(), "amount"))
     loss = {str(c.node): c.loss_usd for c in prop.companies}
     impact = 0.0
     for c in prop.companies:

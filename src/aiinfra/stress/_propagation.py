@@ -19,7 +19,7 @@ References
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -265,6 +265,56 @@ def propagate(
     payments and ``c`` loses 0.25 × 4 = 1; ``c`` would cut 0.5 × 1/8 = 6.25 %, but it has no
     payees, so the propagation stops.
     """
+    prepared = prepare(G, shortfall, revenue=revenue, pass_through=pass_through,
+                       max_rounds=max_rounds)  # fmt: skip
+    return prepared.run(_payees(G, weight))
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What :func:`propagate` checks and derives before the amounts: the shocked parties, the
+    known revenues and the node order of the graph (:func:`prepare`)."""
+
+    shock: dict[Hashable, float]
+    rev: dict[Hashable, float]
+    order: dict[Hashable, int]
+    pass_through: float
+    max_rounds: int
+
+    def payees(
+        self, keys: Sequence[tuple[Hashable, Hashable]], amounts: Sequence[float], weight: str
+    ) -> dict[Hashable, list[tuple[Hashable, float]]]:
+        """Each node's payees and amounts for the edges ``keys`` (in the graph's edge order)
+        carrying ``amounts``: :func:`_payees` of the graph with these amounts."""
+        payees: dict[Hashable, list[tuple[Hashable, float]]] = {node: [] for node in self.order}
+        for (u, v), a in zip(keys, amounts, strict=True):
+            if u == v:
+                continue
+            payees[u].append((v, edge_amount({weight: a}, weight, check=True)))
+        return payees
+
+    def run(self, payees: Mapping[Hashable, list[tuple[Hashable, float]]]) -> Propagation:
+        """The propagation over ``payees`` (rounds as in :func:`propagate`)."""
+        spread = _Spread(cut=dict(self.shock), propagated=set(self.shock))
+        active = sorted(self.shock, key=self.order.__getitem__)
+        for r in range(1, self.max_rounds + 1):
+            if not active:
+                break
+            newly_hit = spread.pay(r, active, payees)
+            active = spread.distress(newly_hit, self.order, self.rev, self.pass_through)
+        return spread.result(self.shock, self.rev, self.order, converged=not active)
+
+
+def prepare(
+    G: nx.DiGraph,
+    shortfall: Mapping[N, float],
+    *,
+    revenue: Mapping[N, float] | None = None,
+    pass_through: float = 0.5,
+    max_rounds: int = 100,
+) -> Prepared:
+    """The checks and the inputs of :func:`propagate` that do not depend on the edge amounts:
+    for running it many times on one graph with other amounts (:meth:`Prepared.run`)."""
     check_graph(G)
     _check_fraction(pass_through, "pass_through")
     if isinstance(max_rounds, bool) or not isinstance(max_rounds, int) or max_rounds < 1:
@@ -272,15 +322,7 @@ def propagate(
     shock = _shocks(G, shortfall)
     rev = _revenues(G, revenue)
     order = {node: k for k, node in enumerate(G)}
-    payees = _payees(G, weight)
-    spread = _Spread(cut=dict(shock), propagated=set(shock))
-    active = sorted(shock, key=order.__getitem__)
-    for r in range(1, max_rounds + 1):
-        if not active:
-            break
-        newly_hit = spread.pay(r, active, payees)
-        active = spread.distress(newly_hit, order, rev, pass_through)
-    return spread.result(shock, rev, order, converged=not active)
+    return Prepared(shock, rev, order, pass_through, max_rounds)
 
 
 # --------------------------------------------------------------------------------------------
