@@ -37,8 +37,13 @@ _LAST_YEAR = dt.date.today().year + 2
 def _calendar(exchange: str) -> Any:
     import exchange_calendars as xcals
 
+    start = pd.Timestamp(f"{_FIRST_YEAR}-01-01")
     try:
-        return xcals.get_calendar(exchange, start=f"{_FIRST_YEAR}-01-01", end=f"{_LAST_YEAR}-12-31")
+        factory = xcals.calendar_utils._default_calendar_factories.get(exchange)
+        bound = factory.bound_min() if factory is not None else None
+        if bound is not None and bound > start:  # XTKS, for one, starts in 1997
+            start = pd.Timestamp(bound)
+        return xcals.get_calendar(exchange, start=start, end=f"{_LAST_YEAR}-12-31")
     except xcals.errors.InvalidCalendarName:
         raise InvalidParameterError(
             f"`calendar.exchange` {exchange!r} is not a known exchange calendar "
