@@ -170,3 +170,20 @@ def test_a_monte_carlo_run_stops_between_chunks_and_caches_nothing(tmp_path):
         assert again[-1] == 1.0 and sum(1 for x in again if x > 0.05) >= 10
     finally:
         jobs.close()
+
+
+def test_a_replaced_job_is_marked_superseded_so_its_page_shows_nothing(jobs):
+    """A poll tick may still carry the replaced job's id (the browser sent it before the newer
+    id reached the page): the answer says superseded, and the page draws nothing for it instead
+    of an error banner (seen in the index page when the language was switched)."""
+    old = Loop()
+    a = jobs.submit(old, session="s1", kind="strategies")
+    wait_for(lambda: old.ran > 0)
+    jobs.submit(lambda progress: "new", session="s1", kind="strategies")
+    assert jobs.poll(a, "s1").get("superseded") is True  # while it stops, and after
+    settle(old)
+    assert jobs.poll(a, "s1")["superseded"] is True
+    other = Loop(steps=1)
+    c = jobs.submit(other, session="s2", kind="gap")
+    jobs.cancel(c, "cancelled by its page")
+    assert "superseded" not in jobs.poll(c, "s2")  # any other cancellation is still an error

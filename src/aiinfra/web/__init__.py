@@ -1,8 +1,9 @@
 """The web dashboard (``aiinfra serve``): a Dash app over the same services as the CLI.
 
 >>> from aiinfra.web import PAGES
->>> list(PAGES)
-['/', '/index', '/flows', '/stress', '/gap', '/buildout', '/sources']
+>>> list(PAGES)  # doctest: +NORMALIZE_WHITESPACE
+['/', '/index', '/flows', '/stress', '/gap', '/buildout', '/history', '/diff',
+ '/lookthrough', '/sources']
 
 Needs the ``web`` extra (dash, dash-cytoscape, waitress). See docs/dashboard.md.
 """

@@ -39,6 +39,10 @@ __all__ = ["Busy", "Cancelled", "Jobs"]
 log = logging.getLogger("aiinfra.web")
 
 
+#: why a job was cancelled when a newer one of its kind from the same page replaced it
+SUPERSEDED = "a newer one from the same page replaced it"
+
+
 class Busy(AiinfraError):
     """A start refused because the bound on queued and running jobs is reached."""
 
@@ -136,7 +140,7 @@ class Jobs:
             self._sweep(now)
             for job in self._jobs.values():
                 if kind and job.live and job.session == session and job.kind == kind:
-                    self._cancel(job, "a newer one from the same page replaced it")
+                    self._cancel(job, SUPERSEDED)
             live = [j for j in self._jobs.values() if j.live]
             mine = sum(j.session == session for j in live)
             if mine >= self.per_session:
@@ -190,8 +194,10 @@ class Jobs:
 
     def poll(self, jid: str, session: str | None = None) -> dict[str, Any]:
         """``{"state": "running", "done": 0..1, "what": ...}``, ``{"state": "done", "result":
-        ...}`` or ``{"state": "error", "error": message}``; an unknown id (or another session's
-        job, when ``session`` is given) is an error. A poll tells the job its page still waits."""
+        ...}`` or ``{"state": "error", "error": message}`` (with ``"superseded": True`` when a
+        newer job of its kind from the same page replaced it: the page shows the newer one, not
+        this error); an unknown id (or another session's job, when ``session`` is given) is an
+        error. A poll tells the job its page still waits."""
         with self._lock:
             now = self._clock()
             self._sweep(now)
@@ -202,6 +208,13 @@ class Jobs:
                 job.seen = now
         if job is None or job.future is None:
             return {"state": "error", "error": f"unknown job {jid!r} (the server restarted?)"}
+        if job.why == SUPERSEDED and (
+            job.future.cancelled()
+            or not job.future.done()
+            or isinstance(job.future.exception(), Cancelled)
+        ):  # the page has moved on to the newer job: nothing to show for this one
+            return {"state": "error", "error": f"job {jid} was cancelled: {job.why}",
+                    "superseded": True}  # fmt: skip
         if job.future.cancelled() or (job.why and not job.future.done()):
             return {"state": "error", "error": f"job {jid} was cancelled: {job.why}"}
         if not job.future.done():

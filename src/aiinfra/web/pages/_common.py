@@ -196,6 +196,8 @@ def poll_callback(app: Any, jobs: Jobs, prefix: str, render: Callable[[Any, Lang
         if not jid or jid == shown:
             raise PreventUpdate
         st = jobs.poll(jid, session)
+        if st.get("superseded"):  # a tick that still carried the replaced job's id
+            raise PreventUpdate
         if st["state"] == "running":
             status = f"{t('running', lang)} ({st['what']})"
             return no_update, False, st["done"], status, no_update
