@@ -17,9 +17,7 @@ from aiinfra.flows import flow_graph
 from aiinfra.web import PAGES
 from tests.browser._dashboard import (
     TIMEOUT,
-    chromium,
     click_map_node,
-    recording_page,
     require_browser,
     serve_dashboard,
 )
@@ -61,19 +59,6 @@ def server(tmp_path_factory):
     require_browser()
     with serve_dashboard(tmp_path_factory.mktemp("home"), SHARED_PRICES) as srv:
         yield srv.url
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture
-def page(browser, server):
-    """A fresh page that records console errors, page errors and every requested host."""
-    with recording_page(browser, console_errors=True) as pg:
-        yield pg
 
 
 def shot(pg, name: str) -> None:

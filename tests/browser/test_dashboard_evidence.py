@@ -19,9 +19,7 @@ from aiinfra.charts._labels import TIER_DATIVE_DE, TIER_NAMES, number
 from aiinfra.flows import evidence_split, find_cycles, flow_graph
 from tests.browser._dashboard import (
     TIMEOUT,
-    chromium,
     click_map_node,
-    recording_page,
     require_browser,
     serve_dashboard,
 )
@@ -46,18 +44,6 @@ def server(tmp_path_factory):
     # no prices: the evidence does not depend on them, and the stress page runs quicker
     with serve_dashboard(tmp_path_factory.mktemp("home"), None, "--as-of", AS_OF) as srv:
         yield srv.url
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture
-def page(browser, server):
-    with recording_page(browser, console_errors=True) as pg:
-        yield pg
 
 
 def cycle_split() -> dict:

@@ -11,8 +11,6 @@ import pytest
 from aiinfra.web import PAGES
 from tests.browser._dashboard import (
     TIMEOUT,
-    chromium,
-    recording_page,
     require_browser,
     serve_dashboard,
 )
@@ -61,18 +59,6 @@ def server(tmp_path_factory):
         yield srv.url
     text = srv.log.read_text()
     assert "Traceback" not in text, text[:3000]
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture
-def page(browser, server):
-    with recording_page(browser, console_errors=True) as pg:
-        yield pg
 
 
 def _nav(page, server: str, path: str) -> None:
