@@ -33,12 +33,12 @@ from aiinfra.index import (
     compute_levels,
     currency_of,
     dividends_from_adjusted,
+    memo,
     review_cache,
     review_schedule,
     run_review,
     trading_days,
 )
-from aiinfra.index._cache import memo
 from aiinfra.ledger import Ledger
 
 __all__ = ["BacktestResult", "backtest"]

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from aiinfra.index._cache import ReviewCache, review_cache
+from aiinfra.index._cache import ReviewCache, memo, review_cache
 from aiinfra.index._calendar import (
     ReviewDates,
     latest_review,
@@ -76,6 +76,7 @@ __all__ = [
     "house_view_weights",
     "latest_review",
     "load_methodology",
+    "memo",
     "publish",
     "rank_candidates",
     "registry_packs",
