@@ -24,7 +24,7 @@ from tests.browser._dashboard import (
     serve_dashboard,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # ~30 s with its server
 #: the date the server is started on (every page then shows the deals in force on it)
 AS_OF = "2026-06-30"
 #: what the stress page runs by default: OpenAI pays half of its deals (annualised, 5 years

@@ -67,6 +67,7 @@ def _nav(page, server: str, path: str) -> None:
     page.wait_for_url(server + path, timeout=TIMEOUT)
 
 
+@pytest.mark.slow  # ~30 s: the history job, then every point of four traces hovered
 def test_history_draws_the_chart_and_table_and_every_point_hovers(page, server):
     _nav(page, server, "/history")
     page.wait_for_selector("#hi-chart .main-svg", timeout=TIMEOUT)

@@ -21,7 +21,7 @@ from aiinfra.app import app
 from tests._report_payloads import ALERT, IMG, LINK, SCRIPT, SVG, write_payload_overlay
 from tests.conftest import SHARED_PRICES
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # ~45 s (report built, every point hovered)
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip

@@ -23,7 +23,7 @@ from aiinfra.ledger._loader import bundled_data_dir
 from tests.browser._dashboard import chromium, require_browser
 from tests.conftest import SHARED_PRICES
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # ~12 s: a report of three strategies
 HOSTILE = "NVIDIA </a><script>window.__pwned=1</script>"
 #: recorded before any script of the page runs
 WATCH = """

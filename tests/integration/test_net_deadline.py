@@ -84,6 +84,7 @@ def test_prices_fetch_behind_a_silent_proxy_exits_3_within_the_deadline(proxy_en
     assert took < BOUND, f"took {took:.1f} s"
 
 
+@pytest.mark.slow  # ~13 s a case: the whole report behind the proxy
 def test_report_behind_a_silent_proxy_is_written_without_prices_and_says_why(
     proxy_env, tmp_path: Path
 ):

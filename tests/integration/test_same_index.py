@@ -38,7 +38,7 @@ def _universe(shared_prices: Path, tmp_path: Path, n: int) -> Path:
 @pytest.mark.parametrize(
     ("n", "cap_raised"),
     [
-        (0, None),  # the whole shared folder, no relaxation
+        pytest.param(0, None, marks=pytest.mark.slow),  # the whole folder, no relaxation (~30 s)
         # ~30 s each since issue 14 (both views also run the static comparison): slow suite
         pytest.param(14, False, marks=pytest.mark.slow),
         pytest.param(11, True, marks=pytest.mark.slow),
