@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from aiinfra.charts._figures import esc
-from aiinfra.charts._labels import CATEGORY_NAMES, label, number
+from aiinfra.charts._labels import CATEGORY_NAMES, LABELS, label, number
 from aiinfra.config import Lang
 
 __all__ = [
@@ -141,8 +141,6 @@ def history_self_funded_table(frame: pd.DataFrame, top: pd.DataFrame, lang: Lang
 
 def _change(v: Any, lang: Lang) -> str:
     key = f"diff_{v}"
-    from aiinfra.charts._labels import LABELS
-
     return label(key, lang) if key in LABELS else str(v)
 
 
