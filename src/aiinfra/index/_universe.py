@@ -468,11 +468,9 @@ def _listing_line(lines: list[Any], ctx: ReviewContext) -> tuple[dict[str, Any] 
 def _line_stats(
     line: str, prices: pd.DataFrame, fx: pd.Series | None, cutoff: pd.Timestamp
 ) -> dict[str, Any]:
-    key = ("line_stats", line, id(fx), cutoff)
-    fx_and_stats = memo(prices, key, lambda: (fx, _compute_line_stats(line, prices, fx, cutoff)))
-    if fx_and_stats[0] is not fx:  # another fx Series under a reused id
-        return _compute_line_stats(line, prices, fx, cutoff)
-    return dict(fx_and_stats[1])
+    stats = memo_checked(prices, ("line_stats", line, cutoff), (fx,),
+                         lambda: _compute_line_stats(line, prices, fx, cutoff))  # fmt: skip
+    return dict(stats)
 
 
 def _compute_line_stats(
