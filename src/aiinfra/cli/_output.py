@@ -83,20 +83,32 @@ def emit_frame(
 
         typer.echo(to_csv(out, index=False), nl=False)
     else:
-        from rich.console import Console
-        from rich.markup import escape
-        from rich.table import Table
-
         shown = frame[[c for c in (columns or list(frame.columns)) if c in frame.columns]]
-        table = Table(title=title, show_lines=False)
-        for c in shown.columns:
-            table.add_column(escape(terminal_safe(c)), overflow="fold")
-        for rec in records(shown):
-            # data, not markup: `[red]` or `[link=…]` in a ledger note is shown as written
-            table.add_row(*["" if v is None else escape(terminal_safe(v)) for v in rec.values()])
-        Console().print(table)
-        if title:
-            typer.echo(f"{len(frame)} {unit}")
+        emit_rows([str(c) for c in shown.columns], records(shown), title=title, unit=unit)
+
+
+def emit_rows(
+    columns: list[str],
+    rows: list[dict[str, Any]],
+    *,
+    title: str | None = None,
+    unit: str = "rows",
+) -> None:
+    """A terminal table of JSON-ready records (what :func:`emit_frame` prints for a frame),
+    without pandas: the command line's quick paths print through it."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    for c in columns:
+        table.add_column(escape(terminal_safe(c)), overflow="fold")
+    for rec in rows:
+        # data, not markup: `[red]` or `[link=…]` in a ledger note is shown as written
+        table.add_row(*["" if v is None else escape(terminal_safe(v)) for v in rec.values()])
+    Console().print(table)
+    if title:
+        typer.echo(f"{len(rows)} {unit}")
 
 
 @contextmanager
