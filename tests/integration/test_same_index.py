@@ -88,3 +88,23 @@ def test_house_view_weights_follow_the_methodologys_caps():
     assert abs(w.sum() - 1) < 1e-12 and w.max() <= m.weighting.single_cap + 1e-12
     big = w[w > m.weighting.ucits.threshold].sum()
     assert big <= m.weighting.ucits.aggregate + 1e-12
+
+
+def test_a_new_cap_on_the_dashboard_gives_what_a_fresh_run_gives(shared_prices, tmp_path):
+    # issue 17: the dashboard keeps one review cache for its ledger and prices, so a new cap
+    # reruns only what the cap touches; the view must be the one a fresh cache gives, exactly
+    from aiinfra.services.index import form_index
+
+    board = Dashboard(get_settings(home=tmp_path / "h", prices_dir=shared_prices), as_of=AS_OF)
+    board.index_view(single_cap=0.15)  # warms the dashboard's cache
+    kept = board.index_view(single_cap=0.12)
+    assert len(board._reviews._frames) > 0, "the dashboard keeps what reviews derived"
+    m = board.methodology(0.12)
+    fresh = form_index(board.ledger, CsvDirProvider(shared_prices).get, m, board.as_of,
+                       fx=board.fx, compare=False)  # fmt: skip
+    assert kept.review is not None and fresh.review is not None
+    assert kept.review.input_hash == fresh.review.input_hash
+    pd.testing.assert_series_equal(kept.weights(), fresh.weights(), check_exact=True)
+    assert kept.backtest is not None and fresh.backtest is not None
+    pd.testing.assert_frame_equal(kept.backtest.levels, fresh.backtest.levels, check_exact=True)
+    pd.testing.assert_frame_equal(kept.backtest.turnover, fresh.backtest.turnover, check_exact=True)

@@ -113,6 +113,11 @@ class Dashboard:
                 day = last
         self.as_of: pd.Timestamp = day
         self._cache = _Cache()
+        from aiinfra.index import ReviewCache
+
+        # what reviews derive from the ledger and price frames alone (both held, never changed
+        # in place, for the dashboard's life): a new cap reruns only what the cap touches
+        self._reviews = ReviewCache()
 
     # --- inputs ----------------------------------------------------------------------------
 
@@ -208,7 +213,14 @@ class Dashboard:
         # changed cap or multiplier reruns the index alone)
         default = m.config_hash() == self.methodology().config_hash()
         view = form_index(
-            self.ledger, self.prices, m, self.as_of, fx=self.fx, compare=default, progress=progress
+            self.ledger,
+            self.prices,
+            m,
+            self.as_of,
+            fx=self.fx,
+            compare=default,
+            progress=progress,
+            cache=self._reviews,
         )
         if view.error is not None:
             raise view.error

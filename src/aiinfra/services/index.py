@@ -17,7 +17,14 @@ from aiinfra.backtest import HouseComparison, IndexView
 from aiinfra.config import Settings
 from aiinfra.dates import resolve_as_of
 from aiinfra.exceptions import DataValidationError, InvalidParameterError, Problem
-from aiinfra.index import Methodology, ReviewResult, load_methodology, review_cache, run_review
+from aiinfra.index import (
+    Methodology,
+    ReviewCache,
+    ReviewResult,
+    load_methodology,
+    review_cache,
+    run_review,
+)
 from aiinfra.services.ledger import load as load_ledger
 from aiinfra.services.prices import price_provider
 
@@ -98,6 +105,7 @@ def form_index(
     relax: bool = True,
     compare: bool = True,
     progress: Any = None,
+    cache: ReviewCache | None = None,
 ) -> IndexView:
     """The index on ``as_of`` and the backtest of the same rules: the one way the report, the
     dashboard and the stress test get an index.
@@ -134,8 +142,13 @@ def form_index(
         (``IndexView.house_comparison``).
     progress : callable, optional
         ``progress(fraction, what)``.
+    cache : ReviewCache, optional
+        Kept by a caller that forms the index again and again on the same ``ledger`` and
+        ``prices`` objects, never changed in place (the dashboard: a new cap then reruns only
+        what the cap touches); default a cache for this call alone.
     """
-    with review_cache():  # the review, both backtests and the comparison share price statistics
+    # the review, both backtests and the comparison share price statistics
+    with review_cache(cache if cache is not None else ReviewCache()):
         return _form_index(
             ledger,
             prices,
