@@ -92,7 +92,26 @@ def main() -> None:
     t, _ = timed(board.overview)
     rows.append(("Overview cards, cached", f"{1e6 * t:.0f} µs"))
     t, _ = timed(board.index_view, single_cap=0.12)
-    rows.append(("Index page, a new cap (review + backtest)", f"{t:.2f} s"))
+    from aiinfra.services.index import form_index
+
+    m = board.methodology(0.13)
+    t_before, _ = timed(form_index, board.ledger, board.prices, m, board.as_of, fx=board.fx,
+                        compare=False)  # fmt: skip
+    t_after, _ = timed(board.index_view, single_cap=0.13)
+    rows.append(
+        (
+            "Index page, a new cap (review + backtest, the dashboard's review cache; goal ≤ 300 "
+            f"ms: {'met' if max(t, t_after) <= 0.3 else 'NOT met'})",
+            f"{1000 * t:.0f} ms (cap 0.12), {1000 * t_after:.0f} ms (cap 0.13)",
+        )
+    )
+    rows.append(
+        (
+            "The same rerun with a fresh review cache (what a new cap cost before issue 17; cap "
+            "0.13, same run)",
+            f"{t_before:.2f} s ({t_before / t_after:.0f}×)",
+        )
+    )
     t, _ = timed(board.flow_view, "2024-12-31")
     rows.append(("Flow map, a new as-of date (graph, metrics, cycles)", f"{1000 * t:.0f} ms"))
     t, _ = timed(board.company, "nvidia", "2024-12-31")
