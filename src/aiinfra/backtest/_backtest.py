@@ -8,10 +8,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from aiinfra import metrics
 from aiinfra._csvout import to_csv
 from aiinfra._io import atomic_directory
 from aiinfra.backtest._summary import BacktestSummary, BenchmarkStats, SeriesStats, TurnoverStats
@@ -25,6 +26,8 @@ from aiinfra.exceptions import (
 from aiinfra.index import (
     NOT_PIT_LABEL,
     CorporateAction,
+    Deferred,
+    LazyField,
     LevelResult,
     Methodology,
     PriceGetter,
@@ -56,10 +59,15 @@ class BacktestResult:
     summary: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
     company_of: dict[str, str] = field(default_factory=dict)
-    #: daily closes in USD of every line ever held (dates × lines), as used for the levels
-    prices_usd: pd.DataFrame | None = None
-    #: gross cash dividends per share in USD going ex on each date (dates × lines)
-    dividends_usd: pd.DataFrame | None = None
+    if TYPE_CHECKING:
+        prices_usd: pd.DataFrame | None = None
+        dividends_usd: pd.DataFrame | None = None
+    else:
+        # both made on first access (a sweep reads neither)
+        #: daily closes in USD of every line ever held (dates × lines), as used for the levels
+        prices_usd: pd.DataFrame | None = LazyField(default=None)
+        #: gross cash dividends per share in USD going ex on each date (dates × lines)
+        dividends_usd: pd.DataFrame | None = LazyField(default=None)
     #: category (C1..C7) of each line's company at its latest review
     category_of: dict[str, str] = field(default_factory=dict)
 
@@ -207,7 +215,9 @@ def _backtest(
     ]
     source_of = {str(r.dates.review): r.score_source for r in reviews}
     turnover["score_source"] = turnover["review"].astype(str).map(source_of)
-    stats = _summary(levels, reviews, calc, turnover, methodology, benchmarks, cost_bps, warnings)
+    stats = _summary(
+        levels, reviews, calc, turnover, methodology, benchmarks, cost_bps, warnings, prices
+    )
     return BacktestResult(
         levels,
         reviews,
@@ -216,8 +226,11 @@ def _backtest(
         stats.to_dict(),
         list(stats.warnings),
         inputs.company_of,
-        inputs.prices_usd.loc[:end],
-        None if inputs.dividends_usd is None else inputs.dividends_usd.loc[:end],
+        # made on first access (a sweep reads neither)
+        Deferred(partial(_in_usd, inputs.close, inputs.fx, end)),  # type: ignore[arg-type]
+        None
+        if inputs.dividends is None
+        else Deferred(partial(_in_usd, inputs.dividends, inputs.fx, end, fill=False)),  # type: ignore[arg-type]
         _category_of(reviews),
     )
 
@@ -281,7 +294,7 @@ def _run_reviews(
                 warnings.append(f"review {d.review} not formed, the index starts later: {exc}")
                 continue
             # the last date with a close on any of the lines this review buys
-            last = max(_last_close(prices(t)) for t in r.proforma["ticker"])
+            last = max(_last_close(prices(t)) for t in r.proforma_column("ticker"))
             data_end = last if data_end is None else max(data_end, last)
             if r.dates.effective > data_end:
                 warnings.append(
@@ -290,7 +303,8 @@ def _run_reviews(
                 )
                 break
             reviews.append(r)
-            previous = {str(k): float(v) for k, v in r.weights.items()}
+            # the ids of r.weights as str, as its pro-forma rows list them
+            previous = dict(zip(r.proforma_column("id"), r.weights.tolist(), strict=True))
     if not reviews:
         raise MissingDataError(
             f"no prices on or after the first effective date {schedule[0].effective.date()}"
@@ -311,7 +325,7 @@ def _last_close(px: pd.DataFrame) -> pd.Timestamp:
 class _LevelInputs:
     """What the level engine needs, per listing line (dates × lines): closes in local currency,
     gross dividends (None: from the events), FX rates (None: all USD), withholding rates, the
-    corporate actions on constituent lines, and the closes and dividends in USD."""
+    corporate actions on constituent lines (the closes and dividends in USD: :func:`_in_usd`)."""
 
     close: pd.DataFrame
     dividends: pd.DataFrame | None
@@ -319,8 +333,14 @@ class _LevelInputs:
     withholding: pd.Series
     actions: list[CorporateAction]
     company_of: dict[str, str]
-    prices_usd: pd.DataFrame
-    dividends_usd: pd.DataFrame | None
+
+
+def _in_usd(
+    frame: pd.DataFrame, fx: pd.DataFrame | None, end: pd.Timestamp, *, fill: bool = True
+) -> pd.DataFrame:
+    """Closes (``fill``: carried forward) or dividends in USD, up to ``end``."""
+    local = frame.ffill() if fill else frame
+    return (local * (fx if fx is not None else 1.0)).loc[:end]
 
 
 def _level_inputs(
@@ -344,7 +364,9 @@ def _level_inputs(
     days = trading_days(first - pd.Timedelta(days=10), end, cal.exchange)
     company_of: dict[str, str] = {}
     for r in reviews:
-        company_of.update(dict(zip(r.proforma["ticker"], r.proforma["id"], strict=True)))
+        company_of.update(
+            dict(zip(r.proforma_column("ticker"), r.proforma_column("id"), strict=True))
+        )
     lines = sorted(company_of)
     new_lines = [
         ev.new_security for ev in events or [] if ev.security in company_of and ev.new_security
@@ -377,11 +399,7 @@ def _level_inputs(
         dtype=float,
     )
     fx_frame = _fx_frame(fx, days, close_df.columns)
-    usd = close_df.ffill() * (fx_frame if fx_frame is not None else 1.0)
-    div_usd = None
-    if divs is not None:
-        div_usd = divs * (fx_frame if fx_frame is not None else 1.0)
-    return _LevelInputs(close_df, divs, fx_frame, wht, actions, company_of, usd, div_usd)
+    return _LevelInputs(close_df, divs, fx_frame, wht, actions, company_of)
 
 
 def _dividends(
@@ -434,10 +452,12 @@ def _rebalances(reviews: list[ReviewResult]) -> list[Rebalance]:
     """One rebalance per review, its target weights keyed by listing line."""
     rebs = []
     for r in reviews:
-        pro = r.proforma
-        if pro["id"].tolist() == [str(k) for k in r.weights.index]:  # run_review's order
-            line = pd.Index(pro["ticker"])
+        if r.proforma_column("id") == list(map(str, r.weights.index.tolist())):
+            # run_review's order: the labels of pd.Index(r.proforma["ticker"]), without the
+            # frame (compute_levels reads the labels, not their dtype)
+            line = pd.Index(r.proforma_column("ticker"), dtype=object, name="ticker")
         else:
+            pro = r.proforma
             line = pd.Index(pro.set_index("id").loc[r.weights.index, "ticker"])
         by_line = pd.Series(r.weights.to_numpy(), index=line)
         rebs.append(Rebalance(r.dates.announce, r.dates.effective, by_line, r.dates.review))
@@ -496,32 +516,49 @@ def _summary(
     benchmarks: Sequence[str],
     cost_bps: float,
     warnings: list[str],
+    prices: PriceGetter | None = None,
 ) -> BacktestSummary:
     """The summary of a backtest: label, window, statistics of every variant and benchmark,
-    turnover, corporate actions and every warning."""
+    turnover, corporate actions and every warning.
+
+    With ``prices``, a benchmark's own statistics are computed once per its price frame, index
+    dates and base value while a review cache is active (a sweep's variants share them).
+    """
     per_year = turnover.iloc[1:].groupby(turnover["effective"].iloc[1:].dt.year)["turnover"].sum()
     pit = all(r.point_in_time for r in reviews)
+    gtr_returns = metrics.returns_from_levels(levels["GTR"])
+    dates = levels.index
+    base_value = methodology.index.base_value
+
+    def against(t: str) -> BenchmarkStats:
+        bench = levels[f"bench_{t}"]
+        own = None
+        if prices is not None and isinstance(dates, pd.DatetimeIndex):
+            key = ("benchmark_stats", str(dates.dtype), dates.asi8.tobytes(), base_value)
+            own = memo(prices(t), key, partial(BenchmarkStats.own_stats, bench))
+        return BenchmarkStats.against(bench, levels["GTR"], own=own, gtr_returns=gtr_returns)
+
     return BacktestSummary(
         label="point-in-time" if pit else NOT_PIT_LABEL,
         point_in_time=pit,
         methodology=methodology.index.name,
-        methodology_hash=methodology.config_hash(),
+        methodology_hash=memo(methodology, ("config_hash",), methodology.config_hash),
         start=str(levels.index[0].date()),
         end=str(levels.index[-1].date()),
         reviews=len(reviews),
         score_sources={str(r.dates.review): r.score_source for r in reviews},
         cost_bps=float(cost_bps),
         variants={v: SeriesStats.from_levels(levels[v]) for v in ("PR", "GTR", "NTR")},
-        benchmarks={
-            t: BenchmarkStats.against(levels[f"bench_{t}"], levels["GTR"]) for t in benchmarks
-        },
+        benchmarks={t: against(t) for t in benchmarks},
         turnover=TurnoverStats(
             float(turnover["turnover"].iloc[1:].mean()) if len(turnover) > 1 else float("nan"),
             {str(k): float(v) for k, v in per_year.items()},
         ),
         corporate_actions=[
             {str(k): v for k, v in a.items()} for a in calc.actions.to_dict("records")
-        ],
+        ]
+        if calc.has_actions
+        else [],
         warnings=warnings
         + calc.warnings
         + [w for r in reviews for w in r.warnings if w != NOT_PIT_LABEL],
@@ -532,9 +569,8 @@ def _category_of(reviews: list[ReviewResult]) -> dict[str, str]:
     """Category of each line's company at the latest review that held the line."""
     category_of: dict[str, str] = {}
     for r in reviews:
-        cats = dict(
-            zip(r.candidates["id"].tolist(), r.candidates["category"].tolist(), strict=True)
-        )
-        for line, cid in zip(r.proforma["ticker"], r.proforma["id"], strict=True):
+        # two columns, without making the candidates frame
+        cats = dict(zip(r.candidate_column("id"), r.candidate_column("category"), strict=True))
+        for line, cid in zip(r.proforma_column("ticker"), r.proforma_column("id"), strict=True):
             category_of[str(line)] = str(cats[cid])
     return category_of

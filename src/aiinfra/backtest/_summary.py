@@ -81,14 +81,31 @@ class BenchmarkStats(SeriesStats):
     information_ratio_gtr: float = float("nan")
 
     @classmethod
-    def against(cls, levels: pd.Series, gtr: pd.Series) -> BenchmarkStats:
-        gr = metrics.returns_from_levels(gtr)
-        br = metrics.returns_from_levels(levels)
+    def against(
+        cls,
+        levels: pd.Series,
+        gtr: pd.Series,
+        *,
+        own: tuple[dict[str, float], pd.Series] | None = None,
+        gtr_returns: pd.Series | None = None,
+    ) -> BenchmarkStats:
+        """The stats of the benchmark ``levels`` and the GTR ``gtr``'s tracking error and IR.
+
+        ``own``: :meth:`own_stats` of ``levels``, and ``gtr_returns``: the returns of ``gtr``,
+        when already at hand (a sweep's variants share their benchmarks' series).
+        """
+        gr = metrics.returns_from_levels(gtr) if gtr_returns is None else gtr_returns
+        stats, br = cls.own_stats(levels) if own is None else own
         return cls(
-            **cls._of(levels),
+            **stats,
             tracking_error_gtr=metrics.tracking_error(gr, br),
             information_ratio_gtr=metrics.information_ratio(gr, br),
         )
+
+    @classmethod
+    def own_stats(cls, levels: pd.Series) -> tuple[dict[str, float], pd.Series]:
+        """What :meth:`against` computes of the benchmark alone: its stats and its returns."""
+        return cls._of(levels), metrics.returns_from_levels(levels)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from aiinfra.index._cache import ReviewCache, memo, review_cache
+from aiinfra.index._cache import Deferred, LazyField, ReviewCache, memo, review_cache
 from aiinfra.index._calendar import (
     ReviewDates,
     latest_review,
@@ -54,6 +54,8 @@ __all__ = [
     "SCREENS",
     "SYSTEMATIC_COMPONENTS",
     "CorporateAction",
+    "Deferred",
+    "LazyField",
     "LevelResult",
     "Methodology",
     "PriceGetter",

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["ReviewCache", "latest", "memo", "memo_checked", "review_cache"]
+__all__ = ["Deferred", "LazyField", "ReviewCache", "latest", "memo", "memo_checked", "review_cache"]
 
 
 class ReviewCache:
@@ -108,3 +108,58 @@ def _compute_latest(
     last = f.sort_values(date_col).groupby(key).tail(1).set_index(key)
     out: dict[Any, dict[Any, Any]] = last.to_dict(orient="index")
     return out
+
+
+class Deferred:
+    """A value made by :meth:`make` when a :class:`LazyField` holding it is first read:
+    ``build()`` (picklable when ``build`` is), or what a subclass's ``make`` returns."""
+
+    __slots__ = ("build",)
+
+    def __init__(self, build: Callable[[], Any] | None = None) -> None:
+        self.build = build
+
+    def make(self) -> Any:
+        assert self.build is not None
+        return self.build()
+
+
+_NO_DEFAULT = object()
+
+
+class LazyField:
+    """A dataclass field whose value may be given as a :class:`Deferred`: the first read makes
+    the value and keeps it, so reading the field always gives the value (repr, ``==`` and
+    ``dataclasses.replace`` read it too). ``default``: the field's default (none when omitted).
+
+    A result whose parts are costly to build and often unread (a review's candidate frame read
+    by the report but not by a sweep) is built on first use, from what the steps computed.
+    """
+
+    def __init__(self, default: Any = _NO_DEFAULT) -> None:
+        self.default = default
+        self._lock = threading.RLock()  # one make per value when threads read it at once
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+        self.slot = "_" + name
+
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        if obj is None:
+            if self.default is _NO_DEFAULT:
+                raise AttributeError(self.name)  # a dataclass field without a default
+            return self.default
+        value = obj.__dict__[self.slot]
+        if isinstance(value, Deferred):
+            with self._lock:
+                value = obj.__dict__[self.slot]
+                if isinstance(value, Deferred):
+                    value = obj.__dict__[self.slot] = value.make()
+        return value
+
+    def __set__(self, obj: object, value: Any) -> None:
+        obj.__dict__[self.slot] = value
+
+    def held(self, obj: object) -> Any:
+        """What ``obj`` holds: the value, or the :class:`Deferred` not made yet."""
+        return obj.__dict__[self.slot]

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any, Literal
+from functools import cached_property, partial
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from aiinfra.exceptions import InvalidParameterError
+from aiinfra.index._cache import Deferred, LazyField
 
 __all__ = [
     "CorporateAction",
@@ -91,11 +92,15 @@ class LevelResult:
     actions : DataFrame
         Corporate actions applied (and automatic removals of stale securities).
     compliance : DataFrame or None
-        Daily drifted-weight statistics (max weight, sum above 5 % and 4.5 %, count).
+        Daily drifted-weight statistics (max weight, sum above 5 % and 4.5 %, count), made on
+        first access.
     """
 
     levels: pd.DataFrame
-    compliance: pd.DataFrame | None = None
+    if TYPE_CHECKING:
+        compliance: pd.DataFrame | None = None
+    else:
+        compliance: pd.DataFrame | None = LazyField(default=None)
     warnings: list[str] = field(default_factory=list)
     _weight_parts: list[tuple[Any, ...]] = field(default_factory=list, repr=False)
     _columns: list[str] = field(default_factory=list, repr=False)
@@ -119,6 +124,11 @@ class LevelResult:
                 "names": np.array([x["names"] for x in rows], dtype=np.int64),
             }
         )
+
+    @property
+    def has_actions(self) -> bool:
+        """Whether :attr:`actions` has a row (without making the frame)."""
+        return bool(self._action_rows)
 
     @cached_property
     def actions(self) -> pd.DataFrame:
@@ -240,7 +250,9 @@ class _Market:
         """The rebalance's weights as a vector over the columns (a fresh array)."""
         if r.weights.index is self.columns or r.weights.index.equals(self.col_index):
             return r.weights.to_numpy(float, copy=True)
-        where = self.col_index.get_indexer(r.weights.index)
+        # col_index.get_indexer(r.weights.index) of the (unique) columns, by their positions
+        labels = r.weights.index.tolist()
+        where = np.fromiter((self.pos.get(c, -1) for c in labels), np.intp, len(labels))
         if (where < 0).any():
             missing = list(r.weights.index[where < 0])
             raise InvalidParameterError(f"no prices for {', '.join(map(str, missing))}")
@@ -609,7 +621,8 @@ class _GeneralPath:
         self.N = np.zeros(n_s)
         self.D = 1.0
         self.log: list[dict[str, object]] = []
-        self.comp_parts: list[_ComplianceBlock] = []
+        #: the spans (a, b, shares) of :func:`_compliance_block`, computed when first read
+        self.comp_parts: list[tuple[int, int, np.ndarray]] = []
         #: the review in force: label, effective day index, target weights
         self.current: tuple[str, int, np.ndarray] = ("", sched.t0, np.zeros(n_s))
 
@@ -647,7 +660,7 @@ class _GeneralPath:
             out.ID[a : b + 1] = dv / D
             out.IDN[a : b + 1] = dvn / D
         if self.compliance and (self.N > 0).any():
-            self.comp_parts.append(_compliance_block(self.m, self.N, a, b))
+            self.comp_parts.append((a, b, self.N))  # N is never changed in place
 
     def _reinvest(self, j: int, t: int, why: str, when: pd.Timestamp) -> bool:
         """Remove line ``j`` at the close of ``t``, proceeds pro rata (False: not held)."""
@@ -817,9 +830,10 @@ def _compliance_block(m: _Market, N: np.ndarray, a: int, b: int) -> _ComplianceB
     )
 
 
-def _compliance_frame(m: _Market, blocks: list[_ComplianceBlock]) -> pd.DataFrame:
-    """The blocks as one frame (index: their days), as ``pd.concat`` of one frame per block
-    gives it."""
+def _compliance_frame(m: _Market, spans: list[tuple[int, int, np.ndarray]]) -> pd.DataFrame:
+    """The blocks of the spans (days a..b held as ``N``) as one frame (index: their days), as
+    ``pd.concat`` of one frame per block gives it."""
+    blocks = [_compliance_block(m, N, a, b) for a, b, N in spans]
     frames = [pd.DataFrame(cols, index=m.dates[a : b + 1]) for a, b, cols in blocks[:1]]
     if len(blocks) == 1:
         return pd.concat(frames)
@@ -958,7 +972,7 @@ def compute_levels(
     if not (bounds.any() or compliance):
         path = _fast_path(m, sched, base_value, cost_bps, warnings)
         log: list[dict[str, object]] = []
-        comp_parts: list[_ComplianceBlock] = []
+        comp_parts: list[tuple[int, int, np.ndarray]] = []
     else:
         general = _GeneralPath(m, sched, bounds, base_value, cost_bps, compliance, warnings)
         path = general.run()
@@ -971,6 +985,7 @@ def compute_levels(
         _weight_parts=w_parts,
         _columns=m.cols,
         _dates=m.dates,
-        compliance=_compliance_frame(m, comp_parts) if comp_parts else None,
+        # made when first read (a sweep reads only the levels)
+        compliance=Deferred(partial(_compliance_frame, m, comp_parts)) if comp_parts else None,  # type: ignore[arg-type]
         warnings=warnings,
     )

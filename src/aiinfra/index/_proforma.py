@@ -11,15 +11,22 @@ import pandas as pd
 from aiinfra.index._cache import memo
 from aiinfra.index._universe import ReviewContext
 
-__all__ = ["K_NOTIONAL", "proforma"]
+__all__ = ["K_NOTIONAL", "proforma", "proforma_columns"]
 
 #: Notional K of the pro-forma index shares N' = w·K/(P·X).
 K_NOTIONAL = 1e9
 
 
 def proforma(picked: Mapping[str, Any], weights: pd.Series, ctx: ReviewContext) -> pd.DataFrame:
-    """Pro-forma constituents: ``id``, ``ticker``, ``weight``, ``ref_date``, ``price``, ``fx`` and
-    index ``shares`` N' = w·K/(P·X) with K = 1e9.
+    """:func:`proforma_columns` as a frame."""
+    return pd.DataFrame(proforma_columns(picked, weights, ctx))
+
+
+def proforma_columns(
+    picked: Mapping[str, Any], weights: pd.Series, ctx: ReviewContext
+) -> dict[str, list[Any]]:
+    """Pro-forma constituents, column name → values: ``id``, ``ticker``, ``weight``,
+    ``ref_date``, ``price``, ``fx`` and index ``shares`` N' = w·K/(P·X) with K = 1e9.
 
     Requires the selected names' ``ticker`` and ``currency`` (in the order of ``weights``;
     weighting step) and their weights. Provides one row per constituent, priced at the last
@@ -31,8 +38,8 @@ def proforma(picked: Mapping[str, Any], weights: pd.Series, ctx: ReviewContext) 
     cols: dict[str, list[Any]] = {
         k: [] for k in ("id", "ticker", "weight", "ref_date", "price", "fx", "shares")
     }
-    for (key, weight), line, currency in zip(
-        weights.items(), picked["ticker"], picked["currency"], strict=True
+    for key, weight, line, currency in zip(
+        weights.index.tolist(), weights.tolist(), picked["ticker"], picked["currency"], strict=True
     ):
         cid = str(key)
         pline = str(line)
@@ -58,7 +65,7 @@ def proforma(picked: Mapping[str, Any], weights: pd.Series, ctx: ReviewContext) 
             ("shares", float(weight) * K_NOTIONAL / (price * rate)),
         ):
             cols[k].append(v)
-    return pd.DataFrame(cols)
+    return cols
 
 
 def _close_on(px: pd.DataFrame, day: pd.Timestamp) -> tuple[pd.Timestamp, float]:

@@ -29,18 +29,19 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from aiinfra.dates import to_timestamp
-from aiinfra.index._cache import memo, memo_checked
+from aiinfra.index._cache import Deferred, LazyField, memo, memo_checked
 from aiinfra.index._calendar import ReviewDates, latest_review
 from aiinfra.index._methodology import Methodology
-from aiinfra.index._proforma import proforma
+from aiinfra.index._proforma import proforma_columns
 from aiinfra.index._scoring import score_columns
-from aiinfra.index._screens import screen_columns
-from aiinfra.index._selection import selection_columns
+from aiinfra.index._screens import screen_codes
+from aiinfra.index._selection import selection_arrays
 from aiinfra.index._systematic import apply_systematic
 from aiinfra.index._universe import (
     PriceGetter,
@@ -58,6 +59,45 @@ from aiinfra.ledger import Ledger
 __all__ = ["NOT_PIT_LABEL", "ReviewResult", "run_review", "systematic_scores"]
 
 NOT_PIT_LABEL = "not point-in-time: scores known only today were applied to earlier dates"
+
+
+class _Columns(Deferred):
+    """A frame made on first use from column arrays (a :class:`Deferred` for a
+    :class:`LazyField`).
+
+    ``columns``: name → values in frame order (numpy, a pandas extension array, a list, or an
+    array of objects to be made into the dtype ``strings`` names for it); ``objects``: arrays
+    of objects of some string columns, the same values, for reading one column cheaply.
+    """
+
+    __slots__ = ("columns", "objects", "strings")
+
+    def __init__(
+        self,
+        columns: dict[str, Any],
+        strings: Mapping[str, Any] | None = None,
+        objects: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__()
+        self.columns = columns
+        self.strings = dict(strings or {})
+        self.objects = dict(objects or {})
+
+    def make(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                k: pd.array(v, dtype=self.strings[k]) if k in self.strings else v
+                for k, v in self.columns.items()
+            }
+        )
+
+    def column(self, name: str) -> list[Any]:
+        """``make()[name].tolist()``, without making the frame."""
+        if name in self.strings:
+            out: list[Any] = pd.array(self.columns[name], dtype=self.strings[name]).tolist()
+            return out
+        values = self.objects.get(name, self.columns[name])
+        return list(values) if isinstance(values, list) else list(values.tolist())
 
 
 @dataclass
@@ -81,18 +121,37 @@ class ReviewResult:
     input_hash : str
         SHA-256 of the methodology and every input the review used.
     warnings : list of str
+
+    Notes
+    -----
+    ``candidates``, ``proforma``, ``compliance`` and ``input_hash`` are made on first access,
+    from what the steps computed (a backtest reads a few columns of ``proforma`` and
+    ``candidates`` through :meth:`proforma_column` and :meth:`candidate_column`).
     """
 
     dates: ReviewDates
-    candidates: pd.DataFrame
+    if TYPE_CHECKING:
+        candidates: pd.DataFrame
+    else:
+        # made from the steps' column arrays on first access (a backtest reads few columns)
+        candidates: pd.DataFrame = LazyField()
     weights: pd.Series
     additions: list[str]
     deletions: list[str]
-    proforma: pd.DataFrame
-    compliance: dict[str, Any]
+    if TYPE_CHECKING:
+        proforma: pd.DataFrame
+    else:
+        proforma: pd.DataFrame = LazyField()
+    if TYPE_CHECKING:
+        compliance: dict[str, Any]
+    else:
+        compliance: dict[str, Any] = LazyField()
     point_in_time: bool
     methodology_hash: str
-    input_hash: str
+    if TYPE_CHECKING:
+        input_hash: str
+    else:
+        input_hash: str = LazyField()
     warnings: list[str] = field(default_factory=list)
     #: where the scores came from: ``house`` (the house vintage in force), ``systematic`` (the
     #: rubric computed at the cut-off) or ``static`` (today's house view: not point-in-time)
@@ -101,6 +160,21 @@ class ReviewResult:
     @property
     def label(self) -> str:
         return "point-in-time" if self.point_in_time else NOT_PIT_LABEL
+
+    def candidate_column(self, name: str) -> list[Any]:
+        """``candidates[name].tolist()``; while the frame is not made yet, without making it."""
+        return self._column("candidates", name)
+
+    def proforma_column(self, name: str) -> list[Any]:
+        """``proforma[name].tolist()``; while the frame is not made yet, without making it."""
+        return self._column("proforma", name)
+
+    def _column(self, frame: str, name: str) -> list[Any]:
+        held = self.__dict__.get("_" + frame)
+        if isinstance(held, _Columns):
+            return held.column(name)
+        out: list[Any] = getattr(self, frame)[name].tolist()
+        return out
 
     def selection(self) -> pd.DataFrame:
         cols = [
@@ -215,31 +289,72 @@ def run_review(
         frame = pd.DataFrame(cols)
         apply_systematic(frame, ledger, dates.cutoff)
         cols = frame_columns(frame)
-    cols.update(score_columns(cols, methodology))
-    cols.update(screen_columns(cols, methodology, dates.cutoff, base))
-    cols["x"] = raw_weight_column(cols, methodology)
-    chosen, columns = selection_columns(cols, ctx.existing, methodology, dates)
-    cols.update(columns)
-    picked, weights, cols["weight"] = weight_columns(cols, chosen.selected, methodology)
-    cand = pd.DataFrame(cols)
-    pro = proforma(picked, weights, ctx)
+    # the steps read the string columns as arrays of objects, made once per universe frame;
+    # ``cols`` keeps the frame's arrays, ``work`` what the steps read
+    objects = _object_columns(cols, base)
+    work = {**cols, **objects}
+
+    def add(new: Mapping[str, Any]) -> None:
+        cols.update(new)
+        work.update(new)
+
+    reason_dtype = cols["reason"].dtype
+    add(score_columns(work, methodology))
+    codes = screen_codes(work, methodology, dates.cutoff, base)
+    add({"reason": codes, "eligible": np.asarray(pd.isna(codes))})
+    add({"x": raw_weight_column(work, methodology)})
+    chosen, columns = selection_arrays(work, ctx.existing, methodology, dates, reason_dtype)
+    add(columns)
+    id_dtype = cols["id"].dtype
+    picked, weights, full = weight_columns(work, chosen.selected, methodology, id_dtype=id_dtype)
+    add({"weight": full})
+    # the candidates frame is made when first read (what selection_columns makes of its arrays)
+    held = _Columns(cols, {"reason": reason_dtype, "selection_reason": "str",
+                           "reason_text": "str"}, objects)  # fmt: skip
+    cand: pd.DataFrame | _Columns = held if base is not None else held.make()
+    pro = _Columns(dict(proforma_columns(picked, weights, ctx)))
     if not pit:
         warnings.insert(0, NOT_PIT_LABEL)
     m_hash: str = memo(methodology, ("config_hash",), methodology.config_hash)
+    # the JSON text of the universe's records, looked up now (while the review cache is active)
+    texts = None if base is None else memo(base, ("hash_texts",), partial(_hash_texts, base))
     return ReviewResult(
         dates=dates,
-        candidates=cand,
+        candidates=cand,  # type: ignore[arg-type]
         weights=weights,
-        additions=sorted(set(weights.index) - ctx.existing),
-        deletions=sorted(ctx.existing - set(weights.index)),
-        proforma=pro,
-        compliance=weight_compliance(weights, picked, methodology),
+        additions=sorted(set(chosen.selected) - ctx.existing),  # the ids of ``weights``
+        deletions=sorted(ctx.existing - set(chosen.selected)),
+        proforma=pro,  # type: ignore[arg-type]
+        # made when first read (a sweep reads neither)
+        # (of a copy-on-write copy of the weights: what they are now, whatever a caller does)
+        compliance=Deferred(
+            partial(weight_compliance, weights.copy(deep=False), picked, methodology)
+        ),  # type: ignore[arg-type]
         point_in_time=pit,
         score_source=source,
         methodology_hash=m_hash,
-        input_hash=_input_hash(cand, m_hash, dates, ctx.existing, base),
+        input_hash=Deferred(
+            partial(_input_hash, cand, m_hash, dates, set(ctx.existing), base, texts)
+        ),  # type: ignore[arg-type]
         warnings=warnings,
     )
+
+
+def _object_columns(cols: Mapping[str, Any], base: pd.DataFrame | None) -> dict[str, Any]:
+    """The string columns of ``cols`` as arrays of objects (the same values); once per
+    universe frame ``base`` (``cols`` are its columns) while a review cache is active."""
+
+    def make() -> dict[str, Any]:
+        return {
+            k: np.asarray(v, dtype=object)
+            for k, v in cols.items()
+            if isinstance(getattr(v, "dtype", None), pd.StringDtype)
+        }
+
+    if base is None:
+        return make()
+    out: dict[str, Any] = memo(base, ("object_columns",), make)
+    return out
 
 
 _HASH_COLUMNS = [
@@ -265,11 +380,12 @@ def _systematic_frame(base: pd.DataFrame, ledger: Ledger, cutoff: pd.Timestamp) 
 
 
 def _input_hash(
-    cand: pd.DataFrame,
+    cand: pd.DataFrame | _Columns,
     methodology_hash: str,
     dates: ReviewDates,
     existing: set[str],
     base: pd.DataFrame | None = None,
+    texts: list[tuple[str, tuple[str, str]]] | None = None,
 ) -> str:
     """SHA-256 of the methodology, the dates, every candidate's inputs and the members: of
     ``json.dumps(payload, sort_keys=True)``.
@@ -277,12 +393,14 @@ def _input_hash(
     ``base``: the universe frame ``cand`` was copied from (same rows and inputs, no current
     member); the JSON text of each of its records, as a member and not, is made once, and the
     payload's text is put together from the pieces ``json.dumps`` would write (its keys in
-    sorted order, the default separators).
+    sorted order, the default separators); ``texts``: those texts when already looked up.
     """
     if base is None:
+        assert isinstance(cand, pd.DataFrame)
         inputs = json.dumps(_hash_records(cand), sort_keys=True)
     else:
-        texts = memo(base, ("hash_texts",), partial(_hash_texts, base))
+        if texts is None:
+            texts = memo(base, ("hash_texts",), partial(_hash_texts, base))
         inputs = "[" + ", ".join(t[cid in existing] for cid, t in texts) + "]"
     text = (
         f'{{"dates": {json.dumps(dates.to_dict(), sort_keys=True)}, "inputs": {inputs}, '

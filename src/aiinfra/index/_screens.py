@@ -124,9 +124,20 @@ def screen_columns(
 ) -> dict[str, Any]:
     """:func:`apply_screens` on a frame or a mapping of column arrays: ``reason`` and
     ``eligible``."""
+    codes = screen_codes(cand, methodology, cutoff, base)
+    return {
+        "reason": pd.array(codes, dtype=cand["reason"].dtype),
+        "eligible": np.asarray(pd.isna(codes)),
+    }
+
+
+def screen_codes(
+    cand: Any, methodology: Methodology, cutoff: pd.Timestamp, base: pd.DataFrame | None = None
+) -> np.ndarray:
+    """:func:`screen_columns`' ``reason``, as an array of objects (its ``eligible`` is where
+    this is NA); ``cand["reason"]`` may be an array of objects too."""
     el = methodology.eligibility
-    reason = cand["reason"]
-    codes = np.array(reason, dtype=object)
+    codes = np.array(cand["reason"], dtype=object)
     left = np.asarray(pd.isna(codes), dtype=bool).copy()
     masks = None
     existing = np.asarray(cand["existing"], dtype=bool)
@@ -148,7 +159,7 @@ def screen_columns(
         if hit.any():
             codes[hit] = s.code
             left &= ~hit
-    return {"reason": pd.array(codes, dtype=reason.dtype), "eligible": np.asarray(pd.isna(codes))}
+    return codes
 
 
 def _input_masks(

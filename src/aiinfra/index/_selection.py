@@ -181,6 +181,21 @@ def selection_columns(
 ) -> tuple[SelectionResult, dict[str, Any]]:
     """:func:`select_candidates` on a frame or a mapping of column arrays: the selection and
     the columns ``rank``, ``selected``, ``selection_reason``, ``reason``, ``reason_text``."""
+    reason_dtype = cand["reason"].dtype
+    chosen, columns = selection_arrays(cand, existing, methodology, dates, reason_dtype)
+    for col, dtype in (("selection_reason", "str"), ("reason", reason_dtype),
+                       ("reason_text", "str")):  # fmt: skip
+        columns[col] = pd.array(columns[col], dtype=dtype)
+    return chosen, columns
+
+
+def selection_arrays(
+    cand: Any, existing: set[str], methodology: Methodology, dates: ReviewDates, reason_dtype: Any
+) -> tuple[SelectionResult, dict[str, Any]]:
+    """:func:`selection_columns` with ``selection_reason``, ``reason`` and ``reason_text`` as
+    arrays of objects (``selection_columns`` makes them ``str``, ``reason_dtype`` and ``str``
+    arrays); ``cand``'s string columns may be arrays of objects too, ``reason_dtype`` is the
+    dtype of its ``reason``."""
     elig = np.flatnonzero(np.asarray(cand["eligible"], dtype=bool))
     all_ids = cand["id"].tolist()
     e_ids = [all_ids[k] for k in elig]
@@ -206,7 +221,8 @@ def selection_columns(
             min_n=sel.min_n,
         )
     except InsufficientConstituentsError as exc:
-        counts = pd.Series(cand["reason"]).value_counts()
+        counts = pd.Series(pd.array(np.asarray(cand["reason"], dtype=object),
+                                    dtype=reason_dtype)).value_counts()  # fmt: skip
         why = ", ".join(f"{REASONS[str(k)]} {v}" for k, v in counts.items())
         raise InsufficientConstituentsError(
             f"review {dates.review} (cut-off {dates.cutoff.date()}): {exc}. Of {len(all_ids)} "
@@ -226,15 +242,14 @@ def selection_columns(
     for cid, why in chosen.reasons.items():
         selected[position[cid]] = True
         how[position[cid]] = why
-    reason = cand["reason"]
-    codes = np.array(reason, dtype=object)
+    codes = np.array(cand["reason"], dtype=object)
     codes[np.asarray(cand["eligible"], dtype=bool) & ~selected] = "NOT_SELECTED"
     text = np.array([REASONS.get(c, np.nan) if isinstance(c, str) else np.nan for c in codes],
                     dtype=object)  # fmt: skip
     return chosen, {
         "rank": rank.astype(np.int64) if len(ids) == n else rank,
         "selected": selected,
-        "selection_reason": pd.array(how, dtype="str"),
-        "reason": pd.array(codes, dtype=reason.dtype),
-        "reason_text": pd.array(text, dtype="str"),
+        "selection_reason": how,
+        "reason": codes,
+        "reason_text": text,
     }

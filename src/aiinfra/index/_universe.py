@@ -452,7 +452,7 @@ def _listing_line(lines: list[Any], ctx: ReviewContext) -> tuple[dict[str, Any] 
         if cur != "USD" and (fx is None or cur not in fx):
             no_fx = True
             continue
-        if px.loc[:cut].empty:
+        if not _has_close_by(px, cut):
             continue
         rates = None if cur == "USD" or fx is None else fx[cur]
         stats.append(_line_stats(line, px, rates, cut))
@@ -463,6 +463,14 @@ def _listing_line(lines: list[Any], ctx: ReviewContext) -> tuple[dict[str, Any] 
     if primary is not None and primary["adtv"] >= 0.8 * best["adtv"]:
         best = primary
     return best, None
+
+
+def _has_close_by(px: pd.DataFrame, cut: pd.Timestamp) -> bool:
+    """Whether ``px.loc[:cut]`` has a row (a search in a sorted date index, not a slice)."""
+    idx = px.index
+    if isinstance(idx, pd.DatetimeIndex) and idx.is_monotonic_increasing:
+        return bool(idx.searchsorted(cut, side="right") > 0)
+    return not px.loc[:cut].empty
 
 
 def _line_stats(
@@ -480,9 +488,9 @@ def _compute_line_stats(
     if not (isinstance(idx, pd.DatetimeIndex) and idx.is_monotonic_increasing and idx.is_unique):
         return _compute_line_stats_slow(line, prices, fx, cutoff)
     # the same figures as _compute_line_stats_slow, from positions in the (sorted) index and
-    # the traded values of the whole line, computed once per line
+    # the arrays of the whole line (traded values, volumes, closes, days), made once per line
     currency, exchange = currency_of(line)
-    window_start = cutoff - pd.DateOffset(months=3)
+    window_start = _window_start(cutoff)
     hi = int(idx.searchsorted(cutoff, side="right"))
     lo = min(int(idx.searchsorted(window_start, side="right")), hi)
     rate = 1.0
@@ -490,35 +498,70 @@ def _compute_line_stats(
         assert fx is not None
         known = fx.loc[:cutoff]
         rate = float(known.iloc[-1]) if len(known) else np.nan
-    value, volume = memo_checked(prices, ("traded_value",), (fx,),
-                                 lambda: _traded_value(prices, fx))  # fmt: skip
-    traded = value.iloc[lo:hi].mean()
-    sessions = _sessions(window_start + pd.Timedelta(days=1), cutoff, exchange)
-    traded_days = int(((volume[lo:hi] > 0) & idx[lo:hi].isin(sessions)).sum())
+    value, volume, close, days = memo_checked(prices, ("line_arrays",), (fx,),
+                                              lambda: _line_arrays(prices, fx))  # fmt: skip
+    first_session = window_start + pd.Timedelta(days=1)
+    sessions = _sessions(first_session, cutoff, exchange)
+    on_session = np.isin(days[lo:hi], _session_days(first_session, cutoff, exchange))
+    traded_days = int(((volume[lo:hi] > 0) & on_session).sum())
     return {
         "line": line,
         "currency": currency,
         "first_date": idx[0] if hi else pd.NaT,
-        "close_cut": float(prices["close"].iloc[hi - 1]) if hi else np.nan,
+        "close_cut": float(close[hi - 1]) if hi else np.nan,
         "fx_cut": rate,
-        "adtv": float(traded) if hi > lo else 0.0,
+        "adtv": float(_mean(value[lo:hi])) if hi > lo else 0.0,
         "trading_ratio": traded_days / len(sessions) if len(sessions) else 0.0,
     }
 
 
-def _traded_value(prices: pd.DataFrame, fx: pd.Series | None) -> tuple[pd.Series, np.ndarray]:
-    """Daily traded value (close × volume, × the USD rate carried forward for a non-USD line)
-    and the volumes of a whole line."""
+def _mean(values: np.ndarray) -> float:
+    """``Series.mean()`` of float values, to the last bit: NaN skipped (set to 0 in a copy),
+    numpy's sum over the count of the others (pandas' ``nanops.nanmean``)."""
+    missing = np.isnan(values)
+    if missing.any():
+        values = np.where(missing, 0.0, values)
+    count = np.float64(values.size - missing.sum())
+    return float(values.sum() / count) if count > 0 else float("nan")
+
+
+def _line_arrays(
+    prices: pd.DataFrame, fx: pd.Series | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Of a whole line: the daily traded value (close × volume, × the USD rate carried forward
+    for a non-USD line), the volumes, the closes and the days (``datetime64[ns]``)."""
     value = prices["close"] * prices["volume"]
     if fx is not None:
         value = value * fx.reindex(prices.index, method="ffill")
-    return value, prices["volume"].to_numpy()
+    days = np.asarray(prices.index.to_numpy(), dtype="datetime64[ns]")
+    return (
+        value.to_numpy(dtype=float),
+        prices["volume"].to_numpy(),
+        prices["close"].to_numpy(dtype=float),
+        days,
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _window_start(cutoff: pd.Timestamp) -> pd.Timestamp:
+    """The start of the 3-month liquidity window ending at ``cutoff`` (exclusive)."""
+    out: pd.Timestamp = cutoff - pd.DateOffset(months=3)
+    return out
 
 
 @functools.lru_cache(maxsize=4096)
 def _sessions(start: pd.Timestamp, end: pd.Timestamp, exchange: str) -> pd.DatetimeIndex:
     """:func:`trading_days`, kept (the windows of every line at a cut-off are the same)."""
     return trading_days(start, end, exchange)
+
+
+@functools.lru_cache(maxsize=4096)
+def _session_days(start: pd.Timestamp, end: pd.Timestamp, exchange: str) -> np.ndarray:
+    """The days of :func:`_sessions` as ``datetime64[ns]`` (the values ``Index.isin``
+    compares with a line's days)."""
+    sessions = _sessions(start, end, exchange)
+    assert sessions.tz is None  # as the lines' days: compared as they are
+    return np.asarray(sessions.to_numpy(), dtype="datetime64[ns]")
 
 
 def _compute_line_stats_slow(
