@@ -246,6 +246,24 @@ def significance(
     >>> s.to_dict() == significance(G, samples=50, seed=42).to_dict()
     True
     """
+    return _significance(G, samples, seed, model, length_bound, weight, n_swaps)
+
+
+def _significance(
+    G: nx.DiGraph,
+    samples: int,
+    seed: Seed,
+    model: NullModel,
+    length_bound: int,
+    weight: str | None,
+    n_swaps: int | None,
+    *,
+    volume_nulls: bool = True,
+) -> Significance:
+    """:func:`significance`; with ``volume_nulls=False`` the null graphs' cycle volumes are not
+    searched (``cycle_volume`` then holds only the observed volume, its null samples NaN: for
+    callers that read nothing else of it). The cycling index, its nulls and the random numbers
+    drawn are the same either way (the cycle search draws none)."""
     samples = check_count(samples, "samples", 1)
     k = check_count(length_bound, "length_bound", 1)
     if model not in NULL_MODELS:
@@ -284,7 +302,7 @@ def significance(
             x, _ = _ras(s.src, dst, w, out_target, in_target, 1000, 1e-9)  # as the default
             x_list = np.where(np.isnan(raw), np.nan, x).tolist()
         null_ci[t] = _finn(s.n, s.src, dst, x, zeros, zeros)[0]
-        null_cv[t] = _volume_on_indices(s.n, src_list, new, x_list, k)
+        null_cv[t] = _volume_on_indices(s.n, src_list, new, x_list, k) if volume_nulls else np.nan
     return Significance(
         model=model,
         samples=samples,

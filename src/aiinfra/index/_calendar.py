@@ -31,6 +31,15 @@ __all__ = [
 
 _FIRST_YEAR = 1995
 _LAST_YEAR = dt.date.today().year + 2
+#: Exchanges whose calendar is built with its holiday rules evaluated over its own years only
+#: (:func:`_windowed_calendar`): those whose sessions, opens and closes tests/unit/
+#: test_calendar_window.py finds equal to the stock calendar's. Not XTAE: exchange_calendars
+#: cannot build it from 1995 (its Sunday special closes are not sessions), so it keeps the stock
+#: path and its error. Any other exchange gets the stock calendar.
+_WINDOWED = frozenset(
+    {"XNYS", "XKRX", "XTAI", "XTKS", "XAMS", "XPAR", "XETR", "XHEL", "XHKG", "XTSE", "XOSL",
+     "XLON", "XSWX"}
+)  # fmt: skip
 
 
 @lru_cache(maxsize=8)
@@ -43,12 +52,47 @@ def _calendar(exchange: str) -> Any:
         bound = factory.bound_min() if factory is not None else None
         if bound is not None and bound > start:  # XTKS, for one, starts in 1997
             start = pd.Timestamp(bound)
+        if factory is not None and exchange in _WINDOWED:
+            return _windowed_calendar(factory, start, pd.Timestamp(f"{_LAST_YEAR}-12-31"))
         return xcals.get_calendar(exchange, start=start, end=f"{_LAST_YEAR}-12-31")
     except xcals.errors.InvalidCalendarName:
         raise InvalidParameterError(
             f"`calendar.exchange` {exchange!r} is not a known exchange calendar "
             "(examples: XNYS, XNAS, XAMS, XKRX, XTAI)"
         ) from None
+
+
+def _windowed_calendar(factory: Any, start: pd.Timestamp, end: pd.Timestamp) -> Any:
+    """The calendar ``factory`` (an ``exchange_calendars`` class) from ``start`` to ``end``,
+    with its regular holiday rules evaluated from a year before ``start`` to a year after
+    ``end`` only.
+
+    Left to itself, a calendar evaluates its regular holiday rules over pandas' default range
+    (1970 to 2200; XKRX's lunar dates up to 2050, one lunar conversion at a time) whatever its
+    own range: about 1.7 s for XKRX, the slowest step of a report with a Korean line, and 0.05
+    to 0.1 s for the others. A rule gives a year's dates from that year and its neighbours, so
+    the window changes no session, open or close from ``start`` to ``end``
+    (tests/unit/test_calendar_window.py compares each exchange of :data:`_WINDOWED` with the
+    stock calendar).
+    """
+    from exchange_calendars.exchange_calendar import HolidayCalendar
+
+    first = pd.Timestamp(year=start.year - 1, month=1, day=1)
+    last = pd.Timestamp(year=end.year + 1, month=12, day=31)
+
+    class _Holidays(HolidayCalendar):  # type: ignore[misc]
+        def holidays(self, start: Any = None, end: Any = None, return_name: bool = False) -> Any:
+            return super().holidays(
+                first if start is None else start, last if end is None else end, return_name
+            )
+
+    class _Windowed(factory):  # type: ignore[misc]
+        @property
+        def regular_holidays(self) -> Any:
+            stock = super().regular_holidays
+            return _Holidays(stock.rules) if isinstance(stock, HolidayCalendar) else stock
+
+    return _Windowed(start=start, end=end)
 
 
 def trading_days(start: Any, end: Any, exchange: str = "XNYS") -> pd.DatetimeIndex:

@@ -151,6 +151,46 @@ def _two_latest(fin: pd.DataFrame) -> dict[str, tuple[dict[str, Any], dict[str, 
     return out
 
 
+class _SortedFinancials:
+    """The ledger's financials in the order :func:`_two_latest` reads them (by company, then
+    period end, stable), each row once as a record: built once per ledger, so that the two
+    latest years of every company at a cut-off are a few array operations (:meth:`two_latest`
+    gives what :func:`_two_latest` gives on the rows kept, the same records read-only)."""
+
+    def __init__(self, fin: pd.DataFrame) -> None:
+        ordered = fin.sort_values(["company_id", "period_end"], kind="stable")
+        cols = [c for c in _FINANCIAL_FIELDS if c in ordered.columns]
+        self.records = [
+            {str(k): v for k, v in rec.items()} for rec in ordered[cols].to_dict(orient="records")
+        ]
+        # groupby drops a missing company id: code -1, never kept
+        self.company = pd.factorize(ordered["company_id"])[0]
+        self.known = ordered["source_date_known"]
+        self.present = {c: ordered[c].notna().to_numpy() for c in cols}
+
+    def known_by(self, cutoff: pd.Timestamp) -> np.ndarray:
+        """Which rows were known on ``cutoff`` (bool, in this order)."""
+        return (self.known <= cutoff).to_numpy() & (self.company >= 0)
+
+    def two_latest(
+        self, keep: np.ndarray, cols: Sequence[str]
+    ) -> dict[str, tuple[dict[str, Any], dict[str, Any] | None]]:
+        """:func:`_two_latest` of the rows ``keep`` that have every column ``cols``."""
+        for c in cols:
+            keep = keep & self.present[c]
+        rows = np.flatnonzero(keep)
+        if not len(rows):
+            return {}
+        company = self.company[rows]
+        last = np.append(company[1:] != company[:-1], True)
+        out: dict[str, tuple[dict[str, Any], dict[str, Any] | None]] = {}
+        for k in np.flatnonzero(last).tolist():
+            r = self.records[rows[k]]
+            prev = self.records[rows[k - 1]] if k > 0 and company[k - 1] == company[k] else None
+            out[str(r["company_id"])] = (r, prev)
+        return out
+
+
 def _num(rec: dict[str, Any] | None, col: str) -> float:
     if rec is None:
         return math.nan
@@ -169,19 +209,25 @@ def _commitments(ledger: Ledger, cutoff: pd.Timestamp) -> pd.Series:
     return amount.fillna(0.0).groupby(f["payee"]).sum()
 
 
-def component_inputs(
-    ledger: Ledger, cutoff: pd.Timestamp, ids: list[str], ffmc: pd.Series, category: pd.Series
-) -> pd.DataFrame:
-    """The measured input of each component per company (index ``ids``), from what was known on
-    ``cutoff``: ``ffmc`` and ``category`` by id come from the review's universe step (prices up to
-    the cut-off, shares of the latest filing)."""
-    fin = ledger.financials
-    fin = fin[fin["source_date_known"] <= cutoff]
+_Latest = dict[str, tuple[dict[str, Any], dict[str, Any] | None]]
 
-    def latest_with(*cols: str) -> dict[str, tuple[dict[str, Any], dict[str, Any] | None]]:
+
+def _ledger_inputs(
+    ledger: Ledger, cutoff: pd.Timestamp
+) -> tuple[_Latest, _Latest, _Latest, _Latest, _Latest, pd.Series, pd.Series]:
+    """What :func:`component_inputs` reads from the ledger alone on ``cutoff`` (kept by the
+    ledger per cut-off: read-only): the latest fiscal years known with revenue, with revenue and
+    gross profit, with operating income, with revenue and data-centre revenue, with backlog;
+    the latest AI-revenue share and the commitments, by company."""
+    fin = ledger.memo(
+        ("index._systematic.sorted_financials",), lambda: _SortedFinancials(ledger.financials)
+    )
+    known = fin.known_by(cutoff)
+
+    def latest_with(*cols: str) -> _Latest:
         # the latest fiscal years known with every column given: a filing that left a field
         # empty does not hide the year before that has it
-        return _two_latest(fin[fin[list(cols)].notna().all(axis=1)])
+        return fin.two_latest(known, cols)
 
     with_rev = latest_with("revenue_usd_bn")
     margin = latest_with("revenue_usd_bn", "gross_profit_usd_bn")
@@ -191,10 +237,30 @@ def component_inputs(
     ai = ledger.ai_revenue
     ai = ai[ai["known_from"] <= cutoff].sort_values("period_end", kind="stable")
     ai_share = ai.groupby("company_id")["share"].last()
-    commit = _commitments(ledger, cutoff)
-    # percentile rank of ffmc within the category among companies with a known ffmc
-    cap = pd.Series(ffmc.reindex(ids).to_numpy(dtype=float), index=list(ids))
+    return with_rev, margin, op, dcs, back, ai_share, _commitments(ledger, cutoff)
+
+
+def _ffmc_percentiles(
+    ids: list[str], ffmc: pd.Series, category: pd.Series
+) -> pd.Series | dict[str, float]:
+    """The percentile rank of ffmc within each category among the companies with a known ffmc
+    (1.0 for the only one; NaN without a category or ffmc): ``(rank - 1) / (n - 1)``, ranks
+    averaged over ties. By id: a dict when the ids are unique (ranked with numpy masks), else
+    what the pandas groupby this replaces gives (kept for that case as it was)."""
+    cap_values = ffmc.reindex(ids).to_numpy(dtype=float)
     cat = category.reindex(ids)
+    if len(set(ids)) == len(ids):
+        codes = pd.factorize(cat.to_numpy())[0]  # a missing category: -1, in no group
+        out = np.full(len(ids), np.nan)
+        for c in range(int(codes.max()) + 1 if len(codes) else 0):
+            at = np.flatnonzero((codes == c) & ~np.isnan(cap_values))
+            if len(at) == 1:
+                out[at] = 1.0
+            elif len(at) > 1:
+                rank = pd.Series(cap_values[at]).rank(method="average").to_numpy()
+                out[at] = (rank - 1) / (len(at) - 1)
+        return dict(zip(ids, out.tolist(), strict=True))
+    cap = pd.Series(cap_values, index=list(ids))
     pct = pd.Series(np.nan, index=list(ids))
     for _, members in cap.groupby(cat.to_numpy()):
         known = members.dropna()
@@ -202,12 +268,27 @@ def component_inputs(
             pct[known.index] = 1.0
         elif len(known) > 1:
             pct[known.index] = (known.rank(method="average") - 1) / (len(known) - 1)
+    return pct
+
+
+def component_inputs(
+    ledger: Ledger, cutoff: pd.Timestamp, ids: list[str], ffmc: pd.Series, category: pd.Series
+) -> pd.DataFrame:
+    """The measured input of each component per company (index ``ids``), from what was known on
+    ``cutoff``: ``ffmc`` and ``category`` by id come from the review's universe step (prices up to
+    the cut-off, shares of the latest filing)."""
+    with_rev, margin, op, dcs, back, ai_share, commit = ledger.memo(
+        ("index._systematic.ledger_inputs", cutoff), lambda: _ledger_inputs(ledger, cutoff)
+    )
+    pct = _ffmc_percentiles(ids, ffmc, category)
+    share_of: dict[Any, Any] = ai_share.to_dict()
+    committed_to: dict[Any, Any] = commit.to_dict()
     rows = []
     for cid in ids:
         last, prev = with_rev.get(cid, (None, None))
         rev = _num(last, "revenue_usd_bn")
         gm = margin.get(cid, (None, None))[0]
-        share = float(ai_share.get(cid, math.nan))
+        share = float(share_of.get(cid, math.nan))
         share_src = "ai_revenue" if not math.isnan(share) else None
         dc = dcs.get(cid, (None, None))[0]
         if math.isnan(share) and dc is not None and _num(dc, "revenue_usd_bn") > 0:
@@ -226,12 +307,12 @@ def component_inputs(
             if b is not None and last is not None and (b["period_end"] >= last["period_end"])
             else 0.0
         )
-        committed = float(commit.get(cid, 0.0))
+        committed = float(committed_to.get(cid, 0.0))
         rows.append(
             {
                 "id": cid,
                 "fiscal_year": None if last is None else str(last["fiscal_year"]),
-                "ffmc_pct": float(pct[cid]),
+                "ffmc_pct": float(pct[cid]) if isinstance(pct, pd.Series) else pct[cid],
                 "gross_margin": (
                     _num(gm, "gross_profit_usd_bn") / _num(gm, "revenue_usd_bn")
                     if gm is not None and _num(gm, "revenue_usd_bn") > 0

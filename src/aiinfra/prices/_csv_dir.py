@@ -82,11 +82,16 @@ class CsvDirProvider(BaseProvider):
             raise InvalidParameterError(
                 f"`prices` directory does not exist: {str(self.directory)!r}"
             )
+        self._listing_key: str | None = None
 
     def tickers(self) -> list[str]:
         """The tickers with a file, sorted (the listing is kept while the directory's
         modification time is unchanged)."""
-        key = str(self.directory.resolve())
+        # the resolved path only names the cache entry; the entry is checked against the
+        # directory's own modification time and inode (a retargeted link lists again)
+        if self._listing_key is None:
+            self._listing_key = str(self.directory.resolve())
+        key = self._listing_key
         try:
             info = os.stat(self.directory)
             sig = (info.st_mtime_ns, info.st_ino)

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from aiinfra.config import Lang, Settings
-from aiinfra.exceptions import AiinfraError
+from aiinfra.exceptions import AiinfraError, MissingDataError
 from aiinfra.report import ReportResult, render_report, write_report
 from aiinfra.services.index import (
     BACKTEST_START,
@@ -163,10 +163,19 @@ def _prices(settings: Settings, ledger: Any, progress: bool) -> tuple[Any, str, 
                 )
         prov = StoreProvider(store)
     cache: dict[str, pd.DataFrame] = {}
+    # a line without prices is asked for at every review: its error is kept too (raised again
+    # as it was first raised; the provider's files do not change during one report)
+    missing: dict[str, MissingDataError] = {}
 
     def get(ticker: str) -> pd.DataFrame:
+        if ticker in missing:
+            raise missing[ticker].with_traceback(None)
         if ticker not in cache:
-            cache[ticker] = prov.get(ticker)
+            try:
+                cache[ticker] = prov.get(ticker)
+            except MissingDataError as exc:
+                missing[ticker] = exc
+                raise
         return cache[ticker]
 
     return get, label, None
