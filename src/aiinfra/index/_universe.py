@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from aiinfra.exceptions import MissingDataError, NotPointInTimeError
-from aiinfra.index._cache import latest, memo, memo_checked
+from aiinfra.index._cache import by_date, latest, memo, memo_checked
 from aiinfra.index._calendar import ReviewDates, previous_reviews, trading_days
 from aiinfra.index._methodology import Methodology
 from aiinfra.index._systematic import systematic_placeholders
@@ -214,7 +214,7 @@ def _known_data(ledger: Ledger, ctx: ReviewContext) -> tuple[KnownData, list[str
     if not ctx.pit:
         # not point-in-time anyway: where nothing was published by the cut-off, use the earliest
         # record (share count and free float change slowly) and say so
-        earliest = ledger.financials.sort_values("source_date_known").groupby("company_id").head(1)
+        earliest = by_date(ledger.financials, "source_date_known").groupby("company_id").head(1)
         late = [c for c in earliest["company_id"] if c not in fin and c in sc]
         for rec in earliest[earliest["company_id"].isin(late)].to_dict(orient="records"):
             fin[rec["company_id"]] = rec

@@ -260,7 +260,12 @@ def _event_rules(events: pd.DataFrame, flows: pd.DataFrame, unparsed: set[str]) 
     known = events[events["flow_id"].isin(flow_ids)]
     if known.empty:
         return out
-    first = known.sort_values("date_known").groupby("flow_id").head(1).set_index("flow_id")
+    first = (  # stable: of two events of the same day, the one first in the file
+        known.sort_values("date_known", kind="stable")
+        .groupby("flow_id")
+        .head(1)
+        .set_index("flow_id")
+    )
     ann = flows.drop_duplicates("id").set_index("id")
     announced = ann["announced"].to_dict()
     announced_known = ann["announced_known"].to_dict()
