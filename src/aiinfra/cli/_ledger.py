@@ -43,7 +43,7 @@ def ledger_validate(
         from aiinfra.services import ledger as svc
 
         with handle_errors(fmt):
-            result = svc.validate(settings, str(data) if data else None)
+            result = svc.validate(settings, str(data) if data else None, cache=quick)
         if k is not None and ledger_check.key(data_dir) == k:  # unchanged while it was read
             ledger_check.store(settings.home, k, result)
     if fmt is Format.json:

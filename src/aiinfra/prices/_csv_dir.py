@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+import stat
 import threading
 from pathlib import Path
+from typing import TypeGuard
 
 import pandas as pd
 
+from aiinfra._derived import DerivedCache, fingerprint
 from aiinfra.exceptions import InvalidParameterError, MissingDataError
 from aiinfra.prices._base import BaseProvider
-from aiinfra.prices._validation import read_price_csv
+from aiinfra.prices._validation import max_file_bytes, read_price_csv
 
 __all__ = ["CsvDirProvider", "clear_csv_cache"]
 
@@ -34,12 +37,16 @@ def _signature(path: Path) -> tuple[int, int, int]:
     return info.st_mtime_ns, info.st_size, info.st_ino
 
 
-def read_cached(path: Path) -> tuple[pd.DataFrame, list[str]]:
+def read_cached(path: Path, derived: DerivedCache | None = None) -> tuple[pd.DataFrame, list[str]]:
     """The validated frame of one file, read once per process while it is unchanged.
 
     The cache is keyed by the resolved path and checked against the file's modification time,
     size and inode on every call, so an edited file is read again. The frame handed out is a
     copy: a caller that changes it does not change what the next caller gets.
+
+    ``derived``: also keep the validated frame between runs (:mod:`aiinfra._derived`), keyed by
+    the SHA-256 of the file's path and bytes and of the code; only a regular file within the
+    byte limit is hashed, and a file that fails validation is never kept.
     """
     key = str(path.resolve())
     try:
@@ -49,11 +56,44 @@ def read_cached(path: Path) -> tuple[pd.DataFrame, list[str]]:
     with _LOCK:
         hit = _CACHE.get(key)
     if hit is None or hit[0] != sig:
-        frame, warnings = read_price_csv(str(path))  # raises on bad files: nothing is cached
+        dkey = _derived_key(path) if derived is not None else None
+        kept = derived.get("prices", dkey) if derived is not None and dkey is not None else None
+        if _is_entry(kept):
+            frame, warnings = kept
+        else:
+            frame, warnings = read_price_csv(str(path))  # raises on bad files: nothing is kept
+            if derived is not None and dkey is not None and _derived_key(path) == dkey:
+                derived.put("prices", dkey, (frame, warnings))
         with _LOCK:
             _CACHE[key] = (sig, frame, warnings)
         hit = (sig, frame, warnings)
     return hit[1].copy(deep=True), list(hit[2])
+
+
+def _derived_key(path: Path) -> str | None:
+    """The between-runs key of ``path``: its name as messages give it and its bytes (None when
+    it is not a regular file within the byte limit: :func:`read_price_csv` says why)."""
+    limit = max_file_bytes()
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        with open(path, "rb") as f:
+            data = f.read(limit + 1)
+    except OSError:
+        return None
+    if len(data) > limit:
+        return None
+    return fingerprint("prices", str(path), data)
+
+
+def _is_entry(value: object) -> TypeGuard[tuple[pd.DataFrame, list[str]]]:
+    return (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and isinstance(value[0], pd.DataFrame)
+        and isinstance(value[1], list)
+    )
 
 
 class CsvDirProvider(BaseProvider):
@@ -67,11 +107,15 @@ class CsvDirProvider(BaseProvider):
     ----------
     directory : path
         Directory of CSV files with columns ``date,open,high,low,close,adj_close,volume``.
+    cache : DerivedCache, optional
+        Keep each validated file between runs too, keyed by its path and bytes (the command
+        line passes ``AIINFRA_HOME/cache``); the frames are the same either way.
     """
 
     name = "csv"
 
-    def __init__(self, directory: str | Path) -> None:
+    def __init__(self, directory: str | Path, cache: DerivedCache | None = None) -> None:
+        self._derived = cache
         if not str(directory).strip():
             raise InvalidParameterError(
                 "`prices` directory must be named; got an empty string (it would be the current "
@@ -119,9 +163,9 @@ class CsvDirProvider(BaseProvider):
             raise MissingDataError(
                 f"csv: no file {path.name} in {self.directory} (available: {shown or 'none'})"
             )
-        frame, _ = read_cached(path)
+        frame, _ = read_cached(path, self._derived)
         return frame
 
     def warnings(self, ticker: str) -> list[str]:
         """The validation warnings (gaps, inconsistent high/low) of one ticker's file."""
-        return read_cached(self.path_for(ticker))[1]
+        return read_cached(self.path_for(ticker), self._derived)[1]

@@ -122,11 +122,12 @@ class Dashboard:
     # --- inputs ----------------------------------------------------------------------------
 
     def _open_prices(self) -> tuple[Callable[[str], pd.DataFrame] | None, str, str | None]:
+        from aiinfra._derived import DerivedCache
         from aiinfra.prices import CsvDirProvider, StoreProvider
 
         s = self.settings
         if s.prices_dir is not None:
-            provider: Any = CsvDirProvider(s.prices_dir)
+            provider: Any = CsvDirProvider(s.prices_dir, cache=DerivedCache(s.home / "cache"))
             label = f"CSV files in {s.prices_dir}"
         else:
             from aiinfra.store import Store

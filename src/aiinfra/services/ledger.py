@@ -82,11 +82,33 @@ TABLE_COLUMNS: dict[str, list[str]] = {
 }
 
 
-def load(settings: Settings, data_dir: str | None = None) -> Ledger:
-    return load_ledger(data_dir or settings.data_dir)
+def load(settings: Settings, data_dir: str | None = None, *, cache: bool = True) -> Ledger:
+    """The validated ledger (bundled, overlaid by ``data_dir`` or the settings' data directory).
+
+    With ``cache``, a ledger loaded earlier today from the very same files by the very same code
+    is unpickled from ``AIINFRA_HOME/cache`` (:mod:`aiinfra._derived`; the key is
+    :func:`aiinfra.services.ledger_check.key`) instead of being read and validated again; only
+    a ledger that passed validation is kept.
+    """
+    from aiinfra._derived import DerivedCache
+    from aiinfra.services import ledger_check
+
+    directory = data_dir or settings.data_dir
+    k = ledger_check.key(directory) if cache else None
+    store = DerivedCache(settings.home / "cache")
+    if k is not None:
+        hit = store.get("ledger", k)
+        if isinstance(hit, Ledger):
+            return hit
+    ledger = load_ledger(directory)
+    if k is not None and ledger_check.key(directory) == k:  # unchanged while it was read
+        store.put("ledger", k, ledger)
+    return ledger
 
 
-def validate(settings: Settings, data_dir: str | None = None) -> dict[str, object]:
+def validate(
+    settings: Settings, data_dir: str | None = None, *, cache: bool = True
+) -> dict[str, object]:
     """Load and validate the ledger (raises DataValidationError listing every problem otherwise).
 
     Returns
@@ -96,7 +118,7 @@ def validate(settings: Settings, data_dir: str | None = None) -> dict[str, objec
         ``overrides``: one record per user row that replaces a bundled row (``table``, ``key``,
         ``file``, ``row``, ``replaced_file``, ``replaced_rows``).
     """
-    ledger = load(settings, data_dir)
+    ledger = load(settings, data_dir, cache=cache)
     return {
         "valid": True,
         "counts": ledger.counts(),

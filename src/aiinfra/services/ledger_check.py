@@ -24,12 +24,12 @@ import hashlib
 import json
 import os
 import stat
-import sys
 import tempfile
 from collections.abc import Mapping
-from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from aiinfra._derived import fingerprint
 
 __all__ = ["CACHE_FILE", "cached", "key", "store"]
 
@@ -80,22 +80,6 @@ def _hash_dir(h: Any, directory: Path, limit: int) -> bool:
     return True
 
 
-def _code_hash(h: Any) -> None:
-    for path in sorted(_PACKAGE.rglob("*.py")):
-        h.update(str(path.relative_to(_PACKAGE)).encode() + b"\0")
-        h.update(path.read_bytes())
-
-
-def _versions() -> str:
-    out = [sys.version]
-    for dist in ("pandas", "numpy", "pyarrow"):
-        try:
-            out.append(f"{dist}={metadata.version(dist)}")
-        except metadata.PackageNotFoundError:
-            out.append(f"{dist}=-")
-    return ";".join(out)
-
-
 def key(data_dir: str | os.PathLike[str] | None, today: dt.date | None = None) -> str | None:
     """The cache key of validating the bundled ledger overlaid with ``data_dir``, or None when
     the inputs can't be fingerprinted (the full check then runs and says what is wrong)."""
@@ -103,7 +87,7 @@ def key(data_dir: str | os.PathLike[str] | None, today: dt.date | None = None) -
     if limit is None:
         return None
     h = hashlib.sha256()
-    h.update(f"{_FORMAT}\0{_versions()}\0{(today or dt.date.today()).isoformat()}\0".encode())
+    h.update(f"{_FORMAT}\0{(today or dt.date.today()).isoformat()}\0".encode())
     h.update(f"{_LIMIT_ENV}={os.environ.get(_LIMIT_ENV)!r}\0".encode())
     if not _hash_dir(h, _PACKAGE / "ledger" / "data", limit):
         return None
@@ -112,8 +96,7 @@ def key(data_dir: str | os.PathLike[str] | None, today: dt.date | None = None) -
         if not p.is_dir() or not _hash_dir(h, p.resolve(), limit):
             return None
         h.update(f"user\0{p}\0".encode())
-    _code_hash(h)
-    return h.hexdigest()
+    return fingerprint(h.digest())  # and the package's code and the versions it runs on
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -29,7 +29,10 @@ _TICKER_FILE = re.compile(r"^[A-Z0-9^][A-Z0-9.\-=^]{0,19}$")
 def price_provider(settings: Settings) -> BaseProvider:
     """The provider every command reads: ``--prices DIR`` when given, else the store."""
     if settings.prices_dir is not None:
-        return CsvDirProvider(settings.prices_dir)
+        from aiinfra._derived import DerivedCache
+
+        # validated files kept between runs, keyed by their bytes (aiinfra._derived)
+        return CsvDirProvider(settings.prices_dir, cache=DerivedCache(settings.home / "cache"))
     return StoreProvider(Store(settings.store_path))
 
 

@@ -131,11 +131,12 @@ def _wanted_tickers(ledger: Any) -> list[str]:
 
 def _prices(settings: Settings, ledger: Any, progress: bool) -> tuple[Any, str, str | None]:
     """(getter or None, label for the sources appendix, reason when there are none)."""
+    from aiinfra._derived import DerivedCache
     from aiinfra.prices import CsvDirProvider, StoreProvider, YFinanceProvider
     from aiinfra.store import Store
 
     if settings.prices_dir is not None:
-        prov: Any = CsvDirProvider(settings.prices_dir)
+        prov: Any = CsvDirProvider(settings.prices_dir, cache=DerivedCache(settings.home / "cache"))
         label = f"CSV files in {settings.prices_dir}"
     else:
         from aiinfra.config import NET_DEADLINE_ENV, net_deadline
