@@ -27,7 +27,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-__all__ = ["KEEP", "DerivedCache", "fingerprint"]
+__all__ = ["KEEP", "DerivedCache", "fingerprint", "read_regular"]
 
 #: entries kept per kind (a price directory has ~60 files; a few directories and days)
 KEEP = 512
@@ -60,6 +60,20 @@ def fingerprint(*parts: bytes | str) -> str:
         b = p.encode("utf-8", "surrogateescape") if isinstance(p, str) else p
         h.update(len(b).to_bytes(8, "little") + b)
     return h.hexdigest()
+
+
+def read_regular(path: str | os.PathLike[str], limit: int) -> bytes | None:
+    """The bytes of ``path`` when it is a regular file of at most ``limit`` bytes, else None
+    (a FIFO or device is never opened; a file that grows past the limit while read is None)."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        with open(path, "rb") as f:
+            data = f.read(limit + 1)
+    except OSError:
+        return None
+    return data if len(data) <= limit else None
 
 
 def _private(info: os.stat_result) -> bool:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import stat
 import threading
 from pathlib import Path
 from typing import TypeGuard
 
 import pandas as pd
 
-from aiinfra._derived import DerivedCache, fingerprint
+from aiinfra._derived import DerivedCache, fingerprint, read_regular
 from aiinfra.exceptions import InvalidParameterError, MissingDataError
 from aiinfra.prices._base import BaseProvider
 from aiinfra.prices._validation import max_file_bytes, read_price_csv
@@ -73,18 +72,8 @@ def read_cached(path: Path, derived: DerivedCache | None = None) -> tuple[pd.Dat
 def _derived_key(path: Path) -> str | None:
     """The between-runs key of ``path``: its name as messages give it and its bytes (None when
     it is not a regular file within the byte limit: :func:`read_price_csv` says why)."""
-    limit = max_file_bytes()
-    try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-            return None
-        with open(path, "rb") as f:
-            data = f.read(limit + 1)
-    except OSError:
-        return None
-    if len(data) > limit:
-        return None
-    return fingerprint("prices", str(path), data)
+    data = read_regular(path, max_file_bytes())
+    return None if data is None else fingerprint("prices", str(path), data)
 
 
 def _is_entry(value: object) -> TypeGuard[tuple[pd.DataFrame, list[str]]]:

@@ -23,13 +23,12 @@ import datetime as dt
 import hashlib
 import json
 import os
-import stat
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from aiinfra._derived import fingerprint
+from aiinfra._derived import fingerprint, read_regular
 
 __all__ = ["CACHE_FILE", "cached", "key", "store"]
 
@@ -65,16 +64,8 @@ def _hash_dir(h: Any, directory: Path, limit: int) -> bool:
         h.update(name.encode("utf-8", "surrogateescape") + b"\0")
         if not name.endswith(".csv"):
             continue
-        path = directory / name
-        try:
-            info = os.stat(path)
-            if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-                return False
-            with open(path, "rb") as f:
-                data = f.read(limit + 1)
-        except OSError:
-            return False
-        if len(data) > limit:
+        data = read_regular(directory / name, limit)
+        if data is None:
             return False
         h.update(len(data).to_bytes(8, "little") + data)
     return True
