@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import math
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from aiinfra.cli._options import DataOpt, FormatOpt
-from aiinfra.cli._output import Format, emit_frame, emit_json, emit_rows, handle_errors
+from aiinfra.cli._output import (
+    Format,
+    emit_frame,
+    emit_json,
+    emit_rows,
+    handle_errors,
+    records,
+)
 
 ledger_app = typer.Typer(
     help="Validate and show the ledger (companies, flows, figures, scores).", no_args_is_help=True
@@ -82,14 +91,147 @@ def ledger_show(
             "--as-of", help="Show the ledger as known on this date (YYYY-MM-DD); default today."
         ),
     ] = None,
+    company: Annotated[
+        str | None,
+        typer.Option(
+            "--company",
+            help="With `flows`: only the deals where this company id is payer or payee, with "
+            "the parties' names and each deal's events.",
+        ),
+    ] = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Show one ledger table as of a date (flows with their status and amounts on that date)."""
     from aiinfra.services import ledger as svc
 
+    if company is not None:
+        _show_company_flows(ctx, table, company, as_of, str(data) if data else None, fmt)
+        return
     with handle_errors(fmt):
         name, frame = svc.show_table(ctx.obj, table, as_of, str(data) if data else None)
     emit_frame(
         frame, fmt, title=f"{table} as of {as_of or 'today'}", columns=svc.TABLE_COLUMNS[name]
+    )
+
+
+def _show_company_flows(
+    ctx: typer.Context, table: str, company: str, as_of: str | None, data: str | None, fmt: Format
+) -> None:
+    """``ledger show flows --company ID``: the company's deals and their events.
+
+    table: two tables (deals, then events); csv: one row per event with its deal's columns
+    (``event_*``); json: a list of deals, each with a nested ``events`` list.
+    """
+    from aiinfra.exceptions import InvalidParameterError
+    from aiinfra.services import ledger as svc
+
+    with handle_errors(fmt):
+        if table != "flows":
+            raise InvalidParameterError(
+                f"`--company` works with the `flows` table only; got table {table!r}"
+            )
+        flows, events = svc.company_flows(ctx.obj, company, as_of, data)
+    when = as_of or "today"
+    if fmt is Format.json:
+        by_flow: dict[str, list[dict[str, object]]] = {}
+        for ev in records(events):
+            by_flow.setdefault(str(ev.pop("flow_id")), []).append(ev)
+        emit_json([{**f, "events": by_flow.get(str(f["id"]), [])} for f in records(flows)])
+    elif fmt is Format.csv:
+        renamed = events.rename(
+            columns={c: f"event_{c}" for c in events.columns if c not in ("flow_id", "event")}
+        )
+        long = flows.merge(renamed, left_on="id", right_on="flow_id", how="left")
+        emit_frame(long.drop(columns="flow_id"), fmt)
+    else:
+        emit_rows(
+            svc.COMPANY_FLOW_TABLE_COLUMNS,
+            records(flows[svc.COMPANY_FLOW_TABLE_COLUMNS]),
+            title=f"flows of {company} as of {when} (USD bn)",
+            unit="flows",
+        )
+        emit_rows(
+            svc.COMPANY_EVENT_COLUMNS,
+            records(events),
+            title=f"events of these flows known on {when} (USD bn)",
+            unit="events",
+        )
+
+
+class Basis(StrEnum):
+    committed = "committed"
+    funded = "funded"
+
+
+def _num(x: object, pattern: str) -> str:
+    """``x`` formatted by ``pattern``; empty for a missing value."""
+    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else pattern.format(x)
+
+
+def _pct(x: object) -> str:
+    """A fraction as ``12.3 %``; empty for a missing value."""
+    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.1f} %"  # type: ignore[operator]
+
+
+@ledger_app.command("dependence")
+def ledger_dependence(
+    ctx: typer.Context,
+    payer: Annotated[str, typer.Argument(help="The paying company's id (e.g. openai).")],
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="The ledger as known on this date (YYYY-MM-DD); default today."
+        ),
+    ] = None,
+    basis: Annotated[
+        Basis,
+        typer.Option(
+            "--basis", help="committed: what PAYER owes (ceiling where undisclosed); funded: paid."
+        ),
+    ] = Basis.committed,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Whose revenue depends most on PAYER: each payee's amount from it as a share of its revenue.
+
+    Table: shares in percent; csv/json: shares as fractions (1.0 = 100 %), amounts in USD bn.
+    """
+    from aiinfra.services import ledger as svc
+
+    with handle_errors(fmt):
+        frame, meta = svc.flow_dependence(
+            ctx.obj, payer, as_of, basis.value, str(data) if data else None
+        )
+    if fmt is Format.json:
+        emit_json({**meta, "payees": records(frame)})
+        return
+    if fmt is Format.csv:
+        emit_frame(frame, fmt)
+        return
+    rows = []
+    for r in records(frame):
+        fy = r["fiscal_year"] or ""
+        est = " (estimate)" if r["revenue_estimate"] else ""
+        rows.append(
+            {
+                "payee": r["name"],
+                "flows": str(r["flows"]),
+                f"{basis.value}, USD bn": _num(r["amount_usd_bn"], "{:,.1f}"),
+                "amount from": r["amount_source"],
+                "per year, USD bn": _num(r["per_year_usd_bn"], "{:,.1f}")
+                + (f" ({r['per_year_flows']} of {r['flows']})" if r["per_year_flows"] else ""),
+                "revenue, USD bn": _num(r["revenue_usd_bn"], "{:,.1f}")
+                + (f" {fy}{est}" if fy else ""),
+                "share of revenue": _pct(r["share_of_revenue"]),
+                "per year share": _pct(r["per_year_share_of_revenue"]),
+            }
+        )
+    title = f"whose revenue depends on {meta['payer_name']} ({basis.value}, as of {meta['as_of']})"
+    emit_rows(list(rows[0]) if rows else ["payee"], rows, title=title, unit="payees")
+    typer.echo(
+        "Shares in percent of the payee's revenue in the latest fiscal year published by the "
+        "date (annual), while a commitment spans years: 'per year' spreads each deal evenly over "
+        "its horizon_years (an estimate; '(k of n)' deals state a horizon). Sorted by share of "
+        "revenue; revenue marked (estimate) is not taken from a filing."
     )

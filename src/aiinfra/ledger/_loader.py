@@ -126,7 +126,10 @@ def read_table(
 ) -> tuple[list[ParsedRow], list[Problem]]:
     """Read and validate one CSV file row by row.
 
-    Returns the rows that passed the row schema and every problem found (header problems stop
+    The header must name every required column (:attr:`TableSpec.required_columns`: the key
+    and the fields without a default); any other column may be left out, and its cells are then
+    empty (an overlay may carry only the columns it fills). Returns the rows that passed the row
+    schema and every problem found (header problems stop
     row validation of that file, since every row would repeat them). The first key value of
     every row that failed validation is added to ``unparsed``, so that references to it are not
     reported a second time as unknown.
@@ -146,11 +149,22 @@ def read_table(
         return [], table.problems
     expected = spec.columns
     problems: list[Problem] = []
-    missing = [c for c in expected if c not in header and c not in spec.optional_columns]
+    required = spec.required_columns
+    missing = [c for c in required if c not in header]
     unknown = [c for c in header if c not in expected]
     dupes = sorted({c for c in header if header.count(c) > 1})
     for c in missing:
-        problems.append(Problem(label, 1, c, "required column is missing from the header"))
+        what = "key column" if c in spec.key else "column"
+        problems.append(
+            Problem(
+                label,
+                1,
+                c,
+                f"required column is missing from the header (a {spec.name} row needs this "
+                f"{what}; a header may leave out only optional columns, whose cells are then "
+                f"empty; required: {', '.join(required)})",
+            )
+        )
     for c in unknown:
         problems.append(Problem(label, 1, c, f"unknown column (expected: {', '.join(expected)})"))
     for c in dupes:

@@ -379,7 +379,8 @@ class TableSpec:
     filename: str
     model: type[_Row]
     key: tuple[str, ...]
-    #: columns that may be absent from a file's header (then empty)
+    #: columns that may be absent from a file's header although their field has no default
+    #: (then empty); a column whose field has a default may always be absent (issue 18)
     optional_columns: frozenset[str] = frozenset()
     #: date columns that must not lie after the validation date
     not_future: tuple[str, ...] = ()
@@ -389,6 +390,17 @@ class TableSpec:
     @property
     def columns(self) -> tuple[str, ...]:
         return tuple(self.model.model_fields)
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        """Columns every file's header must have: the key and the fields without a default
+        (a header may leave out any other column; its cells are then empty)."""
+        fields = self.model.model_fields
+        return tuple(
+            c
+            for c in self.columns
+            if c in self.key or (fields[c].is_required() and c not in self.optional_columns)
+        )
 
     def kind(self, column: str) -> Literal["partial_date", "date", "number", "bool", "text"]:
         """The storage kind of a column, read from the row model's annotation."""
