@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from aiinfra.cli._options import AsOfOpt, DataOpt, FormatOpt
+from aiinfra.cli._options import AsOfOpt, DataOpt, FormatOpt, MethodologyOpt
 from aiinfra.cli._output import Format, emit_frame, emit_json, handle_errors, terminal_safe
 
 flows_app = typer.Typer(
@@ -263,9 +263,13 @@ def flows_stress(
         ),
     ] = 0,
     seed: SeedOpt = None,
+    methodology: MethodologyOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """If a party stops paying: who loses what, down to tickers and the index."""
+    """If a party stops paying: who loses what, down to tickers and the index.
+
+    With --prices (or prices in the store) the index is the one formed on the stress date
+    under --methodology (default rules); without prices, house-view weights under its caps."""
     from aiinfra.services import stress as svc
 
     with handle_errors(fmt):
@@ -282,28 +286,97 @@ def flows_stress(
             str(data) if data else None,
             horizon_draws=horizon_draws,
             seed=seed or 0,
+            methodology=methodology,
         )
     if fmt is Format.json:
         emit_json(result.to_dict())
         return
-    cols = ["node", "ticker", "layer", "loss_usd", "loss_round1", "loss_later", "round_hit",
-            "share_of_revenue", "unresolved", "equity_shock"]  # fmt: skip
+    _print_stress(result, fmt, evidence)
+
+
+def pct(x: object, digits: int = 1) -> str:
+    """A fraction as percent text, ``""`` when unknown; a value that rounds to zero prints
+    ``0.0 %``, never ``-0.0 %``.
+
+    >>> pct(-0.00004), pct(-0.5341), pct(float("nan")), pct(0.01234, 2)
+    ('0.0 %', '-53.4 %', '', '1.23 %')
+    """
+    import math
+
+    try:
+        f = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return ""
+    if not math.isfinite(f):
+        return ""
+    v = round(f * 100, digits) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return f"{v:.{digits}f} %"
+
+
+def _without_negative_zero(frame: Any) -> Any:
+    """``frame`` with every float -0.0 shown as 0.0 (the same number; rendering only)."""
+    out = frame.copy()
+    for c in out.columns:
+        if out[c].dtype.kind == "f":
+            out[c] = out[c] + 0.0
+    return out
+
+
+#: stress-table columns shown as percent (fractions in CSV and JSON)
+_PCT_COLS = ("share_of_revenue", "equity_shock", "cut_fraction")
+
+
+def _print_stress(result: Any, fmt: Format, evidence: bool) -> None:
+    """The stress result as tables (or CSV): the companies that lose, then the shocked parties
+    apart (their own loss comes back to them through the others' cuts)."""
     frame = result.to_frame()
-    emit_frame(
-        frame.round(4) if fmt is Format.table else frame,
-        fmt,
-        columns=cols,
-        title=f"{result.scenario.name}: index impact {result.index['impact']:.2%} "
-        f"({result.index['weights_source'].split(':')[0]}), as of {result.as_of}",
-        unit="companies",
+    shocked = frame["shocked"].astype(bool)  # the parties that stop paying
+    title = (
+        f"{result.scenario.name}: index impact {pct(result.index['impact'], 2)} "
+        f"({result.index['weights_source'].split(':')[0]}), as of {result.as_of}"
     )
+    if fmt is Format.csv:
+        # one row per company; the shocked parties last, flagged in `shocked`
+        out = _without_negative_zero(frame.round(6))
+        out = out.iloc[list(shocked[~shocked].index) + list(shocked[shocked].index)]
+        emit_frame(out, fmt)
+    else:
+
+        def shown(rows: Any, cols: list[str]) -> Any:
+            rows = _without_negative_zero(rows.round(4))
+            for c in _PCT_COLS:
+                if c in rows.columns:
+                    rows[c] = [pct(v) for v in rows[c]]
+            return rows.rename(columns={"name": "company", "loss_usd": "loss_usd_bn"})[
+                [{"name": "company", "loss_usd": "loss_usd_bn"}.get(c, c) for c in cols]
+            ]
+
+        cols = ["name", "ticker", "layer", "loss_usd", "loss_round1", "loss_later", "round_hit",
+                "share_of_revenue", "unresolved", "equity_shock"]  # fmt: skip
+        emit_frame(
+            shown(frame[~shocked], cols),
+            fmt,
+            title=title + "; loss in USD bn a year, shares in %",
+            unit="companies hit (the shocked parties apart, below)",
+        )
+        if shocked.any():
+            emit_frame(
+                shown(
+                    frame[shocked],
+                    ["name", "ticker", "layer", "cut_fraction", "loss_usd", "share_of_revenue"],
+                ).rename(columns={"cut_fraction": "shortfall", "loss_usd_bn": "loss_back_usd_bn"}),
+                fmt,
+                title="shocked parties (they stop paying): their shortfall and what comes back "
+                "to them through the others' cuts, not counted among those hit",
+                unit="shocked parties",
+            )
     for n in result.notes:
         sys.stderr.write(f"note: {terminal_safe(n)}\n")
     credit = result.credit
     if fmt is Format.table and "default_baseline" in credit.columns:
-        shown = credit[(credit["owed"] > 0) | (credit["creditor_loss_added"] > 1e-9)]
+        credit_shown = credit[(credit["owed"] > 0) | (credit["creditor_loss_added"] > 1e-9)]
         emit_frame(
-            shown.round(4),
+            _without_negative_zero(credit_shown.round(4)),
             fmt,
             columns=[
                 "node",
@@ -324,9 +397,9 @@ def flows_stress(
         typer.echo("the payments stopped rest on: " + result.evidence.get("text", "no amount"))
     if result.horizons is not None and fmt is Format.table:
         h = result.horizons
-        top = h.companies.head(15)
+        top = h.companies[~h.companies["node"].isin(set(frame.loc[shocked, "node"]))].head(15)
         emit_frame(
-            top.round(4),
+            _without_negative_zero(top.round(4)),
             fmt,
             title=f"deal terms drawn {h.draws} times (seed {h.seed}) for {len(h.deals)} deal(s) "
             f"without a stated term; loss in USD bn a year",
@@ -336,7 +409,8 @@ def flows_stress(
         typer.echo(
             f"total loss {t['point']:.1f} USD bn a year with {h.default_horizon:g}-year terms; "
             f"90 % of draws between {t['p05']:.1f} and {t['p95']:.1f} (median {t['p50']:.1f}); "
-            f"index impact {i['point']:.2%}, 90 % between {i['p05']:.2%} and {i['p95']:.2%}"
+            f"index impact {pct(i['point'], 2)}, 90 % between {pct(i['p05'], 2)} and "
+            f"{pct(i['p95'], 2)}"
         )
 
 

@@ -23,6 +23,7 @@ __all__ = [
     "Basis",
     "cycles",
     "export",
+    "export_graph",
     "graph",
     "metrics",
     "significance",
@@ -173,25 +174,17 @@ def export(
     basis: Basis = "committed",
     data_dir: str | None = None,
 ) -> str:
-    """The graph as GraphML, GEXF (Gephi) or node-link JSON (Cytoscape); returns the text."""
+    """The graph as GraphML, GEXF (Gephi) or node-link JSON (Cytoscape); returns the text.
+
+    Every node keeps the company id as its id and as the attribute ``company_id``; its
+    ``label`` is the company name. Every edge has a numeric ``weight``: the amount on
+    ``basis`` in USD bn of the deals on it that state one (see :func:`export_graph`).
+    """
     if fmt not in EXPORT_FORMATS:
         raise InvalidParameterError(
             f"`format` must be one of {', '.join(EXPORT_FORMATS)}; got {fmt!r}"
         )
-    g = graph(settings, as_of, basis, data_dir)
-    flat = nx.DiGraph(**{k: str(v) for k, v in g.graph.items()})
-    for n, d in g.nodes(data=True):
-        flat.add_node(n, **{k: ("" if v is None else v) for k, v in d.items()})
-    for u, v, d in g.edges(data=True):
-        d = dict(d)
-        # the amount by source tier as one number per tier (GraphML and GEXF hold no mappings)
-        for tier, a in d.pop("evidence", {}).items():
-            d[f"evidence_{tier}"] = float(a)
-        attrs = {k: (";".join(map(str, x)) if isinstance(x, list) else x) for k, x in d.items()}
-        attrs = {
-            k: (-1.0 if isinstance(x, float) and math.isnan(x) else x) for k, x in attrs.items()
-        }
-        flat.add_edge(u, v, **attrs)
+    flat = export_graph(graph(settings, as_of, basis, data_dir))
     if fmt == "json":
         text = json.dumps(nx.node_link_data(flat, edges="edges"), indent=2, default=str)
     else:
@@ -205,3 +198,33 @@ def export(
 
         atomic_file(Path(out), text)
     return text
+
+
+def export_graph(g: nx.DiGraph) -> nx.DiGraph:
+    """The flow graph flattened for GraphML, GEXF and JSON (scalar attributes only).
+
+    Nodes: ``label`` = the company name (Gephi shows it), ``company_id`` = the node id.
+    Edges: ``weight`` = ``amount`` (USD bn on the graph's basis) of the deals that state an
+    amount; ``amount_known`` is false when none of them does, and then ``weight`` is 0 and
+    ``amount``, ``amount_low`` and ``amount_high`` are left out (an unknown amount is absent,
+    never a sentinel such as −1); ``undisclosed`` counts the deals on the edge whose amount is
+    not stated (not in ``weight``). Lists become ``;``-joined text and the amount by source tier
+    one number per tier (``evidence_<tier>``): GraphML and GEXF hold no lists or mappings.
+    """
+    flat = nx.DiGraph(**{k: str(v) for k, v in g.graph.items()})
+    for n, d in g.nodes(data=True):
+        attrs = {k: ("" if v is None else v) for k, v in d.items()}
+        attrs["label"] = str(d.get("name") or n)
+        attrs["company_id"] = str(n)
+        flat.add_node(n, **attrs)
+    for u, v, d in g.edges(data=True):
+        d = dict(d)
+        for tier, a in d.pop("evidence", {}).items():
+            d[f"evidence_{tier}"] = float(a)
+        attrs = {k: (";".join(map(str, x)) if isinstance(x, list) else x) for k, x in d.items()}
+        attrs = {k: x for k, x in attrs.items() if not (isinstance(x, float) and math.isnan(x))}
+        amount = attrs.get("amount")
+        attrs["amount_known"] = amount is not None
+        attrs["weight"] = float(amount) if amount is not None else 0.0
+        flat.add_edge(u, v, **attrs)
+    return flat

@@ -7,10 +7,11 @@ from typing import Any
 from aiinfra.config import Settings
 from aiinfra.exceptions import InvalidParameterError
 from aiinfra.flows import Basis
-from aiinfra.services.index import form_index, load_fx
+from aiinfra.index import Methodology, load_methodology
+from aiinfra.services.index import form_index, load_fx, resolve_methodology
 from aiinfra.services.ledger import load
 
-__all__ = ["index_weights", "run"]
+__all__ = ["available_prices", "index_weights", "run"]
 
 
 def run(
@@ -27,9 +28,15 @@ def run(
     *,
     horizon_draws: int = 0,
     seed: int = 0,
+    methodology: str | None = None,
 ) -> Any:
-    """``--scenario`` or ``--default PARTY --shortfall F``; flags override the scenario's values."""
-    from aiinfra.services.index import cached_prices
+    """``--scenario`` or ``--default PARTY --shortfall F``; flags override the scenario's values.
+
+    The index weights: with prices (``--prices DIR`` or the store's) those of the index formed
+    under ``methodology`` (a built-in name or YAML file; default rules) on the stress date, or
+    on the last price date when the prices end before it; house-view weights (under the same
+    rules) when no index can be formed, with the reason, or when there are no prices at all.
+    """
     from aiinfra.stress import load_scenario, stress, stress_date
 
     if (scenario is None) == (default is None):
@@ -53,11 +60,28 @@ def run(
         data["basis"] = basis
     ledger = load(settings, data_dir)
     sc = load_scenario(data)
-    weights, label = None, None
-    if settings.prices_dir is not None:
-        weights, label = index_weights(
-            ledger, cached_prices(settings), stress_date(sc, as_of), fx=load_fx(settings.fx)
-        )
+    m = resolve_methodology(methodology) if methodology is not None else None
+    weights, label, unavailable = None, None, None
+    prices = available_prices(settings)
+    if prices is not None:
+        from aiinfra.services.index import last_price_date
+
+        day = stress_date(sc, as_of)
+        last = last_price_date(ledger, prices)
+        if last is None:
+            unavailable = "the prices given hold no line of a scored company"
+        else:
+            index_day = min(day, last)
+            weights, label = index_weights(
+                ledger, prices, index_day, fx=load_fx(settings.fx), methodology=m
+            )
+            if weights is None:
+                weights, label, unavailable = None, None, label
+            else:
+                if methodology is not None:
+                    label += f"; methodology {methodology}"
+                if index_day < day:
+                    label += f"; the prices end on {index_day.date()}: the index formed then"
     return stress(
         ledger,
         sc,
@@ -66,18 +90,38 @@ def run(
         weights_label=label,
         horizon_draws=horizon_draws,
         seed=seed,
+        methodology=m,
+        weights_unavailable=unavailable,
     )
 
 
-def index_weights(
-    ledger: Any, prices: Any, day: Any, fx: dict[str, Any] | None = None
-) -> tuple[dict[str, float] | None, str]:
-    """The weights of the index formed on ``day`` (:func:`form_index`, default rules, the one
-    relaxation policy) and their label; (None, why) when no index can be formed, so the stress
-    falls back to house-view weights and says why."""
-    from aiinfra.index import load_methodology
+def available_prices(settings: Settings) -> Any:
+    """``prices(ticker)`` when there are prices: ``--prices DIR``, else the store's prices
+    when it holds any; None when there are none (the stress then uses house-view weights)."""
+    from aiinfra.services.index import cached_prices
 
-    view = form_index(ledger, prices, load_methodology(), day, fx=fx, with_backtest=False)
+    if settings.prices_dir is None:
+        if not settings.store_path.exists():
+            return None
+        from aiinfra.store import Store
+
+        if Store(settings.store_path).list_prices().empty:
+            return None
+    return cached_prices(settings)
+
+
+def index_weights(
+    ledger: Any,
+    prices: Any,
+    day: Any,
+    fx: dict[str, Any] | None = None,
+    methodology: Methodology | None = None,
+) -> tuple[dict[str, float] | None, str]:
+    """The weights of the index formed on ``day`` (:func:`form_index`, ``methodology`` or the
+    default rules, the one relaxation policy) and their label; (None, why) when no index can
+    be formed, so the stress falls back to house-view weights and says why."""
+    m = methodology if methodology is not None else load_methodology()
+    view = form_index(ledger, prices, m, day, fx=fx, with_backtest=False)
     if view.review is None:
         return None, f"no index on {day.date()} ({view.error})"
     label = f"index weights of the review {view.review.dates.review} ({view.review.label})"

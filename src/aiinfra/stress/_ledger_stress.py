@@ -137,6 +137,8 @@ def stress(
     cash: Mapping[str, float] | None = None,
     horizon_draws: int = 0,
     seed: int = 0,
+    methodology: Any = None,
+    weights_unavailable: str | None = None,
 ) -> StressResult:
     """Run a stress scenario.
 
@@ -155,6 +157,12 @@ def stress(
         (:func:`aiinfra.index.house_view_weights`), labelled as such.
     weights_label : str, optional
         What ``weights`` are, shown with the result.
+    methodology : Methodology, optional
+        The rules of the house-view weights used without ``weights`` (default: the default
+        methodology's).
+    weights_unavailable : str, optional
+        Why there are no ``weights`` although prices were given (e.g. no index could be
+        formed on the date): the house-view label then says so instead of asking for prices.
     cash : mapping, optional
         External assets (USD bn) of every company in the credit layer; default: each company's
         cash from ``balance_sheets.csv`` as published by the stress date. The loans between
@@ -193,7 +201,9 @@ def stress(
         max_rounds=sc.propagation.max_rounds,
     )
     frame = _company_frame(ledger, prop.to_frame(), revenue, revenue_source, sc, notes)
-    w, w_source = _index_weights(ledger, day, weights, weights_label)
+    w, w_source = _index_weights(
+        ledger, day, weights, weights_label, methodology, weights_unavailable
+    )
     index = _index_impact(ledger, frame, day, w, w_source)
     losses = dict(zip(frame["node"].astype(str), frame["loss_usd"].astype(float), strict=True))
     credit, credit_status = _credit(ledger, day, shortfall, cash, sc, losses)
@@ -362,21 +372,30 @@ def _index_weights(
     day: pd.Timestamp,
     weights: Mapping[str, float] | None,
     weights_label: str | None,
+    methodology: Any = None,
+    unavailable: str | None = None,
 ) -> tuple[pd.Series, str]:
-    """The index weights of the stress: those given, else house-view weights; and their label."""
+    """The index weights of the stress: those given, else house-view weights under
+    ``methodology`` (default rules); and their label. The label asks for prices only when
+    none were given (``unavailable`` is None); otherwise it says why no index was formed."""
     if weights is not None:
         w = pd.Series(dict(weights), dtype=float)
         source = weights_label or "weights given by the caller"
     else:
         from aiinfra.index import house_view_weights, load_methodology
 
-        m = load_methodology()
+        m = methodology if methodology is not None else load_methodology()
         w = house_view_weights(ledger, m, day)
         cap, u = m.weighting.single_cap, m.weighting.ucits
         rule = f"{cap:.0%}" + (f"/{u.threshold:.1%}/{u.aggregate:.0%}" if u else "")
+        why = (
+            f"no index on the date: {unavailable}"
+            if unavailable
+            else "no price screens: pass --prices for the weights of the index on the date"
+        )
         source = (
             "house-view weights: composite × multiplier of the top-scored companies, capped "
-            f"{rule} (no price screens: pass --prices for the weights of the index on the date)"
+            f"{rule} ({why})"
         )
     return w, source
 
