@@ -11,7 +11,11 @@ import typer
 from aiinfra.cli._options import FormatOpt
 from aiinfra.cli._output import Format, emit_frame, emit_json, handle_errors, terminal_safe
 
-prices_app = typer.Typer(help="Import, fetch and list daily prices.", no_args_is_help=True)
+prices_app = typer.Typer(
+    help="Import, fetch and list daily prices (files TICKER.csv with the header "
+    "date,open,high,low,close,adj_close,volume).",
+    no_args_is_help=True,
+)
 
 
 @prices_app.command("import")

@@ -40,6 +40,21 @@ def report(
     ] = None,
     methodology: MethodologiesOpt = None,
     benchmark: BenchmarksOpt = None,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--start",
+            help="First date of the backtests (YYYY-MM-DD, before the report's date; default "
+            "2019-01-01): the first review effective on or after it.",
+        ),
+    ] = None,
+    cost_bps: Annotated[
+        float,
+        typer.Option(
+            "--cost-bps",
+            help="Transaction cost per unit traded, basis points (≥ 0; as `index backtest`).",
+        ),
+    ] = 0.0,
     holdings: Annotated[
         list[str] | None,
         typer.Option(
@@ -54,13 +69,18 @@ def report(
 ) -> None:
     """Write the self-contained HTML report (summary, index, backtest, build-out, sources).
 
+    ``--start``, ``--cost-bps`` and ``--benchmark`` set the backtests; the sources appendix
+    states what was used.
+
     ``--format table`` prints where the report went; ``csv`` prints the strategies table (a row
-    per strategy and per benchmark); ``json`` prints the path, sections, charts, notices and
-    the strategies compared (docs/cli.md).
+    per strategy and per benchmark); ``json`` prints the path, sections, charts, notices, the
+    backtest settings and the strategies compared (docs/cli.md).
     """
     import dataclasses
 
+    from aiinfra.dates import to_timestamp
     from aiinfra.services import report as svc
+    from aiinfra.services.index import BACKTEST_START
 
     settings = ctx.obj if data is None else dataclasses.replace(ctx.obj, data_dir=Path(data))
     with handle_errors(fmt):
@@ -73,6 +93,8 @@ def report(
             progress=sys.stderr.isatty() and fmt is Format.table,
             benchmarks=benchmark or None,
             holdings=holdings or (),
+            start=start,
+            cost_bps=cost_bps,
         )
     for n in result.notices:
         sys.stderr.write(f"note: {terminal_safe(n)}\n")
@@ -84,6 +106,11 @@ def report(
                 "sections": result.sections,
                 "charts": result.charts,
                 "notices": result.notices,
+                "backtest": {
+                    "start": str(to_timestamp(start or BACKTEST_START, "--start").date()),
+                    "cost_bps": cost_bps,
+                    "benchmarks": None if cmp is None else list(cmp.benchmarks),
+                },
                 "strategies": None if cmp is None else cmp.to_dict(),
             }
         )

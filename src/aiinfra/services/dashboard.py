@@ -130,13 +130,13 @@ class Dashboard:
             provider: Any = CsvDirProvider(s.prices_dir, cache=DerivedCache(s.home / "cache"))
             label = f"CSV files in {s.prices_dir}"
         else:
+            from aiinfra.services.prices import missing_prices, no_prices_message
             from aiinfra.store import Store
 
-            if not s.store_path.exists():
-                return None, "", "no prices: start with --prices DIR or import prices first"
+            why = missing_prices(s)
+            if why is not None:
+                return None, "", no_prices_message(why)
             store = Store(s.store_path)
-            if store.list_prices().empty:
-                return None, "", "no prices in the store: start with --prices DIR"
             provider = StoreProvider(store)
             label = f"the store {s.store_path}"
         cache: dict[str, pd.DataFrame] = {}

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from aiinfra.index import (
     run_review,
 )
 from aiinfra.services.ledger import load as load_ledger
-from aiinfra.services.prices import price_provider
+from aiinfra.services.prices import missing_prices, no_prices_message, price_provider
 
 __all__ = [
     "BACKTEST_START",
@@ -106,6 +107,7 @@ def form_index(
     compare: bool = True,
     progress: Any = None,
     cache: ReviewCache | None = None,
+    cost_bps: float = 0.0,
 ) -> IndexView:
     """The index on ``as_of`` and the backtest of the same rules: the one way the report, the
     dashboard and the stress test get an index.
@@ -142,6 +144,9 @@ def form_index(
         (``IndexView.house_comparison``).
     progress : callable, optional
         ``progress(fraction, what)``.
+    cost_bps : float, default 0
+        Transaction cost per unit traded in basis points, for both backtests (as
+        ``aiinfra index backtest --cost-bps``).
     cache : ReviewCache, optional
         Kept by a caller that forms the index again and again on the same ``ledger`` and
         ``prices`` objects, never changed in place (the dashboard: a new cap then reruns only
@@ -161,6 +166,7 @@ def form_index(
             relax=relax,
             compare=compare,
             progress=progress,
+            cost_bps=cost_bps,
         )
 
 
@@ -177,6 +183,7 @@ def _form_index(
     relax: bool = True,
     compare: bool = True,
     progress: Any = None,
+    cost_bps: float = 0.0,
 ) -> IndexView:
     """:func:`form_index` inside one review cache."""
     from aiinfra.backtest import IndexView, Relaxation, backtest
@@ -228,12 +235,14 @@ def _form_index(
                 for t in result.proforma["ticker"]
             ),
         )
-        view.backtest = backtest(ledger, prices, static, start, end, benchmarks=benchmarks, fx=fx)
+        view.backtest = backtest(
+            ledger, prices, static, start, end, benchmarks=benchmarks, fx=fx, cost_bps=cost_bps
+        )
     except AiinfraError as exc:
         view.backtest_error = exc
     if compare:
         tell(0.65, "comparison")
-        _add_comparisons(view, ledger, prices, m, as_of, fx, benchmarks)
+        _add_comparisons(view, ledger, prices, m, as_of, fx, benchmarks, cost_bps)
     tell(1.0, "done")
     return view
 
@@ -246,6 +255,7 @@ def _add_comparisons(
     as_of: pd.Timestamp,
     fx: dict[str, pd.Series] | None,
     benchmarks: Sequence[str],
+    cost_bps: float = 0.0,
 ) -> None:
     """The static-score backtest over the point-in-time backtest's window (the look-ahead
     comparison) and the systematic scores against the house view, into ``view``."""
@@ -257,8 +267,9 @@ def _add_comparisons(
         static = m.model_copy(update={"pit_mode": "static_scores"})
         try:
             view.comparison = backtest(
-                ledger, prices, static, bt.start, bt.end, benchmarks=benchmarks, fx=fx
-            )
+                ledger, prices, static, bt.start, bt.end, benchmarks=benchmarks, fx=fx,
+                cost_bps=cost_bps,
+            )  # fmt: skip
         except AiinfraError as exc:
             view.comparison_error = exc
     view.house_comparison = house_comparison(ledger, prices, m, as_of, fx=fx)
@@ -503,6 +514,25 @@ def _write_atomically(out: str, files: dict[str, str]) -> Path:
     return Path(out).expanduser()
 
 
+@contextlib.contextmanager
+def _telling_where_prices_come_from(settings: Settings) -> Iterator[None]:
+    """A failure when the settings give no prices at all becomes the message that says where
+    price files come from and how to get them
+    (:data:`~aiinfra.services.prices.NO_PRICES_HELP`), with the exit code
+    of the failure (a run that has some prices keeps its own error)."""
+    from aiinfra.exceptions import AiinfraError
+
+    try:
+        yield
+    except AiinfraError as exc:
+        why = missing_prices(settings)
+        if why is None:
+            raise
+        err = InvalidParameterError(no_prices_message(why))
+        err.exit_code = exc.exit_code
+        raise err from None
+
+
 def review(
     settings: Settings,
     methodology: str | None = None,
@@ -514,14 +544,11 @@ def review(
     """The review whose cut-off is the latest on or before ``as_of`` (default today)."""
 
     m = resolve_methodology(methodology, pit_mode)
-    result = run_review(
-        load_ledger(settings),
-        cached_prices(settings),
-        m,
-        resolve_as_of(as_of),
-        fx=load_fx(fx if fx is not None else settings.fx),
-        missing_vintage="static",
-    )
+    ledger, day = load_ledger(settings), resolve_as_of(as_of)
+    rates = load_fx(fx if fx is not None else settings.fx)
+    with _telling_where_prices_come_from(settings):
+        result = run_review(ledger, cached_prices(settings), m, day, fx=rates,
+                            missing_vintage="static")  # fmt: skip
     if out is not None:
         label = result.label
         _write_atomically(
@@ -560,17 +587,20 @@ def run_backtest(
                 f"`--out` {str(target)!r} must not exist or be an empty directory"
             )
     m = resolve_methodology(methodology, pit_mode)
-    result = backtest(
-        load_ledger(settings),
-        cached_prices(settings),
-        m,
-        start if start is not None else "2019-01-01",
-        end if end is not None else pd.Timestamp.today().normalize(),
-        benchmarks=benchmarks,
-        cost_bps=cost_bps,
-        fx=load_fx(fx if fx is not None else settings.fx),
-        events=load_events(events),
-    )
+    ledger = load_ledger(settings)
+    rates, actions = load_fx(fx if fx is not None else settings.fx), load_events(events)
+    with _telling_where_prices_come_from(settings):
+        result = backtest(
+            ledger,
+            cached_prices(settings),
+            m,
+            start if start is not None else "2019-01-01",
+            end if end is not None else pd.Timestamp.today().normalize(),
+            benchmarks=benchmarks,
+            cost_bps=cost_bps,
+            fx=rates,
+            events=actions,
+        )
     if out is not None:
         result.write(out)
     return result

@@ -21,7 +21,25 @@ from aiinfra.prices import (
 )
 from aiinfra.store import Store
 
-__all__ = ["fetch_prices", "import_prices", "list_prices", "price_provider"]
+__all__ = [
+    "NO_PRICES_HELP",
+    "fetch_prices",
+    "import_prices",
+    "list_prices",
+    "missing_prices",
+    "no_prices_message",
+    "price_provider",
+]
+
+#: Where price files come from and how to get them: what every command that needs prices says
+#: when it has none (the index commands, the report, the dashboard, the sweep).
+NO_PRICES_HELP = (
+    "Price files are CSV files named TICKER.csv (e.g. NVDA.csv, 2330.TW.csv), one row per "
+    "trading day with the header date,open,high,low,close,adj_close,volume (dates YYYY-MM-DD). "
+    "Get them with `aiinfra prices fetch TICKER...` (downloads from Yahoo Finance with yfinance; "
+    "needs network) or `aiinfra prices import DIR` (a directory of such files, into the store), "
+    "or read a directory of them directly with the global option: `aiinfra --prices DIR ...`."
+)
 
 _TICKER_FILE = re.compile(r"^[A-Z0-9^][A-Z0-9.\-=^]{0,19}$")
 
@@ -34,6 +52,29 @@ def price_provider(settings: Settings) -> BaseProvider:
         # validated files kept between runs, keyed by their bytes (aiinfra._derived)
         return CsvDirProvider(settings.prices_dir, cache=DerivedCache(settings.home / "cache"))
     return StoreProvider(Store(settings.store_path))
+
+
+def no_prices_message(why: str) -> str:
+    """``why`` there are no prices, then :data:`NO_PRICES_HELP`."""
+    return f"{why.rstrip('. ')}. {NO_PRICES_HELP}"
+
+
+def missing_prices(settings: Settings) -> str | None:
+    """Why the settings give no prices at all (no ``--prices DIR`` and no store prices, or a
+    ``--prices`` directory without a price file), None when there are some. Reads only the
+    listing (the store's or the directory's), never a price file."""
+    if settings.prices_dir is not None:
+        d = settings.prices_dir
+        if not d.is_dir():
+            return f"no prices: `--prices` {str(d)!r} is not a directory"
+        if not any(d.glob("*.csv")):
+            return f"no prices: `--prices` {str(d)!r} holds no TICKER.csv file"
+        return None
+    if not settings.store_path.exists():
+        return f"no prices: no `--prices DIR` given and no store at {settings.store_path}"
+    if Store(settings.store_path).list_prices().empty:
+        return f"no prices: no `--prices DIR` given and none in the store {settings.store_path}"
+    return None
 
 
 def _csv_files(paths: Sequence[str | Path]) -> list[Path]:

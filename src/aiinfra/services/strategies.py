@@ -208,10 +208,11 @@ def form_strategies(
     fx: dict[str, pd.Series] | None = None,
     start: str = BACKTEST_START,
     lang: Lang = "en",
+    cost_bps: float = 0.0,
 ) -> FormedStrategies:
     """Form every methodology's index on ``as_of`` with its point-in-time backtest from
-    ``start`` (:func:`aiinfra.services.index.form_index`, the one way an index is formed) and
-    compare them with the benchmarks.
+    ``start`` (:func:`aiinfra.services.index.form_index`, the one way an index is formed), with
+    ``cost_bps`` basis points per unit traded, and compare them with the benchmarks.
 
     The first methodology is the primary: its backtest runs against ``benchmarks`` and, as
     before, with the static-score comparison and the house view; the others run without them
@@ -231,7 +232,7 @@ def form_strategies(
     for i, s in enumerate(strategies):
         view = form_index(
             ledger, prices, s.methodology, as_of, fx=fx, start=start,
-            benchmarks=benchmarks if i == 0 else (), compare=i == 0,
+            benchmarks=benchmarks if i == 0 else (), compare=i == 0, cost_bps=cost_bps,
         )  # fmt: skip
         if i > 0 and view.backtest is None:  # the primary's own notices are on page one
             why = view.error or view.backtest_error or "no backtest"

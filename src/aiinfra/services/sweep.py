@@ -72,10 +72,12 @@ def _store_frames(settings: Settings) -> dict[str, pd.DataFrame]:
     provider = StoreProvider(Store(settings.store_path))
     tickers = provider.tickers()
     if not tickers:
+        from aiinfra.services.prices import no_prices_message
+
         raise MissingDataError(
-            "no prices: give --prices DIR (a directory of TICKER.csv files), or import them "
-            "with `aiinfra prices import PATH`"
-        )
+            no_prices_message(f"no prices: no `--prices DIR` given and none in the store "
+                              f"{settings.store_path}")
+        )  # fmt: skip
     return {t: provider.get(t) for t in tickers}
 
 
