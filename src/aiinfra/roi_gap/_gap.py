@@ -37,7 +37,15 @@ from aiinfra.dates import resolve_as_of
 from aiinfra.exceptions import InvalidParameterError
 from aiinfra.ledger import Ledger
 from aiinfra.roi_gap._circularity import DRAWS, GROUP_LAYERS, PAYER_LAYERS, circularity_by_year
-from aiinfra.roi_gap._inputs import Inputs, _num, _text, gap_inputs
+from aiinfra.roi_gap._inputs import (
+    LABS_DEFINITION,
+    REVENUE_DEFINITION,
+    REVENUE_GLOBAL,
+    Inputs,
+    _num,
+    _text,
+    gap_inputs,
+)
 from aiinfra.roi_gap._model import PARAMETERS, GapParams, make_params, required_revenue
 from aiinfra.roi_gap._montecarlo import monte_carlo
 
@@ -62,6 +70,9 @@ class GapResult:
     #: the circular share behind the net figures: definition, basis, the payer and group
     #: layers, and per graph date :meth:`CircularShare.to_dict` (docs/gap.md)
     circularity: dict[str, Any] = field(default_factory=dict)
+    #: the AI-revenue series: its ``definition`` and ``metric`` (one for every year), and
+    #: ``other``: the figures of other definitions, by year, shown beside it, never in it
+    revenue_series: dict[str, Any] = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
         return self.years
@@ -99,6 +110,7 @@ class GapResult:
             "notes": list(self.notes),
             "evidence": self.evidence,
             "circularity": self.circularity,
+            "revenue_series": self.revenue_series,
         }
         if self.montecarlo is not None:
             out["montecarlo"] = self.montecarlo.to_dict()
@@ -377,12 +389,7 @@ def gap(
             "includes the non-accelerator cost, so this is an upper reading; spend='nvidia' is "
             "Cahn's original input"
         )
-    interp = [i for i in inputs.revenue.index if _text(inputs.revenue, i, "kind") == "interpolated"]
-    if interp:
-        notes.append(
-            f"AI revenue after {min(interp) - 1} is interpolated to the seeds' forecast "
-            f"({inputs.forecast.get('id', '')}), not reported"
-        )
+    notes += _revenue_notes(inputs)
     circ, draws, detail = circularity_by_year(
         ledger, inputs.as_of, table.index, basis=net_basis, draws=DRAWS if samples else 0, seed=seed
     )
@@ -424,7 +431,44 @@ def gap(
         tuple(notes),
         input_evidence(inputs, y, spend=p.spend),
         circularity,
+        _revenue_series(inputs),
     )
+
+
+def _revenue_notes(inputs: Inputs) -> list[str]:
+    """What the AI-revenue series is and is not: interpolated years, other definitions."""
+    notes = []
+    interp = [i for i in inputs.revenue.index if _text(inputs.revenue, i, "kind") == "interpolated"]
+    if interp:
+        notes.append(
+            f"AI revenue after {min(interp) - 1} is interpolated to the seeds' forecast "
+            f"({inputs.forecast.get('id', '')}: the labs' ARR, a narrower definition than the "
+            f"series' {REVENUE_DEFINITION}), not reported"
+        )
+    other = inputs.revenue_other
+    if other is not None and len(other):
+        notes.append(
+            f"AI revenue is {REVENUE_DEFINITION} in every year; figures of other definitions are "
+            "shown beside it, not in it: "
+            + "; ".join(
+                f"{r['year']} {r['value']:.0f} ({r['definition']}, {r['source']})"
+                for r in other.to_dict(orient="records")
+                if r["definition"] != LABS_DEFINITION
+            )
+        )
+    return notes
+
+
+def _revenue_series(inputs: Inputs) -> dict[str, Any]:
+    """:attr:`GapResult.revenue_series` of ``inputs``."""
+    other = inputs.revenue_other
+    rows = [] if other is None else [_clean(r) for r in other.to_dict(orient="records")]
+    return {
+        "definition": REVENUE_DEFINITION,
+        "metric": f"{REVENUE_GLOBAL[0]} of {REVENUE_GLOBAL[1]}",
+        "years": [int(y) for y in inputs.revenue.index],
+        "other": rows,
+    }
 
 
 #: a figure id inside an input's ``sources`` text ("g112 (guidance) × ai_share; g113 …")

@@ -18,7 +18,7 @@ from aiinfra.dates import resolve_as_of
 from aiinfra.ledger import Ledger
 from aiinfra.roi_gap._model import FIRST_YEAR, LAST_YEAR, GapParams
 
-__all__ = ["Inputs", "gap_inputs"]
+__all__ = ["REVENUE_DEFINITION", "Inputs", "gap_inputs", "revenue_other"]
 
 #: a source more than this many days older than the newest for the same year is stale
 STALE_DAYS = 365
@@ -28,6 +28,19 @@ CAPEX_AI = ("ai_infrastructure_capex_usd_bn", "global")
 CAPEX_BIG4 = (("capex_usd_bn", "big4"), ("hyperscale_capex_usd_bn", "global"))
 CAPEX_CUMULATIVE = ("cumulative_capex_usd_bn", "global")
 REVENUE_GLOBAL = ("ai_revenue_usd_bn", "global")
+#: what each global AI-revenue metric counts: the gap's AI-revenue series takes its points from
+#: ``REVENUE_GLOBAL`` alone (one definition for every year); a figure of another definition is
+#: shown beside it (``Inputs.revenue_other``), never spliced into it (issue 18)
+REVENUE_DEFINITIONS = {
+    "ai_revenue_usd_bn": "generative-AI software and services revenue (seed 004's scope)",
+    "ai_services_revenue_usd_bn": "'AI services' revenue (a broader scope)",
+}
+#: the definition of the gap's AI-revenue series
+REVENUE_DEFINITION = REVENUE_DEFINITIONS[REVENUE_GLOBAL[0]]
+#: the labs' bottom-up revenue: part of the series' band, not its point
+LABS_DEFINITION = "OpenAI + Anthropic revenue (the year's, else the last ARR reported in it)"
+#: other global AI-revenue metrics, shown as separate series
+REVENUE_OTHER = tuple((m, "global") for m in REVENUE_DEFINITIONS if m != REVENUE_GLOBAL[0])
 LABS = ("openai", "anthropic")
 REVENUE_FORECAST = ("arr_usd_bn", "openai_anthropic_combined")
 REQUIRED_PUBLISHED = ("required_revenue_usd_bn", "global")
@@ -47,6 +60,10 @@ class Inputs:
     #: the ``(ai_share, forecast_uncertainty)`` that ``capex`` and ``revenue`` were built with
     #: from ``figures`` (None: not known, e.g. after :meth:`replace`)
     built_with: tuple[float, float] | None = field(default=None, compare=False, repr=False)
+    #: the AI-revenue figures of other definitions than the series' (``REVENUE_OTHER``) and the
+    #: labs' bottom-up revenue, one row per figure: ``year``, ``definition``, ``metric``,
+    #: ``value``, ``low``, ``high``, ``source`` (shown beside the series, never in it)
+    revenue_other: pd.DataFrame | None = field(default=None, compare=False, repr=False)
 
     def with_params(self, p: GapParams) -> Inputs:
         """The inputs again with ``p``'s ``ai_share`` and ``forecast_uncertainty`` (a table
@@ -63,6 +80,7 @@ class Inputs:
             self.as_of,
             self.figures,
             (p.ai_share, p.forecast_uncertainty),
+            self.revenue_other,
         )
 
     def replace(self, **kw: Any) -> Inputs:
@@ -263,25 +281,63 @@ def _labs_revenue(
     return total, "labs: " + " + ".join(used)
 
 
+def revenue_other(fig: pd.DataFrame) -> pd.DataFrame:
+    """The AI-revenue figures beside the series: every figure of another definition
+    (``REVENUE_OTHER``) and the labs' bottom-up revenue, by year (see :class:`Inputs`)."""
+    rows: list[dict[str, Any]] = []
+    groups = _groups(fig)
+    for y in range(FIRST_YEAR, LAST_YEAR + 1):
+        for metric, entity in REVENUE_OTHER:
+            for rec in _year_rows(fig, metric, entity, y, groups).to_dict(orient="records"):
+                v, lo, hi = _point(rec)
+                rows.append(
+                    {
+                        "year": y,
+                        "definition": REVENUE_DEFINITIONS[metric],
+                        "metric": metric,
+                        "value": v,
+                        "low": lo,
+                        "high": hi,
+                        "source": f"{rec['id']} ({rec['kind']})",
+                    }
+                )
+        labs = _labs_revenue(fig, y, groups)
+        if labs is not None:
+            rows.append(
+                {
+                    "year": y,
+                    "definition": LABS_DEFINITION,
+                    "metric": "revenue_usd_bn | arr_usd_bn",
+                    "value": labs[0],
+                    "low": labs[0],
+                    "high": labs[0],
+                    "source": labs[1],
+                }
+            )
+    cols = ["year", "definition", "metric", "value", "low", "high", "source"]
+    return pd.DataFrame(rows, columns=cols)
+
+
 def _revenue(fig: pd.DataFrame, forecast_uncertainty: float) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The AI-revenue series: its points are figures of one definition (``REVENUE_GLOBAL``) —
+    a year without one has no point, whatever other definitions say (issue 18: $100 bn of
+    "AI services" in 2025 followed by $50-60 bn of generative-AI software in 2026 was a change
+    of definition, not a dip); the labs' bottom-up revenue widens the band of a year with one."""
     recs: dict[int, dict[str, Any]] = {}
     groups = _groups(fig)
     for y in range(FIRST_YEAR, LAST_YEAR + 1):
         cands: list[tuple[float, float, float, str]] = []
         glob = _fresh(_year_rows(fig, *REVENUE_GLOBAL, y, groups))
+        if glob.empty:
+            continue
         for rec in glob.to_dict(orient="records"):
             cands.append((*_point(rec), f"{rec['id']} ({rec['kind']})"))
         labs = _labs_revenue(fig, y, groups)
         if labs is not None:
             cands.append((labs[0], labs[0], labs[0], labs[1]))
-        if not cands:
-            continue
-        if len(glob):
-            best = _best(glob)
-            v = _point(best.to_dict())[0]
-            src, kind = f"{best['id']} ({best['kind']})", str(best["kind"])
-        else:
-            v, src, kind = cands[-1][0], cands[-1][3], "estimate"
+        best = _best(glob)
+        v = _point(best.to_dict())[0]
+        src, kind = f"{best['id']} ({best['kind']})", str(best["kind"])
         recs[y] = {
             "value": v,
             "low": min(c[1] for c in cands),
@@ -392,4 +448,6 @@ def gap_inputs(ledger: Ledger, as_of: object = None, params: GapParams | None = 
         columns=["year", "value", "id", "kind", "note"],
     )
     built = (p.ai_share, p.forecast_uncertainty)
-    return Inputs(capex, _spend_nvidia(fig), revenue, published, fc, day, fig, built)
+    return Inputs(
+        capex, _spend_nvidia(fig), revenue, published, fc, day, fig, built, revenue_other(fig)
+    )
