@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from aiinfra.cli._options import DataOpt, FormatOpt
-from aiinfra.cli._output import Format, emit_frame, handle_errors
+from aiinfra.cli._output import Format, as_percent, emit_frame, handle_errors
 
 
 def buildout(
@@ -42,8 +42,8 @@ def buildout(
     if summary:
         with handle_errors(fmt):
             table = svc.summary(ctx.obj, metric, as_of, str(data) if data else None)
-        emit_frame(
-            table.round(3) if fmt is Format.table else table,
+        emit_frame(  # growth and CAGR as percent in the table (docs/cli.md, "Numbers")
+            as_percent(table, {"growth": 1, "cagr": 1}).round(3) if fmt is Format.table else table,
             fmt,
             title=f"build-out summary, figures known {as_of or 'today'}",
             columns=svc.SUMMARY_COLUMNS,

@@ -10,7 +10,14 @@ from typing import Annotated, Any
 import typer
 
 from aiinfra.cli._options import DataOpt, FormatOpt, MethodologyOpt
-from aiinfra.cli._output import Format, emit_frame, emit_json, handle_errors, terminal_safe
+from aiinfra.cli._output import (
+    Format,
+    as_percent,
+    emit_frame,
+    emit_json,
+    handle_errors,
+    terminal_safe,
+)
 
 
 class DiffPart(StrEnum):
@@ -93,10 +100,25 @@ def _table(part: str, result: Any) -> Any:
         out["changed edges"] = frame["changed_edges"]
         out["their deals"] = frame["changed_flows"]
         return out
-    if part == "index":
+    if part == "index":  # weights as percent, their difference in percentage points
         weights = {"weight_d1": f"weight {d1}", "weight_d2": f"weight {d2}"}
-        return frame.rename(columns=weights).round(4)
-    return frame.rename(columns={"value_d1": d1, "value_d2": d2}).round(3)
+        shown = as_percent(frame, {"weight_d1": 2, "weight_d2": 2})
+        return as_percent(shown, {"difference": 2}, sign="pp").rename(columns=weights)
+    return _gap_stress_table(frame).rename(columns={"value_d1": d1, "value_d2": d2})
+
+
+def _gap_stress_table(frame: Any) -> Any:
+    """Amounts rounded; a fraction (coverage, index impact) as percent, its change in
+    percentage points, and the unit column saying so (docs/cli.md, "Numbers")."""
+    out = frame.round(3).astype({c: object for c in ("value_d1", "value_d2", "difference")})
+    share = frame["unit"].isin(["fraction", "ratio"])
+    if share.any():
+        part = as_percent(frame.loc[share], {"value_d1": 1, "value_d2": 1})
+        part = as_percent(part, {"difference": 1}, sign="pp")
+        for c in ("value_d1", "value_d2", "difference"):
+            out.loc[share, c] = part[c]
+        out.loc[share, "unit"] = "%"
+    return out
 
 
 def diff(

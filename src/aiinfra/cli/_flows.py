@@ -9,7 +9,15 @@ from typing import Annotated, Any
 import typer
 
 from aiinfra.cli._options import AsOfOpt, DataOpt, FormatOpt, MethodologyOpt
-from aiinfra.cli._output import Format, emit_frame, emit_json, handle_errors, terminal_safe
+from aiinfra.cli._output import (
+    Format,
+    as_percent,
+    emit_frame,
+    emit_json,
+    handle_errors,
+    pct,
+    terminal_safe,
+)
 
 flows_app = typer.Typer(
     help="The capital-flow map: cycles, circularity, significance, stress.", no_args_is_help=True
@@ -138,11 +146,19 @@ def flows_metrics(
         "hhi",
         "inflows_rest_on",
     ]
+    ci = result["system_cycling_index"]
+    if fmt is Format.table:  # fractions as percent (docs/cli.md "Numbers"); csv/json keep them
+        shown = as_percent(
+            frame.round(4), {"self_funded_share": 1, "cycling": 1, "largest_share": 1}
+        )
+        title = f"system cycling index {pct(ci, 2)} as of {result['as_of']}"
+    else:
+        shown, title = frame, f"system cycling index {ci:.4f} as of {result['as_of']}"
     emit_frame(
-        frame.round(4) if fmt is Format.table else frame,
+        shown,
         fmt,
         columns=[c for c in cols if c in frame.columns],
-        title=f"system cycling index {result['system_cycling_index']:.4f} as of {result['as_of']}",
+        title=title,
         unit="companies",
     )
 
@@ -292,25 +308,6 @@ def flows_stress(
         emit_json(result.to_dict())
         return
     _print_stress(result, fmt, evidence)
-
-
-def pct(x: object, digits: int = 1) -> str:
-    """A fraction as percent text, ``""`` when unknown; a value that rounds to zero prints
-    ``0.0 %``, never ``-0.0 %``.
-
-    >>> pct(-0.00004), pct(-0.5341), pct(float("nan")), pct(0.01234, 2)
-    ('0.0 %', '-53.4 %', '', '1.23 %')
-    """
-    import math
-
-    try:
-        f = float(x)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return ""
-    if not math.isfinite(f):
-        return ""
-    v = round(f * 100, digits) + 0.0  # + 0.0 turns -0.0 into 0.0
-    return f"{v:.{digits}f} %"
 
 
 def _without_negative_zero(frame: Any) -> Any:

@@ -9,7 +9,14 @@ from typing import Annotated
 import typer
 
 from aiinfra.cli._options import AsOfOpt, DataOpt, FormatOpt
-from aiinfra.cli._output import Format, emit_frame, emit_json, handle_errors, terminal_safe
+from aiinfra.cli._output import (
+    Format,
+    as_percent,
+    emit_frame,
+    emit_json,
+    handle_errors,
+    terminal_safe,
+)
 
 
 class GapMethod(StrEnum):
@@ -27,6 +34,10 @@ class NetBasis(StrEnum):
     ceiling = "ceiling"
     funded = "funded"
     annualised = "annualised"
+
+
+#: Columns of the gap table that are fractions: the table format prints them as percent.
+GAP_FRACTIONS = ("coverage", "circular_share", "net_coverage", "p_coverage_ge_1")
 
 
 def gap(
@@ -110,12 +121,15 @@ def gap(
         frame = frame.merge(mc.reset_index(), on="year", how="left")
         net = result.montecarlo.summary[["net_gap_p5", "net_gap_p50", "net_gap_p95"]]
         frame = frame.merge(net.reset_index(), on="year", how="left")
+    if fmt is Format.table:  # fractions as percent (docs/cli.md, "Numbers")
+        frame = as_percent(frame, dict.fromkeys(GAP_FRACTIONS, 1)).round(3)
     emit_frame(
-        frame.round(3) if fmt is Format.table else frame,
+        frame,
         fmt,
         title=f"ROI gap ({result.params.method}), as of {result.as_of}: {row['year']} capex "
         f"{_bn(row['capex'])}, required {_bn(row['required'])}, AI revenue "
-        f"{_bn(row['revenue'])}, net of circularity {_bn(row['net_revenue'])} (USD bn)",
+        f"{_bn(row['revenue'])}, net of circularity {_bn(row['net_revenue'])} (USD bn); "
+        f"AI revenue = {terminal_safe(result.revenue_series.get('definition', ''))}",
         unit="years",
     )
     if fmt is Format.table:

@@ -9,7 +9,14 @@ from typing import Annotated
 import typer
 
 from aiinfra.cli._options import FormatOpt, FxOpt, MethodologyOpt
-from aiinfra.cli._output import Format, emit_frame, emit_json, handle_errors, terminal_safe
+from aiinfra.cli._output import (
+    Format,
+    as_percent,
+    emit_frame,
+    emit_json,
+    handle_errors,
+    terminal_safe,
+)
 
 index_app = typer.Typer(help="Index reviews and backtests (METHODOLOGY.md).", no_args_is_help=True)
 
@@ -65,7 +72,7 @@ def index_review(
         return
     d = result.dates
     emit_frame(
-        frame.round(4),
+        as_percent(frame, {"weight": 2}).round(4),  # docs/cli.md, "Numbers"
         fmt,
         columns=["rank", "id", "ticker", "category", "Q", "R", "S", "weight"],
         title=f"review {d.review}: cut-off {d.cutoff.date()}, effective {d.effective.date()} "
@@ -121,8 +128,11 @@ def index_backtest(
     frame = pd.DataFrame(rows)
     if fmt is Format.csv:
         frame["label"] = s.label
+    if fmt is Format.table:  # fractions as percent, the Sharpe ratio as is (docs/cli.md)
+        fractions = ("total_return", "annual_return", "annual_volatility", "max_drawdown")
+        frame = as_percent(frame, dict.fromkeys(fractions, 1)).round(4)
     emit_frame(
-        frame.round(4) if fmt is Format.table else frame,
+        frame,
         fmt,
         title=f"{s.methodology} {s.start} to {s.end}, {s.reviews} reviews ({s.label}; scores: "
         + ", ".join(f"{k} {v}" for k, v in s.score_source_counts.items())

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from aiinfra.cli._options import AsOfOpt, DataOpt, FormatOpt
-from aiinfra.cli._output import Format, emit_frame, emit_json, handle_errors, terminal_safe
+from aiinfra.cli._output import (
+    Format,
+    as_percent,
+    emit_frame,
+    emit_json,
+    handle_errors,
+    terminal_safe,
+)
 
 
 class WeightsRead(StrEnum):
@@ -38,6 +45,23 @@ TITLES = {
     "unmapped": "lines that map to no ledger company",
     "mapping": "every line and the company it maps to",
 }
+
+
+#: Columns that are fractions of the fund (or of the lines read): percent in the table format.
+FRACTIONS = ("weight", "share", "index_weight", "self_funded_share", "fund_impact",
+             "unresolved_weight", "not_in_ledger_weight")  # fmt: skip
+
+
+def _shown(name: str, frame: Any) -> Any:
+    """A table as the terminal shows it: every fraction as percent with two decimals (docs/cli.md,
+    "Numbers"); in the summary every measure but the line count is a fraction."""
+    if name != "summary":
+        return as_percent(frame, dict.fromkeys(FRACTIONS, 2)).round(4)
+    out = frame.astype({"value": object})
+    lines = out["measure"] == "lines"
+    out.loc[lines, "value"] = [f"{v:.0f}" for v in frame.loc[lines, "value"]]
+    out.loc[~lines, "value"] = as_percent(frame.loc[~lines], {"value": 2})["value"]
+    return out
 
 
 def lookthrough(
@@ -88,7 +112,7 @@ def lookthrough(
         name = (table or LookTable.summary).value
         frame = frames[name]
         emit_frame(
-            frame.round(6) if fmt is Format.table else frame,
+            _shown(name, frame) if fmt is Format.table else frame,
             fmt,
             title=TITLES[name].format(fund=result.fund, as_of=result.as_of),
             columns=COMPANY_COLUMNS if name == "companies" and fmt is Format.table else None,
@@ -97,7 +121,7 @@ def lookthrough(
     for name in ("summary", "categories", "companies", "stress", "unmapped"):
         frame = frames[name]
         emit_frame(
-            frame.round(4),
+            _shown(name, frame),
             fmt,
             title=TITLES[name].format(fund=result.fund, as_of=result.as_of),
             columns=COMPANY_COLUMNS if name == "companies" else None,

@@ -55,6 +55,35 @@ def terminal_safe(text: object) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
 
 
+def pct(x: object, digits: int = 1, sign: str = "%") -> str:
+    """A fraction as percent text for the table format, ``""`` when unknown; a value that
+    rounds to zero prints ``0.0 %``, never ``-0.0 %``. ``sign="pp"`` for a difference of two
+    fractions (percentage points).
+
+    >>> pct(0.1274), pct(-0.00004), pct(0.0123, 2), pct(-0.012, sign="pp"), pct(None)
+    ('12.7 %', '0.0 %', '1.23 %', '-1.2 pp', '')
+    """
+    try:
+        f = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return ""
+    if not math.isfinite(f):
+        return ""
+    v = round(f * 100, digits) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return f"{v:.{digits}f} {sign}"
+
+
+def as_percent(frame: Any, columns: dict[str, int], sign: str = "%") -> Any:
+    """A copy of ``frame`` whose ``columns`` (name → decimals) hold fractions printed as
+    percent (the table format's number rule, docs/cli.md "Numbers"); csv and json keep the
+    fractions. Columns ``frame`` lacks are skipped."""
+    out = frame.copy()
+    for c, digits in columns.items():
+        if c in out.columns:
+            out[c] = [pct(v, digits, sign) for v in out[c]]
+    return out
+
+
 def records(frame: Any) -> list[dict[str, Any]]:
     """DataFrame → JSON-ready records (dates as ISO strings, NaN as null)."""
     return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
@@ -95,20 +124,47 @@ def emit_rows(
     unit: str = "rows",
 ) -> None:
     """A terminal table of JSON-ready records (what :func:`emit_frame` prints for a frame),
-    without pandas: the command line's quick paths print through it."""
+    without pandas: the command line's quick paths print through it.
+
+    On a terminal the table fits the window, as rich draws it. Piped or redirected (``| less``,
+    ``> file``, ``| grep``) it is drawn at its natural width, one line per row, every cell whole,
+    a newline inside a cell shown as ``\\n``; ``COLUMNS`` wins when set (docs/cli.md, "Tables").
+    """
+    import os
+
     from rich.console import Console
     from rich.markup import escape
+    from rich.measure import Measurement
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title, show_lines=False)
-    for c in columns:
-        table.add_column(escape(terminal_safe(c)), overflow="fold")
-    for rec in rows:
+    console = Console()
+    piped = not console.is_terminal and not os.environ.get("COLUMNS", "").strip()
+
+    def cell(v: Any) -> str:
+        text = terminal_safe(v)
         # data, not markup: `[red]` or `[link=…]` in a ledger note is shown as written
-        table.add_row(*["" if v is None else escape(terminal_safe(v)) for v in rec.values()])
-    Console().print(table)
+        return escape(text.replace("\n", "\\n") if piped else text)
+
+    # the title is data too (a fund's name, a file name): a Text is never parsed as markup
+    head = None if title is None else Text(terminal_safe(title), style="table.title")
+    table = Table(title=head, show_lines=False)
+    for c in columns:
+        table.add_column(cell(c), overflow="fold")
+    for rec in rows:
+        table.add_row(*["" if v is None else cell(v) for v in rec.values()])
+    if piped:
+        if head is not None:
+            table.min_width = head.cell_len  # a title wider than the table stays on one line
+        wide = Console(width=_UNBOUNDED)
+        natural = Measurement.get(wide, wide.options, table).maximum
+        console = Console(width=max(natural, 80))
+    console.print(table)
     if title:
         typer.echo(f"{len(rows)} {unit}")
+
+
+_UNBOUNDED = 1_000_000  # a width no table reaches: its measure is then its natural width
 
 
 @contextmanager
