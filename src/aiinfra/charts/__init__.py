@@ -29,6 +29,12 @@ web import it, never each other.
 from __future__ import annotations
 
 from aiinfra.charts._download import csv_data_uri, csv_file_name
+from aiinfra.charts._factsheet import (
+    constituents_figure,
+    monthly_heatmap_figure,
+    return_histogram_figure,
+    rolling_risk_figure,
+)
 from aiinfra.charts._figures import (
     buildout_figure,
     esc,
@@ -93,6 +99,7 @@ __all__ = [
     "TIER_NAMES",
     "UNIT_NAMES",
     "buildout_figure",
+    "constituents_figure",
     "csv_data_uri",
     "csv_file_name",
     "diff_tables",
@@ -113,12 +120,15 @@ __all__ = [
     "look_ahead_rows",
     "lookthrough_tables",
     "mc_histogram_figure",
+    "monthly_heatmap_figure",
     "monthly_table",
     "num_text",
     "number",
     "pct_text",
+    "return_histogram_figure",
     "reviews_by_source",
     "rolling_figure",
+    "rolling_risk_figure",
     "score_source_name",
     "score_source_text",
     "strategies_levels_figure",

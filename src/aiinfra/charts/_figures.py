@@ -236,10 +236,15 @@ def buildout_figure(
     """One build-out series: a trace per entity, measure, period type and kind (never mixed);
     actuals joined by lines, guidance/estimates/forecasts as markers of their own shape, ranges
     as bars, conflicting figures ringed. ``names`` maps entity ids to the names shown (default:
-    the ids). Every ledger text in a label or hover text is escaped (:func:`esc`)."""
+    the ids). Every ledger text in a label or hover text is escaped (:func:`esc`).
+
+    A chart whose points all sit on one period (one observation, or several figures for the
+    same period) has no line to read off an axis: each marker carries its value as text, the
+    x axis spans only that period (one tick, the period's name) and the y axis starts at 0."""
     import plotly.graph_objects as go
 
     pts = _placed_points(pts[pts["date"].notna()], lang)
+    one_period = pts["x"].nunique() == 1  # a single-point chart: values written beside markers
     fig = go.Figure()
     for (entity, measure, ptype, kind), g in pts.groupby(
         ["entity", "measure", "period_type", "kind"]
@@ -249,9 +254,30 @@ def buildout_figure(
         kind_text = label(str(kind), lang) if str(kind) in _SYMBOLS else str(kind)
         tag = f"{esc(who)} · {esc(measure)}{quarterly} · {esc(kind_text)}"
         for trace in _group_traces(g.sort_values("x"), str(kind), tag, lang):
+            if one_period:
+                _label_values(trace, g)
             fig.add_trace(trace)
     fig.update_layout(**_buildout_layout(pts, name))
     return fig
+
+
+def _label_values(trace: Any, g: pd.DataFrame) -> None:
+    """Write the value beside the marker(s) of ``trace`` (a single-period chart): the figure,
+    the range "low – high", or the bound; the unit of the group after it (escaped)."""
+    units = sorted({str(u) for u in g["unit"].dropna()})
+    unit = f" {esc(units[0])}" if len(units) == 1 else ""
+    symbol = str(trace.marker.symbol or "")
+    if trace.customdata is not None:  # a range: low is y, high the custom data
+        template = "%{y:,} – %{customdata:,}"
+    elif symbol == "triangle-up-open":
+        template = "≥ %{y:,}"
+    elif symbol == "triangle-down-open":
+        template = "≤ %{y:,}"
+    else:
+        template = "%{y:,}"
+    trace.mode = f"{trace.mode}+text"
+    trace.texttemplate = template + unit
+    trace.textposition = "middle right"
 
 
 def _placed_points(pts: pd.DataFrame, lang: Lang) -> pd.DataFrame:
@@ -356,7 +382,8 @@ def _group_traces(g: pd.DataFrame, kind: str, tag: str, lang: Lang) -> list[Any]
 
 
 def _buildout_layout(pts: pd.DataFrame, name: str) -> dict[str, Any]:
-    """Title, units on the y axis, and a year around a single date (not milliseconds)."""
+    """Title, units on the y axis; on a single-period chart the x axis limited to that period
+    (not a year of empty axis, nor milliseconds) and the y axis from 0."""
     units = sorted(set(pts["unit"].dropna()))
     layout: dict[str, Any] = {
         "title": esc(name.replace("_", " ")),
@@ -365,10 +392,15 @@ def _buildout_layout(pts: pd.DataFrame, name: str) -> dict[str, Any]:
         "yaxis_title": esc(" / ".join(units)),
         "xaxis": {"type": "date"},
     }
-    if pts["x"].nunique() == 1:  # one date: show the year around it, not milliseconds
+    if pts["x"].nunique() == 1:  # one period: the axis spans it, one tick named by it
         only = pts["x"].iloc[0]
+        half = max(_OFFSET.get(str(t), 0) for t in pts["period_type"]) or 15
         layout["xaxis"] = {
             "type": "date",
-            "range": [only - pd.Timedelta(days=365), only + pd.Timedelta(days=365)],
+            "range": [only - pd.Timedelta(days=half), only + pd.Timedelta(days=half)],
+            "tickvals": [only],
+            "ticktext": [esc(" / ".join(dict.fromkeys(str(p) for p in pts["period"])))],
         }
+        layout["yaxis"] = {"title": layout.pop("yaxis_title"), "rangemode": "tozero"}
+        layout["showlegend"] = True  # the entity's name, even for a lone trace
     return layout

@@ -29,6 +29,14 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
+from aiinfra.metrics._factsheet import (
+    PERIODS,
+    conditional_value_at_risk,
+    period_returns,
+    rolling_beta,
+    top_drawdowns,
+    value_at_risk,
+)
 from aiinfra.metrics._robustness import (
     EULER_MASCHERONI,
     PBOResult,
@@ -40,6 +48,7 @@ from aiinfra.metrics._robustness import (
 
 __all__ = [
     "EULER_MASCHERONI",
+    "PERIODS",
     "DrawdownDetails",
     "PBOResult",
     "alpha",
@@ -50,6 +59,7 @@ __all__ = [
     "beta",
     "calendar_year_returns",
     "calmar_ratio",
+    "conditional_value_at_risk",
     "correlation",
     "deflated_sharpe_ratio",
     "down_capture",
@@ -60,16 +70,20 @@ __all__ = [
     "max_drawdown",
     "monthly_returns_table",
     "pbo",
+    "period_returns",
     "probabilistic_sharpe_ratio",
     "returns_from_levels",
     "rolling_annual_return",
+    "rolling_beta",
     "rolling_sharpe",
     "rolling_volatility",
     "sharpe_ratio",
     "sortino_ratio",
+    "top_drawdowns",
     "total_return",
     "tracking_error",
     "up_capture",
+    "value_at_risk",
     "worst_day",
     "worst_month",
 ]

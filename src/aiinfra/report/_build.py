@@ -198,6 +198,11 @@ def render_report(
         parts.append(
             ("index", _index_html(ledger, index, as_of_ts, lang, f, charts, sources, strategies))
         )
+        from aiinfra.report._factsheet import factsheet_html
+
+        fs = factsheet_html(ledger, index, lang, f, _fig_html, _table, charts)
+        if fs:
+            parts.append(("factsheet", fs))
     parts += _analysis_sections(ledger, review, as_of_ts, lang, f, charts, sources)
     parts += _issue16_sections(history, changes, lookthrough, lang, charts)
     parts.append(("sources", _sources_html(sources, lang)))
@@ -673,6 +678,36 @@ def _sources_details(stats: BacktestSummary, lang: Lang) -> str:
     return f'<details class="score-sources">{head}<ul class="small">{items}</ul></details>'
 
 
+_STALE_NOTE = re.compile(
+    r"^(?P<security>.+?): no close after (?P<date>\d{4}-\d{2}-\d{2}); removed as delisted at "
+    r"the last price$"
+)
+_GONE_NOTE = re.compile(
+    r"^rebalance (?P<review>.+?): (?P<names>.+) removed before the effective date "
+    r"\(delisted or stale\); weights renormalised$"
+)
+
+
+def analyst_note(warning: str, lang: Lang) -> str:
+    """A backtest warning as the report shows it: a line whose price file ends (the engine's
+    stale rule) is "prices end on DATE", not a delisting, which only a given event is; other
+    warnings unchanged.
+
+    Examples
+    --------
+    >>> w = "X: no close after 2024-03-28; removed as delisted at the last price"
+    >>> analyst_note(w, "en")[:27]
+    'X: prices end on 2024-03-28'
+    """
+    m = _STALE_NOTE.match(warning)
+    if m:
+        return label("note_prices_end", lang).format(**m.groupdict())
+    m = _GONE_NOTE.match(warning)
+    if m:
+        return label("note_prices_ended_before", lang).format(**m.groupdict())
+    return warning
+
+
 def _backtest_html(index: IndexView, lang: Lang, f: _Fmt, charts: list[str]) -> list[str]:
     """The backtest part of the index section: point in time or not, the score source per
     review, notes, levels (with today's scores dashed when compared), drawdown, metrics, the
@@ -693,7 +728,7 @@ def _backtest_html(index: IndexView, lang: Lang, f: _Fmt, charts: list[str]) -> 
     out.extend(_pit_lines(stats, lang))
     if stats.score_sources:
         out.append(_sources_details(stats, lang))
-    notes = list(stats.warnings)
+    notes = [analyst_note(w, lang) for w in stats.warnings]
     if notes:
         shown = "".join(f"<li>{html.escape(w)}</li>" for w in notes[:8])
         more = f"<li>… {len(notes) - 8} more</li>" if len(notes) > 8 else ""
@@ -711,7 +746,7 @@ def _backtest_html(index: IndexView, lang: Lang, f: _Fmt, charts: list[str]) -> 
     out.append(chart(levels_figure(lv, lang, dashed=dashed)))
     out.append(chart(_drawdown_figure(lv, cols, lang)))
     table = _metrics_table(lv, cols, stats.reference_benchmark, lang, f)
-    out.append(f"<h3>{L('metrics')}</h3>" + _table(table))
+    out.append(f"<h3>{L('metrics')}</h3>" + _table(table) + _capture_note(lv, stats, lang))
     out.append(_drawdown_text(lv, lang, f))
     out.extend(_comparison_html(index, lang, f))
     years, yr, yfig = _yearly(lv, cols, lang)
@@ -788,6 +823,17 @@ def _metrics_table(
             rel = dict(zip(names, values, strict=True))
         rows.append(row | rel)
     return pd.DataFrame(rows)
+
+
+def _capture_note(lv: pd.DataFrame, stats: BacktestSummary, lang: Lang) -> str:
+    """The definition of the capture ratios beside the metrics table (empty without the
+    reference benchmark): what :func:`aiinfra.metrics.up_capture` and
+    :func:`~aiinfra.metrics.down_capture` compute on the daily returns."""
+    ref = stats.reference_benchmark
+    if ref is None or f"bench_{ref}" not in lv:
+        return ""
+    text = label("capture_def", lang).format(ref=ref)
+    return f'<p class="small capture-def">{html.escape(text)}</p>'
 
 
 def _drawdown_text(lv: pd.DataFrame, lang: Lang, f: _Fmt) -> str:

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import html
 import math
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
-from aiinfra.charts import LAYER_COLUMN, esc, flow_layout, label, tier_mix
+from aiinfra.charts import LABELS, LAYER_COLUMN, esc, flow_layout, label, tier_mix
 from aiinfra.config import Lang
+from aiinfra.exceptions import InvalidParameterError
 from aiinfra.ledger import Ledger
 
-__all__ = ["flows_html"]
+__all__ = ["NULL_MODELS_SHOWN", "flows_html"]
+
+NULL_MODELS_SHOWN: tuple[Literal["degree", "role"], ...] = ("degree", "role")
+"""The null models whose p-values the circularity table shows, each in its own rows."""
+
+CYCLES_SHOWN = 15
 
 
 def flows_html(
@@ -135,31 +141,41 @@ def _cycles_html(g: Any, lang: Lang, table: Any, fmt: Any) -> str:
             L("bottleneck"): "–" if math.isnan(c.bottleneck) else fmt.num(c.bottleneck, 1),
             "flow ids": " | ".join(",".join(ids) for ids in c.flow_ids),
         }
-        for c in cycles[:15]
+        for c in cycles[:CYCLES_SHOWN]
     ]
-    return f"<h3>{L('cycles')} ({len(cycles)})</h3>" + str(table(pd.DataFrame(rows)))
+    head = f"<h3>{L('cycles')} ({len(cycles)})</h3>"
+    if len(cycles) > len(rows):
+        shown = L("cycles_shown").format(shown=len(rows), total=len(cycles))
+        head += f'<p class="small cycles-shown">{html.escape(shown)}</p>'
+    return head + str(table(pd.DataFrame(rows)))
 
 
 def _circularity_html(g: Any, ci: Any, lang: Lang, table: Any, fmt: Any) -> str:
-    """The system cycling index and its significance against degree-preserving rewirings."""
+    """The system cycling index and its significance against each null model (degree- and
+    role-preserving rewirings), one row per statistic and model, each p-value named."""
     from aiinfra.flows import significance as null_test
 
     def L(k: str) -> str:
         return label(k, lang)
 
-    sig = null_test(g, samples=200, seed=1, model="degree", length_bound=5).to_dict()
     stat_rows = []
-    for key, value in sig.items():
-        if isinstance(value, dict) and "observed" in value:
-            stat_rows.append(
-                {
-                    L("statistic"): key,
-                    L("observed"): fmt.num(value["observed"], 3),
-                    L("null_mean"): fmt.num(value.get("null_mean"), 3),
-                    "z": fmt.num(value.get("z_score"), 2),
-                    "p": fmt.num(value.get("p_value"), 3),
-                }
-            )
+    for model in NULL_MODELS_SHOWN:
+        try:
+            sig = null_test(g, samples=200, seed=1, model=model, length_bound=5).to_dict()
+        except InvalidParameterError:  # e.g. no layer on a node: this model cannot run
+            continue
+        for key, value in sig.items():
+            if isinstance(value, dict) and "observed" in value:
+                stat_rows.append(
+                    {
+                        L("statistic"): L(f"stat_{key}") if f"stat_{key}" in LABELS else key,
+                        L("null_model"): L(f"null_{model}"),
+                        L("observed"): fmt.num(value["observed"], 3),
+                        L("null_mean"): fmt.num(value.get("null_mean"), 3),
+                        "z": fmt.num(value.get("z_score"), 2),
+                        "p": fmt.num(value.get("p_value"), 3),
+                    }
+                )
     return (
         f"<h3>{L('circularity')}</h3><p>{L('system_ci')}: <b>{fmt.num(ci.system, 3)}</b>. "
         f"{L('significance_note')}</p>" + str(table(pd.DataFrame(stat_rows)))
