@@ -139,16 +139,9 @@ class Dashboard:
             store = Store(s.store_path)
             provider = StoreProvider(store)
             label = f"the store {s.store_path}"
-        cache: dict[str, pd.DataFrame] = {}
-        lock = threading.Lock()
+        from aiinfra.services.prices import kept_prices
 
-        def get(ticker: str) -> pd.DataFrame:
-            with lock:
-                if ticker not in cache:
-                    cache[ticker] = provider.get(ticker)
-                return cache[ticker]
-
-        return get, label, None
+        return kept_prices(provider, keep_misses=False), label, None
 
     # --- index -----------------------------------------------------------------------------
 

@@ -321,26 +321,9 @@ def resolve_methodology(source: str | None, pit_mode: str | None = None) -> Meth
 
 def cached_prices(settings: Settings) -> Any:
     """``prices(ticker)`` over the settings' provider, every answer (and miss) kept."""
-    from aiinfra.exceptions import MissingDataError
+    from aiinfra.services.prices import kept_prices
 
-    provider = price_provider(settings)
-    cache: dict[str, pd.DataFrame] = {}
-    # a line without prices is asked for at every review: its error is kept too and raised
-    # again as first raised (the provider's files do not change during one command)
-    missing: dict[str, MissingDataError] = {}
-
-    def get(ticker: str) -> pd.DataFrame:
-        if ticker in missing:
-            raise missing[ticker].with_traceback(None)
-        if ticker not in cache:
-            try:
-                cache[ticker] = provider.get(ticker)
-            except MissingDataError as exc:
-                missing[ticker] = exc
-                raise
-        return cache[ticker]
-
-    return get
+    return kept_prices(price_provider(settings))
 
 
 FX_FILE = re.compile(r"^FX_USD(?P<cur>[A-Z]{3})\.csv$", re.IGNORECASE)

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from aiinfra.config import Settings
-from aiinfra.exceptions import DataValidationError, InvalidParameterError, Problem
+from aiinfra.exceptions import (
+    DataValidationError,
+    InvalidParameterError,
+    MissingDataError,
+    Problem,
+)
 from aiinfra.prices import (
     BaseProvider,
     CsvDirProvider,
@@ -42,6 +48,34 @@ NO_PRICES_HELP = (
 )
 
 _TICKER_FILE = re.compile(r"^[A-Z0-9^][A-Z0-9.\-=^]{0,19}$")
+
+
+def kept_prices(provider: Any, *, keep_misses: bool = True) -> Callable[[str], pd.DataFrame]:
+    """``prices(ticker)`` over ``provider.get``, every frame kept for the getter's life (the
+    one getter of the command line, the report and the dashboard; thread-safe).
+
+    ``keep_misses``: a line without prices is asked for at every review, so its
+    ``MissingDataError`` is kept too and raised again as first raised (a command's provider does
+    not change while it runs; the long-lived dashboard asks again instead).
+    """
+    cache: dict[str, pd.DataFrame] = {}
+    missing: dict[str, MissingDataError] = {}
+    lock = threading.Lock()
+
+    def get(ticker: str) -> pd.DataFrame:
+        with lock:
+            if ticker in missing:
+                raise missing[ticker].with_traceback(None)
+            if ticker not in cache:
+                try:
+                    cache[ticker] = provider.get(ticker)
+                except MissingDataError as exc:
+                    if keep_misses:
+                        missing[ticker] = exc
+                    raise
+            return cache[ticker]
+
+    return get
 
 
 def price_provider(settings: Settings) -> BaseProvider:

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from aiinfra.config import Lang, Settings
-from aiinfra.exceptions import AiinfraError, InvalidParameterError, MissingDataError
+from aiinfra.exceptions import AiinfraError, InvalidParameterError
 from aiinfra.report import ReportResult, render_report, write_report
 from aiinfra.services.index import (
     BACKTEST_START,
@@ -257,23 +257,9 @@ def _prices(settings: Settings, ledger: Any, progress: bool) -> tuple[Any, str, 
                     f"{stopped})"
                 )
         prov = StoreProvider(store)
-    cache: dict[str, pd.DataFrame] = {}
-    # a line without prices is asked for at every review: its error is kept too (raised again
-    # as it was first raised; the provider's files do not change during one report)
-    missing: dict[str, MissingDataError] = {}
+    from aiinfra.services.prices import kept_prices
 
-    def get(ticker: str) -> pd.DataFrame:
-        if ticker in missing:
-            raise missing[ticker].with_traceback(None)
-        if ticker not in cache:
-            try:
-                cache[ticker] = prov.get(ticker)
-            except MissingDataError as exc:
-                missing[ticker] = exc
-                raise
-        return cache[ticker]
-
-    return get, label, None
+    return kept_prices(prov), label, None
 
 
 def _fetch_with_progress(
