@@ -38,7 +38,7 @@ def test_table_output_and_notes_on_stderr():
     result = runner.invoke(app, ["gap", "--year", "2026", "--as-of", "2026-11-01"])
     assert result.exit_code == 0
     assert "required 2000" in result.stdout
-    assert "moves the gap most" in result.stderr and "interpolated" in result.stderr
+    assert "moves the gap most" in result.stderr and "AI revenue stops at 2026" in result.stderr
 
 
 def test_set_method_and_spend_change_the_answer():

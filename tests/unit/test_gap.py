@@ -139,9 +139,10 @@ def test_growth_needed_and_the_forecast(base):
     assert g["needed_cagr"] == pytest.approx(
         (t.at[2030, "required"] / t.at[2026, "revenue"]) ** (1 / n) - 1
     )
-    assert g["forecast"]["id"] == "g017" and g["forecast"]["value"] == pytest.approx(300)
-    assert g["forecast_cagr"] == pytest.approx((300 / t.at[2026, "revenue"]) ** (1 / n) - 1)
-    assert g["forecast_closes_gap"] is (g["forecast_cagr"] >= g["needed_cagr"])
+    # the ledger's only revenue forecast is the labs' ARR (g017), another definition: no growth
+    # rate is implied across definitions (issue 18; tests/unit/test_gap_issue18_definition.py)
+    assert "forecast" not in g and "forecast_cagr" not in g
+    assert g["forecast_note"].startswith("no forecast of generative-AI software and services")
     assert g["needed_cagr_published"] == pytest.approx((2000 / 55) ** (1 / 4) - 1)
 
 
@@ -207,14 +208,21 @@ def test_monte_carlo_stays_inside_the_corners(ledger, base):
     assert 0 <= mc["p_covered_by_year"].max() <= 1
 
 
-def test_monte_carlo_probability_of_coverage_can_be_positive(ledger):
-    # the capex method with generous margins covers 2030 in some samples
-    r = gap(ledger, 2030, as_of=AS_OF, params={"method": "capex"}, samples=50_000, seed=2)
+def test_monte_carlo_probability_of_coverage_can_be_positive(tmp_path):
+    # the bundled series stops at 2026 (no forecast of its definition, issue 18): an overlay
+    # adds one for 2030 (1000-1400 bn), and the capex method covers 2030 in some samples
+    (tmp_path / "figures.csv").write_text(
+        "id,metric,entity,period,value,low,high,kind,source,source_date,notes\n"
+        "gx1,ai_revenue_usd_bn,global,2030,1200,1000,1400,forecast,https://example.com/f,"
+        "2026-03-01,a forecast of the series' definition (test)\n"
+    )
+    r = gap(load_ledger(tmp_path), 2030, as_of=AS_OF, params={"method": "capex"},
+            samples=50_000, seed=2)  # fmt: skip
     s = r.montecarlo.summary
     p = s["p_covered_by_year"]
     assert (p.diff().dropna() >= 0).all()  # "by year" is cumulative
     assert p.loc[2030] >= s.loc[2030, "p_coverage_ge_1"]
-    assert 0 < s.loc[2030, "p_coverage_ge_1"] < 0.05  # rare, but possible
+    assert 0 < s.loc[2030, "p_coverage_ge_1"] < 1  # possible, not certain
     # the probability is the share of samples whose revenue reaches the requirement
     assert s.loc[2030, "p_coverage_ge_1"] * 50_000 == pytest.approx(
         round(s.loc[2030, "p_coverage_ge_1"] * 50_000)

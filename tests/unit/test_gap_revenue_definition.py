@@ -62,10 +62,9 @@ def test_the_2025_to_2026_dip_is_gone(result):
     t = result.years
     assert math.isnan(t.at[2025, "revenue"])  # was 100 (g165, "AI services")
     assert t.at[2026, "revenue"] == pytest.approx(55.0)
-    # the series never falls from one year to the next: 55 in 2026, then up to the forecast
+    # one point: 2026; no forecast of the series' definition, so no later year (issue 18)
     vals = t["revenue"].dropna()
-    assert list(vals.index) == [2026, 2027, 2028, 2029, 2030]
-    assert (vals.diff().dropna() > 0).all()
+    assert list(vals.index) == [2026]
 
 
 def test_the_other_definition_is_shown_beside_the_series(result):
@@ -86,7 +85,7 @@ def test_the_other_definition_is_shown_beside_the_series(result):
     ]
     note = " ".join(result.notes)
     assert "2025 100 ('AI services' revenue (a broader scope), g165 (estimate))" in note
-    assert "a narrower definition than the series'" in note  # the interpolation's target
+    assert "AI revenue stops at 2026" in note  # no interpolation to another definition
 
 
 def test_cli_states_the_definition_in_table_and_json():

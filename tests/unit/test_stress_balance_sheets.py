@@ -16,6 +16,8 @@ SCENARIO = Scenario.model_validate({"shocks": [{"party": "openai", "shortfall": 
 PRINCIPAL = Scenario.model_validate(
     {"shocks": [{"party": "openai", "shortfall": 0.5}], "basis": "committed"}
 )
+#: hyperion_jv's name in companies.csv
+HYPERION = "Hyperion JV (Beignet Investor LLC)"
 
 
 def _with_sheet(tmp_path, row: str):
@@ -32,14 +34,15 @@ def test_a_borrower_with_a_balance_sheet_is_cleared_on_its_cash(tmp_path):
     assert row["recovery_rate"] == pytest.approx(10.0 / owed, rel=1e-9)
     assert bool(row["default"])
     assert "compan(ies) from balance sheets published by 2026-06-30" in r.credit_status
-    assert "hyperion_jv" not in r.credit_status.split("no balance sheet for")[-1].split(":")[0]
+    assert row["name"] == HYPERION  # the status names companies by name (issue 18)
+    assert HYPERION not in r.credit_status.split("no balance sheet for")[-1].split(":")[0]
 
 
 def test_a_balance_sheet_published_after_the_stress_date_is_not_used(tmp_path):
     ledger = _with_sheet(tmp_path, "hyperion_jv,2025-12-31,2026-02-15,10,48.3,,,,true,test,,,\n")
     r = stress(ledger, SCENARIO, as_of="2026-01-31")
     # hyperion_jv's sheet is published 2026-02-15: on 2026-01-31 it is one of the unresolved
-    assert "hyperion_jv" in r.credit_status.split("no balance sheet for")[-1].split(":")[0]
+    assert HYPERION in r.credit_status.split("no balance sheet for")[-1].split(":")[0]
 
 
 def test_cash_given_wins_over_the_ledger(tmp_path):
@@ -78,7 +81,7 @@ def test_over_one_year_a_loan_owes_its_amount_over_its_term_against_cash_less_th
     # the baseline clears on the untouched cash; the scenario adds losses, never removes them
     assert (credit["creditor_loss_added"] >= 0).all()
     assert (credit["creditor_loss"] >= credit["creditor_loss_baseline"] - 1e-9).all()
-    new = credit[credit["default"] & ~credit["default_baseline"]].index.tolist()
+    new = credit.loc[credit["default"] & ~credit["default_baseline"], "name"].tolist()
     assert ("Default in the scenario: " + (", ".join(new) or "none")) in r.credit_status
 
 

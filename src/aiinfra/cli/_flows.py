@@ -80,18 +80,21 @@ def flows_cycles(
     frame = pd.DataFrame(
         [
             {
-                "cycle": " → ".join([*c["nodes"], c["nodes"][0]]),
+                "cycle": " → ".join([*c["names"], c["names"][0]]),
                 "length": c["length"],
                 "bottleneck_usd_bn": c["bottleneck"],
                 "flow_ids": " | ".join(",".join(ids) for ids in c["flow_ids"]),
                 "evidence": c["evidence"]["text"],
+                "cycle_ids": " → ".join([*c["nodes"], c["nodes"][0]]),
             }
             for c in result["cycles"]
         ],
-        columns=["cycle", "length", "bottleneck_usd_bn", "flow_ids", "evidence"],
+        columns=["cycle", "length", "bottleneck_usd_bn", "flow_ids", "evidence", "cycle_ids"],
     )
     if not evidence:
         frame = frame.drop(columns=["evidence"])
+    if fmt is Format.table:  # names; the ids are in csv and json (docs/cli.md, "Names")
+        frame = frame.drop(columns=["cycle_ids"])
     emit_frame(
         frame, fmt, title=f"money cycles as of {result['as_of']} ({basis.value})", unit="cycles"
     )
@@ -134,33 +137,32 @@ def flows_metrics(
             tier_mix({"total": 1.0 if t else 0.0, "by_tier": t}, "en")
             for t in frame["inflows_by_tier"]
         ]
+    # the table by name (the payer of the largest inflow too), the id last; csv and json keep
+    # every column, ids and names (docs/cli.md, "Names")
     cols = [
-        "id",
+        "company",
         "layer",
         "self_funded_share",
         "cycling",
         "in_strength",
         "out_strength",
-        "largest_counterparty",
+        "largest_payer",
         "largest_share",
         "hhi",
         "inflows_rest_on",
+        "id",
     ]
     ci = result["system_cycling_index"]
     if fmt is Format.table:  # fractions as percent (docs/cli.md "Numbers"); csv/json keep them
         shown = as_percent(
             frame.round(4), {"self_funded_share": 1, "cycling": 1, "largest_share": 1}
-        )
+        ).rename(columns={"name": "company", "largest_counterparty_name": "largest_payer"})
         title = f"system cycling index {pct(ci, 2)} as of {result['as_of']}"
+        cols = [c for c in cols if c in shown.columns]
     else:
         shown, title = frame, f"system cycling index {ci:.4f} as of {result['as_of']}"
-    emit_frame(
-        shown,
-        fmt,
-        columns=[c for c in cols if c in frame.columns],
-        title=title,
-        unit="companies",
-    )
+        cols = list(frame.columns)
+    emit_frame(shown, fmt, columns=cols, title=title, unit="companies")
 
 
 @flows_app.command("significance")
@@ -328,9 +330,11 @@ def _print_stress(result: Any, fmt: Format, evidence: bool) -> None:
     apart (their own loss comes back to them through the others' cuts)."""
     frame = result.to_frame()
     shocked = frame["shocked"].astype(bool)  # the parties that stop paying
+    # the whole weights label: it has colons of its own ("… the prices end on D: the index
+    # formed then", "house-view weights: … (no index on the date: …)")
     title = (
-        f"{result.scenario.name}: index impact {pct(result.index['impact'], 2)} "
-        f"({result.index['weights_source'].split(':')[0]}), as of {result.as_of}"
+        f"{result.scenario.name} as of {result.as_of} (loss in USD bn a year, shares in %): "
+        f"index impact {pct(result.index['impact'], 2)} with {result.index['weights_source']}"
     )
     if fmt is Format.csv:
         # one row per company; the shocked parties last, flagged in `shocked`
@@ -353,7 +357,7 @@ def _print_stress(result: Any, fmt: Format, evidence: bool) -> None:
         emit_frame(
             shown(frame[~shocked], cols),
             fmt,
-            title=title + "; loss in USD bn a year, shares in %",
+            title=title,
             unit="companies hit (the shocked parties apart, below)",
         )
         if shocked.any():
@@ -372,11 +376,11 @@ def _print_stress(result: Any, fmt: Format, evidence: bool) -> None:
     credit = result.credit
     if fmt is Format.table and "default_baseline" in credit.columns:
         credit_shown = credit[(credit["owed"] > 0) | (credit["creditor_loss_added"] > 1e-9)]
-        emit_frame(
-            _without_negative_zero(credit_shown.round(4)),
+        emit_frame(  # by name, the id last (docs/cli.md, "Names")
+            _without_negative_zero(credit_shown.round(4)).rename(columns={"name": "company"}),
             fmt,
             columns=[
-                "node",
+                "company",
                 "owed",
                 "external_assets",
                 "paid",
@@ -384,6 +388,7 @@ def _print_stress(result: Any, fmt: Format, evidence: bool) -> None:
                 "default_baseline",
                 "creditor_loss",
                 "creditor_loss_added",
+                "node",
             ],
             title="credit layer (USD bn): borrowers and the lenders the scenario costs",
             unit="companies",
@@ -395,9 +400,12 @@ def _print_stress(result: Any, fmt: Format, evidence: bool) -> None:
     if result.horizons is not None and fmt is Format.table:
         h = result.horizons
         top = h.companies[~h.companies["node"].isin(set(frame.loc[shocked, "node"]))].head(15)
-        emit_frame(
+        names = dict(zip(frame["node"], frame["name"], strict=True))
+        top = top.assign(company=[names.get(n, n) for n in top["node"]])
+        emit_frame(  # by name, the id last
             _without_negative_zero(top.round(4)),
             fmt,
+            columns=["company", *[c for c in top.columns if c not in ("node", "company")], "node"],
             title=f"deal terms drawn {h.draws} times (seed {h.seed}) for {len(h.deals)} deal(s) "
             f"without a stated term; loss in USD bn a year",
             unit="companies",
@@ -490,19 +498,24 @@ def flows_history(
                  "index_dd", "benchmark_drawdown": f"{view.benchmark}_dd"}  # fmt: skip
         cols = ["date", "edges", "cycling_index", "cycles", "reciprocal_pairs", "cycle_volume",
                 "cycle_share", "p_value", "index_drawdown", "benchmark_drawdown"]  # fmt: skip
+        # fractions as percent (docs/cli.md, "Numbers"); the p-value a plain number
+        fractions = ("cycling_index", "cycle_share", "index_drawdown", "benchmark_drawdown")
+        circ = frame[[c for c in cols if c in frame.columns]].round(6)
         emit_frame(
-            frame[[c for c in cols if c in frame.columns]].rename(columns=names).round(4),
+            as_percent(circ, dict.fromkeys(fractions, 1)).rename(columns=names).round(4),
             fmt,
             title=f"circularity at every {h.freq} end {h.start.date()} … {h.end.date()} "
-            f"({h.basis}; volume in USD bn); null model {h.model}, {h.samples} samples, "
-            f"seed {h.seed}",
+            f"({h.basis}; volume in USD bn, shares in %); null model {h.model}, "
+            f"{h.samples} samples, seed {h.seed}",
             unit="dates",
         )
-        shares = frame[["date", *[f"self_funded_{i}" for i in h.top.index]]]
+        # one column per company, headed by its name (csv and json: self_funded_<id>)
+        own = {f"self_funded_{i}": str(h.top.at[i, "name"]) for i in h.top.index}
+        shares = as_percent(frame[["date", *own]], dict.fromkeys(own, 1))
         emit_frame(
-            shares.rename(columns=lambda c: str(c).removeprefix("self_funded_")).round(4),
+            shares.rename(columns=own),
             fmt,
-            title="self-funded revenue share of the companies with the largest inflow",
+            title="self-funded revenue share (%) of the companies with the largest inflow",
             unit="dates",
         )
     for n in view.notes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -134,12 +134,7 @@ def gap(
     )
     if fmt is Format.table:
         if "needed_cagr" in g:
-            fc = g.get("forecast_cagr")
-            sys.stderr.write(
-                f"growth needed {g['from_year']}->{g['target_year']}: {g['needed_cagr']:.0%} a year"
-                + (f"; the seeds' forecast implies {fc:.0%}" if fc is not None else "")
-                + "\n"
-            )
+            sys.stderr.write(_growth_line(g) + "\n")
         top = result.tornado.head(3)
         sys.stderr.write(
             "moves the gap most: "
@@ -157,6 +152,17 @@ def gap(
         from aiinfra.charts import figures_evidence_sentence
 
         typer.echo(figures_evidence_sentence(result.evidence, result.year, "en") or "no figures")
+
+
+def _growth_line(g: dict[str, Any]) -> str:
+    """The growth needed, and the growth a forecast of the series' own definition implies (a
+    forecast of another definition is never compared: docs/gap.md)."""
+    fc = g.get("forecast_cagr")
+    return f"growth needed {g['from_year']}->{g['target_year']}: {g['needed_cagr']:.0%} a year" + (
+        f"; the forecast of the same definition ({g['forecast']['id']}) implies {fc:.0%}"
+        if fc is not None
+        else "; no forecast of the same definition to compare it with"
+    )
 
 
 def _bn(value: float | None) -> str:

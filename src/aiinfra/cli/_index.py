@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -177,10 +177,8 @@ def index_publish(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Append a review pack to the hash-chained registry (pre-registered reviews)."""
-    from aiinfra.services import index as svc
-
     with handle_errors(fmt):
-        out = svc.publish_pack(
+        out = _publish_telling_where_prices_come_from(
             ctx.obj, as_of, methodology, registry, None if kind is None else kind.value, fx
         )
     if fmt is Format.json:
@@ -216,6 +214,45 @@ def index_publish(
             f"sha256 {out['sha256']}"
         )
     )
+
+
+def _publish_telling_where_prices_come_from(
+    settings: Any, as_of: str, methodology: str | None, registry: str, kind: str | None,
+    fx: str | None,
+) -> dict[str, Any]:  # fmt: skip
+    """:func:`aiinfra.services.index.publish_pack`; a review that fails when the settings give
+    no prices at all fails with the message every command without prices gives
+    (:data:`aiinfra.services.prices.NO_PRICES_HELP`), its exit code kept, nothing written. A
+    vintage pack reads no prices: its errors are its own."""
+    from aiinfra.exceptions import (
+        AiinfraError,
+        InfeasibleCapping,
+        InsufficientConstituents,
+        InvalidParameterError,
+        MissingDataError,
+        NotPointInTimeError,
+    )
+    from aiinfra.services import index as svc
+    from aiinfra.services.prices import missing_prices, no_prices_message
+
+    forming = (InsufficientConstituents, InfeasibleCapping, NotPointInTimeError, MissingDataError)
+    try:
+        return svc.publish_pack(settings, as_of, methodology, registry, kind, fx)
+    except AiinfraError as exc:
+        # the review could not be formed (raised as such, or wrapped by publish_pack with the
+        # advice to publish a vintage); other errors (a bad option, a pack already published)
+        # are their own
+        failed = isinstance(exc, forming) or isinstance(exc.__context__, forming)
+        why = missing_prices(settings) if failed and kind != "vintage" else None
+        if why is None:
+            raise
+        err = InvalidParameterError(
+            no_prices_message(why) + " Nothing was published. Without prices, `--kind vintage` "
+            "pre-registers the house score vintage and the methodology before the review takes "
+            "effect."
+        )
+        err.exit_code = exc.exit_code
+        raise err from None
 
 
 @index_app.command("verify")

@@ -46,7 +46,13 @@ from aiinfra.roi_gap._inputs import (
     _text,
     gap_inputs,
 )
-from aiinfra.roi_gap._model import PARAMETERS, GapParams, make_params, required_revenue
+from aiinfra.roi_gap._model import (
+    LAST_YEAR,
+    PARAMETERS,
+    GapParams,
+    make_params,
+    required_revenue,
+)
 from aiinfra.roi_gap._montecarlo import monte_carlo
 
 __all__ = ["GapResult", "gap"]
@@ -70,8 +76,11 @@ class GapResult:
     #: the circular share behind the net figures: definition, basis, the payer and group
     #: layers, and per graph date :meth:`CircularShare.to_dict` (docs/gap.md)
     circularity: dict[str, Any] = field(default_factory=dict)
-    #: the AI-revenue series: its ``definition`` and ``metric`` (one for every year), and
-    #: ``other``: the figures of other definitions, by year, shown beside it, never in it
+    #: the AI-revenue series: its ``definition`` and ``metric`` (one for every year), its
+    #: ``years`` (``reported_years``, ``interpolated_years`` and the forecast of the same
+    #: definition they are ``interpolated_to``, or None), ``other``: the figures of other
+    #: definitions, by year, shown beside it, never in it, and ``reference``: the forecasts of
+    #: other definitions (the labs' ARR), a reference series never joined to it
     revenue_series: dict[str, Any] = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
@@ -252,12 +261,20 @@ def _growth(table: pd.DataFrame, inputs: Inputs, p: GapParams, year: int) -> dic
         v = float(pub["value"].iloc[-1])
         out["published_target"] = {"year": t, "value": v, "id": str(pub["id"].iloc[-1])}
         out["needed_cagr_published"] = (v / r0) ** (1 / n) - 1
+    # only a forecast of the series' own definition (Inputs.forecast): a growth rate from one
+    # definition to another (55 bn of AI services to the labs' 300 bn of ARR) measures nothing
     fc = inputs.forecast
     if fc and fc["year"] > year and r0 > 0:
         m = fc["year"] - year
-        out["forecast"] = {"year": fc["year"], "value": fc["value"], "id": fc["id"]}
+        out["forecast"] = {"year": fc["year"], "value": fc["value"], "id": fc["id"],
+                           "definition": fc.get("definition", REVENUE_DEFINITION)}  # fmt: skip
         out["forecast_cagr"] = (fc["value"] / r0) ** (1 / m) - 1
         out["forecast_closes_gap"] = bool(out["forecast_cagr"] >= out["needed_cagr"])
+    elif not fc:
+        out["forecast_note"] = (
+            f"no forecast of {REVENUE_DEFINITION} in the ledger: the growth it implies is not "
+            "known (forecasts of other definitions: revenue_series.reference)"
+        )
     return out
 
 
@@ -436,26 +453,54 @@ def gap(
 
 
 def _revenue_notes(inputs: Inputs) -> list[str]:
-    """What the AI-revenue series is and is not: interpolated years, other definitions."""
+    """What the AI-revenue series is and is not: interpolated years (only ever to a forecast of
+    its own definition), where it stops, the forecasts and figures of other definitions."""
     notes = []
-    interp = [i for i in inputs.revenue.index if _text(inputs.revenue, i, "kind") == "interpolated"]
+    rev = inputs.revenue
+    interp = [int(i) for i in rev.index if _text(rev, i, "kind") == "interpolated"]
+    fc = inputs.forecast
     if interp:
         notes.append(
-            f"AI revenue after {min(interp) - 1} is interpolated to the seeds' forecast "
-            f"({inputs.forecast.get('id', '')}: the labs' ARR, a narrower definition than the "
-            f"series' {REVENUE_DEFINITION}), not reported"
+            f"AI revenue {min(interp)}-{max(interp)} is interpolated (log-linear) to "
+            f"{fc.get('id', '')}, a forecast of the same definition for {fc.get('year', '')}, "
+            "not reported"
         )
-    other = inputs.revenue_other
-    if other is not None and len(other):
+    ref = inputs.revenue_reference
+    refs = (
+        "; ".join(
+            f"{r['definition']}: {r['bound'] + ' ' if r['bound'] else ''}{r['value']:.0f} in "
+            f"{r['year']} ({r['source']})"
+            for r in ref.to_dict(orient="records")
+        )
+        if ref is not None and len(ref)
+        else ""
+    )
+    if len(rev) and not fc and int(rev.index.max()) < LAST_YEAR:
         notes.append(
-            f"AI revenue is {REVENUE_DEFINITION} in every year; figures of other definitions are "
-            "shown beside it, not in it: "
-            + "; ".join(
-                f"{r['year']} {r['value']:.0f} ({r['definition']}, {r['source']})"
-                for r in other.to_dict(orient="records")
-                if r["definition"] != LABS_DEFINITION
+            f"AI revenue stops at {int(rev.index.max())}, its last reported year: the ledger "
+            f"has no forecast of {REVENUE_DEFINITION} to interpolate to, so the gap and coverage "
+            f"of {int(rev.index.max()) + 1}-{LAST_YEAR} are not computed"
+            + (
+                f"; forecasts of another definition, a reference series beside it, never joined "
+                f"to it: {refs}"
+                if refs
+                else ""
             )
         )
+    elif refs:
+        notes.append(f"forecasts of another definition (reference, not in the series): {refs}")
+    other = inputs.revenue_other
+    if other is not None and len(other):
+        shown = [
+            f"{r['year']} {r['value']:.0f} ({r['definition']}, {r['source']})"
+            for r in other.to_dict(orient="records")
+            if r["definition"] != LABS_DEFINITION
+        ]
+        if shown:
+            notes.append(
+                f"AI revenue is {REVENUE_DEFINITION} in every year; figures of other definitions "
+                "are shown beside it, not in it: " + "; ".join(shown)
+            )
     return notes
 
 
@@ -463,11 +508,22 @@ def _revenue_series(inputs: Inputs) -> dict[str, Any]:
     """:attr:`GapResult.revenue_series` of ``inputs``."""
     other = inputs.revenue_other
     rows = [] if other is None else [_clean(r) for r in other.to_dict(orient="records")]
+    ref = inputs.revenue_reference
+    reference = [] if ref is None else [_clean(r) for r in ref.to_dict(orient="records")]
+    rev = inputs.revenue
+    kinds = rev["kind"].astype(str)
+    fc = inputs.forecast
     return {
         "definition": REVENUE_DEFINITION,
         "metric": f"{REVENUE_GLOBAL[0]} of {REVENUE_GLOBAL[1]}",
-        "years": [int(y) for y in inputs.revenue.index],
+        "years": [int(y) for y in rev.index],
+        "reported_years": [int(y) for y in rev.index[~kinds.isin(["interpolated", "forecast"])]],
+        "interpolated_years": [int(y) for y in rev.index[kinds == "interpolated"]],
+        "interpolated_to": (
+            None if not fc else {k: fc[k] for k in ("id", "year", "value", "definition", "metric")}
+        ),
         "other": rows,
+        "reference": reference,
     }
 
 

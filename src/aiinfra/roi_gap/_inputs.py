@@ -18,7 +18,7 @@ from aiinfra.dates import resolve_as_of
 from aiinfra.ledger import Ledger
 from aiinfra.roi_gap._model import FIRST_YEAR, LAST_YEAR, GapParams
 
-__all__ = ["REVENUE_DEFINITION", "Inputs", "gap_inputs", "revenue_other"]
+__all__ = ["REVENUE_DEFINITION", "Inputs", "gap_inputs", "revenue_other", "revenue_reference"]
 
 #: a source more than this many days older than the newest for the same year is stale
 STALE_DAYS = 365
@@ -42,7 +42,14 @@ LABS_DEFINITION = "OpenAI + Anthropic revenue (the year's, else the last ARR rep
 #: other global AI-revenue metrics, shown as separate series
 REVENUE_OTHER = tuple((m, "global") for m in REVENUE_DEFINITIONS if m != REVENUE_GLOBAL[0])
 LABS = ("openai", "anthropic")
-REVENUE_FORECAST = ("arr_usd_bn", "openai_anthropic_combined")
+#: forecasts of another definition than the series': never the target of its interpolation
+#: (issue 18: the labs' ARR is not AI services revenue), shown as a labelled reference series
+#: beside it (:func:`revenue_reference`), with the forecasts of the ``REVENUE_OTHER`` metrics
+REFERENCE_FORECASTS = {
+    ("arr_usd_bn", "openai_anthropic_combined"): (
+        "OpenAI + Anthropic combined ARR (the two labs' annualised revenue run-rate)"
+    ),
+}
 REQUIRED_PUBLISHED = ("required_revenue_usd_bn", "global")
 
 
@@ -64,6 +71,9 @@ class Inputs:
     #: labs' bottom-up revenue, one row per figure: ``year``, ``definition``, ``metric``,
     #: ``value``, ``low``, ``high``, ``source`` (shown beside the series, never in it)
     revenue_other: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+    #: the forecasts of other definitions (:func:`revenue_reference`): a reference series
+    #: beside the AI-revenue series, never joined to it
+    revenue_reference: pd.DataFrame | None = field(default=None, compare=False, repr=False)
 
     def with_params(self, p: GapParams) -> Inputs:
         """The inputs again with ``p``'s ``ai_share`` and ``forecast_uncertainty`` (a table
@@ -81,6 +91,7 @@ class Inputs:
             self.figures,
             (p.ai_share, p.forecast_uncertainty),
             self.revenue_other,
+            self.revenue_reference,
         )
 
     def replace(self, **kw: Any) -> Inputs:
@@ -318,12 +329,60 @@ def revenue_other(fig: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
+def revenue_reference(fig: pd.DataFrame) -> pd.DataFrame:
+    """The forecasts of AI revenue under another definition than the series' — the labs' ARR
+    (``REFERENCE_FORECASTS``) and the ``REVENUE_OTHER`` metrics — one row per figure of kind
+    ``forecast``: ``year``, ``definition``, ``metric``, ``value``, ``low``, ``high``, ``bound``
+    (``"at least"`` for a figure that states only a low end, such as g017's "above $300 bn",
+    ``"at most"`` for only a high end, else ``""``), ``id``, ``source``. A reference series
+    beside the AI-revenue series: the series is never interpolated to it (issue 18)."""
+    defs = {
+        **REFERENCE_FORECASTS,
+        **{(m, e): REVENUE_DEFINITIONS[m] for m, e in REVENUE_OTHER},
+    }
+    rows: list[dict[str, Any]] = []
+    for (metric, entity), definition in defs.items():
+        sel = fig[(fig["metric"] == metric) & (fig["entity"] == entity)]
+        sel = sel[(sel["kind"] == "forecast") & sel[["value", "low", "high"]].notna().any(axis=1)]
+        for rec in sel.to_dict(orient="records"):
+            year = str(rec["period"])[:4]
+            if not year.isdigit():
+                continue
+            v, lo, hi = _point(rec)
+            stated = [pd.notna(rec[k]) for k in ("value", "low", "high")]
+            bound = (
+                ""
+                if stated[0] or stated[1] == stated[2]
+                else "at least"
+                if stated[1]
+                else "at most"
+            )
+            rows.append(
+                {
+                    "year": int(year),
+                    "definition": definition,
+                    "metric": f"{metric} of {entity}",
+                    "value": v,
+                    "low": lo,
+                    "high": hi,
+                    "bound": bound,
+                    "id": str(rec["id"]),
+                    "source": f"{rec['id']} ({rec['kind']})",
+                }
+            )
+    cols = ["year", "definition", "metric", "value", "low", "high", "bound", "id", "source"]
+    return pd.DataFrame(rows, columns=cols).sort_values(["year", "id"]).reset_index(drop=True)
+
+
 def _revenue(fig: pd.DataFrame, forecast_uncertainty: float) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The AI-revenue series: its points are figures of one definition (``REVENUE_GLOBAL``) —
     a year without one has no point, whatever other definitions say (issue 18: $100 bn of
     "AI services" in 2025 followed by $50-60 bn of generative-AI software in 2026 was a change
-    of definition, not a dip); the labs' bottom-up revenue widens the band of a year with one."""
+    of definition, not a dip); the labs' bottom-up revenue widens the band of a year with one.
+    Years between the last reported one and a forecast of the same metric are interpolated to
+    it; a forecast of another definition is never a target (:func:`revenue_reference`)."""
     recs: dict[int, dict[str, Any]] = {}
+    chosen: dict[int, pd.Series] = {}
     groups = _groups(fig)
     for y in range(FIRST_YEAR, LAST_YEAR + 1):
         cands: list[tuple[float, float, float, str]] = []
@@ -335,7 +394,7 @@ def _revenue(fig: pd.DataFrame, forecast_uncertainty: float) -> tuple[pd.DataFra
         labs = _labs_revenue(fig, y, groups)
         if labs is not None:
             cands.append((labs[0], labs[0], labs[0], labs[1]))
-        best = _best(glob)
+        best = chosen[y] = _best(glob)
         v = _point(best.to_dict())[0]
         src, kind = f"{best['id']} ({best['kind']})", str(best["kind"])
         recs[y] = {
@@ -346,32 +405,33 @@ def _revenue(fig: pd.DataFrame, forecast_uncertainty: float) -> tuple[pd.DataFra
             "kind": kind,
             "sources": "; ".join(c[3] for c in cands),
         }
-    # the seeds' forecast (SemiAnalysis: the labs' ARR above $300 bn by 2030)
+    # years after the last reported one: log-linear to the next forecast of the SAME definition
+    # (a figure of the series' metric of kind "forecast"), with a band; without one the series
+    # stops at its last reported year (a forecast of another definition, such as the labs' ARR
+    # g017, is a reference series beside it: :func:`revenue_reference`)
     fc: dict[str, Any] = {}
-    rows = fig[(fig["metric"] == REVENUE_FORECAST[0]) & (fig["entity"] == REVENUE_FORECAST[1])]
-    rows = rows[rows["kind"] == "forecast"]
-    rows = rows[rows[["value", "low", "high"]].notna().any(axis=1)]
-    if len(rows):
-        best = _best(rows)
-        v = _point(best.to_dict())[0]
+    reported = [y for y, r in recs.items() if r["kind"] != "forecast"]
+    ahead = sorted(y for y in recs if reported and y > max(reported))
+    if ahead:
+        last, y1 = max(reported), ahead[0]
+        v0, v1 = recs[last]["value"], recs[y1]["value"]
+        best = chosen[y1]
         fc = {
-            "year": int(str(best["period"])[:4]),
-            "value": v,
+            "year": y1,
+            "value": v1,
             "id": best["id"],
             "note": best["notes"],
+            "definition": REVENUE_DEFINITION,
+            "metric": f"{REVENUE_GLOBAL[0]} of {REVENUE_GLOBAL[1]}",
         }
-    # later years: log-linear from the last reported year to the forecast, with a band
-    if recs and fc:
-        last = max(recs)
-        v0, y1, v1 = recs[last]["value"], fc["year"], fc["value"]
-        if last < y1 and v0 > 0 and v1 > 0:
-            for y in range(last + 1, min(y1, LAST_YEAR) + 1):
+        if v0 > 0 and v1 > 0:
+            for y in range(last + 1, y1):
                 v = v0 * (v1 / v0) ** ((y - last) / (y1 - last))
                 recs[y] = {
                     "value": v,
                     "low": v * (1 - forecast_uncertainty),
                     "high": v * (1 + forecast_uncertainty),
-                    "source": f"interpolated to {fc['id']} (forecast {y1})",
+                    "source": f"interpolated to {fc['id']} (forecast {y1}, the same definition)",
                     "kind": "interpolated",
                     "sources": f"{fc['id']}",
                 }
@@ -449,5 +509,14 @@ def gap_inputs(ledger: Ledger, as_of: object = None, params: GapParams | None = 
     )
     built = (p.ai_share, p.forecast_uncertainty)
     return Inputs(
-        capex, _spend_nvidia(fig), revenue, published, fc, day, fig, built, revenue_other(fig)
+        capex,
+        _spend_nvidia(fig),
+        revenue,
+        published,
+        fc,
+        day,
+        fig,
+        built,
+        revenue_other(fig),
+        revenue_reference(fig),
     )

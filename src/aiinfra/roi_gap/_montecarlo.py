@@ -36,10 +36,11 @@ class MonteCarlo:
     histogram between the gap's analytical bounds, interpolated within the bin: exact to within
     ``resolution``), ``required_mean``, ``revenue_mean``, ``p_coverage_ge_1`` (share of samples
     whose revenue covers that year's requirement) and ``p_covered_by_year`` (covered in that
-    year or an earlier one of the table). With the circular share's draws (docs/gap.md, "Net of
-    circularity"), also ``circular_share_mean`` and ``circular_share_p5/p50/p95`` (of the graph
-    draws), ``net_revenue_mean``, ``net_gap_mean``, ``net_gap_p5`` … ``net_gap_p95`` (from their
-    own histogram, ``net_resolution``) and ``p_net_coverage_ge_1``.
+    year or an earlier one of the table; NaN for a year without revenue: not known). With the
+    circular share's draws (docs/gap.md, "Net of circularity"), also ``circular_share_mean``
+    and ``circular_share_p5/p50/p95`` (of the graph draws), ``net_revenue_mean``,
+    ``net_gap_mean``, ``net_gap_p5`` … ``net_gap_p95`` (from their own histogram,
+    ``net_resolution``) and ``p_net_coverage_ge_1``.
     """
 
     samples: int
@@ -338,7 +339,8 @@ def monte_carlo(
         row["required_mean"] = total["req_sum"][j] / rn if rn else math.nan
         row["revenue_mean"] = total["rev_sum"][j] / n if n else math.nan
         row["p_coverage_ge_1"] = total["covered"][j] / n if n else math.nan
-        row["p_covered_by_year"] = total["ever"][j] / samples
+        # a year without AI revenue: whether it is covered is not known (not "never", 0)
+        row["p_covered_by_year"] = total["ever"][j] / samples if n else math.nan
         row["resolution"] = (hi - lo) / BINS if n else math.nan
         if circular is not None:
             row.update(_net_row(data, total, j))

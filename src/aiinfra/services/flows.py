@@ -59,7 +59,8 @@ def cycles(
     max_length: int = 5,
     data_dir: str | None = None,
 ) -> dict[str, Any]:
-    """Every simple money cycle of 3..max_length companies, and the reciprocal pairs."""
+    """Every simple money cycle of 3..max_length companies (``nodes``: ids, ``names``: the
+    company names in the same order), and the reciprocal pairs."""
     from aiinfra.flows import find_cycles, reciprocal_pairs
 
     g = graph(settings, as_of, basis, data_dir)
@@ -75,6 +76,7 @@ def cycles(
     on_cycles: set[tuple[str, str]] = set()
     for c in found:
         row = {k: _clean(v) for k, v in c.to_dict().items()}
+        row["names"] = [str(g.nodes[n].get("name") or n) for n in c.nodes]
         edges = ring([str(n) for n in c.nodes])
         on_cycles.update(edges)
         row["evidence"] = _evidence(evidence_split(g, edges))
@@ -97,7 +99,9 @@ def metrics(
     seed: int | None = None,
     data_dir: str | None = None,
 ) -> dict[str, Any]:
-    """System cycling index; per company: cycling, self-funded share, hubs and dependence.
+    """System cycling index; per company: cycling, self-funded share, hubs and dependence
+    (``largest_counterparty``: the id of the payer of the largest inflow,
+    ``largest_counterparty_name`` its name).
 
     With ``samples`` > 0, Monte Carlo intervals over the uncertain amounts are added.
     """
@@ -118,6 +122,13 @@ def metrics(
     per["self_funded_share"] = sf.reindex(per.index)
     per.insert(0, "name", [g.nodes[n]["name"] for n in per.index])
     per.insert(1, "layer", [g.nodes[n]["layer"] for n in per.index])
+    # the payer of the largest inflow by name beside its id (None: no inflow)
+    largest = per["largest_counterparty"]
+    per.insert(
+        list(per.columns).index("largest_counterparty") + 1,
+        "largest_counterparty_name",
+        [str(g.nodes[p].get("name") or p) if p in g else None for p in largest],
+    )
     per = per.sort_values("self_funded_share", ascending=False, na_position="last")
     # what the inflows (the base of the self-funded share) rest on, by source tier
     ev = {n: evidence_split(g, list(g.in_edges(n))) for n in per.index}

@@ -51,7 +51,8 @@ class StressResult:
         clearing (owed, paid, recovery rate, creditor losses) on ``cash=`` or, by default, on the
         cash of the balance sheets published by the stress date (``credit_status`` says which
         borrowers had none and were assumed to hold what they owe); the loans, unresolved, when
-        no borrower has a balance sheet.
+        no borrower has a balance sheet. Every party by id (``node``; ``lender``, ``borrower``)
+        and by company name (``name``; ``lender_name``, ``borrower_name``).
     """
 
     scenario: Scenario
@@ -462,17 +463,23 @@ def _credit(
         layers=["credit"],
         default_horizon=sc.default_horizon_years if annual else None,
     )
+
+    def name(n: Any) -> str:
+        return str(g.nodes[n].get("name") or n)
+
     loans = pd.DataFrame(
         [
             {
                 "lender": u,
                 "borrower": v,
+                "lender_name": name(u),
+                "borrower_name": name(v),
                 "amount_usd_bn": d["amount"],
                 "flow_ids": ",".join(d["flow_ids"]),
             }
             for u, v, d in g.edges(data=True)
         ],
-        columns=["lender", "borrower", "amount_usd_bn", "flow_ids"],
+        columns=["lender", "borrower", "lender_name", "borrower_name", "amount_usd_bn", "flow_ids"],
     )
     given = cash is not None
     cash, assumed, from_sheets = (
@@ -490,6 +497,7 @@ def _credit(
         for k, v in base_assets.items()
     }
     clearing = clearing_from_graph(g, assets).to_frame().reset_index(drop=True)
+    clearing.insert(1, "name", [name(n) for n in clearing["node"]])
     base = clearing_from_graph(g, base_assets).to_frame().set_index("node")
     clearing["default_baseline"] = base["default"].reindex(clearing["node"]).to_numpy(bool)
     clearing["creditor_loss_baseline"] = (
@@ -503,14 +511,15 @@ def _credit(
         if given
         else f"cash of {from_sheets} compan(ies) from balance sheets published by {day.date()}"
         + (
-            f"; no balance sheet for {', '.join(assumed)}: assumed to hold what they owe "
-            "(unresolved)"
+            f"; no balance sheet for {', '.join(map(name, assumed))}: assumed to hold what they "
+            "owe (unresolved)"
             if assumed
             else ""
         )
     )
-    new_defaults = clearing[clearing["default"] & ~clearing["default_baseline"]]["node"].tolist()
-    old_defaults = clearing[clearing["default"] & clearing["default_baseline"]]["node"].tolist()
+    # the companies by name in the status (the frame has both: node and name)
+    new_defaults = clearing[clearing["default"] & ~clearing["default_baseline"]]["name"].tolist()
+    old_defaults = clearing[clearing["default"] & clearing["default_baseline"]]["name"].tolist()
     horizon = (
         f"one year: each loan's amount over its term ({sc.default_horizon_years:g} years where "
         "none is stated) against cash less the year's stress loss"
