@@ -29,6 +29,7 @@ from aiinfra.exceptions import (
 )
 from aiinfra.flows import Basis
 from aiinfra.services.ledger import load
+from aiinfra.services.prices import missing_prices, no_prices_message
 
 __all__ = [
     "BENCHMARKS",
@@ -36,6 +37,7 @@ __all__ = [
     "Dashboard",
     "IndexView",
     "company_detail",
+    "switched_off",
 ]
 
 BENCHMARKS = ("QQQ", "SMH")
@@ -46,6 +48,23 @@ Progress = Callable[[float, str], None]
 
 def _noop(_done: float, _what: str) -> None:
     return None
+
+
+def _no_prices_kind(s: Settings) -> str:
+    """Which of :func:`~aiinfra.services.prices.missing_prices`'s cases holds (its message is
+    English; the pages word the case in the reader's language)."""
+    if s.prices_dir is not None:
+        return "not_dir" if not s.prices_dir.is_dir() else "no_csv"
+    return "no_store" if not s.store_path.exists() else "empty_store"
+
+
+def switched_off(multipliers: dict[str, float] | None) -> list[str]:
+    """The categories a multiplier of 0 switches off (the index page's "off"), in order.
+
+    >>> switched_off({"C2": 0, "C1": 0.0, "C3": 1.2})
+    ['C1', 'C2']
+    """
+    return sorted(c for c, m in (multipliers or {}).items() if float(m) == 0.0)
 
 
 class _Cache:
@@ -102,6 +121,10 @@ class Dashboard:
 
         self.settings = settings
         self.ledger = load(settings, data_dir)
+        #: why there are no prices (a key the pages word: ``not_dir``, ``no_csv``,
+        #: ``no_universe``, ``no_store``, ``empty_store``) and the folder or store concerned
+        self.no_prices_kind: str | None = None
+        self.no_prices_where = ""
         self.prices, self.price_label, self.no_prices = self._open_prices()
         self.fx = load_fx(settings.fx)
         day = to_timestamp(as_of if as_of is not None else dt.date.today(), "as_of")
@@ -109,7 +132,16 @@ class Dashboard:
             from aiinfra.services.index import last_price_date
 
             last = last_price_date(self.ledger, self.prices)
-            if last is not None and last < day:
+            if last is None:  # price files, but none of a company in the universe
+                self._no_prices("no_universe", str(settings.prices_dir or settings.store_path))
+                where = f"`--prices` {self.no_prices_where!r}"
+                if settings.prices_dir is None:
+                    where = f"the store {self.no_prices_where}"
+                self.no_prices = no_prices_message(
+                    f"no prices: {where} holds no price file of a company in the universe"
+                )
+                self.prices, self.price_label = None, ""
+            elif last < day:
                 day = last
         self.as_of: pd.Timestamp = day
         self._cache = _Cache()
@@ -126,22 +158,25 @@ class Dashboard:
         from aiinfra.prices import CsvDirProvider, StoreProvider
 
         s = self.settings
+        why = missing_prices(s)  # reads the listing of the folder or store, no price file
+        if why is not None:
+            self._no_prices(_no_prices_kind(s), str(s.prices_dir or s.store_path))
+            return None, "", no_prices_message(why)
         if s.prices_dir is not None:
             provider: Any = CsvDirProvider(s.prices_dir, cache=DerivedCache(s.home / "cache"))
             label = f"CSV files in {s.prices_dir}"
         else:
-            from aiinfra.services.prices import missing_prices, no_prices_message
             from aiinfra.store import Store
 
-            why = missing_prices(s)
-            if why is not None:
-                return None, "", no_prices_message(why)
             store = Store(s.store_path)
             provider = StoreProvider(store)
             label = f"the store {s.store_path}"
         from aiinfra.services.prices import kept_prices
 
         return kept_prices(provider, keep_misses=False), label, None
+
+    def _no_prices(self, kind: str, where: str) -> None:
+        self.no_prices_kind, self.no_prices_where = kind, where
 
     # --- index -----------------------------------------------------------------------------
 
@@ -151,7 +186,13 @@ class Dashboard:
         target_n: int | None = None,
         multipliers: dict[str, float] | None = None,
     ) -> Any:
-        """The default methodology with the dashboard's controls applied (validated)."""
+        """The default methodology with the dashboard's controls applied (validated).
+
+        A multiplier of 0 switches its category off: the rules ask for a multiplier above 0
+        (``categories.C#.m``), so the category keeps its default multiplier and leaves the
+        universe (``universe.categories``); with every category off there is nothing to form
+        (an input error, which the index page words before it asks).
+        """
         from aiinfra.index import Methodology, load_methodology
 
         data = load_methodology(None).model_dump(mode="json")
@@ -159,10 +200,20 @@ class Dashboard:
             data["weighting"]["single_cap"] = float(single_cap)
         if target_n is not None:
             data["selection"]["target_n"] = int(target_n)
+        off = switched_off(multipliers)
         for cat, m in (multipliers or {}).items():
             if cat not in CATEGORIES:
                 raise InvalidParameterError(f"`multipliers` {cat!r}: not a category (C1-C7)")
-            data["categories"][cat]["m"] = float(m)
+            if cat not in off:
+                data["categories"][cat]["m"] = float(m)
+        if off:
+            rule_on = data["universe"]["categories"] or list(CATEGORIES)
+            on = [c for c in rule_on if c not in off]
+            if not on:  # an empty list would mean "all seven" to the rules
+                raise InvalidParameterError(
+                    "`multipliers`: every category is switched off (0); switch one on"
+                )
+            data["universe"]["categories"] = on
         try:
             return Methodology.model_validate(data)
         except Exception as exc:  # pydantic: name the first rule broken
@@ -182,8 +233,13 @@ class Dashboard:
         target_n: int | None = None,
         multipliers: dict[str, float] | None = None,
         progress: Progress = _noop,
+        *,
+        keep_error: bool = False,
     ) -> IndexView:
         """Review and backtest (since 2019) of the default rules with the controls applied.
+
+        ``keep_error``: return a view whose ``error`` says why no index can be formed, even
+        relaxed (the index page words it), instead of raising that error.
 
         Raises
         ------
@@ -191,13 +247,20 @@ class Dashboard:
             Without prices.
         InvalidParameterError
             A control outside its rule (e.g. a cap below 1 / target count).
+        InsufficientConstituentsError, InfeasibleCappingError
+            No index can be formed, even relaxed (unless ``keep_error``).
         """
         from aiinfra.exceptions import MissingDataError
 
         if self.prices is None:
             raise MissingDataError(self.no_prices or "no prices")
         m = self.methodology(single_cap, target_n, multipliers)
-        return self._cache.get(("index", m.config_hash()), lambda: self._index(m, progress))  # type: ignore[no-any-return]
+        view: IndexView = self._cache.get(
+            ("index", m.config_hash()), lambda: self._index(m, progress)
+        )
+        if view.error is not None and not keep_error:
+            raise view.error.with_traceback(None)
+        return view
 
     def _index(self, m: Any, progress: Progress) -> IndexView:
         from aiinfra.services.index import form_index
@@ -216,8 +279,6 @@ class Dashboard:
             progress=progress,
             cache=self._reviews,
         )
-        if view.error is not None:
-            raise view.error
         return view
 
     def rationale(self) -> pd.DataFrame:

@@ -30,8 +30,9 @@ from aiinfra.web import _inputs as rule
 from aiinfra.web._i18n import t
 from aiinfra.web._jobs import Jobs
 from aiinfra.web.pages import PAGES, layouts, register
+from aiinfra.web.pages._common import SLIDER_JS, localise
 
-__all__ = ["PAGES", "create_app"]
+__all__ = ["PAGES", "create_app", "no_prices_notice"]
 
 log = logging.getLogger("aiinfra.web")
 
@@ -58,10 +59,38 @@ table.simple{border-collapse:collapse;font-size:.88rem}
 table.simple td,table.simple th{border-bottom:1px solid #e3e3e3;padding:.2rem .5rem;
  text-align:left}
 progress{width:100%}
+.ctl .dash-slider-container{margin-top:1.7rem}
+.ctl .dash-slider-tooltip{white-space:nowrap;padding:0 .35rem;font-size:.8rem}
+.notice{margin:.3rem 0 .6rem}.notice p{margin:.1rem 0}
+.card.notice{border-color:#e0c48a;background:#fffaf0;margin-bottom:1rem}
 """
 
 
 # --- the application ----------------------------------------------------------------------------
+
+
+def no_prices_notice(dashboard: Dashboard, lang: Lang) -> list[Any]:
+    """Without prices, what every page says first, in the reader's language: why there are
+    none, what is left out, and where price files come from and how to fetch them (the CLI's
+    ``NO_PRICES_HELP``); nothing when there are prices."""
+    from dash import html
+
+    kind = dashboard.no_prices_kind
+    if kind is None:
+        return []
+    why = t(f"no_prices:{kind}", lang).format(where=dashboard.no_prices_where)
+    return [
+        html.Div(
+            [
+                html.H3(t("no_prices_title", lang)),
+                html.P(why, id="no-prices-why"),
+                html.P(t("no_prices_help", lang), className="small", id="no-prices-help"),
+            ],
+            id="no-prices",
+            className="card notice",
+            role="note",
+        )
+    ]
 
 
 def create_app(dashboard: Dashboard, *, jobs: Jobs | None = None) -> Any:
@@ -89,7 +118,8 @@ def create_app(dashboard: Dashboard, *, jobs: Jobs | None = None) -> Any:
         on_error=on_error,
     )
     app.server.config["MAX_CONTENT_LENGTH"] = 1 << 20  # no upload endpoint; small bodies only
-    app.index_string = app.index_string.replace("{%css%}", "{%css%}<style>" + CSS + "</style>")
+    head = f"<style>{CSS}</style><script>{SLIDER_JS}</script>"
+    app.index_string = app.index_string.replace("{%css%}", "{%css%}" + head)
 
     def layout() -> Any:  # a function: every page load gets its own session id
         return html.Div(
@@ -161,7 +191,7 @@ def create_app(dashboard: Dashboard, *, jobs: Jobs | None = None) -> Any:
         build = builders.get(path or "/")
         if build is None:
             return html.P(t("not_found", lang))
-        return build(dashboard, lang)
+        return [*no_prices_notice(dashboard, lang), localise(build(dashboard, lang), lang)]
 
     from aiinfra.web import _guard
 

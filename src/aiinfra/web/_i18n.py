@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from aiinfra.charts import LABELS as SHARED_LABELS
 from aiinfra.config import Lang
+from aiinfra.services.prices import NO_PRICES_HELP
 
 __all__ = ["t"]
 
@@ -118,8 +119,10 @@ WEB_LABELS: dict[str, dict[str, str]] = {
     "low": {"en": "Low", "de": "Untergrenze"},
     "high": {"en": "High", "de": "Obergrenze"},
     "edge_legend": {
-        "en": "Edges: {colors}; width ~ amount. Node size ~ money in + out; colour = layer.",
-        "de": "Kanten: {colors}; Breite ~ Betrag. Knotengröße ~ Zu- plus Abfluss; Farbe = Stufe.",
+        "en": "Edges: {colors}; width ~ amount; a highlighted cycle in {cycle}. Node size ~ money "
+        "in + out; colour = layer.",
+        "de": "Kanten: {colors}; Breite ~ Betrag; ein hervorgehobener Kreislauf in {cycle}. "
+        "Knotengröße ~ Zu- plus Abfluss; Farbe = Stufe.",
     },
     "mc_ranges": {
         "en": "The Monte Carlo samples every parameter uniformly over its documented range and "
@@ -144,6 +147,166 @@ WEB_LABELS: dict[str, dict[str, str]] = {
         "en": "The index cannot be shown: {why}",
         "de": "Der Index kann nicht gezeigt werden: {why}",
     },
+    # the index page (issue 18): a category switched off, notices an analyst reads
+    "off": {"en": "off", "de": "aus"},
+    "and": {"en": "and", "de": "und"},
+    "details": {"en": "details", "de": "Details"},
+    "multiplier_off_note": {
+        "en": "A multiplier of 0 switches its category off: the index is formed without it.",
+        "de": "Ein Multiplikator von 0 schaltet die Kategorie ab: Der Index wird ohne sie "
+        "gebildet.",
+    },
+    "categories_off": {
+        "en": "Switched off: {names}. The index is formed without them.",
+        "de": "Abgeschaltet: {names}. Der Index wird ohne sie gebildet.",
+    },
+    "all_off": {
+        "en": "Every category is switched off: switch at least one on to form an index.",
+        "de": "Alle Kategorien sind abgeschaltet: Für einen Index mindestens eine einschalten.",
+    },
+    "nt_relaxed": {
+        "en": "{priced} of {candidates} candidates have prices and {eligible} pass the screens; "
+        "the index holds {selected} names",
+        "de": "{priced} von {candidates} Kandidaten haben Kurse, {eligible} bestehen die "
+        "Prüfungen; der Index hält {selected} Titel",
+    },
+    "nt_with": {"en": " with {changes}", "de": " mit {changes}"},
+    "nt_cap": {
+        "en": "a {cap} cap instead of {cap_rule}",
+        "de": "einer Einzelobergrenze von {cap} statt {cap_rule}",
+    },
+    "nt_min_n": {
+        "en": "a minimum of {min_n} names instead of {min_n_rule}",
+        "de": "einer Mindestzahl von {min_n} statt {min_n_rule} Titeln",
+    },
+    "nt_ucits": {"en": "no UCITS buffer rule", "de": "ohne die UCITS-Pufferregel"},
+    "nt_no_index": {
+        "en": "Only {eligible} of the {candidates} companies in the universe pass the screens "
+        "on these prices, fewer than the {min_n} names even relaxed rules need: no index.",
+        "de": "Nur {eligible} der {candidates} Unternehmen im Universum bestehen mit diesen "
+        "Kursen die Prüfungen, weniger als die {min_n} Titel, die selbst gelockerte Regeln "
+        "brauchen: kein Index.",
+    },
+    "nt_no_index_plain": {
+        "en": "The index cannot be formed on these prices, even with relaxed rules.",
+        "de": "Mit diesen Kursen lässt sich der Index auch mit gelockerten Regeln nicht bilden.",
+    },
+    "nt_bt_left_out": {
+        "en": "No backtest since {start}: it could not run on these prices; shown is the "
+        "review {review} alone.",
+        "de": "Kein Backtest seit {start}: Er ließ sich mit diesen Kursen nicht rechnen; "
+        "gezeigt wird nur die Überprüfung {review}.",
+    },
+    # no prices (issue 18): what every page says, and where price files come from
+    "no_prices_title": {"en": "No prices", "de": "Keine Kurse"},
+    "no_prices:not_dir": {
+        "en": "`--prices` {where} is not a directory, so the index, its backtest and the "
+        "index weights are left out; the other pages work from the ledger.",
+        "de": "`--prices` {where} ist kein Verzeichnis; Index, Backtest und Indexgewichte "
+        "entfallen, die übrigen Seiten arbeiten mit dem Ledger.",
+    },
+    "no_prices:no_csv": {
+        "en": "`--prices` {where} holds no TICKER.csv file, so the index, its backtest and the "
+        "index weights are left out; the other pages work from the ledger.",
+        "de": "`--prices` {where} enthält keine Datei TICKER.csv; Index, Backtest und "
+        "Indexgewichte entfallen, die übrigen Seiten arbeiten mit dem Ledger.",
+    },
+    "no_prices:no_universe": {
+        "en": "`--prices` {where} holds no price file of a company in the index universe, so "
+        "the index, its backtest and the index weights are left out; the other pages work from "
+        "the ledger.",
+        "de": "`--prices` {where} enthält keine Kursdatei eines Unternehmens im Indexuniversum; "
+        "Index, Backtest und Indexgewichte entfallen, die übrigen Seiten arbeiten mit dem "
+        "Ledger.",
+    },
+    "no_prices:no_store": {
+        "en": "No `--prices DIR` was given and there is no price store ({where}), so the index, "
+        "its backtest and the index weights are left out; the other pages work from the ledger.",
+        "de": "Kein `--prices DIR` angegeben und kein Kursspeicher vorhanden ({where}); Index, "
+        "Backtest und Indexgewichte entfallen, die übrigen Seiten arbeiten mit dem Ledger.",
+    },
+    "no_prices:empty_store": {
+        "en": "No `--prices DIR` was given and the price store ({where}) holds no prices, so "
+        "the index, its backtest and the index weights are left out; the other pages work from "
+        "the ledger.",
+        "de": "Kein `--prices DIR` angegeben und der Kursspeicher ({where}) enthält keine "
+        "Kurse; Index, Backtest und Indexgewichte entfallen, die übrigen Seiten arbeiten mit "
+        "dem Ledger.",
+    },
+    "no_prices_help": {
+        "en": NO_PRICES_HELP,
+        "de": "Kursdateien sind CSV-Dateien namens TICKER.csv (z. B. NVDA.csv, 2330.TW.csv), "
+        "eine Zeile je Handelstag mit der Kopfzeile date,open,high,low,close,adj_close,volume "
+        "(Daten als JJJJ-MM-TT). Man erhält sie mit `aiinfra prices fetch TICKER...` (lädt mit "
+        "yfinance von Yahoo Finance; braucht Netzzugang) oder `aiinfra prices import DIR` (ein "
+        "Verzeichnis solcher Dateien, in den Kursspeicher), oder liest ein Verzeichnis davon "
+        "direkt mit der globalen Option `aiinfra --prices DIR ...`.",
+    },
+    # the flow map and the stress page (issue 18): search, names of layers, the shocked parties
+    "flow_search": {"en": "Find a company", "de": "Unternehmen suchen"},
+    "flow_search_hint": {"en": "Type a name…", "de": "Namen eingeben…"},
+    "not_in_force": {
+        "en": "{name} has no deal in force on {date}.",
+        "de": "{name} hat am {date} keinen laufenden Deal.",
+    },
+    "layer": {"en": "Layer", "de": "Stufe"},
+    "click_edge": {
+        "en": "Click an edge for the deals between two companies.",
+        "de": "Eine Kante anklicken für die Deals zwischen zwei Unternehmen.",
+    },
+    "edge_deals": {
+        "en": "{deal}: {n} deal(s) in force on {date} ({layers}), {amount} USD bn ({basis})",
+        "de": "{deal}: {n} laufende(r) Deal(s) am {date} ({layers}), {amount} Mrd. USD ({basis})",
+    },
+    "edge_none": {
+        "en": "{deal}: no deal in force on {date}.",
+        "de": "{deal}: kein laufender Deal am {date}.",
+    },
+    "hit": {"en": "Companies hit", "de": "Getroffene Unternehmen"},
+    "shocked": {
+        "en": "The parties that stop paying (not counted among those hit): their shortfall and "
+        "what comes back to them through the others' cuts",
+        "de": "Die ausfallenden Zahler (nicht unter den Getroffenen gezählt): ihre Ausfallquote "
+        "und was über die Kürzungen der anderen auf sie zurückfällt",
+    },
+    "loss_back": {
+        "en": "Loss coming back (USD bn a year)",
+        "de": "Zurückfallender Verlust (Mrd. USD pro Jahr)",
+    },
+    # value-chain layers (the map's nodes) and flow layers (its edges), as a reader says them
+    "layer:capital_provider": {"en": "Capital provider", "de": "Kapitalgeber"},
+    "layer:government": {"en": "Government", "de": "Staat"},
+    "layer:joint_venture": {"en": "Joint venture", "de": "Gemeinschaftsunternehmen"},
+    "layer:model_lab": {"en": "Model lab", "de": "KI-Labor"},
+    "layer:application": {"en": "Application", "de": "Anwendung"},
+    "layer:hyperscaler": {"en": "Hyperscaler", "de": "Hyperscaler"},
+    "layer:neocloud": {"en": "Neocloud", "de": "Neocloud"},
+    "layer:data_center_reit_operator": {
+        "en": "Data-centre REIT or operator",
+        "de": "Rechenzentrums-REIT oder -Betreiber",
+    },
+    "layer:chip_designer": {"en": "Chip designer", "de": "Chipdesigner"},
+    "layer:eda_ip": {"en": "EDA and IP", "de": "EDA und IP"},
+    "layer:memory": {"en": "Memory", "de": "Speicher"},
+    "layer:networking": {"en": "Networking", "de": "Netzwerk"},
+    "layer:optical": {"en": "Optical", "de": "Optik"},
+    "layer:server_oem": {"en": "Server maker", "de": "Serverhersteller"},
+    "layer:foundry": {"en": "Foundry", "de": "Auftragsfertiger (Foundry)"},
+    "layer:packaging": {"en": "Packaging", "de": "Packaging"},
+    "layer:materials": {"en": "Materials", "de": "Materialien"},
+    "layer:semiconductor_equipment": {
+        "en": "Semiconductor equipment",
+        "de": "Halbleiterausrüstung",
+    },
+    "layer:power_and_electrical": {"en": "Power and electrical", "de": "Strom und Elektrik"},
+    "layer:cooling": {"en": "Cooling", "de": "Kühlung"},
+    "layer:energy_utility": {"en": "Energy utility", "de": "Energieversorger"},
+    "flow_layer:equity": {"en": "Equity", "de": "Eigenkapital"},
+    "flow_layer:compute": {"en": "Compute", "de": "Rechenleistung"},
+    "flow_layer:cash": {"en": "Cash purchases", "de": "Käufe gegen Geld"},
+    "flow_layer:credit": {"en": "Credit", "de": "Kredit"},
+    "flow_layer:power": {"en": "Power", "de": "Strom"},
+    "flow_layer:mixed": {"en": "Several layers", "de": "Mehrere Arten"},
 }
 
 

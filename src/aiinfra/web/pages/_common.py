@@ -19,6 +19,8 @@ from aiinfra.web._jobs import Jobs
 
 __all__ = [
     "POLL_MS",
+    "SEPARATORS",
+    "SLIDER_JS",
     "asof_src",
     "card",
     "csv_link",
@@ -27,10 +29,14 @@ __all__ = [
     "html_table",
     "is_nan",
     "job_stores",
+    "localise",
     "num",
     "pct",
+    "plain",
     "poll_callback",
     "raise_in_page",
+    "slider_value",
+    "table_number",
 ]
 
 #: how often a page with a background job asks for its progress (milliseconds)
@@ -60,6 +66,61 @@ def pct(x: Any, lang: Lang, digits: int = 1) -> str:
 def num(x: Any, lang: Lang, digits: int = 1) -> str:
     """``x`` in the reader's convention; None, NaN and infinity as an en dash."""
     return "–" if _missing(x) else number(float(x), lang, digits)
+
+
+def plain(x: float, lang: Lang) -> str:
+    """``x`` with the decimals it has (at most 6), in the reader's convention: a slider's mark.
+
+    >>> plain(0.75, "de"), plain(2, "de"), plain(1500.5, "en")
+    ('0,75', '2', '1,500.5')
+    """
+    text = f"{round(float(x), 6):g}" if abs(float(x)) < 1e15 else f"{float(x):.0f}"
+    digits = len(text.split(".")[1]) if "." in text and "e" not in text else 0
+    return number(float(x), lang, digits)
+
+
+#: the slider tooltips' number formats (``dcc.Slider`` ``tooltip.transform``: a function of
+#: ``window.dccFunctions``), defined once in the page's head by the app (``aiinfra.web._app``):
+#: the value as written in the reader's convention, a fraction as a percentage
+SLIDER_JS = """window.dccFunctions = window.dccFunctions || {};
+(function (f) {
+  const fmt = (x, dec) => {
+    const s = String(Math.round(x * 1e6) / 1e6);
+    return dec === ',' ? s.replace('.', ',') : s;
+  };
+  f.aiinfraNumEn = v => fmt(v, '.');
+  f.aiinfraNumDe = v => fmt(v, ',');
+  f.aiinfraPctEn = v => fmt(100 * v, '.') + ' %';
+  f.aiinfraPctDe = v => fmt(100 * v, ',') + ' %';
+})(window.dccFunctions);"""
+
+
+def slider_value(lang: Lang, *, percent: bool = False) -> dict[str, Any]:
+    """A slider's own read-out instead of its input box (whose number the browser writes in
+    its own locale): ``tooltip`` and ``allow_direct_input`` for ``dcc.Slider``, the value always
+    shown above the handle in the reader's convention, a fraction as a percentage (0.08 →
+    "8 %")."""
+    name = ("aiinfraPct" if percent else "aiinfraNum") + ("De" if lang == "de" else "En")
+    return {
+        "tooltip": {"placement": "top", "always_visible": True, "transform": name},
+        "allow_direct_input": False,
+    }
+
+
+def table_number(digits: int, lang: Lang) -> Any:
+    """A ``dash_table`` column format: ``digits`` decimals, grouped, in the reader's convention
+    (the column stays numeric, so it sorts as numbers)."""
+    from dash.dash_table.Format import Format, Group, Scheme
+
+    sep = SEPARATORS.get(lang, SEPARATORS["en"])
+    dec, group = sep[0], sep[1]
+    return Format(
+        precision=digits,
+        scheme=Scheme.fixed,
+        group=Group.yes,
+        decimal_delimiter=dec,
+        group_delimiter=group,
+    )
 
 
 # --- components -------------------------------------------------------------------------------
@@ -102,10 +163,47 @@ def csv_link(frame: pd.DataFrame, name: str | None = None, *, as_shown: bool = T
     )
 
 
-def graph(fig: Any, gid: str) -> Any:
+#: plotly's ``separators`` (decimal mark, then thousands) in the reader's convention, as
+#: :func:`aiinfra.charts.number` writes numbers: ticks, hover labels and text of every chart
+SEPARATORS = {"en": ".,", "de": ",."}
+
+
+def graph(fig: Any, gid: str, lang: Lang | None = None) -> Any:
+    """``fig`` as a ``dcc.Graph``; with ``lang``, its numbers in the reader's convention (pages
+    drawn by the app's page and poll callbacks get them from :func:`localise` anyway)."""
     from dash import dcc
 
-    return dcc.Graph(id=gid, figure=fig, config={"displaylogo": False})
+    out = dcc.Graph(id=gid, figure=fig, config={"displaylogo": False})
+    return out if lang is None else localise(out, lang)
+
+
+def _set_separators(fig: Any, lang: Lang) -> None:
+    sep = SEPARATORS.get(lang, SEPARATORS["en"])
+    if isinstance(fig, dict):
+        layout = fig.setdefault("layout", {})
+        if isinstance(layout, dict):
+            layout["separators"] = sep
+    elif hasattr(fig, "update_layout"):
+        fig.update_layout(separators=sep)
+
+
+def localise(tree: Any, lang: Lang) -> Any:
+    """``tree`` (a component, a list of them or None) with every chart's numbers in the
+    reader's convention (plotly's layout ``separators``: ``,.`` in German); returns ``tree``."""
+    from dash import dcc
+
+    stack = [tree]
+    while stack:
+        c = stack.pop()
+        if isinstance(c, list | tuple):
+            stack.extend(c)
+            continue
+        if isinstance(c, dcc.Graph):
+            _set_separators(getattr(c, "figure", None), lang)
+        children = getattr(c, "children", None)
+        if children is not None and not isinstance(children, str):
+            stack.append(children)
+    return tree
 
 
 def asof_src(date: Any, source: str, lang: Lang) -> Any:
@@ -208,7 +306,7 @@ def poll_callback(app: Any, jobs: Jobs, prefix: str, render: Callable[[Any, Lang
             out = drawn.get((jid, lang))
         try:
             if out is None:
-                out = render(st["result"], lang)
+                out = localise(render(st["result"], lang), lang)
                 with drawn_lock:
                     drawn[(jid, lang)] = out
                     while len(drawn) > _DRAWN:

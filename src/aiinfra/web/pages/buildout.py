@@ -68,4 +68,4 @@ def register(app: Any, d: Dashboard, jobs: Jobs) -> None:
                 t("source", lang): pts["source"],
             }
         )
-        return [graph(fig, "bo-graph"), html_table(table, "bo-table")]
+        return [graph(fig, "bo-graph", lang), html_table(table, "bo-table")]

@@ -24,7 +24,9 @@ from aiinfra.web.pages._common import (
     job_stores,
     num,
     pct,
+    plain,
     poll_callback,
+    slider_value,
 )
 
 __all__ = ["GAP_METHODS", "GAP_YEARS", "SAMPLE_CHOICES", "layout", "register"]
@@ -34,8 +36,9 @@ SAMPLE_CHOICES = [0, 10_000, 100_000, 1_000_000]
 GAP_METHODS = ("sequoia", "capex")
 
 
-def _sliders() -> list[Any]:
-    """A slider per parameter over its documented range, at its default, with its source."""
+def _sliders(lang: Lang) -> list[Any]:
+    """A slider per parameter over its documented range, at its default, with its source (the
+    value in the slider's own input box; the marks in the reader's convention)."""
     from dash import dcc, html
 
     sliders = []
@@ -51,8 +54,8 @@ def _sliders() -> list[Any]:
                         max=p.high,
                         step=step,
                         value=p.default,
-                        marks={p.low: str(p.low), p.high: str(p.high)},
-                        tooltip={"placement": "bottom"},
+                        marks={p.low: plain(p.low, lang), p.high: plain(p.high, lang)},
+                        **slider_value(lang),
                         updatemode="mouseup",
                     ),
                 ],
@@ -90,11 +93,13 @@ def layout(d: Dashboard, lang: Lang) -> Any:
                             html.Label(t("samples", lang)),
                             dcc.Dropdown(
                                 id="gp-samples",
-                                options=[{"label": f"{s:,}", "value": s} for s in SAMPLE_CHOICES],
+                                options=[
+                                    {"label": num(s, lang, 0), "value": s} for s in SAMPLE_CHOICES
+                                ],
                                 value=100_000,
                                 clearable=False,
                             ),
-                            *_sliders(),
+                            *_sliders(lang),
                         ],
                         className="panel",
                     ),

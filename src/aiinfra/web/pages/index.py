@@ -25,7 +25,7 @@ from aiinfra.charts import (
     treemap_figure,
 )
 from aiinfra.config import Lang
-from aiinfra.services.dashboard import CATEGORIES, Dashboard
+from aiinfra.services.dashboard import CATEGORIES, Dashboard, switched_off
 from aiinfra.web import _inputs as rule
 from aiinfra.web._i18n import t
 from aiinfra.web._jobs import Jobs
@@ -37,9 +37,19 @@ from aiinfra.web.pages._common import (
     num,
     pct,
     poll_callback,
+    slider_value,
+    table_number,
 )
 
-__all__ = ["INDEX_RANGES", "index_notices", "layout", "register"]
+__all__ = [
+    "INDEX_RANGES",
+    "MULTIPLIER_STEP",
+    "cap_marks",
+    "index_notices",
+    "layout",
+    "multiplier_marks",
+    "register",
+]
 
 #: the index controls' ranges: the sliders' and the rules a callback input must keep
 INDEX_RANGES: dict[str, tuple[Any, Any]] = {
@@ -47,6 +57,22 @@ INDEX_RANGES: dict[str, tuple[Any, Any]] = {
     "target_n": (10, 50),
     "multiplier": (0.0, 3.0),
 }
+
+
+#: the multiplier sliders' step: every position above 0 is a multiplier the rules accept
+#: (``categories.C#.m`` > 0); 0 switches the category off (see ``Dashboard.methodology``)
+MULTIPLIER_STEP = 0.1
+
+
+def multiplier_marks(lang: Lang) -> dict[float, str]:
+    """The multiplier sliders' marks: 0 is "off", then whole multipliers."""
+    lo, hi = INDEX_RANGES["multiplier"]
+    return {lo: t("off", lang)} | {float(x): str(x) for x in range(1, int(hi) + 1)}
+
+
+def cap_marks(lang: Lang) -> dict[float, str]:
+    """The cap slider's marks, as percentages in the reader's convention ("8 %")."""
+    return {x / 100: pct(x / 100, lang, 0) for x in (4, 8, 12, 16, 20, 25)}
 
 
 def _slider(label: str, **slider: Any) -> Any:
@@ -62,6 +88,8 @@ def layout(d: Dashboard, lang: Lang) -> Any:
     the result of the job they start."""
     from dash import html
 
+    if d.prices is None:  # every page says why first (aiinfra.web._app.no_prices_notice)
+        return html.Div([html.H2(t("index", lang))], id="ix-no-prices")
     m = d.methodology()
     ctl: list[Any] = [
         _slider(
@@ -71,7 +99,8 @@ def layout(d: Dashboard, lang: Lang) -> Any:
             max=INDEX_RANGES["single_cap"][1],
             step=0.01,
             value=m.weighting.single_cap,
-            marks={x / 100: f"{x} %" for x in (4, 8, 12, 16, 20, 25)},
+            marks=cap_marks(lang),
+            **slider_value(lang, percent=True),
         ),
         _slider(
             t("target_n", lang),
@@ -81,6 +110,7 @@ def layout(d: Dashboard, lang: Lang) -> Any:
             step=1,
             value=m.selection.target_n,
             marks={x: str(x) for x in (10, 20, 30, 40, 50)},
+            **slider_value(lang),
         ),
     ]
     for c in CATEGORIES:
@@ -90,11 +120,13 @@ def layout(d: Dashboard, lang: Lang) -> Any:
                 id=f"ix-m-{c}",
                 min=INDEX_RANGES["multiplier"][0],
                 max=INDEX_RANGES["multiplier"][1],
-                step=0.1,
+                step=MULTIPLIER_STEP,
                 value=m.categories[c].m,
-                marks={x: str(x) for x in (0, 1, 2, 3)},
+                marks=multiplier_marks(lang),
+                **slider_value(lang),
             )
         )
+    ctl.append(html.P(t("multiplier_off_note", lang), className="small"))
     ctl.append(html.Button(t("reset", lang), id="ix-reset", n_clicks=0))
     return html.Div(
         [
@@ -223,21 +255,79 @@ def _strategies_result(cmp: Any, notices: list[str], lang: Lang) -> list[Any]:
     return out
 
 
-def index_notices(view: Any, lang: Lang) -> list[str]:
-    """What the page says about how the index was formed (the report says the same)."""
+def _share(x: float, lang: Lang) -> str:
+    """A cap as a percentage: whole percents without decimals (8 %), else one (12,5 %)."""
+    whole = abs(100 * x - round(100 * x)) < 1e-9
+    return pct(x, lang, 0 if whole else 1)
+
+
+def _and(items: list[str], lang: Lang) -> str:
+    """``a, b and c`` (``a, b und c``)."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {t('and', lang)} {items[-1]}"
+
+
+def notice_text(part: dict[str, Any], lang: Lang) -> str:
+    """The analyst's sentence for one of :func:`aiinfra.services.notices.index_notice_parts`
+    (the report words the same parts in its own labels)."""
+    key, n = part["key"], part["numbers"]
+    if key == "relaxed":
+        clauses = {
+            "cap": t("nt_cap", lang).format(
+                cap=_share(n["cap"], lang), cap_rule=_share(n["cap_rule"], lang)
+            ),
+            "min_n": t("nt_min_n", lang).format(min_n=n["min_n"], min_n_rule=n["min_n_rule"]),
+            "ucits": t("nt_ucits", lang),
+        }
+        changes = _and([clauses[c] for c in n["changes"]], lang)
+        text = t("nt_relaxed", lang).format(**{k: n[k] for k in NOTICE_COUNTS})
+        return text + (t("nt_with", lang).format(changes=changes) if changes else "") + "."
+    if key == "no_index":
+        return t("nt_no_index" if n else "nt_no_index_plain", lang).format(**n)
+    return t("nt_bt_left_out", lang).format(**n)
+
+
+#: the counts the "relaxed" sentence quotes
+NOTICE_COUNTS = ("priced", "candidates", "eligible", "selected")
+
+
+def index_notices(view: Any, lang: Lang) -> list[Any]:
+    """What the page says about how the index was formed (the report says the same): the
+    analyst's sentence, with the engine's message one click away (``details``)."""
+    from dash import html
+
+    from aiinfra.services.notices import index_notice_parts
+
     out = []
-    m = view.methodology
-    if view.relaxation is not None:
+    for part in index_notice_parts(view):
         out.append(
-            t("relaxed", lang).format(
-                why=view.relaxation.reason,
-                cap=pct(m.weighting.single_cap, lang, 0),
-                n=m.selection.min_n,
+            html.Div(
+                [
+                    html.P(notice_text(part, lang), className="notice-text"),
+                    html.Details(
+                        [html.Summary(t("details", lang)), html.P(part["detail"])],
+                        className="small",
+                    ),
+                ],
+                id=f"ix-notice-{part['key']}",
+                className="notice",
             )
         )
-    if view.backtest_error is not None:
-        out.append(t("bt_left_out", lang).format(why=view.backtest_error))
     return out
+
+
+def _off_notice(view: Any, lang: Lang) -> list[Any]:
+    """Which categories the multiplier sliders switched off (their multiplier at 0)."""
+    from dash import html
+
+    on = view.requested.universe.categories
+    off = [c for c in CATEGORIES if on is not None and c not in on]
+    if not off:
+        return []
+    names = ", ".join(f"{c} {CATEGORY_NAMES[c][lang]}" for c in off)
+    text = t("categories_off", lang).format(names=names)
+    return [html.P(text, className="label", id="ix-off", **{"data-off": " ".join(off)})]  # type: ignore[arg-type]
 
 
 def _index_result(d: Dashboard, view: Any, default: Any, lang: Lang) -> Any:
@@ -247,13 +337,16 @@ def _index_result(d: Dashboard, view: Any, default: Any, lang: Lang) -> Any:
     the house view."""
     from dash import html
 
+    if view is None:  # every category switched off: nothing was asked
+        return [html.P(t("all_off", lang), className="label", id="ix-all-off")]
+    if view.review is None:  # no index, even relaxed: why, in the reader's words
+        return [*_off_notice(view, lang), *index_notices(view, lang)]
     sel = view.review.selection()
-    out: list[Any] = [_applied(view, lang)]
-    for n in index_notices(view, lang):
-        out.append(html.P(n, className="small"))
+    out: list[Any] = [_applied(view, lang), *_off_notice(view, lang), *index_notices(view, lang)]
     if not view.point_in_time:
         out.append(html.P(t("not_pit", lang), className="label", id="ix-not-pit"))
-    out += _difference(view, default, lang)
+    if default.review is not None:  # the default's own notices are the default's page
+        out += _difference(view, default, lang)
     out.append(graph(treemap_figure(sel, lang, height=420), "ix-treemap"))
     out.append(html.H3(t("constituents", lang)))
     out.append(_constituents(sel, d.rationale(), lang))
@@ -269,10 +362,15 @@ def _applied(view: Any, lang: Lang) -> Any:
     from dash import html
 
     m = view.methodology
-    mult = ", ".join(f"{c} {m.categories[c].m:g}" for c in CATEGORIES)
+    on = m.universe.categories
+
+    def mult(c: str) -> str:
+        return t("off", lang) if on is not None and c not in on else num(m.categories[c].m, lang)
+
+    mult_text = ", ".join(f"{c} {mult(c)}" for c in CATEGORIES)
     return html.P(
         f"{t('single_cap', lang)} {pct(m.weighting.single_cap, lang, 0)} · "
-        f"{t('target_n', lang)} {m.selection.target_n} · {mult} · "
+        f"{t('target_n', lang)} {m.selection.target_n} · {mult_text} · "
         f"{t('review', lang)} {view.review.dates.review}",
         id="ix-applied",
         **{"data-cap": f"{m.weighting.single_cap:g}"},  # type: ignore[arg-type]
@@ -356,9 +454,14 @@ def _constituents(sel: pd.DataFrame, rat: pd.DataFrame, lang: Lang) -> Any:
         "weight": t("weight", lang) + " (%)",
         "rationale": t("rationale", lang),
     }
+    digits = {"Q": 1, "S": 1, "ai_share": 3, "weight": 2}
     grid = dash_table.DataTable(  # type: ignore[attr-defined]
         id="ix-table",
-        columns=[{"name": labels[c], "id": c} for c in table.columns],
+        columns=[
+            {"name": labels[c], "id": c}
+            | ({"type": "numeric", "format": table_number(digits[c], lang)} if c in digits else {})
+            for c in table.columns
+        ],
         data=table.to_dict("records"),
         sort_action="native",
         page_size=30,
@@ -524,11 +627,19 @@ def register(app: Any, d: Dashboard, jobs: Jobs) -> None:
     def start(cap: float, n: int, *rest: Any) -> Any:
         *mults, session = rest
         multipliers = dict(zip(CATEGORIES, mults, strict=True))
-        d.methodology(cap, n, multipliers)  # a bad value fails here, in the banner
+        all_off = len(switched_off(multipliers)) == len(CATEGORIES)
+        if not all_off:
+            d.methodology(cap, n, multipliers)  # a bad value fails here, in the banner
 
         def run(progress: Any) -> Any:
-            view = d.index_view(cap, n, multipliers, progress=lambda x, w: progress(0.8 * x, w))
-            default = d.index_view(progress=lambda x, w: progress(0.8 + 0.2 * x, w))
+            if all_off:  # the page says so; there is nothing to form
+                return None, None
+            view = d.index_view(
+                cap, n, multipliers, progress=lambda x, w: progress(0.8 * x, w), keep_error=True
+            )
+            default = d.index_view(
+                progress=lambda x, w: progress(0.8 + 0.2 * x, w), keep_error=True
+            )
             return view, default
 
         # a newer index job from this page supersedes the previous one

@@ -64,7 +64,10 @@ def layout(d: Dashboard, lang: Lang) -> Any:
     cards = d.overview()
     out = []
     ix, bo, gp, ci = (cards[k] for k in ("index", "buildout", "gap", "circularity"))
-    if "error" in ix:
+    if d.no_prices_kind is not None:  # said in the reader's language above every page
+        why = t(f"no_prices:{d.no_prices_kind}", lang).format(where=d.no_prices_where)
+        out.append(error_card(t("index_vs", lang), why))
+    elif "error" in ix:
         out.append(error_card(t("index_vs", lang), t("no_index", lang).format(why=ix["error"])))
     else:
         fig = levels_figure(ix["levels"], lang)
