@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from aiinfra.web import PAGES
-from tests._report_payloads import IMG, SVG, write_payload_overlay
+from tests._report_payloads import IMG, SCRIPT, SVG, write_payload_overlay
 from tests.browser._dashboard import (
     TIMEOUT,
     chromium,
@@ -97,6 +97,9 @@ def test_hostile_ledger_text_never_runs_and_is_shown_literally(page, server):
         check(page, f"{path} after hovering")
         if path == "/stress":  # the parties' names, in the dropdown and the loss table
             assert f"OpenAI {SVG}" in page.inner_text("#st-parties")
+            # the shocked party apart, the companies hit by name (issue 18)
+            assert f"OpenAI {SVG}" in page.inner_text("#st-shocked")
+            assert f"Microsoft {SCRIPT}" in page.inner_text("#st-table")
         if path == "/buildout":  # model-lab ARR: figures g132, g139, g140 carry payloads
             page.wait_for_selector("#bo-table", timeout=TIMEOUT)
             assert "g140" in page.inner_text("#bo-table")
@@ -108,5 +111,27 @@ def test_hostile_ledger_text_never_runs_and_is_shown_literally(page, server):
     click_map_node(page, "nvidia", attempts=6)
     assert page.inner_text("#fl-panel-name") == f"NVIDIA {IMG}"
     check(page, "after clicking the hostile node")
+    # found by name in the search box (issue 18): the option and the panel show it literally
+    page.click("#fl-search")  # with a company chosen, the focus is on its option: fill the box
+    page.locator(".dash-dropdown-search:visible").fill("Microsoft")
+    option = page.locator(".dash-dropdown-option", has_text="Microsoft").first
+    assert option.inner_text().strip() == f"Microsoft {SCRIPT}"
+    check(page, "with the hostile name in the search box's options")
+    option.click()
+    page.wait_for_function(
+        "(n) => document.querySelector('#fl-panel-name') && "
+        "document.querySelector('#fl-panel-name').textContent === n",
+        arg=f"Microsoft {SCRIPT}",
+        timeout=TIMEOUT,
+    )
+    check(page, "after choosing the hostile company in the search box")
+    # an edge of the hostile company tapped: "payer → payee" by name, literally
+    page.evaluate(
+        "document.getElementById('fl-map')._cyreg.cy.getElementById('nvidia->coreweave')"
+        ".emit('tap')"
+    )
+    page.wait_for_selector("#fl-edge-text", timeout=TIMEOUT)
+    assert page.inner_text("#fl-edge-text").startswith(f"NVIDIA {IMG} → CoreWeave: ")
+    check(page, "after tapping an edge of the hostile company")
     assert page.hosts == {server}, page.hosts
     assert page.errors == [], page.errors

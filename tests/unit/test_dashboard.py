@@ -266,13 +266,15 @@ def test_the_asof_slider_callback_drops_later_deals(client, bare):
 
     def edges_at(i: int) -> set[tuple[str, str]]:
         r = post(client, outs, [("fl-asof", "value", i), ("fl-basis", "value", "committed"),
-                                ("fl-layers", "value", layers), ("fl-cycle", "value", None)],
+                                ("fl-layers", "value", layers), ("fl-cycle", "value", None),
+                                ("fl-search", "value", None)],
                  [("lang", "value", "en")])  # fmt: skip
         els = r["response"]["fl-map"]["elements"]
         return {(e["data"]["source"], e["data"]["target"]) for e in els if "source" in e["data"]}
 
     r = post(client, outs, [("fl-asof", "value", len(dates) - 1), ("fl-basis", "value", "committed"),
-                            ("fl-layers", "value", layers), ("fl-cycle", "value", None)],
+                            ("fl-layers", "value", layers), ("fl-cycle", "value", None),
+                            ("fl-search", "value", None)],
              [("lang", "value", "en")])  # fmt: skip
     classes = {e["data"]["id"]: e["classes"] for e in r["response"]["fl-map"]["elements"]}
     assert classes["nvidia->coreweave"] == "mixed"  # compute and equity deals on one edge
@@ -285,9 +287,12 @@ def test_the_asof_slider_callback_drops_later_deals(client, bare):
 
 def test_clicking_a_node_fills_the_panel(client, bare):
     dates = [str(d.date()) for d in flows._quarter_ends(bare)]
-    r = post(client, [("fl-panel", "children")], [("fl-map", "tapNodeData", {"id": "nvidia"})],
-             [("fl-asof", "value", len(dates) - 1), ("fl-basis", "value", "committed"),
-              ("lang", "value", "en")])  # fmt: skip
+    # a click chooses the company in the search box; the panel shows the company chosen
+    r = post(client, [("fl-search", "value")], [("fl-map", "tapNodeData", {"id": "nvidia"})])
+    assert r["response"]["fl-search"]["value"] == "nvidia"
+    r = post(client, [("fl-panel", "children")],
+             [("fl-search", "value", "nvidia"), ("fl-asof", "value", len(dates) - 1),
+              ("fl-basis", "value", "committed")], [("lang", "value", "en")])  # fmt: skip
     text = json.dumps(r)
     assert "NVIDIA" in text and "Self-funded share" in text and "Oracle" in text
 

@@ -184,6 +184,8 @@ VALID: dict[str, Any] = {
     "fl-layers.value": ["hyperscaler", "model_lab"],
     "fl-cycle.value": None,
     "fl-map.tapNodeData": {"id": "nvidia", "label": "NVIDIA"},
+    "fl-search.value": "nvidia",
+    "fl-map.tapEdgeData": {"id": "nvidia->coreweave", "source": "nvidia", "target": "coreweave"},
     "st-parties.value": ["openai"],
     "st-shortfall.value": 0.5,
     "st-pass.value": 0.5,
@@ -292,14 +294,14 @@ def test_the_cases_of_the_issue_say_what_the_cli_would(server):
     assert _post(server, "ix-job.data", **{"ix-n.value": 20.5}) == (
         "`target_n` must be a whole number in [10, 50]; got 20.5"
     )
-    hostile = {"id": "../../etc/passwd"}
-    text = _post(server, "fl-panel.children", **{"fl-map.tapNodeData": hostile})
+    hostile = "../../etc/passwd"  # chosen by a click (tapNodeData) or in the search box
+    text = _post(server, "fl-panel.children", **{"fl-search.value": hostile})
     assert re.fullmatch(
         r"`company` '\.\./\.\./etc/passwd' has no flow in force on 2019-12-31", text or ""
     )
     # (position 3 of the as-of slider: the fourth quarter end since 2019-03-31)
     text = _post(server, "fl-panel.children",
-                 **{"fl-map.tapNodeData": hostile, "fl-asof.value": None})  # fmt: skip
+                 **{"fl-search.value": hostile, "fl-asof.value": None})  # fmt: skip
     assert text is not None and text.startswith("`as_of position` must be a whole number in [0, ")
     assert _post(server, "st-result.children", **{"st-shortfall.value": "abc"}) == (
         "`shortfall` must be a number in [0.05, 1]; got 'abc'"

@@ -1,8 +1,9 @@
 """The stress test (``/stress``): parties that stop paying, the shortfall and the pass-through;
-the revenue at risk per company and the impact on the index."""
+the revenue at risk per company (the shocked parties apart) and the impact on the index."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -13,7 +14,8 @@ from aiinfra.services.dashboard import Dashboard
 from aiinfra.web import _inputs as rule
 from aiinfra.web._i18n import t
 from aiinfra.web._jobs import Jobs
-from aiinfra.web.pages._common import graph, html_table, num, pct
+from aiinfra.web.pages._common import graph, html_table, num, pct, slider_value
+from aiinfra.web.pages.flows import layer_name
 
 __all__ = ["PASS_THROUGH", "SHORTFALL", "layout", "register"]
 
@@ -49,23 +51,37 @@ def layout(d: Dashboard, lang: Lang) -> Any:
                     ),
                     html.Div(
                         [
-                            html.Label(t("shortfall", lang)),
-                            dcc.Slider(
-                                id="st-shortfall",
-                                min=SHORTFALL[0],
-                                max=SHORTFALL[1],
-                                step=0.05,
-                                value=0.5,
-                                marks={x / 100: f"{x} %" for x in (5, 25, 50, 75, 100)},
+                            # each slider holds a fraction and shows it above its handle in
+                            # percent, in the reader's convention (no box that would show "0.5")
+                            html.Div(
+                                [
+                                    html.Label(t("shortfall", lang)),
+                                    dcc.Slider(
+                                        id="st-shortfall",
+                                        min=SHORTFALL[0],
+                                        max=SHORTFALL[1],
+                                        step=0.05,
+                                        value=0.5,
+                                        marks={x / 100: f"{x} %" for x in (5, 25, 50, 75, 100)},
+                                        **slider_value(lang, percent=True),
+                                    ),
+                                ],
+                                className="ctl",
                             ),
-                            html.Label(t("pass_through", lang)),
-                            dcc.Slider(
-                                id="st-pass",
-                                min=PASS_THROUGH[0],
-                                max=PASS_THROUGH[1],
-                                step=0.05,
-                                value=0.5,
-                                marks={x / 100: f"{x} %" for x in (0, 25, 50, 75, 100)},
+                            html.Div(
+                                [
+                                    html.Label(t("pass_through", lang)),
+                                    dcc.Slider(
+                                        id="st-pass",
+                                        min=PASS_THROUGH[0],
+                                        max=PASS_THROUGH[1],
+                                        step=0.05,
+                                        value=0.5,
+                                        marks={x / 100: f"{x} %" for x in (0, 25, 50, 75, 100)},
+                                        **slider_value(lang, percent=True),
+                                    ),
+                                ],
+                                className="ctl",
                             ),
                         ],
                         className="col",
@@ -78,56 +94,103 @@ def layout(d: Dashboard, lang: Lang) -> Any:
     )
 
 
-def _result(r: Any, lang: Lang) -> list[Any]:
-    """Revenue at risk (the 20 largest losses), index impact by category, the weights used, the
-    companies hit and the notes."""
-    import plotly.graph_objects as go
-    from dash import html
+def _pct(x: Any, lang: Lang, digits: int = 1) -> str:
+    """:func:`pct`, but a value that rounds to zero is ``0.0 %``, never ``-0.0 %``."""
+    text = pct(x, lang, digits)
+    return text[1:] if re.fullmatch(r"-0([.,]0*)? %", text) else text
 
-    comp = r.companies.sort_values("loss_usd", ascending=False)
-    hit = comp[comp["share_of_revenue"].notna()].head(20)
+
+def _risk_chart(hit: pd.DataFrame, lang: Lang) -> Any:
+    """Revenue at risk of the 20 companies that lose most (share of annual revenue, in %)."""
+    import plotly.graph_objects as go
+
+    shares = [float(x) for x in hit["share_of_revenue"]]
     fig = go.Figure(
         go.Bar(
             x=list(hit["name"]),
-            y=list(hit["share_of_revenue"]),
+            y=[100 * x for x in shares],
+            customdata=[_pct(x, lang) for x in shares],
             marker={"color": "rgba(200,60,60,0.7)"},
-            hovertemplate="%{x}: %{y:.1%}<extra></extra>",
+            hovertemplate="%{x}: %{customdata}<extra></extra>",
         )
     )
     fig.update_layout(
-        title=t("revenue_at_risk", lang), yaxis_tickformat=".0%", height=360,
-        margin={"t": 50},
+        title=t("revenue_at_risk", lang), yaxis={"ticksuffix": " %", "tickformat": ",.0f"},
+        height=360, margin={"t": 50},
     )  # fmt: skip
-    by = r.index.get("by_category", {})
-    cfig = go.Figure(
+    return fig
+
+
+def _index_chart(index: dict[str, Any], lang: Lang) -> Any:
+    """The index impact by category (in %), its total in the title."""
+    import plotly.graph_objects as go
+
+    by = index.get("by_category", {})
+    fig = go.Figure(
         go.Bar(
             x=[f"{c} {CATEGORY_NAMES.get(c, {}).get(lang, '')}" for c in by],
-            y=list(by.values()),
-            hovertemplate="%{x}: %{y:.2%}<extra></extra>",
+            y=[100 * float(v) + 0.0 for v in by.values()],
+            customdata=[_pct(v, lang, 2) for v in by.values()],
+            hovertemplate="%{x}: %{customdata}<extra></extra>",
         )
     )
-    cfig.update_layout(
-        title=t("index_impact", lang).format(impact=pct(r.index.get("impact"), lang, 2)),
-        yaxis_tickformat=".1%",
+    fig.update_layout(
+        title=t("index_impact", lang).format(impact=_pct(index.get("impact"), lang, 2)),
+        yaxis={"ticksuffix": " %", "tickformat": ",.1f"},
         height=320,
         margin={"t": 50},
     )
+    return fig
+
+
+def _tables(comp: pd.DataFrame, lang: Lang) -> list[Any]:
+    """The companies hit (the shocked parties left out: they are no victims of their own
+    shock) and, apart, the shocked parties: their shortfall and what comes back to them."""
+    from dash import html
+
+    shocked = comp["shocked"].astype(bool)
+    # a company reached that lost nothing (round 0) is no company hit
+    hit, parties = comp[~shocked & (comp["loss_usd"] > 0)], comp[shocked]
     table = pd.DataFrame(
         {
-            t("company", lang): comp["name"],
-            t("loss", lang): [num(x, lang, 2) for x in comp["loss_usd"]],
-            t("share", lang): [pct(x, lang) for x in comp["share_of_revenue"]],
-            t("round", lang): comp["round_hit"],
-            t("equity_shock", lang): [pct(x, lang) for x in comp["equity_shock"]],
+            t("company", lang): hit["name"],
+            t("layer", lang): [layer_name(str(x), lang) for x in hit["layer"]],
+            t("loss", lang): [num(x, lang, 2) for x in hit["loss_usd"]],
+            t("share", lang): [_pct(x, lang) for x in hit["share_of_revenue"]],
+            t("round", lang): hit["round_hit"],
+            t("equity_shock", lang): [_pct(x, lang) for x in hit["equity_shock"]],
         }
     )
+    out = [html.H4(t("hit", lang)), html_table(table.head(40), "st-table")]
+    if len(parties):
+        own = pd.DataFrame(
+            {
+                t("company", lang): parties["name"],
+                t("shortfall", lang): [_pct(x, lang) for x in parties["cut_fraction"]],
+                t("loss_back", lang): [num(x, lang, 2) for x in parties["loss_usd"]],
+                t("share", lang): [_pct(x, lang) for x in parties["share_of_revenue"]],
+            }
+        )
+        out += [html.H4(t("shocked", lang)), html_table(own, "st-shocked")]
+    return out
+
+
+def _result(r: Any, lang: Lang) -> list[Any]:
+    """Revenue at risk (the 20 largest losses), index impact by category, the weights used, the
+    companies hit, the shocked parties apart, and the notes."""
+    from dash import html
+
+    comp = r.companies.sort_values("loss_usd", ascending=False)
+    hit = comp[(comp["loss_usd"] > 0) & ~comp["shocked"].astype(bool)]
+    hit = hit[hit["share_of_revenue"].notna()].head(20)
     # how much of what the shocked parties stop paying rests on each source tier (as the report)
     ev = evidence_sentence(r.evidence, lang, t("evidence_stress", lang))
     return [
-        graph(fig, "st-risk"),
-        graph(cfig, "st-index"),
+        # ticks and hover labels in the reader's decimals (plotly's separators)
+        graph(_risk_chart(hit, lang), "st-risk", lang),
+        graph(_index_chart(r.index, lang), "st-index", lang),
         html.P(r.index.get("weights_source", ""), className="small"),
-        html_table(table.head(40), "st-table"),
+        *_tables(comp, lang),
         html.Ul([html.Li(n, className="small") for n in r.notes]),
         *(
             [html.P(ev, id="st-evidence", className="small evidence", **{"data-asof": r.as_of})]
