@@ -118,7 +118,7 @@ def test_lookthrough_weights_in_percent():
     assert summary["lines"] == "10"  # a count, not a fraction
     assert summary["covered_weight"] == "59.96 %"  # 0.599592 in csv and json
     companies = _ok("lookthrough", str(SOXX), "--as-of", "2026-11-30", "--table", "companies")
-    amd = next(r for r in _body(companies) if r[0] == "amd")
+    amd = next(r for r in _body(companies) if r[0] == "AMD")  # by name (issue 18)
     assert amd[3] == "8.03 %"  # AMD's 8.0296 % of the fund
     csv = _ok("lookthrough", str(SOXX), "--as-of", "2026-11-30", "-f", "csv")
     frame = pd.read_csv(io.StringIO(csv)).set_index("measure")
@@ -128,7 +128,7 @@ def test_lookthrough_weights_in_percent():
 @pytest.mark.slow  # a CLI run per format (the default run stays under 10 min)
 def test_buildout_summary_growth_in_percent():
     text = _ok("buildout", "--summary", "--metric", "hyperscaler_capex", "--as-of", AS_OF)
-    amazon = next(r for r in _body(text) if r[1] == "amazon")
+    amazon = next(r for r in _body(text) if r[1] == "Amazon (AWS)")  # by name (issue 18)
     # Amazon capex 131.82 (2025) → 200 (2026 guidance): 200 / 131.82 − 1 = 51.7 %
     assert amazon[-2:] == ["51.7 %", "51.7 %"]
 

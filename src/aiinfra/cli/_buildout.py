@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -43,7 +43,9 @@ def buildout(
         with handle_errors(fmt):
             table = svc.summary(ctx.obj, metric, as_of, str(data) if data else None)
         emit_frame(  # growth and CAGR as percent in the table (docs/cli.md, "Numbers")
-            as_percent(table, {"growth": 1, "cagr": 1}).round(3) if fmt is Format.table else table,
+            _in_words(as_percent(table, {"growth": 1, "cagr": 1}).round(3), ctx, data)
+            if fmt is Format.table
+            else table,
             fmt,
             title=f"build-out summary, figures known {as_of or 'today'}",
             columns=svc.SUMMARY_COLUMNS,
@@ -55,10 +57,33 @@ def buildout(
     if fmt is Format.json:
         emit_frame(frame, fmt)
         return
+    flat = svc.flatten(frame)
     emit_frame(
-        svc.flatten(frame),
+        _in_words(flat, ctx, data) if fmt is Format.table else flat,
         fmt,
         title=f"build-out {metric or 'series'}, figures known {as_of or 'today'}",
         columns=svc.TABLE_COLUMNS,
         unit="points",
     )
+
+
+def _in_words(frame: Any, ctx: typer.Context, data: Any) -> Any:
+    """The table as a reader reads it (csv and json keep the ids and file names): the entity by
+    name (a company's from the ledger, a group's label such as "Big four hyperscalers", else
+    the id) and the sources with the seed articles by title (docs/cli.md, "Names")."""
+    from aiinfra.charts import ENTITY_NAMES
+    from aiinfra.ledger import source_text
+    from aiinfra.services.ledger import load
+
+    out = frame.copy()
+    if "entity" in out.columns:
+        comp = load(ctx.obj, str(data) if data else None).companies
+        names = {str(i): n for i, n in zip(comp["id"], comp["name"], strict=True)
+                 if isinstance(n, str) and n.strip()}  # fmt: skip
+        out["entity"] = [
+            names.get(str(e)) or ENTITY_NAMES.get(str(e), {}).get("en") or str(e)
+            for e in out["entity"]
+        ]
+    if "source" in out.columns:
+        out["source"] = [source_text(v) for v in out["source"]]
+    return out

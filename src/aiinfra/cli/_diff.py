@@ -48,14 +48,15 @@ def _then_now(a: Any, b: Any, known: bool) -> str:
 
 
 def _deals_table(frame: Any) -> Any:
+    """One row per deal and change: the parties by name (``payer → payee``), the deal's flow id
+    last (csv and json: ``payer``/``payee`` ids and ``*_name``)."""
     import pandas as pd
 
     known = frame["status_d1"].notna()
     out = pd.DataFrame(
         {
             "change": frame["change"],
-            "flow": frame["flow_id"],
-            "payer → payee": frame["payer"] + " → " + frame["payee"],
+            "payer → payee": frame["payer_name"] + " → " + frame["payee_name"],
             "type": frame["type"],
             "status": [
                 _then_now(a, b, k)
@@ -68,6 +69,7 @@ def _deals_table(frame: Any) -> Any:
             _then_now(a, b, k)
             for a, b, k in zip(frame[f"{c}_d1"], frame[f"{c}_d2"], known, strict=True)
         ]
+    out["flow"] = frame["flow_id"]
     return out
 
 
@@ -89,21 +91,27 @@ def _title(part: str, result: Any) -> str:
 
 
 def _table(part: str, result: Any) -> Any:
-    """The part's frame for the terminal: amounts as ``then → now``, the dates as headers."""
+    """The part's frame for the terminal: amounts as ``then → now``, the dates as headers, the
+    companies by name (the ids last, or in csv and json: docs/cli.md, "Names")."""
     frame = result.part(part)
     d1, d2 = str(result.date1.date()), str(result.date2.date())
     if part == "deals":
         return _deals_table(frame)
     if part == "cycles":
-        out = frame[["change", "cycle", "length"]].copy()
+        out = frame[["change", "cycle_names", "length"]].rename(columns={"cycle_names": "cycle"})
         out["bottleneck"] = frame["bottleneck_d2"].fillna(frame["bottleneck_d1"]).round(3)
-        out["changed edges"] = frame["changed_edges"]
+        out["changed edges"] = frame["changed_edges_names"]
         out["their deals"] = frame["changed_flows"]
         return out
     if part == "index":  # weights as percent, their difference in percentage points
         weights = {"weight_d1": f"weight {d1}", "weight_d2": f"weight {d2}"}
         shown = as_percent(frame, {"weight_d1": 2, "weight_d2": 2})
-        return as_percent(shown, {"difference": 2}, sign="pp").rename(columns=weights)
+        shown = as_percent(shown, {"difference": 2}, sign="pp").rename(columns=weights)
+        # by name (the id where the ledger has none), the id last
+        shown["name"] = [n if isinstance(n, str) and n.strip() else i
+                         for n, i in zip(shown["name"], shown["id"], strict=True)]  # fmt: skip
+        shown = shown[[c for c in shown.columns if c != "id"] + ["id"]]
+        return shown.rename(columns={"name": "company"})
     return _gap_stress_table(frame).rename(columns={"value_d1": d1, "value_d2": d2})
 
 

@@ -332,8 +332,11 @@ def _print_stress(result: Any, fmt: Format, evidence: bool) -> None:
     shocked = frame["shocked"].astype(bool)  # the parties that stop paying
     # the whole weights label: it has colons of its own ("… the prices end on D: the index
     # formed then", "house-view weights: … (no index on the date: …)")
+    # the scenario's name, then what it does in words (companies by name)
+    about = result.scenario.description.strip().rstrip(".")
     title = (
-        f"{result.scenario.name} as of {result.as_of} (loss in USD bn a year, shares in %): "
+        f"{result.scenario.name}{f' ({about})' if about else ''} as of {result.as_of} "
+        "(loss in USD bn a year, shares in %): "
         f"index impact {pct(result.index['impact'], 2)} with {result.index['weights_source']}"
     )
     if fmt is Format.csv:

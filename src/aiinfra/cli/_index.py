@@ -64,23 +64,32 @@ def index_review(
     if fmt is Format.json:
         emit_json(result.to_dict())
         return
-    for w in result.warnings:
-        sys.stderr.write(f"warning: {terminal_safe(w)}\n")
     frame = result.selection()
+    names = {str(i): str(n) for i, n in zip(result.candidates["id"], result.candidates["name"],
+             strict=True) if isinstance(n, str) and n.strip()}  # fmt: skip
+    for w in result.warnings:
+        sys.stderr.write(f"warning: {terminal_safe(_named_warning(w, names))}\n")
     if fmt is Format.csv:
         emit_frame(frame.assign(label=result.label), fmt)
         return
     d = result.dates
-    emit_frame(
-        as_percent(frame, {"weight": 2}).round(4),  # docs/cli.md, "Numbers"
+    emit_frame(  # by name, the id last (docs/cli.md, "Names"; csv and json: both)
+        as_percent(frame, {"weight": 2}).round(4).rename(columns={"name": "company"}),
         fmt,
-        columns=["rank", "id", "ticker", "category", "Q", "R", "S", "weight"],
+        columns=["rank", "company", "ticker", "category", "Q", "R", "S", "weight", "id"],
         title=f"review {d.review}: cut-off {d.cutoff.date()}, effective {d.effective.date()} "
         f"({result.label}; scores: {result.score_source})",
         unit="constituents",
     )
     counts = result.exclusions()["reason"].value_counts()
     typer.echo("not selected: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+def _named_warning(text: str, names: dict[str, str]) -> str:
+    """A warning that starts with a company id (``tsmc: no close on …``) with the company's
+    name instead (``TSMC: no close on …``); any other warning as it is."""
+    head, sep, rest = text.partition(": ")
+    return f"{names[head]}{sep}{rest}" if sep and head in names else text
 
 
 @index_app.command("backtest")

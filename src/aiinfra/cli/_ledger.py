@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -110,9 +110,46 @@ def ledger_show(
         return
     with handle_errors(fmt):
         name, frame = svc.show_table(ctx.obj, table, as_of, str(data) if data else None)
-    emit_frame(
-        frame, fmt, title=f"{table} as of {as_of or 'today'}", columns=svc.TABLE_COLUMNS[name]
-    )
+    columns = svc.TABLE_COLUMNS[name]
+    if fmt is Format.table:  # companies by name (csv and json: the ledger's ids as stored)
+        names = _company_names(svc.load(ctx.obj, str(data) if data else None))
+        frame, columns = _in_words(frame, columns, names)
+    emit_frame(frame, fmt, title=f"{table} as of {as_of or 'today'}", columns=columns)
+
+
+#: columns of the shown ledger tables that hold a company id, shown by name in the table
+_BY_NAME = ("payer", "payee", "company_a", "company_b", "entity")
+
+
+def _company_names(ledger: Any) -> dict[str, str]:
+    comp = ledger.companies
+    return {str(i): str(n) for i, n in zip(comp["id"], comp["name"], strict=True)
+            if isinstance(n, str) and n.strip()}  # fmt: skip
+
+
+def _in_words(frame: Any, columns: list[str], names: dict[str, str]) -> tuple[Any, list[str]]:
+    """A ledger table as a reader reads it (docs/cli.md, "Names"): the parties of a flow or a
+    relationship and a figure's entity by name (a group such as ``big4`` by its label; the id
+    where there is neither), a ``company_id`` with the company's name beside it."""
+    from aiinfra.charts import ENTITY_NAMES
+
+    out = frame.copy()
+    for c in _BY_NAME:
+        if c in out.columns:
+            out[c] = [
+                v if not isinstance(v, str) else
+                names.get(v) or ENTITY_NAMES.get(v, {}).get("en") or v
+                for v in out[c]
+            ]  # fmt: skip
+    if "company_id" in out.columns and "company" not in out.columns:
+        out.insert(
+            list(out.columns).index("company_id") + 1,
+            "company",
+            [names.get(str(v), str(v)) for v in out["company_id"]],
+        )
+        i = columns.index("company_id") + 1 if "company_id" in columns else 0
+        columns = [*columns[:i], "company", *columns[i:]]
+    return out, columns
 
 
 def _show_company_flows(
@@ -148,7 +185,8 @@ def _show_company_flows(
         emit_rows(
             svc.COMPANY_FLOW_TABLE_COLUMNS,
             records(flows[svc.COMPANY_FLOW_TABLE_COLUMNS]),
-            title=f"flows of {company} as of {when} (USD bn)",
+            title=f"flows of {_company_names(svc.load(ctx.obj, data)).get(company, company)} "
+            f"as of {when} (USD bn)",
             unit="flows",
         )
         emit_rows(

@@ -34,9 +34,10 @@ class LookTable(StrEnum):
     mapping = "mapping"
 
 
-#: columns of the companies table in the terminal (csv and json have every column)
-COMPANY_COLUMNS = ["company_id", "ticker", "category", "weight", "index_weight", "cycles",
-                   "self_funded_share", "inflow_usd_bn"]  # fmt: skip
+#: columns of the companies table in the terminal, by name with the id last (csv and json have
+#: every column: docs/cli.md, "Names")
+COMPANY_COLUMNS = ["company", "ticker", "category", "weight", "index_weight", "cycles",
+                   "self_funded_share", "inflow_usd_bn", "company_id"]  # fmt: skip
 TITLES = {
     "summary": "look-through of {fund}, as of {as_of}",
     "categories": "category mix (weight of the fund; share of the lines read)",
@@ -52,9 +53,17 @@ FRACTIONS = ("weight", "share", "index_weight", "self_funded_share", "fund_impac
              "unresolved_weight", "not_in_ledger_weight")  # fmt: skip
 
 
-def _shown(name: str, frame: Any) -> Any:
+def _shown(name: str, frame: Any, names: dict[str, str] | None = None) -> Any:
     """A table as the terminal shows it: every fraction as percent with two decimals (docs/cli.md,
-    "Numbers"); in the summary every measure but the line count is a fraction."""
+    "Numbers"); in the summary every measure but the line count is a fraction. The companies by
+    name (``names``: id → name; the id where there is none), the id last."""
+    if name == "companies":
+        frame = frame.rename(columns={"name": "company"})
+    elif name == "stress" and "largest_hit" in frame.columns:
+        named = names or {}
+        frame = frame.assign(
+            largest_hit=[named.get(str(c), str(c)) if c else c for c in frame["largest_hit"]]
+        )
     if name != "summary":
         return as_percent(frame, dict.fromkeys(FRACTIONS, 2)).round(4)
     out = frame.astype({"value": object})
@@ -105,6 +114,9 @@ def lookthrough(
             weights=weights.value,
         )
     frames = result.frames()
+    held = frames["companies"]
+    names = {str(i): str(n) for i, n in zip(held["company_id"], held["name"], strict=True)
+             if isinstance(n, str) and n.strip()}  # fmt: skip
     if fmt is Format.json and table is None:
         emit_json(result.to_dict())
         return
@@ -112,7 +124,7 @@ def lookthrough(
         name = (table or LookTable.summary).value
         frame = frames[name]
         emit_frame(
-            _shown(name, frame) if fmt is Format.table else frame,
+            _shown(name, frame, names) if fmt is Format.table else frame,
             fmt,
             title=TITLES[name].format(fund=result.fund, as_of=result.as_of),
             columns=COMPANY_COLUMNS if name == "companies" and fmt is Format.table else None,
@@ -121,7 +133,7 @@ def lookthrough(
     for name in ("summary", "categories", "companies", "stress", "unmapped"):
         frame = frames[name]
         emit_frame(
-            _shown(name, frame),
+            _shown(name, frame, names),
             fmt,
             title=TITLES[name].format(fund=result.fund, as_of=result.as_of),
             columns=COMPANY_COLUMNS if name == "companies" else None,

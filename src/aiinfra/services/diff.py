@@ -38,6 +38,7 @@ __all__ = [
     "DiffResult",
     "IndexSide",
     "check_dates",
+    "company_names",
     "cycle_changes",
     "deal_changes",
     "diff",
@@ -72,6 +73,8 @@ _DEAL_COLUMNS = [
     "flow_id",
     "payer",
     "payee",
+    "payer_name",
+    "payee_name",
     "type",
     "flow_layer",
     "announced",
@@ -90,11 +93,13 @@ _DEAL_COLUMNS = [
 _CYCLE_COLUMNS = [
     "change",
     "cycle",
+    "cycle_names",
     "length",
     "bottleneck_d1",
     "bottleneck_d2",
     "flow_ids",
     "changed_edges",
+    "changed_edges_names",
     "changed_flows",
 ]
 _WEIGHT_COLUMNS = ["id", "name", "category", "change", "weight_d1", "weight_d2", "difference"]
@@ -146,6 +151,36 @@ def check_dates(
 
 
 # --------------------------------------------------------------------------------------------
+# Names
+
+
+def _has_text(v: Any) -> bool:
+    return isinstance(v, str) and bool(v.strip())
+
+
+def company_names(companies: pd.DataFrame) -> dict[str, str]:
+    """Company id → name from a ``companies`` table (``id``, ``name``); a company without a
+    name is left out (shown by its id).
+
+    Examples
+    --------
+    >>> company_names(pd.DataFrame({"id": ["a", "b"], "name": ["Alpha Corp", None]}))
+    {'a': 'Alpha Corp'}
+    """
+    return {
+        str(i): str(n)
+        for i, n in zip(companies["id"], companies["name"], strict=True)
+        if _has_text(n)
+    }
+
+
+def _name(names: Mapping[str, str] | None, company: Hashable) -> str:
+    """A company by name, by its id where ``names`` has none."""
+    key = str(company)
+    return (names or {}).get(key, key)
+
+
+# --------------------------------------------------------------------------------------------
 # Part 1: deals
 
 
@@ -155,19 +190,25 @@ def _differs(a: pd.Series, b: pd.Series) -> pd.Series:
     return ~((x == y) | (x.isna() & y.isna()))
 
 
-def deal_changes(view1: LedgerView, view2: LedgerView) -> pd.DataFrame:
+def deal_changes(
+    view1: LedgerView, view2: LedgerView, names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """The deals added, restated, stalled, terminated or completed between two as-of views.
 
     Parameters
     ----------
     view1, view2 : LedgerView
         :meth:`Ledger.as_of` on the earlier and the later date.
+    names : mapping, optional
+        Company id → name (:func:`company_names`) for ``payer_name`` and ``payee_name`` (the
+        id where it has none).
 
     Returns
     -------
     DataFrame
         One row per deal and change, in the order of :data:`DEAL_CHANGES`, then by flow id;
-        columns ``change``, ``flow_id``, ``payer``, ``payee``, ``type``, ``flow_layer``,
+        columns ``change``, ``flow_id``, ``payer``, ``payee`` (ids), ``payer_name``,
+        ``payee_name``, ``type``, ``flow_layer``,
         ``announced``, ``status_d1`` / ``status_d2`` (None on D1 for an added deal),
         ``status_date_d2``, the amounts (USD bn) ``ceiling_d1`` … ``funded_d2``, ``restated``
         (the bases whose amount changed, ``;``-joined) and ``counted_d2`` (count the row when
@@ -215,6 +256,8 @@ def deal_changes(view1: LedgerView, view2: LedgerView) -> pd.DataFrame:
         },
         index=ids,
     )
+    for c in ("payer", "payee"):
+        wide[f"{c}_name"] = [_name(names, v) for v in wide[c]]
     known = ids.isin(f1.index)
     changed = {c: known & _differs(wide[f"{c}_d1"], wide[f"{c}_d2"]).to_numpy() for c in _AMOUNTS}
     wide["restated"] = [
@@ -257,7 +300,12 @@ def _flow_ids(g: nx.DiGraph, edges: list[tuple[Hashable, Hashable]]) -> str:
     return ";".join(str(f) for u, v in edges for f in g.edges[u, v].get("flow_ids", ()))
 
 
-def cycle_changes(g1: nx.DiGraph, g2: nx.DiGraph, max_length: int = 5) -> pd.DataFrame:
+def cycle_changes(
+    g1: nx.DiGraph,
+    g2: nx.DiGraph,
+    max_length: int = 5,
+    names: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """The money cycles that appeared or closed between two flow graphs.
 
     Parameters
@@ -267,16 +315,21 @@ def cycle_changes(g1: nx.DiGraph, g2: nx.DiGraph, max_length: int = 5) -> pd.Dat
     max_length : int, default 5
         The most companies on a cycle (:func:`aiinfra.flows.find_cycles`; cycles of three
         companies or more).
+    names : mapping, optional
+        Company id → name for ``cycle_names`` and ``changed_edges_names``; default the graphs'
+        node ``name`` (the id where there is none).
 
     Returns
     -------
     DataFrame
         One row per cycle found on one date only: ``change`` (``appeared``: on D2 only;
-        ``closed``: on D1 only), ``cycle`` (``a → b → c → a``), ``length``,
+        ``closed``: on D1 only), ``cycle`` (ids: ``a → b → c → a``), ``cycle_names`` (the
+        same by company name: ``NVIDIA → OpenAI → Oracle → NVIDIA``), ``length``,
         ``bottleneck_d1`` / ``bottleneck_d2`` (the smallest amount on the cycle, USD bn, on the
         date it exists; NaN when an amount is undisclosed), ``flow_ids`` (the deals on it, on
         that date), ``changed_edges`` (the edges missing on the other date: the new edges that
-        closed the loop, or the edges that broke it) and ``changed_flows`` (the deals on them).
+        closed the loop, or the edges that broke it; ``changed_edges_names`` by name) and
+        ``changed_flows`` (the deals on them).
         Appeared first, then closed; each by cycle.
 
     Notes
@@ -298,6 +351,12 @@ def cycle_changes(g1: nx.DiGraph, g2: nx.DiGraph, max_length: int = 5) -> pd.Dat
     found = [
         {_canonical(c.nodes): c for c in find_cycles(g, length_bound=max_length)} for g in (g1, g2)
     ]
+    if names is None:  # the graphs' node names (D2's where both have one)
+        names = {}
+        for g in (g1, g2):
+            names.update(
+                {str(n): d["name"] for n, d in g.nodes(data=True) if _has_text(d.get("name"))}
+            )
     rows = []
     for change, here, there, g_here, g_there in (
         ("appeared", found[1], found[0], g2, g1),
@@ -311,11 +370,15 @@ def cycle_changes(g1: nx.DiGraph, g2: nx.DiGraph, max_length: int = 5) -> pd.Dat
                 {
                     "change": change,
                     "cycle": " → ".join(str(n) for n in (*key, key[0])),
+                    "cycle_names": " → ".join(_name(names, n) for n in (*key, key[0])),
                     "length": len(key),
                     "bottleneck_d1": b if change == "closed" else math.nan,
                     "bottleneck_d2": b if change == "appeared" else math.nan,
                     "flow_ids": _flow_ids(g_here, edges),
                     "changed_edges": "; ".join(f"{u} → {v}" for u, v in missing),
+                    "changed_edges_names": "; ".join(
+                        f"{_name(names, u)} → {_name(names, v)}" for u, v in missing
+                    ),
                     "changed_flows": _flow_ids(g_here, missing),
                 }
             )
@@ -634,6 +697,9 @@ class DiffResult:
         The number of cycles on each date.
     notes : tuple of str
         Why a figure is missing on a date.
+    names : dict
+        Company id → name (:func:`company_names`): how the tables show the companies (the
+        frames keep the ids, with ``*_name`` columns beside them).
     """
 
     date1: pd.Timestamp
@@ -647,6 +713,7 @@ class DiffResult:
     index_sides: tuple[IndexSide, IndexSide]
     cycle_totals: tuple[int, int]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    names: Mapping[str, str] = field(default_factory=dict)
 
     def part(self, name: str) -> pd.DataFrame:
         """The table of one part (``deals``, ``cycles``, ``index``, ``gap_stress``)."""
@@ -756,9 +823,10 @@ def diff(
             f"got {max_length!r}"
         )
     y = int(year) if year is not None else int(d2.year)
-    deals = deal_changes(ledger.as_of(d1), ledger.as_of(d2))
+    names = company_names(ledger.companies)
+    deals = deal_changes(ledger.as_of(d1), ledger.as_of(d2), names)
     g1, g2 = flow_graph(ledger, d1, "committed"), flow_graph(ledger, d2, "committed")
-    cycles = cycle_changes(g1, g2, max_length)
+    cycles = cycle_changes(g1, g2, max_length, names)
     from aiinfra.flows import find_cycles
 
     totals = (
@@ -785,6 +853,7 @@ def diff(
         index_sides=sides,
         cycle_totals=totals,
         notes=tuple(notes),
+        names=names,
     )
 
 

@@ -41,13 +41,19 @@ def run(
 
     if (scenario is None) == (default is None):
         raise InvalidParameterError("give either `--scenario` or `--default` (with `--shortfall`)")
+    ledger = None
     if scenario is not None:
         data = load_scenario(scenario).model_dump(mode="json", by_alias=True)
     else:
         if shortfall is None:
             raise InvalidParameterError("`--default` needs `--shortfall` (0..1)")
+        ledger = load(settings, data_dir)
         data = {
             "name": f"{default}_shortfall_{shortfall:g}",
+            # the company by name (its id when the ledger has none: the engine then says the
+            # id the user typed is unknown)
+            "description": f"{_party_name(ledger, str(default))} stops paying "
+            f"{_pct(shortfall)} of its obligations",
             "shocks": [{"party": default, "shortfall": shortfall}],
         }
     if start is not None:
@@ -58,7 +64,7 @@ def run(
         data.setdefault("equity", {})["elasticity"] = elasticity
     if basis is not None:
         data["basis"] = basis
-    ledger = load(settings, data_dir)
+    ledger = ledger if ledger is not None else load(settings, data_dir)
     sc = load_scenario(data)
     m = resolve_methodology(methodology) if methodology is not None else None
     weights, label, unavailable = None, None, None
@@ -132,3 +138,24 @@ def index_weights(
             f"at least {m.selection.min_n} names"
         )
     return dict(view.weights()), label
+
+
+def _party_name(ledger: Any, party: str) -> str:
+    """A shocked party as a reader knows it: the company's name, ``layer:X`` as "every X"
+    (``layer:hyperscaler`` → "every hyperscaler"), the id itself when the ledger has no name.
+
+    >>> from aiinfra import load_ledger
+    >>> _party_name(load_ledger(), "openai"), _party_name(load_ledger(), "no_such_id")
+    ('OpenAI', 'no_such_id')
+    """
+    if party.startswith("layer:"):
+        return "every " + party.removeprefix("layer:").replace("_", " ")
+    comp = ledger.companies
+    hit = comp.loc[comp["id"] == party, "name"]
+    name = hit.iloc[0] if len(hit) else None
+    return str(name) if isinstance(name, str) and name.strip() else party
+
+
+def _pct(fraction: float) -> str:
+    """A shortfall as the CLI states it: ``0.5`` → ``50 %`` (up to one decimal: ``12.5 %``)."""
+    return f"{round(fraction * 100, 1):g} %"

@@ -264,12 +264,36 @@ def _scenario_graph(
         if "assumed_horizon" in f
     )
     if assumed:
+        deals = _deal_names(ledger, assumed[:5])  # by name: the first five
         notes.append(
             f"assumption: {len(assumed)} deal(s) without a stated horizon annualised over "
-            f"{sc.default_horizon_years:g} years ({', '.join(assumed[:8])}"
-            f"{', …' if len(assumed) > 8 else ''}; see the edges' `fallback`)"
+            f"{sc.default_horizon_years:g} years ({', '.join(deals)}"
+            f"{', …' if len(assumed) > 5 else ''}; see the edges' `fallback`)"
         )
     return g, notes
+
+
+def _company_names(ledger: Ledger) -> dict[str, str]:
+    """Company id → name for the notes (a company without a name keeps its id)."""
+    comp = ledger.companies
+    return {
+        str(i): (str(n) if isinstance(n, str) and n.strip() else str(i))
+        for i, n in zip(comp["id"], comp["name"], strict=True)
+    }
+
+
+def _deal_names(ledger: Ledger, flow_ids: list[str]) -> list[str]:
+    """Each deal as a reader knows it: ``payer → payee (flow id)`` by company name."""
+    names = _company_names(ledger)
+    flows = ledger.flows.drop_duplicates("id").set_index("id")
+    out = []
+    for f in flow_ids:
+        if f in flows.index:
+            payer, payee = (str(flows.at[f, c]) for c in ("payer", "payee"))
+            out.append(f"{names.get(payer, payer)} → {names.get(payee, payee)} ({f})")
+        else:
+            out.append(f)
+    return out
 
 
 def _apply_shocks(g: nx.DiGraph, sc: Scenario, day: pd.Timestamp) -> dict[str, float]:
@@ -308,7 +332,8 @@ def _add_haircuts(
     g.add_node(HAIRCUT_NODE, name="revenue haircut", layer="", ticker="", listed=False, category="")
     for h in sc.revenue_haircuts:
         if h.company not in revenue:
-            notes.append(f"revenue haircut for {h.company} unresolved: no revenue figure")
+            who = _company_names(ledger).get(h.company, h.company)
+            notes.append(f"revenue haircut for {who} unresolved: no revenue figure")
             continue
         if h.company not in g:
             g.add_node(h.company, **_node_attrs(ledger, h.company))
@@ -338,7 +363,8 @@ def _company_frame(
     frame = frame.copy()
     frame = frame[frame["node"] != HAIRCUT_NODE]
     comp = ledger.companies.set_index("id")
-    frame.insert(1, "name", [comp.at[n, "name"] if n in comp.index else n for n in frame["node"]])
+    names = _company_names(ledger)
+    frame.insert(1, "name", [names.get(n, n) for n in frame["node"]])
     frame.insert(
         2, "ticker", [comp.at[n, "ticker"] if n in comp.index else None for n in frame["node"]]
     )
@@ -352,7 +378,10 @@ def _company_frame(
     )
     frame["revenue_usd_bn"] = [revenue.get(n, math.nan) for n in frame["node"]]
     frame["revenue_source"] = [revenue_source.get(n, "") for n in frame["node"]]
-    est = [n for n in frame["node"] if revenue_source.get(n, "").startswith("estimate")]
+    # by name (the id where the ledger has none)
+    est = [
+        names.get(n, n) for n in frame["node"] if revenue_source.get(n, "").startswith("estimate")
+    ]
     if est:
         notes.append(
             "estimate: annual revenue of " + ", ".join(est) + " is its latest ARR figure "
