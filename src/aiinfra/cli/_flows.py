@@ -54,7 +54,22 @@ EvidenceOpt = Annotated[
 MaxLenOpt = Annotated[
     int, typer.Option("--max-length", min=2, max=12, help="Longest cycle, in companies.")
 ]
-SeedOpt = Annotated[int | None, typer.Option("--seed", help="Random seed (reproducible runs).")]
+SeedOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--seed",
+        min=0,
+        help="Random seed for reproducible runs; if left out, one is drawn and shown.",
+    ),
+]
+
+
+def _drawn_seed(seed: int | None) -> int:
+    """``seed``, or a fresh one from the operating system's entropy when none was given, so
+    that every run says which seed reproduces it (never "seed None")."""
+    import secrets
+
+    return secrets.randbelow(2**31) if seed is None else seed
 
 
 @flows_app.command("cycles")
@@ -122,7 +137,12 @@ def flows_metrics(
 
     with handle_errors(fmt):
         result = svc.metrics(
-            ctx.obj, as_of, basis.value, samples, seed, str(data) if data else None
+            ctx.obj,
+            as_of,
+            basis.value,
+            samples,
+            _drawn_seed(seed) if samples else seed,
+            str(data) if data else None,
         )
     if fmt is Format.json:
         emit_json(result)
@@ -186,7 +206,7 @@ def flows_significance(
             as_of,
             basis.value,
             samples,
-            seed,
+            _drawn_seed(seed),
             model.value,
             max_length,
             str(data) if data else None,
