@@ -112,8 +112,11 @@ def ledger_show(
         name, frame = svc.show_table(ctx.obj, table, as_of, str(data) if data else None)
     columns = svc.TABLE_COLUMNS[name]
     if fmt is Format.table:  # companies by name (csv and json: the ledger's ids as stored)
-        names = _company_names(svc.load(ctx.obj, str(data) if data else None))
+        ledger = svc.load(ctx.obj, str(data) if data else None)
+        names = _company_names(ledger)
         frame, columns = _in_words(frame, columns, names)
+        if "flow_id" in frame.columns:  # an event's deal as "payer → payee"
+            frame, columns = _with_deal(frame, columns, ledger, names)
     emit_frame(frame, fmt, title=f"{table} as of {as_of or 'today'}", columns=columns)
 
 
@@ -150,6 +153,25 @@ def _in_words(frame: Any, columns: list[str], names: dict[str, str]) -> tuple[An
         i = columns.index("company_id") + 1 if "company_id" in columns else 0
         columns = [*columns[:i], "company", *columns[i:]]
     return out, columns
+
+
+def _with_deal(
+    frame: Any, columns: list[str], ledger: Any, names: dict[str, str]
+) -> tuple[Any, list[str]]:
+    """An ``events`` table with each event's deal as "payer → payee" (names) beside its flow id."""
+    fl = ledger.flows
+    deal = {
+        str(i): f"{names.get(str(a), str(a))} → {names.get(str(b), str(b))}"
+        for i, a, b in zip(fl["id"], fl["payer"], fl["payee"], strict=True)
+    }
+    out = frame.copy()
+    out.insert(
+        list(out.columns).index("flow_id") + 1,
+        "deal",
+        [deal.get(str(v), "") for v in out["flow_id"]],
+    )
+    i = columns.index("flow_id") + 1 if "flow_id" in columns else 0
+    return out, [*columns[:i], "deal", *columns[i:]]
 
 
 def _show_company_flows(
