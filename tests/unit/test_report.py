@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from typer.testing import CliRunner
 
@@ -105,7 +107,10 @@ def test_a_report_dated_before_any_backtest_window_is_still_written(tmp_path):
         benchmarks=("T01",),
         methodology=vintage_rules(tmp_path),
     )
-    assert any("Backtest left out" in n for n in r.notices)
+    # the analyst's sentence on page one, the engine's message folded under it
+    assert any(n.startswith("No backtest since 2023-01-01") for n in r.notices)
+    first = r.html.split('<section id="summary">')[1].split("</section>")[0]
+    assert 'class="engine"' in first and str(r.index.backtest_error)[:40] in html.unescape(first)
     assert r.sections[:2] == ["summary", "index"]
     body = r.html.split("</head>")[1]  # the page, without the embedded plotly.js
     assert ">nan<" not in body.lower()
@@ -124,6 +129,12 @@ def test_buildout_summary_shows_growth_and_cagr():
     assert wfe["cagr"] == pytest.approx((160 / 104) ** (1 / 3) - 1, rel=1e-6)
 
 
+def res_of(ledger, name):
+    from aiinfra.stress import stress
+
+    return stress(ledger, name, as_of="2026-11-01")
+
+
 @pytest.mark.parametrize(("lang", "title"), [("en", "Stress tests"), ("de", "Stresstests")])
 def test_the_stress_section_shows_every_builtin_scenario(lang, title):
     from aiinfra.stress import builtin_scenarios, stress
@@ -133,8 +144,11 @@ def test_the_stress_section_shows_every_builtin_scenario(lang, title):
     assert "stress" in r.sections
     section = r.html.split('<section id="stress">')[1].split("</section>")[0]
     assert title in section and "house-view" in section
-    for name in builtin_scenarios():
-        assert f"<td>{name}</td>" in section
+    from aiinfra.report._stress import scenario_name
+
+    for name in builtin_scenarios():  # each by its name in words, not its id
+        words = scenario_name(res_of(ledger, name).scenario, lang)
+        assert words != name and f"<td>{words}</td>" in section
     # the table's index impact is the API's, formatted
     res = stress(ledger, "lab_default", as_of="2026-11-01")
     from aiinfra.report._build import _Fmt

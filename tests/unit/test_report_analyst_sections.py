@@ -128,7 +128,7 @@ def test_analyst_note_rewords_only_the_engines_stale_rule():
         "Rebalance 2023Q2: T01, T02 left out (prices ended, or a given delisting event, before "
         "the effective date); the other weights scaled up to 100 %."
     )
-    other = "review 2022Q1 not formed, the index starts later: too few names"
+    other = "T09: something the report does not know how to word"
     assert analyst_note(other, "de") == other
 
 

@@ -19,7 +19,15 @@ from typing import Any
 
 import pandas as pd
 
-from aiinfra.charts._labels import CATEGORY_NAMES, label
+from aiinfra.charts._labels import (
+    CATEGORY_NAMES,
+    ENTITY_NAMES,
+    MEASURE_NAMES,
+    SERIES_NAMES,
+    UNIT_NAMES,
+    label,
+    number,
+)
 from aiinfra.config import Lang
 
 __all__ = [
@@ -28,6 +36,7 @@ __all__ = [
     "gap_figure",
     "levels_figure",
     "mc_histogram_figure",
+    "source_label",
     "tornado_figure",
     "treemap_figure",
 ]
@@ -115,10 +124,16 @@ def levels_figure(
 
 
 def gap_figure(result: Any, lang: Lang) -> Any:
-    """Required revenue and AI revenue per year with their bands (log scale)."""
+    """Required revenue and AI revenue per year with their bands (log scale).
+
+    With a single year there is no line to read off an axis: each series is a marker that
+    carries its value (and its band) as text, the x axis is that one year (one tick) and the
+    bands are error bars on the marker."""
     import plotly.graph_objects as go
 
     t = result.years
+    if len(t.index) == 1:
+        return _gap_one_year(t, lang)
     fig = go.Figure()
     for col, name, color in (
         ("required", label("required", lang), "rgba(200,60,60,"),
@@ -159,9 +174,56 @@ def gap_figure(result: Any, lang: Lang) -> Any:
         )
     fig.update_layout(
         title=label("gap_chart", lang),
-        yaxis={"type": "log", "title": "USD bn"},
+        yaxis={"type": "log", "title": _unit("USD bn", lang)},
         height=420,
         margin={"l": 60, "r": 20, "t": 50, "b": 40},
+    )
+    return fig
+
+
+def _finite(x: Any) -> float | None:
+    """``x`` as a float, None when missing or not finite."""
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def _gap_one_year(t: pd.DataFrame, lang: Lang) -> Any:
+    """:func:`gap_figure` for one year: labelled markers with their bands as error bars."""
+    import plotly.graph_objects as go
+
+    year = t.index[0]
+    fig = go.Figure()
+    for col, name, color in (
+        ("required", label("required", lang), "rgb(200,60,60)"),
+        ("revenue", label("ai_revenue", lang), "rgb(40,110,190)"),
+    ):
+        v, lo, hi = (_finite(t[c].iloc[0]) for c in (col, f"{col}_low", f"{col}_high"))
+        if v is None:
+            continue
+        band = "" if lo is None or hi is None else (
+            f" ({number(lo, lang, 0)}–{number(hi, lang, 0)})"
+        )  # fmt: skip
+        err = (
+            {"type": "data", "symmetric": False, "array": [hi - v], "arrayminus": [v - lo]}
+            if lo is not None and hi is not None else None
+        )  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=[str(year)], y=[v], mode="markers+text", name=name,
+                text=[number(v, lang, 0) + band], textposition="middle right",
+                marker={"size": 12, "color": color}, error_y=err,
+            )
+        )  # fmt: skip
+    fig.update_layout(
+        title=label("gap_chart", lang),
+        xaxis={"type": "category", "tickvals": [str(year)], "ticktext": [str(year)]},
+        yaxis={"type": "log", "title": _unit("USD bn", lang)},
+        height=420,
+        margin={"l": 60, "r": 20, "t": 50, "b": 40},
+        showlegend=True,
     )
     return fig
 
@@ -191,7 +253,7 @@ def tornado_figure(result: Any, lang: Lang) -> Any:
     fig.update_layout(
         barmode="overlay",
         title=label("tornado", lang).format(year=result.year),
-        xaxis={"title": "USD bn"},
+        xaxis={"title": _unit("USD bn", lang)},
         yaxis={"autorange": "reversed"},
         height=320,
         margin={"l": 120, "r": 20, "t": 50, "b": 40},
@@ -221,7 +283,7 @@ def mc_histogram_figure(mc: Any, year: int, lang: Lang, bins: int = 80) -> Any:
         )
     fig.update_layout(
         title=label("mc_title", lang).format(year=year, n=f"{mc.samples:,}"),
-        xaxis={"title": "USD bn"},
+        xaxis={"title": _unit("USD bn", lang)},
         yaxis={"title": label("share_of_samples", lang), "tickformat": ".1%"},
         height=360,
         margin={"l": 60, "r": 20, "t": 50, "b": 40},
@@ -231,12 +293,25 @@ def mc_histogram_figure(mc: Any, year: int, lang: Lang, bins: int = 80) -> Any:
 
 
 def buildout_figure(
-    pts: pd.DataFrame, name: str, lang: Lang, names: Mapping[str, str] | None = None
+    pts: pd.DataFrame,
+    name: str,
+    lang: Lang,
+    names: Mapping[str, str] | None = None,
+    *,
+    by_source: bool = False,
+    title: str | None = None,
 ) -> Any:
     """One build-out series: a trace per entity, measure, period type and kind (never mixed);
     actuals joined by lines, guidance/estimates/forecasts as markers of their own shape, ranges
-    as bars, conflicting figures ringed. ``names`` maps entity ids to the names shown (default:
-    the ids). Every ledger text in a label or hover text is escaped (:func:`esc`).
+    as bars, conflicting figures ringed. Traces are named in words: the entity by ``names``
+    (entity id → name; default the group names of :data:`ENTITY_NAMES`, else the id) and the
+    measure by :data:`MEASURE_NAMES` ("OpenAI · annualised revenue (ARR) · estimate"). Every
+    ledger text in a label or hover text is escaped (:func:`esc`).
+
+    ``by_source`` also splits the traces by source (:func:`source_label`: a seed article by
+    its title, a web address by its host), each named in the legend and drawn with a dash and
+    marker edge of its own, so figures from different sources are never joined by one line.
+    ``title`` replaces the series' name in words (:data:`SERIES_NAMES`) as the title.
 
     A chart whose points all sit on one period (one observation, or several figures for the
     same period) has no line to read off an axis: each marker carries its value as text, the
@@ -245,26 +320,74 @@ def buildout_figure(
 
     pts = _placed_points(pts[pts["date"].notna()], lang)
     one_period = pts["x"].nunique() == 1  # a single-point chart: values written beside markers
+    pts = pts.assign(source_label=[source_label(x, lang) for x in pts["source"]])
+    keys = ["entity", "measure", "period_type", "kind"] + (["source_label"] if by_source else [])
+    dashes: dict[str, int] = {}
     fig = go.Figure()
-    for (entity, measure, ptype, kind), g in pts.groupby(
-        ["entity", "measure", "period_type", "kind"]
-    ):
+    for key, g in pts.groupby(keys, sort=True):
+        entity, measure, ptype, kind = key[:4]
         quarterly = f" ({label('quarterly', lang)})" if ptype == "quarter" else ""
-        who = (names or {}).get(str(entity), str(entity))
+        who = (names or {}).get(str(entity)) or ENTITY_NAMES.get(str(entity), {}).get(lang)
+        what = MEASURE_NAMES.get(str(measure), {}).get(lang) or str(measure).replace("_", " ")
         kind_text = label(str(kind), lang) if str(kind) in _SYMBOLS else str(kind)
-        tag = f"{esc(who)} · {esc(measure)}{quarterly} · {esc(kind_text)}"
+        tag = f"{esc(who or entity)} · {esc(what)}{quarterly} · {esc(kind_text)}"
+        if by_source:
+            tag += f" · {esc(key[4])}"
+            k = dashes.setdefault(str(key[4]), len(dashes))
         for trace in _group_traces(g.sort_values("x"), str(kind), tag, lang):
+            if by_source:
+                trace.line.dash = _DASHES[k % len(_DASHES)]
+                trace.marker.opacity = 1.0 - 0.12 * (k % 4)
             if one_period:
-                _label_values(trace, g)
+                _label_values(trace, g, lang)
             fig.add_trace(trace)
-    fig.update_layout(**_buildout_layout(pts, name))
+    layout = _buildout_layout(pts, name, lang)
+    layout["title"] = esc(title or SERIES_NAMES.get(name, {}).get(lang) or name.replace("_", " "))
+    if by_source:  # the legend names each source: below the plot, a line per trace
+        layout["showlegend"] = True
+        layout["legend"] = {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0}
+        layout["height"] = int(layout.get("height", 380)) + 20 * len(fig.data)
+    fig.update_layout(**layout)
     return fig
 
 
-def _label_values(trace: Any, g: pd.DataFrame) -> None:
+#: the line dashes that tell sources apart in a build-out chart (:func:`buildout_figure`)
+_DASHES = ("solid", "dot", "dash", "longdash", "dashdot", "longdashdot")
+
+
+def source_label(source: object, lang: Lang) -> str:
+    """A short name for a figure's ``source`` cell in a legend: a seed article by its number
+    and title cut at 32 characters (``seed 003 “Der KI-Kreislauf”``), a web address by its host
+    (``newzino.com``), other text as written (cut at 40 characters); several sources joined by
+    `` + ``. Plain text: escape it where it reaches markup.
+
+    >>> source_label("https://www.newzino.com/story/x | 003_fc8085e7628fbeab.txt", "en")
+    'newzino.com + seed 003 “Der KI-Kreislauf”'
+    """
+    from urllib.parse import urlsplit
+
+    from aiinfra.ledger import source_parts
+
+    out = []
+    for p in source_parts(source):
+        if p.kind == "url":
+            host = urlsplit(p.url).hostname or p.url
+            out.append(host.removeprefix("www."))
+        elif p.kind == "seed":
+            head, _, title = p.text.partition(" “")
+            title = title.rstrip("”")
+            short = title if len(title) <= 32 else title[:31].rstrip() + "…"
+            word = head if lang == "en" else head.replace("seed", label("seed_word", lang), 1)
+            out.append(f"{word} “{short}”")
+        else:
+            out.append(p.text if len(p.text) <= 40 else p.text[:39] + "…")
+    return " + ".join(dict.fromkeys(out)) or "–"
+
+
+def _label_values(trace: Any, g: pd.DataFrame, lang: Lang = "en") -> None:
     """Write the value beside the marker(s) of ``trace`` (a single-period chart): the figure,
     the range "low – high", or the bound; the unit of the group after it (escaped)."""
-    units = sorted({str(u) for u in g["unit"].dropna()})
+    units = sorted({_unit(str(u), lang) for u in g["unit"].dropna()})
     unit = f" {esc(units[0])}" if len(units) == 1 else ""
     symbol = str(trace.marker.symbol or "")
     if trace.customdata is not None:  # a range: low is y, high the custom data
@@ -287,13 +410,15 @@ def _placed_points(pts: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     def kind_text(k: object) -> object:
         return label(str(k), lang) if str(k) in _SYMBOLS else k
 
+    conflict = f" · {label('conflict_word', lang)}"
+
     return pts.assign(
         x=[
             d - pd.Timedelta(days=_OFFSET.get(str(t), 0))
             for d, t in zip(pts["date"], pts["period_type"], strict=True)
         ],
         hover=[
-            f"{esc(p)} · {esc(kind_text(k))} · {esc(i)}{' · conflict' if c else ''}<br>{esc(s)}"
+            f"{esc(p)} · {esc(kind_text(k))} · {esc(i)}{conflict if c else ''}<br>{esc(s)}"
             for p, k, i, c, s in zip(
                 pts["period"],
                 pts["kind"],
@@ -381,10 +506,15 @@ def _group_traces(g: pd.DataFrame, kind: str, tag: str, lang: Lang) -> list[Any]
     return out
 
 
-def _buildout_layout(pts: pd.DataFrame, name: str) -> dict[str, Any]:
+def _unit(unit: str, lang: Lang) -> str:
+    """A unit in the reader's language (:data:`UNIT_NAMES`; as written when it has none)."""
+    return UNIT_NAMES.get(unit, {}).get(lang) or unit
+
+
+def _buildout_layout(pts: pd.DataFrame, name: str, lang: Lang = "en") -> dict[str, Any]:
     """Title, units on the y axis; on a single-period chart the x axis limited to that period
     (not a year of empty axis, nor milliseconds) and the y axis from 0."""
-    units = sorted(set(pts["unit"].dropna()))
+    units = sorted({_unit(str(u), lang) for u in pts["unit"].dropna()})
     layout: dict[str, Any] = {
         "title": esc(name.replace("_", " ")),
         "height": 380,

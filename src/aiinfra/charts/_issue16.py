@@ -67,7 +67,8 @@ def num_text(x: Any, lang: Lang, digits: int = 1) -> str:
 
 def history_figure(frame: pd.DataFrame, lang: Lang, benchmark: str | None = None) -> Any:
     """The cycling index (left axis) and the cycle volume (right axis, USD bn) at every period
-    end; with the drawdown columns (``index_drawdown``, ``benchmark_drawdown``) a second panel
+    end (a single period end: labelled markers and a labelled bar on a one-tick axis, no
+    line); with the drawdown columns (``index_drawdown``, ``benchmark_drawdown``) a second panel
     with the drawdowns of the index and of ``benchmark`` (fractions ≤ 0, in percent)."""
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
@@ -80,34 +81,49 @@ def history_figure(frame: pd.DataFrame, lang: Lang, benchmark: str | None = None
         row_heights=[0.6, 0.4] if dd else None,
     )  # fmt: skip
     x = [d.date().isoformat() for d in pd.DatetimeIndex(frame.index)]
+    one = len(x) == 1  # one period end: labelled markers on a one-tick axis, not a line
+    index_text = [num_text(v, lang, 4) for v in frame["cycling_index"]] if one else None
+    volume_text = [num_text(v, lang, 1) for v in frame["cycle_volume"]] if one else None
     fig.add_trace(
-        go.Scatter(x=x, y=frame["cycling_index"], name=label("hist_index", lang)),
+        go.Scatter(x=x, y=frame["cycling_index"], name=label("hist_index", lang),
+                   mode="markers+text" if one else "lines", text=index_text,
+                   textposition="middle right", marker={"size": 12} if one else None),
         row=1, col=1, secondary_y=False,
     )  # fmt: skip
     fig.add_trace(
-        go.Bar(x=x, y=frame["cycle_volume"], name=label("hist_volume", lang), opacity=0.35),
+        go.Bar(x=x, y=frame["cycle_volume"], name=label("hist_volume", lang), opacity=0.35,
+               text=volume_text, textposition="outside" if one else None),
         row=1, col=1, secondary_y=True,
     )  # fmt: skip
     fig.update_yaxes(title_text=label("hist_index", lang), row=1, col=1, secondary_y=False)
     fig.update_yaxes(title_text=label("hist_volume", lang), row=1, col=1, secondary_y=True)
     if dd:
-        fig.add_trace(
-            go.Scatter(x=x, y=100 * frame["index_drawdown"], name=label("hist_index_dd", lang)),
-            row=2, col=1,
-        )  # fmt: skip
-        name = label("hist_bench_dd", lang).format(ticker=esc(benchmark or ""))
-        fig.add_trace(go.Scatter(x=x, y=100 * frame["benchmark_drawdown"], name=name), row=2, col=1)
+        bench = label("hist_bench_dd", lang).format(ticker=esc(benchmark or ""))
+        for col, name in (
+            ("index_drawdown", label("hist_index_dd", lang)),
+            ("benchmark_drawdown", bench),
+        ):
+            text = [pct_text(v, lang) for v in frame[col]] if one else None
+            fig.add_trace(
+                go.Scatter(x=x, y=100 * frame[col], name=name, mode="markers+text" if one else
+                           "lines", text=text, textposition="middle right"),
+                row=2, col=1,
+            )  # fmt: skip
         fig.update_yaxes(title_text=f"{label('hist_drawdown', lang)} (%)", row=2, col=1)
     fig.update_layout(
         title=label("history", lang), height=560 if dd else 400, margin={"t": 50},
         legend={"orientation": "h", "y": -0.15},
     )  # fmt: skip
+    if one:  # the one date as a category tick (no axis of empty months, no time of day)
+        fig.update_xaxes(type="category", tickvals=x, ticktext=x)
+        fig.update_yaxes(rangemode="tozero")
     return fig
 
 
 def history_table(frame: pd.DataFrame, lang: Lang, benchmark: str | None = None) -> pd.DataFrame:
     """One row per period end: the date, the cycling index, the cycles, the cycle volume, the
-    p-value and, when the frame has them, the two drawdowns, as text."""
+    p-value (both, each named by its null model, when ``frame`` has ``p_value_role``) and,
+    when the frame has them, the two drawdowns, as text."""
     out = pd.DataFrame(
         {
             label("hist_date", lang): [d.date().isoformat() for d in pd.DatetimeIndex(frame.index)],
@@ -117,6 +133,9 @@ def history_table(frame: pd.DataFrame, lang: Lang, benchmark: str | None = None)
             label("hist_p", lang): [num_text(v, lang, 3) for v in frame["p_value"]],
         }
     )
+    if "p_value_role" in frame.columns:  # both null models (the report): each p named
+        out = out.rename(columns={label("hist_p", lang): label("hist_p_degree", lang)})
+        out[label("hist_p_role", lang)] = [num_text(v, lang, 3) for v in frame["p_value_role"]]
     if "index_drawdown" in frame.columns:
         out[label("hist_index_dd", lang)] = [pct_text(v, lang) for v in frame["index_drawdown"]]
         out[label("hist_bench_dd", lang).format(ticker=benchmark or "")] = [
@@ -144,11 +163,22 @@ def _change(v: Any, lang: Lang) -> str:
     return label(key, lang) if key in LABELS else str(v)
 
 
-def diff_tables(frames: Mapping[str, pd.DataFrame], lang: Lang) -> dict[str, pd.DataFrame]:
+def diff_tables(
+    frames: Mapping[str, pd.DataFrame],
+    lang: Lang,
+    *,
+    names: Mapping[str, str] | None = None,
+    dates: tuple[str, str] | None = None,
+) -> dict[str, pd.DataFrame]:
     """The four parts of a diff (``deals``, ``cycles``, ``index``, ``gap_stress``) as compact
     text tables: the columns of :data:`DIFF_COLUMNS`, the change in the reader's language,
-    amounts with one decimal and weights in percent."""
+    amounts with one decimal and weights in percent.
+
+    With ``names`` (company id → name; the report) the tables are in words: payer, payee and
+    the companies of a cycle by name, deal types, statuses and measures in words, and the
+    column headers in the reader's language with the two ``dates`` ("Status 2025-08-20")."""
     out: dict[str, pd.DataFrame] = {}
+    words = names is not None
     for part, cols in DIFF_COLUMNS.items():
         f = frames[part]
         keep = [c for c in cols if c in f.columns]
@@ -160,11 +190,48 @@ def diff_tables(frames: Mapping[str, pd.DataFrame], lang: Lang) -> dict[str, pd.
                 t[c] = [pct_text(v, lang, 2) for v in f[c]]
             elif pd.api.types.is_numeric_dtype(f[c]) and c != "length":
                 t[c] = [num_text(v, lang, 3 if part == "gap_stress" else 1) for v in f[c]]
+            elif words and c in _WORD_COLUMNS:
+                t[c] = [_diff_word(c, v, lang, names or {}) for v in f[c]]
             else:
                 t[c] = ["–" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
                         for v in f[c]]  # fmt: skip
+        if words:
+            t.columns = [_diff_header(c, lang, dates) for c in keep]
         out[part] = t.reset_index(drop=True)
     return out
+
+
+#: the diff columns :func:`diff_tables` puts in words (with ``names``)
+_WORD_COLUMNS = frozenset(
+    {"payer", "payee", "type", "status_d1", "status_d2", "cycle", "part", "item", "measure", "unit"}
+)
+
+
+def _diff_word(column: str, value: Any, lang: Lang, names: Mapping[str, str]) -> str:
+    """One cell of a diff table in words: a company by name, a cycle's companies by name, a
+    deal type, status or measure by its label (as written when it has none)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = str(value)
+    if column in ("payer", "payee"):
+        return names.get(text, text)
+    if column == "cycle":
+        return " → ".join(names.get(p.strip(), p.strip()) for p in text.split("→"))
+    prefix = {"type": "flow_type", "status_d1": "status", "status_d2": "status",
+              "item": "scenario"}.get(column, column)  # fmt: skip
+    key = f"{prefix}:{text}"
+    return label(key, lang) if key in LABELS else text
+
+
+def _diff_header(column: str, lang: Lang, dates: tuple[str, str] | None) -> str:
+    """A diff column's header in the reader's language; ``_d1``/``_d2`` columns carry their
+    date (or "then"/"now" without ``dates``)."""
+    base, _, which = column.rpartition("_")
+    if which in ("d1", "d2") and f"diff_col:{base}" in LABELS:
+        when = (dates[0] if which == "d1" else dates[1]) if dates else label(f"diff_{which}", lang)
+        return f"{label(f'diff_col:{base}', lang)} {when}"
+    key = f"diff_col:{column}"
+    return label(key, lang) if key in LABELS else column
 
 
 def lookthrough_tables(result: Any, lang: Lang) -> dict[str, pd.DataFrame]:

@@ -15,6 +15,8 @@ __all__ = [
     "ENTITY_NAMES",
     "LABELS",
     "MEASURE_NAMES",
+    "PERIOD_TYPE_NAMES",
+    "SERIES_NAMES",
     "UNIT_NAMES",
     "label",
     "number",
@@ -173,10 +175,117 @@ LABELS: dict[str, dict[str, str]] = {
         "de": "Mit den vorhandenen Kursen lässt sich kein Index bilden: {why}",
     },
     "bt_left_out": {"en": "Backtest left out: {why}", "de": "Backtest entfällt: {why}"},
+    "relaxed_counts": {
+        "en": "{priced} of {candidates} candidates have prices and {eligible} pass the eligibility rules (the rules ask for {rule} names); the index holds {held} names with",
+        "de": "{priced} von {candidates} Kandidaten haben Kurse und {eligible} erfüllen die Auswahlregeln (die Regeln verlangen {rule} Titel); der Index hält {held} Titel mit",
+    },
+    "relaxed_cap": {
+        "en": "a {cap} cap instead of {rule}",
+        "de": "einer Obergrenze von {cap} statt {rule}",
+    },
+    "relaxed_min_n": {
+        "en": "a minimum of {min_n} names instead of {rule}",
+        "de": "einer Mindestzahl von {min_n} statt {rule} Titeln",
+    },
+    "relaxed_ucits": {
+        "en": "without the UCITS buffer rule",
+        "de": "ohne die UCITS-Pufferregel",
+    },
+    "relaxed_cap_kept": {
+        "en": "the {cap} cap per name unchanged",
+        "de": "unveränderter Obergrenze von {cap} je Titel",
+    },
+    "no_index_counts": {
+        "en": "{eligible} of {candidates} candidates pass the eligibility rules, fewer than the {min_n} names even the relaxed rules need: no index can be formed on these prices.",
+        "de": "{eligible} von {candidates} Kandidaten erfüllen die Auswahlregeln, weniger als die {min_n} Titel, die selbst die gelockerten Regeln brauchen: mit diesen Kursen lässt sich kein Index bilden.",
+    },
+    "no_index_plain": {
+        "en": "No index can be formed on the available prices, even with relaxed rules.",
+        "de": "Mit den vorhandenen Kursen lässt sich auch mit gelockerten Regeln kein Index bilden.",
+    },
+    "bt_left_out_plain": {
+        "en": "No backtest since {start}: it could not run on these prices; shown is the review {review} alone.",
+        "de": "Kein Backtest seit {start}: er ließ sich mit diesen Kursen nicht rechnen; gezeigt wird nur die Überprüfung {review}.",
+    },
+    "bt_left_out_short": {
+        "en": "The backtest could not run on these prices: its charts and figures are left out.",
+        "de": "Der Backtest ließ sich mit diesen Kursen nicht rechnen: seine Diagramme und Kennzahlen entfallen.",
+    },
+    "engine_detail": {
+        "en": "Details (the engine's message)",
+        "de": "Details (Meldung der Berechnung, auf Englisch)",
+    },
+    "q_a_s": {
+        "en": "Q = qualitative score (0–100), a = AI-revenue share, S = 0.8·Q + 0.2·R (R from a).",
+        "de": "Q = qualitative Bewertung (0–100), a = KI-Umsatzanteil, S = 0,8·Q + 0,2·R (R aus a).",
+    },
     "bt_notes": {"en": "Backtest notes", "de": "Hinweise zum Backtest"},
+    "conflict_word": {"en": "conflict", "de": "Widerspruch"},
+    "prices_csv_dir": {"en": "CSV files in {path}", "de": "CSV-Dateien in {path}"},
+    "prices_store": {"en": "the store {path}", "de": "der Kursspeicher {path}"},
+    "gap_method_notes": {
+        "en": "How these figures were made (the engine's notes)",
+        "de": "Wie diese Zahlen entstehen (Anmerkungen der Berechnung, auf Englisch)",
+    },
+    "revenue_kind:actual": {"en": "actual", "de": "Ist"},
+    "revenue_kind:estimate": {"en": "estimate", "de": "Schätzung"},
+    "revenue_kind:guidance": {"en": "guidance", "de": "Prognose des Unternehmens"},
+    "revenue_kind:forecast": {"en": "forecast", "de": "Vorhersage"},
+    "revenue_kind:interpolated": {"en": "interpolated", "de": "interpoliert"},
+    "scenario:capex_cut": {"en": "Capex cut", "de": "Investitionskürzung"},
+    "scenario:lab_default": {"en": "A model lab defaults", "de": "Ausfall eines KI-Labors"},
+    "scenario:venture_halt": {"en": "Funding stops", "de": "Finanzierungsstopp"},
+    "scenario_desc:capex_cut": {
+        "en": "Hyperscalers cut chip, compute and capacity spending by 30 %.",
+        "de": "Die Hyperscaler kürzen ihre Ausgaben für Chips, Rechenleistung und Kapazität um 30 %.",
+    },
+    "scenario_desc:lab_default": {
+        "en": "OpenAI pays only 40 % of its cloud, compute and chip commitments.",
+        "de": "OpenAI zahlt nur 40 % seiner Cloud-, Rechen- und Chipverpflichtungen.",
+    },
+    "scenario_desc:venture_halt": {
+        "en": "Every capital provider and hyperscaler stops its equity funding of the model labs.",
+        "de": "Alle Kapitalgeber und Hyperscaler stellen ihre Eigenkapitalfinanzierung der KI-Labore ein.",
+    },
+    "credit_defaults": {
+        "en": "Loans (Eisenberg–Noe clearing over one year): in this scenario {names} cannot pay what they owe; lenders lose USD {loss} bn more than without it.",
+        "de": "Kredite (Eisenberg–Noe-Clearing über ein Jahr): in diesem Szenario können {names} ihre Schulden nicht bedienen; die Gläubiger verlieren {loss} Mrd. USD mehr als ohne das Szenario.",
+    },
+    "credit_no_defaults": {
+        "en": "Loans (Eisenberg–Noe clearing over one year): no borrower defaults because of this scenario.",
+        "de": "Kredite (Eisenberg–Noe-Clearing über ein Jahr): kein Kreditnehmer fällt wegen dieses Szenarios aus.",
+    },
+    "credit_baseline": {
+        "en": "Cash alone would not cover the loans of {names} even without the scenario (operating cash flow and refinancing are not modelled).",
+        "de": "Die Barmittel allein decken die Kredite von {names} auch ohne das Szenario nicht (operativer Cashflow und Refinanzierung sind nicht modelliert).",
+    },
     "note_prices_end": {
         "en": "{security}: prices end on {date}; held at its last price and then removed from the index, proceeds spread over the other lines (no delisting event was given — the price file simply ends).",
         "de": "{security}: Kurse enden am {date}; zum letzten Kurs gehalten und dann aus dem Index genommen, der Erlös anteilig auf die übrigen Titel verteilt (kein Delisting-Ereignis angegeben — die Kursdatei endet einfach).",
+    },
+    "note_not_formed_counts": {
+        "en": "Review {review} not formed: {eligible} of {candidates} candidates pass the eligibility rules, fewer than the {min_n} the rules need; the index starts with the first review that forms.",
+        "de": "Überprüfung {review} nicht gebildet: {eligible} von {candidates} Kandidaten erfüllen die Auswahlregeln, weniger als die {min_n}, die die Regeln verlangen; der Index beginnt mit der ersten Überprüfung, die sich bilden lässt.",
+    },
+    "note_not_formed": {
+        "en": "Review {review} not formed; the index starts with the first review that forms.",
+        "de": "Überprüfung {review} nicht gebildet; der Index beginnt mit der ersten Überprüfung, die sich bilden lässt.",
+    },
+    "note_review_prices_end": {
+        "en": "Review {review} (cut-off {cutoff}) not formed: the prices of the lines held end on {date}; the levels end there.",
+        "de": "Überprüfung {review} (Stichtag {cutoff}) nicht gebildet: die Kurse der gehaltenen Titel enden am {date}; die Indexstände enden dort.",
+    },
+    "note_review_skipped": {
+        "en": "Review {review} (effective {effective}) skipped: no prices after {date}.",
+        "de": "Überprüfung {review} (wirksam ab {effective}) übersprungen: keine Kurse nach dem {date}.",
+    },
+    "note_levels_end": {
+        "en": "The index levels end on {date}, the last date with prices (asked for: {asked}).",
+        "de": "Die Indexstände enden am {date}, dem letzten Tag mit Kursen (verlangt: {asked}).",
+    },
+    "note_announce_close": {
+        "en": "{company}: no close on the announcement date {date}; the pro-forma shares use the last close ({last}).",
+        "de": "{company}: kein Schlusskurs am Ankündigungstag {date}; die Pro-forma-Stückzahl nutzt den letzten Schlusskurs ({last}).",
     },
     "note_prices_ended_before": {
         "en": "Rebalance {review}: {names} left out (prices ended, or a given delisting event, before the effective date); the other weights scaled up to 100 %.",
@@ -428,6 +537,79 @@ LABELS: dict[str, dict[str, str]] = {
         "de": "ROI-Lücke und Stresstest, damals und heute",
     },
     "diff_added": {"en": "added", "de": "neu"},
+    "diff_col:change": {"en": "Change", "de": "Änderung"},
+    "diff_col:flow_id": {"en": "Deal", "de": "Geschäft"},
+    "diff_col:payer": {"en": "Payer", "de": "Zahler"},
+    "diff_col:payee": {"en": "Payee", "de": "Empfänger"},
+    "diff_col:type": {"en": "Type", "de": "Art"},
+    "diff_col:status": {"en": "Status", "de": "Status"},
+    "diff_col:committed": {"en": "Committed (USD bn)", "de": "Zugesagt (Mrd. USD)"},
+    "diff_col:cycle": {"en": "Cycle", "de": "Kreislauf"},
+    "diff_col:length": {"en": "Companies", "de": "Unternehmen"},
+    "diff_col:bottleneck": {"en": "Bottleneck (USD bn)", "de": "Engpass (Mrd. USD)"},
+    "diff_col:name": {"en": "Company", "de": "Unternehmen"},
+    "diff_col:weight": {"en": "Weight", "de": "Gewicht"},
+    "diff_col:difference": {"en": "Difference", "de": "Differenz"},
+    "diff_col:part": {"en": "Part", "de": "Teil"},
+    "diff_col:item": {"en": "Item", "de": "Posten"},
+    "diff_col:measure": {"en": "Measure", "de": "Größe"},
+    "diff_col:unit": {"en": "Unit", "de": "Einheit"},
+    "diff_col:value": {"en": "Value", "de": "Wert"},
+    "flow_type:acquisition": {"en": "acquisition", "de": "Übernahme"},
+    "flow_type:bond_or_notes": {"en": "bonds or notes", "de": "Anleihen"},
+    "flow_type:chip_purchase": {"en": "chip purchase", "de": "Chipkauf"},
+    "flow_type:chip_supply_agreement": {"en": "chip supply agreement", "de": "Chipliefervertrag"},
+    "flow_type:cloud_compute_commitment": {
+        "en": "cloud compute commitment",
+        "de": "Cloud-Rechenzusage",
+    },
+    "flow_type:compute_capacity_lease": {
+        "en": "compute capacity lease",
+        "de": "Miete von Rechenkapazität",
+    },
+    "flow_type:distribution": {"en": "distribution", "de": "Ausschüttung"},
+    "flow_type:equity_investment": {"en": "equity investment", "de": "Eigenkapitalbeteiligung"},
+    "flow_type:government_grant": {"en": "government grant", "de": "staatliche Förderung"},
+    "flow_type:grant_conversion": {
+        "en": "grant converted to equity",
+        "de": "in Eigenkapital gewandelte Förderung",
+    },
+    "flow_type:guarantee": {"en": "guarantee", "de": "Garantie"},
+    "flow_type:joint_venture_contribution": {
+        "en": "joint-venture contribution",
+        "de": "Einlage in ein Gemeinschaftsunternehmen",
+    },
+    "flow_type:loan_or_credit": {"en": "loan or credit line", "de": "Kredit oder Kreditlinie"},
+    "flow_type:other": {"en": "other", "de": "Sonstiges"},
+    "flow_type:power_purchase_agreement": {
+        "en": "power purchase agreement",
+        "de": "Stromabnahmevertrag",
+    },
+    "flow_type:revenue_share": {"en": "revenue share", "de": "Umsatzbeteiligung"},
+    "flow_type:vendor_financing": {"en": "vendor financing", "de": "Lieferantenfinanzierung"},
+    "status:announced": {"en": "announced", "de": "angekündigt"},
+    "status:completed": {"en": "completed", "de": "abgeschlossen"},
+    "status:funded": {"en": "funded", "de": "ausgezahlt"},
+    "status:in_progress": {"en": "in progress", "de": "in Umsetzung"},
+    "status:loi": {"en": "letter of intent", "de": "Absichtserklärung"},
+    "status:signed": {"en": "signed", "de": "unterzeichnet"},
+    "status:stalled": {"en": "stalled", "de": "auf Eis gelegt"},
+    "status:terminated": {"en": "terminated", "de": "beendet"},
+    "part:gap": {"en": "ROI gap", "de": "ROI-Lücke"},
+    "part:stress": {"en": "stress", "de": "Stresstest"},
+    "measure:capex": {"en": "AI capex", "de": "KI-Investitionen"},
+    "measure:required": {"en": "revenue required", "de": "benötigter Umsatz"},
+    "measure:revenue": {"en": "AI revenue", "de": "KI-Umsatz"},
+    "measure:gap": {"en": "gap", "de": "Lücke"},
+    "measure:coverage": {"en": "coverage", "de": "Deckung"},
+    "measure:total_loss": {"en": "total loss", "de": "Gesamtverlust"},
+    "measure:index_impact": {"en": "index impact", "de": "Auswirkung auf den Index"},
+    "unit:USD bn": {"en": "USD bn", "de": "Mrd. USD"},
+    "unit:USD bn a year": {"en": "USD bn a year", "de": "Mrd. USD pro Jahr"},
+    "unit:ratio": {"en": "ratio", "de": "Verhältnis"},
+    "unit:fraction": {"en": "fraction", "de": "Anteil"},
+    "diff_d1": {"en": "then", "de": "damals"},
+    "diff_d2": {"en": "now", "de": "jetzt"},
     "diff_restated": {"en": "restated", "de": "neu beziffert"},
     "diff_stalled": {"en": "stalled", "de": "auf Eis gelegt"},
     "diff_terminated": {"en": "terminated", "de": "beendet"},
@@ -502,12 +684,56 @@ LABELS: dict[str, dict[str, str]] = {
     "hist_volume": {"en": "Cycle volume (USD bn)", "de": "Kreislaufvolumen (Mrd. USD)"},
     "hist_cycles": {"en": "Cycles", "de": "Kreisläufe"},
     "hist_p": {"en": "p-value", "de": "p-Wert"},
+    "buildout_intro": {
+        "en": "One chart per series and period type: a quarterly figure and an annual one are never drawn on one axis. Each source has a line style of its own and is named in the legend; marker shapes tell actuals (circles, joined by lines), guidance (diamonds), estimates (squares) and forecasts (triangles) apart; a red ring marks figures that conflict.",
+        "de": "Ein Diagramm je Reihe und Periodentyp: eine Quartals- und eine Jahreszahl stehen nie auf einer Achse. Jede Quelle hat eine eigene Linienart und wird in der Legende genannt; die Markerformen unterscheiden Ist-Zahlen (Kreise, mit Linien verbunden), Unternehmensprognosen (Rauten), Schätzungen (Quadrate) und Vorhersagen (Dreiecke); ein roter Ring kennzeichnet widersprüchliche Zahlen.",
+    },
+    "seed_word": {"en": "seed", "de": "Ausgangsartikel"},
+    "cycle_flow_ids": {"en": "Deals (flow ids)", "de": "Geschäfte (Flow-IDs)"},
+    # the flow graph's layers (the dashboard's web/_i18n.py has the same words)
+    "layer:capital_provider": {"en": "Capital provider", "de": "Kapitalgeber"},
+    "layer:government": {"en": "Government", "de": "Staat"},
+    "layer:joint_venture": {"en": "Joint venture", "de": "Gemeinschaftsunternehmen"},
+    "layer:model_lab": {"en": "Model lab", "de": "KI-Labor"},
+    "layer:application": {"en": "Application", "de": "Anwendung"},
+    "layer:hyperscaler": {"en": "Hyperscaler", "de": "Hyperscaler"},
+    "layer:neocloud": {"en": "Neocloud", "de": "Neocloud"},
+    "layer:data_center_reit_operator": {
+        "en": "Data-centre REIT or operator",
+        "de": "Rechenzentrums-REIT oder -Betreiber",
+    },
+    "layer:chip_designer": {"en": "Chip designer", "de": "Chipdesigner"},
+    "layer:eda_ip": {"en": "EDA and IP", "de": "EDA und IP"},
+    "layer:memory": {"en": "Memory", "de": "Speicher"},
+    "layer:networking": {"en": "Networking", "de": "Netzwerk"},
+    "layer:optical": {"en": "Optical", "de": "Optik"},
+    "layer:server_oem": {"en": "Server maker", "de": "Serverhersteller"},
+    "layer:foundry": {"en": "Foundry", "de": "Auftragsfertiger (Foundry)"},
+    "layer:packaging": {"en": "Packaging", "de": "Packaging"},
+    "layer:materials": {"en": "Materials", "de": "Materialien"},
+    "layer:semiconductor_equipment": {
+        "en": "Semiconductor equipment",
+        "de": "Halbleiterausrüstung",
+    },
+    "layer:power_and_electrical": {"en": "Power and electrical", "de": "Strom und Elektrik"},
+    "layer:cooling": {"en": "Cooling", "de": "Kühlung"},
+    "layer:energy_utility": {"en": "Energy utility", "de": "Energieversorger"},
+    "hist_p_degree": {"en": "p (degree-preserving)", "de": "p (gradtreu)"},
+    "hist_p_role": {"en": "p (role-preserving)", "de": "p (rollentreu)"},
+    "hist_intro_both": {
+        "en": "The flow map replayed at every quarter end from {start} from the deal events known then ({basis} amounts). The cycling index against two null models, {samples} rewirings each per quarter (seed {seed}): degree-preserving (every company keeps its number of payers and payees) and role-preserving (in addition, every deal keeps the layers of its payer and payee); p is the share of rewirings at least as circular, both p-values are shown.",
+        "de": "Der Geldflussgraph zu jedem Quartalsende ab {start}, aus den damals bekannten Geschäften (Betragsbasis „{basis}“). Der Kreislaufindex gegen zwei Nullmodelle mit je {samples} Neuverdrahtungen je Quartal (Seed {seed}): gradtreu (jedes Unternehmen behält die Zahl seiner Zahler und Empfänger) und rollentreu (zusätzlich behält jede Vereinbarung die Ebenen von Zahler und Empfänger); p ist der Anteil der Neuverdrahtungen, die mindestens so zirkulär sind; beide p-Werte werden gezeigt.",
+    },
     "hist_index_dd": {"en": "Index drawdown", "de": "Drawdown des Index"},
     "hist_bench_dd": {"en": "{ticker} drawdown", "de": "Drawdown von {ticker}"},
     "hist_drawdown": {"en": "Drawdown", "de": "Drawdown"},
     "hist_self_funded": {
         "en": "Self-funded revenue share of the largest recipients (the share of each company's inflow that its own payments into the graph funded, at each quarter end; blank before it took in money)",
         "de": "Selbstfinanzierter Umsatzanteil der größten Empfänger (der Anteil der Zuflüsse eines Unternehmens, den seine eigenen Zahlungen in den Graphen finanziert haben, zu jedem Quartalsende; leer, bevor es Geld erhielt)",
+    },
+    "hist_no_backtest": {
+        "en": "No index backtest with prices: the drawdowns are left out.",
+        "de": "Kein Index-Backtest mit Kursen: die Drawdowns fehlen.",
     },
     "hist_no_prices": {
         "en": "Without prices the drawdowns are left out.",
@@ -620,6 +846,120 @@ MEASURE_NAMES: dict[str, dict[str, str]] = {
         "de": "CoWoS-Packaging-Kapazität",
     },
     "dc_capacity_mw": {"en": "data-centre capacity", "de": "Rechenzentrumskapazität"},
+    "hyperscale_capex_usd_bn": {
+        "en": "hyperscale capital expenditure",
+        "de": "Hyperscale-Investitionsausgaben",
+    },
+    "gpu_shipments_rubin_mn_units": {
+        "en": "Rubin GPU shipments",
+        "de": "Auslieferungen von Rubin-GPUs",
+    },
+    "xpu_shipments_mn_units": {
+        "en": "AI accelerator (XPU) shipments",
+        "de": "Auslieferungen von KI-Beschleunigern (XPU)",
+    },
+    "ai_dc_capacity_added_mw": {
+        "en": "AI data-centre capacity added",
+        "de": "Zubau an KI-Rechenzentrumskapazität",
+    },
+    "power_capacity_added_mw": {"en": "power capacity added", "de": "Zubau an Stromkapazität"},
+    "cowos_wafers_per_year_k": {
+        "en": "CoWoS packaging output a year",
+        "de": "CoWoS-Packaging-Ausstoß pro Jahr",
+    },
+    "ai_dc_capacity_mw": {"en": "AI data-centre capacity", "de": "KI-Rechenzentrumskapazität"},
+    "dc_capacity_contracted_mw": {
+        "en": "contracted data-centre capacity",
+        "de": "vertraglich gebundene Rechenzentrumskapazität",
+    },
+    "inference_power_mw": {"en": "power for inference", "de": "Strombedarf für Inferenz"},
+    "arr_growth_x": {"en": "ARR growth (multiple)", "de": "ARR-Wachstum (Vielfaches)"},
+    "cowos_wafers_growth_x": {
+        "en": "CoWoS capacity growth (multiple)",
+        "de": "Wachstum der CoWoS-Kapazität (Vielfaches)",
+    },
+    "xpu_shipments_growth_x": {
+        "en": "XPU shipment growth (multiple)",
+        "de": "Wachstum der XPU-Auslieferungen (Vielfaches)",
+    },
+    "transceivers_800g_plus_share_pct": {
+        "en": "share of 800G+ optical transceivers",
+        "de": "Anteil optischer Transceiver ab 800G",
+    },
+    "transceivers_400g_plus_mn_units": {
+        "en": "400G+ optical transceiver shipments",
+        "de": "Auslieferungen optischer Transceiver ab 400G",
+    },
+    "transceivers_800g_mn_units": {
+        "en": "800G optical transceiver shipments",
+        "de": "Auslieferungen optischer 800G-Transceiver",
+    },
+    "semi_equipment_sales_usd_bn": {
+        "en": "semiconductor equipment sales",
+        "de": "Umsatz mit Halbleiterausrüstung",
+    },
+    "wfe_dram_spend_usd_bn": {
+        "en": "wafer-fab equipment spend, DRAM",
+        "de": "Ausgaben für Wafer-Fab-Ausrüstung, DRAM",
+    },
+    "wfe_foundry_logic_spend_usd_bn": {
+        "en": "wafer-fab equipment spend, foundry and logic",
+        "de": "Ausgaben für Wafer-Fab-Ausrüstung, Foundry und Logik",
+    },
+    "wfe_nand_spend_usd_bn": {
+        "en": "wafer-fab equipment spend, NAND",
+        "de": "Ausgaben für Wafer-Fab-Ausrüstung, NAND",
+    },
+}
+
+#: the build-out series (``aiinfra.buildout.list_series``), for a chart's title
+SERIES_NAMES: dict[str, dict[str, str]] = {
+    "model_lab_arr": {
+        "en": "Model labs' annualised revenue (ARR)",
+        "de": "Annualisierter Umsatz der KI-Labore (ARR)",
+    },
+    "hyperscaler_capex": {
+        "en": "Hyperscalers' capital expenditure",
+        "de": "Investitionsausgaben der Hyperscaler",
+    },
+    "accelerator_shipments": {
+        "en": "AI accelerator shipments",
+        "de": "Auslieferungen von KI-Beschleunigern",
+    },
+    "wfe_spend": {"en": "Wafer-fab equipment spend", "de": "Ausgaben für Wafer-Fab-Ausrüstung"},
+    "cowos_monthly": {
+        "en": "CoWoS packaging capacity (monthly)",
+        "de": "CoWoS-Packaging-Kapazität (monatlich)",
+    },
+    "cowos_annual": {
+        "en": "CoWoS packaging output (annual)",
+        "de": "CoWoS-Packaging-Ausstoß (jährlich)",
+    },
+    "transceivers": {
+        "en": "Optical transceiver shipments",
+        "de": "Auslieferungen optischer Transceiver",
+    },
+    "transceiver_share": {
+        "en": "Share of 800G+ optical transceivers",
+        "de": "Anteil optischer Transceiver ab 800G",
+    },
+    "dc_capacity": {"en": "Data-centre capacity", "de": "Rechenzentrumskapazität"},
+    "capacity_added": {"en": "Capacity added", "de": "Kapazitätszubau"},
+    "inference_power": {"en": "Power for inference", "de": "Strombedarf für Inferenz"},
+    "stated_multiples": {
+        "en": "Growth multiples stated by the sources",
+        "de": "Von den Quellen genannte Wachstumsfaktoren",
+    },
+}
+
+#: the period types of build-out figures (``aiinfra.buildout`` ``period_type``), for a chart
+PERIOD_TYPE_NAMES: dict[str, dict[str, str]] = {
+    "day": {"en": "daily", "de": "täglich"},
+    "month": {"en": "monthly", "de": "monatlich"},
+    "quarter": {"en": "quarterly", "de": "quartalsweise"},
+    "half": {"en": "half-yearly", "de": "halbjährlich"},
+    "year": {"en": "annual", "de": "jährlich"},
+    "multi_year": {"en": "over several years", "de": "über mehrere Jahre"},
 }
 
 #: the units of the build-out series (``SeriesSpec.unit``), for a reader
@@ -634,6 +974,11 @@ UNIT_NAMES: dict[str, dict[str, str]] = {
     "MW": {"en": "MW", "de": "MW"},
     "MW added": {"en": "MW added", "de": "MW Zubau"},
     "mn units": {"en": "million units", "de": "Mio. Stück"},
+    "% of units": {"en": "% of units", "de": "% der Stückzahl"},
+    "× (end over start of the period)": {
+        "en": "× (end over start of the period)",
+        "de": "× (Ende gegenüber Beginn des Zeitraums)",
+    },
 }
 
 #: the ledger's group entities (not companies), for a reader
@@ -677,7 +1022,13 @@ CATEGORY_NAMES: dict[str, dict[str, str]] = {
 
 
 def number(x: float, lang: Lang, digits: int = 1) -> str:
-    """A number in the reader's convention (1,234.5 in English, 1.234,5 in German)."""
+    """A number in the reader's convention (1,234.5 in English, 1.234,5 in German); a value
+    that rounds to zero is written without a sign (never "-0.0").
+
+    >>> number(-0.00004 * 100, "en"), number(-1234.56, "de", 2)
+    ('0.0', '-1.234,56')
+    """
+    x = round(float(x), digits) + 0.0  # -0.0 + 0.0 is 0.0
     text = f"{x:,.{digits}f}"
     if lang == "de":
         text = text.replace(",", "_").replace(".", ",").replace("_", ".")

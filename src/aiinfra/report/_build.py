@@ -9,6 +9,7 @@ import html
 import os
 import re
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -21,6 +22,8 @@ from aiinfra.backtest import BacktestSummary, IndexView, StrategyComparison
 from aiinfra.charts import (
     CATEGORY_NAMES,
     COMPARED,
+    PERIOD_TYPE_NAMES,
+    SERIES_NAMES,
     buildout_figure,
     csv_data_uri,
     csv_file_name,
@@ -40,13 +43,15 @@ from aiinfra.charts import (
 )
 from aiinfra.config import Lang
 from aiinfra.exceptions import AiinfraError, InvalidParameterError
-from aiinfra.ledger import Ledger
+from aiinfra.ledger import Ledger, source_text
 
 __all__ = [
     "ReportResult",
     "content_security_policy",
     "csv_link",
+    "notice_html",
     "render_report",
+    "source_html",
     "write_report",
 ]
 
@@ -66,8 +71,17 @@ class ReportResult:
     strategies: StrategyComparison | None = None
 
 
+#: the decimal and thousands separators of the charts of the report being rendered (set by
+#: :func:`render_report` for its language; plotly's default ".," otherwise)
+_SEPARATORS: ContextVar[str | None] = ContextVar("report_separators", default=None)
+
+
 def _fig_html(fig: Any) -> str:
     import plotly.io as pio
+
+    seps = _SEPARATORS.get()
+    if seps is not None:  # German charts: 1.234,5 on the axes, in hover and value labels
+        fig.update_layout(separators=seps)
 
     return str(
         pio.to_html(
@@ -127,9 +141,13 @@ def _table(
         cells = "".join(f"<td>{html.escape(_cell(v))}</td>" for v in rec)
         rows.append(f"<tr>{cells}</tr>")
     shown = csv if csv is not None else frame.map(_cell)
+    # the wrapper keeps a table wider than its card inside it (scrolled sideways, not
+    # overflowing); the CSV link follows the table inside it
     return (
-        f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        f'<div class="tbl"><table class="{cls}"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
         + csv_link(shown, name or cls or "table", as_shown=csv is None)
+        + "</div>"
     )
 
 
@@ -157,6 +175,7 @@ def render_report(
     history: Any = None,
     changes: Any = None,
     lookthrough: Sequence[Any] = (),
+    index_notices: Sequence[dict[str, Any]] | None = None,
 ) -> ReportResult:
     """Lay out the report: summary, index, backtest, flow map, stress, ROI gap, build-out and
     sources (rendering only: the index comes formed, see
@@ -164,12 +183,14 @@ def render_report(
     (the methodology and the prices used).
 
     ``index`` is None when there are no prices; its relaxation, error and backtest error are
-    shown on page one, and a backtest that applies today's scores to earlier dates is labelled
-    not point-in-time wherever it is shown. The point-in-time backtest is the headline (page one
-    and the index section, with the score source of each review); the same rules on today's
-    scores (``IndexView.comparison``) are a labelled comparison beside it: a dashed line in the
-    levels chart and a table with the look-ahead premium. ``IndexView.house_comparison`` adds
-    the systematic scores against the house view.
+    shown on page one, each as an analyst's sentence with the engine's message folded under it
+    (``index_notices``: the parts of :func:`aiinfra.services.notices.index_notice_parts`, made
+    from ``index`` when not given), and a backtest that applies today's scores to earlier
+    dates is labelled not point-in-time wherever it is shown. The point-in-time backtest is the
+    headline (page one and the index section, with the score source of each review); the same
+    rules on today's scores (``IndexView.comparison``) are a labelled comparison beside it: a
+    dashed line in the levels chart and a table with the look-ahead premium.
+    ``IndexView.house_comparison`` adds the systematic scores against the house view.
 
     ``strategies`` (several methodologies and benchmarks on one window, see
     :func:`aiinfra.services.strategies.form_strategies`) adds to the index section the table
@@ -183,14 +204,40 @@ def render_report(
     (:mod:`aiinfra.report._history`, :mod:`aiinfra.report._diff`,
     :mod:`aiinfra.report._lookthrough`).
     """
+    token = _SEPARATORS.set(",." if lang == "de" else None)
+    try:
+        return _render(
+            ledger, index, as_of, lang, notices, source_list, strategies, history, changes,
+            lookthrough, index_notices,
+        )  # fmt: skip
+    finally:
+        _SEPARATORS.reset(token)
+
+
+def _render(
+    ledger: Ledger,
+    index: IndexView | None,
+    as_of: pd.Timestamp,
+    lang: Lang,
+    notices: Sequence[str],
+    source_list: Sequence[tuple[str, str]],
+    strategies: StrategyComparison | None,
+    history: Any,
+    changes: Any,
+    lookthrough: Sequence[Any],
+    index_notices: Sequence[dict[str, Any]] | None,
+) -> ReportResult:
+    """:func:`render_report`'s body (the charts' separators already set for ``lang``)."""
     as_of_ts = as_of
     f = _Fmt(lang)
-    notices = [*notices, *_index_notices(index, lang, f)]
+    formed = _index_notices(index, index_notices, lang, f)
+    details = {text: detail for text, detail in formed}
+    notices = [*notices, *(text for text, _ in formed)]
     sources: set[tuple[str, str]] = set(source_list)
     charts: list[str] = []
     review = None if index is None else index.review
     parts: list[tuple[str, str]] = [
-        ("summary", _summary_html(ledger, index, notices, as_of_ts, lang, f))
+        ("summary", _summary_html(ledger, index, notices, as_of_ts, lang, f, details))
     ]
     if index is not None and review is not None:
         if strategies is None:
@@ -204,7 +251,7 @@ def render_report(
         if fs:
             parts.append(("factsheet", fs))
     parts += _analysis_sections(ledger, review, as_of_ts, lang, f, charts, sources)
-    parts += _issue16_sections(history, changes, lookthrough, lang, charts)
+    parts += _issue16_sections(history, changes, lookthrough, lang, charts, entity_names(ledger))
     parts.append(("sources", _sources_html(sources, lang)))
     sections = [name for name, _ in parts]
     page = _page("".join(text for _, text in parts), sections, as_of_ts, lang)
@@ -212,7 +259,12 @@ def render_report(
 
 
 def _issue16_sections(
-    history: Any, changes: Any, lookthrough: Sequence[Any], lang: Lang, charts: list[str]
+    history: Any,
+    changes: Any,
+    lookthrough: Sequence[Any],
+    lang: Lang,
+    charts: list[str],
+    names: dict[str, str] | None = None,
 ) -> list[tuple[str, str]]:
     """(section id, markup) of circularity over time (``history``, a flows-history view), what
     changed (``changes``, a diff result) and the funds looked through, each left out when None
@@ -225,7 +277,7 @@ def _issue16_sections(
     hist = "" if history is None else history_html(history, lang, charts, _fig_html, _table)
     for name, text in (
         ("history", hist),
-        ("diff", "" if changes is None else diff_html(changes, lang, _table)),
+        ("diff", "" if changes is None else diff_html(changes, lang, _table, names)),
         ("lookthrough", lookthrough_html(lookthrough, lang, _table)),
     ):
         if text:
@@ -233,28 +285,71 @@ def _issue16_sections(
     return out
 
 
-def _index_notices(index: IndexView | None, lang: Lang, f: _Fmt) -> list[str]:
-    """What page one says about how the index was formed: relaxed rules, no index, not
-    point-in-time, backtest left out."""
+def _notice_sentence(part: dict[str, Any], lang: Lang, f: _Fmt) -> str:
+    """The analyst's sentence of one notice part (``key``, ``numbers``, ``detail``; see
+    :func:`aiinfra.services.notices.index_notice_parts`)."""
+    key, n = part["key"], part.get("numbers") or {}
+    if key == "relaxed":
+        text = label("relaxed_counts", lang).format(
+            priced=n["priced"], candidates=n["candidates"], eligible=n["eligible"],
+            rule=n["min_n_rule"], held=n["selected"],
+        )  # fmt: skip
+        changes = n.get("changes", [])
+        how = []
+        if "cap" in changes:
+            cap, rule = f.pct(n["cap"]), f.pct(n["cap_rule"])
+            how.append(label("relaxed_cap", lang).format(cap=cap, rule=rule))
+        if "min_n" in changes:
+            mins = {"min_n": n["min_n"], "rule": n["min_n_rule"]}
+            how.append(label("relaxed_min_n", lang).format(**mins))
+        if "ucits" in changes:
+            how.append(label("relaxed_ucits", lang))
+        if "cap" not in changes:
+            how.append(label("relaxed_cap_kept", lang).format(cap=f.pct(n["cap"])))
+        return f"{text} {', '.join(how)}."
+    if key == "no_index":
+        if not {"candidates", "eligible", "min_n"} <= set(n):
+            return label("no_index_plain", lang)
+        return label("no_index_counts", lang).format(**n)
+    if key == "not_pit":
+        return label("not_pit", lang)
+    if key == "bt_left_out" and {"start", "review"} <= set(n):
+        return label("bt_left_out_plain", lang).format(**n)
+    return label("bt_left_out_short", lang)
+
+
+def _index_notices(
+    index: IndexView | None, parts: Sequence[dict[str, Any]] | None, lang: Lang, f: _Fmt
+) -> list[tuple[str, str]]:
+    """What page one says about how the index was formed (relaxed rules, no index, not
+    point-in-time, backtest left out): (the analyst's sentence, the engine's message).
+    ``parts`` are :func:`aiinfra.services.notices.index_notice_parts` of ``index`` (computed
+    here when not given)."""
     if index is None:
         return []
-    out = []
-    m, review = index.methodology, index.review
-    if index.relaxation is not None:
-        out.append(
-            label("relaxed", lang).format(
-                why=index.relaxation.reason,
-                cap=f.pct(m.weighting.single_cap),
-                n=m.selection.min_n,
-            )
+    if parts is None:
+        from aiinfra.services.notices import index_notice_parts
+
+        parts = index_notice_parts(index)
+    parts = list(parts)
+    if index.review is not None and not index.review.point_in_time:
+        at = 1 if parts and parts[0]["key"] in ("relaxed", "no_index") else 0
+        parts.insert(at, {"key": "not_pit", "numbers": {}, "detail": ""})
+    return [(_notice_sentence(p, lang, f), str(p.get("detail") or "")) for p in parts]
+
+
+def notice_html(text: str, detail: str, lang: Lang) -> str:
+    """One notice: the sentence, and the engine's message folded under "Details" (escaped)."""
+    more = ""
+    if detail:
+        more = (
+            f'<details class="engine"><summary>{label("engine_detail", lang)}</summary>'
+            f'<p class="small">{html.escape(detail)}</p></details>'
         )
-    if index.error is not None:
-        out.append(label("no_index", lang).format(why=index.error))
-    if review is not None and not review.point_in_time:
-        out.append(label("not_pit", lang))
-    if index.backtest_error is not None:
-        out.append(label("bt_left_out", lang).format(why=index.backtest_error))
-    return out
+    return (
+        f'<div class="notice"><p><b>{label("notice", lang)}:</b> {html.escape(text)}</p>'
+        f"{more}</div>"
+    )
 
 
 def _summary_html(
@@ -264,8 +359,10 @@ def _summary_html(
     as_of: pd.Timestamp,
     lang: Lang,
     f: _Fmt,
+    details: dict[str, str] | None = None,
 ) -> str:
-    """Page one: the notices, what the index holds, how it performed (the point-in-time
+    """Page one: the notices (each with the engine's message folded under it, ``details``:
+    sentence → message), what the index holds, how it performed (the point-in-time
     backtest, with the look-ahead premium when compared), key build-out numbers."""
 
     def L(k: str) -> str:
@@ -276,7 +373,7 @@ def _summary_html(
 
     summary = [f'<section id="summary"><h2>{L("summary")}</h2>']
     for n in notices:
-        summary.append(f'<p class="notice"><b>{L("notice")}:</b> {html.escape(n)}</p>')
+        summary.append(notice_html(n, (details or {}).get(n, ""), lang))
     if review is not None:
         sel = review.selection()
         cats = sel.groupby("category")["weight"].sum().sort_index()
@@ -412,9 +509,51 @@ def _analysis_sections(
     return out
 
 
+#: a ledger row's reference in the sources appendix, then its ``source`` cell
+_LEDGER_ROW = re.compile(r"^((?:figures|flows|scores)\.csv [^:]*?): (.*)$", re.DOTALL)
+
+
+def source_html(source: object, lang: Lang) -> str:
+    """A ledger ``source`` cell as the report shows it: the seed articles by their title, web
+    addresses as links (``rel="noopener noreferrer"``, opened in a new tab; only ``http`` and
+    ``https``), anything else as text; every part escaped.
+
+    Examples
+    --------
+    >>> source_html("https://a.example/x?a=1&b=2 | 003_fc8085e7628fbeab.txt", "en")[:60]
+    '<a href="https://a.example/x?a=1&amp;b=2" rel="noopener norefe'
+    """
+    from aiinfra.ledger import source_parts
+
+    parts = []
+    for p in source_parts(source):
+        if p.kind == "url":
+            href = html.escape(p.url, quote=True)
+            parts.append(
+                f'<a href="{href}" rel="noopener noreferrer" target="_blank">'
+                f"{html.escape(p.text)}</a>"
+            )
+        elif p.kind == "seed":
+            text = _seed_words(p.text, lang)
+            parts.append(f'<span class="seed">{html.escape(text)}</span>')
+        else:
+            parts.append(html.escape(p.text))
+    return " | ".join(parts) if parts else "–"
+
+
+def _source_item(value: str, lang: Lang) -> str:
+    """One entry of the appendix: a ledger row (``figures.csv (series): SOURCE`` …) with its
+    source cell read by :func:`source_html`; anything else (the methodology, the prices) as
+    escaped text."""
+    m = _LEDGER_ROW.match(value)
+    if m is None:
+        return html.escape(value)
+    return f"{html.escape(m.group(1))}: {source_html(m.group(2), lang)}"
+
+
 def _sources_html(sources: set[tuple[str, str]], lang: Lang) -> str:
     items = "".join(
-        f"<li><b>{html.escape(k)}</b>: {html.escape(v)}</li>" for k, v in sorted(sources)
+        f"<li><b>{html.escape(k)}</b>: {_source_item(v, lang)}</li>" for k, v in sorted(sources)
     )
     return (
         f'<section id="sources"><h2>{label("sources", lang)}</h2><ul class="sources">{items}</ul>'
@@ -559,15 +698,12 @@ def _index_html(
     score_note = L("review_scores").format(source=score_source_name(source, lang))
     if source != "house" and len(rat):
         score_note += " " + L("rationale_house").format(date=rat["as_of"].max().date())
-    out.append(
-        '<p class="small">Q = qualitative score (0–100), a = AI-revenue share, '
-        f"S = 0.8·Q + 0.2·R (R from a). {html.escape(score_note)}</p>"
-    )
+    out.append(f'<p class="small">{html.escape(L("q_a_s") + " " + score_note)}</p>')
     if bt is not None:
         try:
             out.extend(_backtest_html(index, lang, f, charts))
         except AiinfraError as exc:  # a window too short for a chart: leave it out, say why
-            out.append(f'<p class="notice">{html.escape(L("bt_left_out").format(why=exc))}</p>')
+            out.append(notice_html(L("bt_left_out_short"), str(exc), lang))
     if strategies is not None:
         from aiinfra.report._strategies import strategies_html
 
@@ -688,10 +824,48 @@ _GONE_NOTE = re.compile(
 )
 
 
-def analyst_note(warning: str, lang: Lang) -> str:
-    """A backtest warning as the report shows it: a line whose price file ends (the engine's
-    stale rule) is "prices end on DATE", not a delisting, which only a given event is; other
-    warnings unchanged.
+_NOT_FORMED_NOTE = re.compile(
+    r"^review (?P<review>\S+) not formed, the index starts later: (?P<why>.*)$", re.DOTALL
+)
+_PRICES_END_NOTE = re.compile(
+    r"^review (?P<review>\S+) \(cut-off (?P<cutoff>[\d-]+)\) not formed: the prices of the "
+    r"lines held end on (?P<date>[\d-]+) \((?P<why>.*)\)$",
+    re.DOTALL,
+)
+_SKIPPED_NOTE = re.compile(
+    r"^review (?P<review>\S+) \(effective (?P<effective>[\d-]+)\) skipped: no prices after "
+    r"(?P<date>[\d-]+)$"
+)
+_LEVELS_END_NOTE = re.compile(
+    r"^levels end on (?P<date>[\d-]+), the last date with prices \(asked: (?P<asked>[\d-]+)\)$"
+)
+_ANNOUNCE_NOTE = re.compile(
+    r"^(?P<company>[^:]+): no close on the announcement date (?P<date>[\d-]+); pro-forma shares "
+    r"use the last close \((?P<last>[\d-]+)\)$"
+)
+_NOT_FORMED_COUNTS = re.compile(
+    r"Of (?P<candidates>\d+) candidates (?P<eligible>\d+) (?:is|are) eligible.*?"
+    r"|fewer than the minimum of (?P<min_n>\d+)",
+    re.DOTALL,
+)
+
+
+def _not_formed(review: str, why: str, lang: Lang) -> str:
+    """A review the index could not form before it launched, with the counts the engine's
+    message states (eligible of candidates, the minimum)."""
+    found: dict[str, str] = {}
+    for m in _NOT_FORMED_COUNTS.finditer(why):
+        found.update({k: v for k, v in m.groupdict().items() if v is not None})
+    if {"candidates", "eligible", "min_n"} <= set(found):
+        return label("note_not_formed_counts", lang).format(review=review, **found)
+    return label("note_not_formed", lang).format(review=review)
+
+
+def analyst_note(warning: str, lang: Lang, names: dict[str, str] | None = None) -> str:
+    """A backtest warning as the report shows it, in the reader's language: a line whose price
+    file ends (the engine's stale rule) is "prices end on DATE", not a delisting, which only a
+    given event is; a review not formed before the launch gives the counts; companies by name
+    (``names``: company id → name). A warning of another form is returned unchanged.
 
     Examples
     --------
@@ -699,13 +873,38 @@ def analyst_note(warning: str, lang: Lang) -> str:
     >>> analyst_note(w, "en")[:27]
     'X: prices end on 2024-03-28'
     """
-    m = _STALE_NOTE.match(warning)
+    for pattern, key in (
+        (_STALE_NOTE, "note_prices_end"),
+        (_GONE_NOTE, "note_prices_ended_before"),
+        (_PRICES_END_NOTE, "note_review_prices_end"),
+        (_SKIPPED_NOTE, "note_review_skipped"),
+        (_LEVELS_END_NOTE, "note_levels_end"),
+    ):
+        m = pattern.match(warning)
+        if m:
+            return label(key, lang).format(**m.groupdict())
+    m = _NOT_FORMED_NOTE.match(warning)
     if m:
-        return label("note_prices_end", lang).format(**m.groupdict())
-    m = _GONE_NOTE.match(warning)
+        return _not_formed(m.group("review"), m.group("why"), lang)
+    m = _ANNOUNCE_NOTE.match(warning)
     if m:
-        return label("note_prices_ended_before", lang).format(**m.groupdict())
+        parts = m.groupdict()
+        parts["company"] = (names or {}).get(parts["company"], parts["company"])
+        return label("note_announce_close", lang).format(**parts)
     return warning
+
+
+def _note_item(warning: str, lang: Lang, names: dict[str, str]) -> str:
+    """One backtest note as a list item: the analyst's wording, and the engine's own message
+    folded under it where the wording leaves part of it out (escaped)."""
+    text = analyst_note(warning, lang, names)
+    more = ""
+    if _NOT_FORMED_NOTE.match(warning) or _PRICES_END_NOTE.match(warning):
+        more = (
+            f'<details class="engine"><summary>{label("engine_detail", lang)}</summary>'
+            f"{html.escape(warning)}</details>"
+        )
+    return f"<li>{html.escape(text)}{more}</li>"
 
 
 def _backtest_html(index: IndexView, lang: Lang, f: _Fmt, charts: list[str]) -> list[str]:
@@ -728,12 +927,11 @@ def _backtest_html(index: IndexView, lang: Lang, f: _Fmt, charts: list[str]) -> 
     out.extend(_pit_lines(stats, lang))
     if stats.score_sources:
         out.append(_sources_details(stats, lang))
-    notes = [analyst_note(w, lang) for w in stats.warnings]
-    if notes:
-        shown = "".join(f"<li>{html.escape(w)}</li>" for w in notes[:8])
-        more = f"<li>… {len(notes) - 8} more</li>" if len(notes) > 8 else ""
-        head = f"<summary>{L('bt_notes')} ({len(notes)})</summary>"
-        out.append(f'<details>{head}<ul class="small">{shown}{more}</ul></details>')
+    if stats.warnings:  # every note (the list is folded): the analyst's wording, by name
+        names = _company_names(index)
+        shown = "".join(_note_item(w, lang, names) for w in stats.warnings)
+        head = f"<summary>{L('bt_notes')} ({len(stats.warnings)})</summary>"
+        out.append(f'<details class="bt-notes">{head}<ul class="small">{shown}</ul></details>')
     lv = bt.levels
     if len(lv) < 3:
         raise InvalidParameterError(
@@ -758,6 +956,17 @@ def _backtest_html(index: IndexView, lang: Lang, f: _Fmt, charts: list[str]) -> 
     out.append(chart(_attribution_figure(bt, lang)))
     out.append(chart(_turnover_figure(bt, lang)))
     return out
+
+
+def _company_names(index: IndexView) -> dict[str, str]:
+    """Company id → name of the review's candidates (empty when the review has none)."""
+    review = index.review
+    if review is None:
+        return {}
+    c = review.candidates
+    if "id" not in c.columns or "name" not in c.columns:
+        return {}
+    return {str(i): str(n) for i, n in zip(c["id"], c["name"], strict=True)}
 
 
 def _drawdown_figure(lv: pd.DataFrame, cols: list[str], lang: Lang) -> Any:
@@ -934,7 +1143,7 @@ def _turnover_figure(bt: Any, lang: Lang) -> Any:
     import plotly.graph_objects as go
 
     tv = bt.turnover.iloc[1:]
-    tfig = go.Figure(go.Bar(x=tv["review"], y=tv["turnover"], name="turnover"))
+    tfig = go.Figure(go.Bar(x=tv["review"], y=tv["turnover"], name=label("turnover", lang)))
     tfig.update_layout(
         title=label("turnover", lang), yaxis_tickformat=".0%", height=300, margin={"t": 40}
     )
@@ -987,13 +1196,19 @@ def _key_buildout(ledger: Ledger, as_of: pd.Timestamp, lang: Lang, f: _Fmt) -> p
                 label("unit", lang): unit,
                 label("reported", lang): _reported_text(rec, lang, f),
                 label("reported_sources", lang): "; ".join(
-                    f"{i}: {src}" for i, src in rec["reported_sources"]
+                    f"{i}: {_seed_words(source_text(src), lang)}"
+                    for i, src in rec["reported_sources"]
                 )
                 or "–",
                 label("outlook", lang): _when(outlook, rec, "outlook", lang),
             }
         )
     return pd.DataFrame(rows) if rows else None
+
+
+def _seed_words(text: str, lang: Lang) -> str:
+    """``seed 003 “…”`` of :func:`aiinfra.ledger.source_text` in the reader's language."""
+    return text if lang == "en" else text.replace("seed ", f"{label('seed_word', lang)} ")
 
 
 def _buildout_html(
@@ -1003,7 +1218,9 @@ def _buildout_html(
     charts: list[str],
     sources: set[tuple[str, str]],
 ) -> str:
-    """One chart per series; a trace per entity, measure, period type and kind (never mixed)."""
+    """One chart per series and period type (a quarterly and an annual figure never share an
+    axis: a quarter's amount is not a year's); in each, a trace per entity, measure, kind and
+    source, named in words, each source with a dash of its own (:func:`buildout_figure`)."""
     try:
         from aiinfra.buildout import buildout_series, list_series
     except ImportError:
@@ -1012,18 +1229,30 @@ def _buildout_html(
     def L(k: str) -> str:
         return label(k, lang)
 
-    out = []
+    out = [f'<p class="small">{html.escape(L("buildout_intro"))}</p>']
+    names = entity_names(ledger)
     for name in list_series():
         pts = buildout_series(ledger, name, as_of=as_of)
         pts = pts[pts["date"].notna()]
         if pts.empty:
             continue
-        fig = buildout_figure(pts, name, lang, names=entity_names(ledger))
-        charts.append(_fig_html(fig))
-        out.append(charts[-1])
+        types = [t for t in _PERIOD_ORDER if t in set(pts["period_type"])]
+        types += sorted(set(pts["period_type"]) - set(types))
+        for ptype in types:
+            part = pts[pts["period_type"] == ptype]
+            title = SERIES_NAMES.get(name, {}).get(lang) or name.replace("_", " ")
+            if len(types) > 1:  # the period type in the title only where the series has several
+                title += f" — {PERIOD_TYPE_NAMES.get(ptype, {}).get(lang, ptype)}"
+            fig = buildout_figure(part, name, lang, names=names, by_source=True, title=title)
+            charts.append(_fig_html(fig))
+            out.append(charts[-1])
         for src in pts["source"].dropna().unique():
             sources.add((L("ledger_source"), f"figures.csv ({name}): {src}"))
-    return "".join(out)
+    return "".join(out) if len(out) > 1 else ""
+
+
+#: the order of a series' charts by period type (the finest first)
+_PERIOD_ORDER = ("day", "month", "quarter", "half", "year", "multi_year")
 
 
 def write_report(result: ReportResult, out: str | os.PathLike[str]) -> Path:
@@ -1046,10 +1275,13 @@ header{background:#10243e;color:#fff;padding:16px 28px}header h1{margin:0 0 8px;
 nav a{color:#cfe3ff;margin-right:16px;text-decoration:none}main{padding:8px 28px;max-width:1200px}
 section{background:#fff;border:1px solid #e3e7ec;border-radius:8px;padding:12px 20px;margin:16px 0}
 table{border-collapse:collapse;margin:8px 0;font-size:13px}
+.tbl{max-width:100%;overflow-x:auto}section{min-width:0;overflow-wrap:break-word}
 th,td{border-bottom:1px solid #e3e7ec;padding:4px 8px;text-align:left;vertical-align:top}
 table.wide td:last-child{max-width:520px}
-.notice{background:#fff4e5;border-left:4px solid #f0a020;padding:8px}
+.notice{background:#fff4e5;border-left:4px solid #f0a020;padding:8px;margin:8px 0}
+.notice p{margin:0}.notice details{margin-top:4px}.notice summary{cursor:pointer;font-size:12px}
 a.csv{font-size:11px;color:#557;margin:0 0 8px;display:inline-block}
+.tbl>a.csv{display:block;width:max-content}
 .label{color:#a33;font-weight:600}.pit{color:#1d6b2f}.small{font-size:12px;color:#666}ul.sources{font-size:12px}
 footer{padding:16px 28px;color:#777;font-size:12px}
 """

@@ -13,7 +13,7 @@ from aiinfra.config import Lang
 from aiinfra.exceptions import InvalidParameterError
 from aiinfra.ledger import Ledger
 
-__all__ = ["NULL_MODELS_SHOWN", "flows_html"]
+__all__ = ["NULL_MODELS_SHOWN", "flows_html", "layer_name", "node_name"]
 
 NULL_MODELS_SHOWN: tuple[Literal["degree", "role"], ...] = ("degree", "role")
 """The null models whose p-values the circularity table shows, each in its own rows."""
@@ -52,11 +52,34 @@ def flows_html(
     out.append(_circularity_html(g, ci, lang, table, fmt))
     out.append(_dependence_html(g, lang, table, fmt))
     flows = ledger.flows.set_index("id")
-    for _, _, d in g.edges(data=True):
+    for u, v, d in g.edges(data=True):
+        deal = f"{node_name(g, u)} → {node_name(g, v)}"
         for fid in d["flow_ids"]:
-            sources.add((L("ledger_source"), f"flows.csv {fid}: {flows.at[fid, 'source']!s}"))
+            sources.add(
+                (L("ledger_source"), f"flows.csv {fid} ({deal}): {flows.at[fid, 'source']!s}")
+            )
     out.append("</section>")
     return "".join(out)
+
+
+def node_name(g: Any, node: Any) -> str:
+    """A company of the flow graph by its name (its id when the ledger gives none)."""
+    if node not in g.nodes:
+        return str(node)
+    name = g.nodes[node].get("name")
+    return str(node) if name is None or str(name) in ("", "nan") else str(name)
+
+
+def layer_name(layer: Any, lang: Lang) -> str:
+    """A layer of the flow graph in words (``hyperscaler`` → "Hyperscaler"); unknown as given."""
+    key = f"layer:{layer}"
+    return label(key, lang) if key in LABELS else str(layer)
+
+
+def _payer(g: Any, node: Any) -> str:
+    if node is None or (isinstance(node, float) and math.isnan(node)) or node == "":
+        return "–"
+    return node_name(g, node)
 
 
 def _flow_figure(g: Any, ci: Any, lang: Lang) -> Any:
@@ -93,7 +116,7 @@ def _flow_figure(g: Any, ci: Any, lang: Lang) -> Any:
             x=[pos[n][0] for n in names],
             y=[pos[n][1] for n in names],
             mode="markers+text",
-            text=[esc(n) for n in names],
+            text=[esc(node_name(g, n)) for n in names],
             textposition="middle right",
             textfont={"size": 9},
             marker={
@@ -104,7 +127,10 @@ def _flow_figure(g: Any, ci: Any, lang: Lang) -> Any:
                 "colorscale": "Viridis",
                 "line": {"width": 0},
             },
-            hovertext=[f"{esc(g.nodes[n]['name'])} ({esc(g.nodes[n]['layer'])})" for n in names],
+            hovertext=[
+                f"{esc(node_name(g, n))} ({esc(layer_name(g.nodes[n].get('layer'), lang))})"
+                for n in names
+            ],
             hoverinfo="text",
             showlegend=False,
         )
@@ -137,9 +163,9 @@ def _cycles_html(g: Any, lang: Lang, table: Any, fmt: Any) -> str:
     )
     rows = [
         {
-            L("cycle"): " → ".join(str(n) for n in [*c.nodes, c.nodes[0]]),
+            L("cycle"): " → ".join(node_name(g, n) for n in [*c.nodes, c.nodes[0]]),
             L("bottleneck"): "–" if math.isnan(c.bottleneck) else fmt.num(c.bottleneck, 1),
-            "flow ids": " | ".join(",".join(ids) for ids in c.flow_ids),
+            L("cycle_flow_ids"): " | ".join(",".join(ids) for ids in c.flow_ids),
         }
         for c in cycles[:CYCLES_SHOWN]
     ]
@@ -201,7 +227,7 @@ def _dependence_html(g: Any, lang: Lang, table: Any, fmt: Any) -> str:
             L("company"): g.nodes[n]["name"],
             L("inflows"): fmt.num(r["in_strength"], 1),
             L("self_funded"): fmt.pct(r["self_funded"]),
-            L("largest_payer"): str(r.get("largest_counterparty", "")),
+            L("largest_payer"): _payer(g, r.get("largest_counterparty")),
             L("largest_share"): fmt.pct(r.get("largest_share", math.nan)),
             "HHI": fmt.num(r.get("hhi", math.nan), 2),
             L("inflows_rest_on"): tier_mix(evidence_split(g, list(g.in_edges(n))), lang),

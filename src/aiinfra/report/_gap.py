@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from aiinfra.charts import figures_evidence_sentence, gap_figure, label, tornado_figure
+from aiinfra.charts import LABELS, figures_evidence_sentence, gap_figure, label, tornado_figure
 from aiinfra.config import Lang
 from aiinfra.ledger import Ledger
 
@@ -69,7 +69,7 @@ def gap_html(
             L("required"): band(rec, "required"),
             L("ai_revenue"): band(rec, "revenue"),
             L("coverage"): fmt.pct(cov) if math.isfinite(cov) else "–",
-            L("revenue_kind"): rec["revenue_kind"] or "–",
+            L("revenue_kind"): _kind_text(rec["revenue_kind"], lang),
         }
         row[L("gap_gross")] = n(rec["gap"])
         s = rec["circular_share"]
@@ -100,12 +100,24 @@ def gap_html(
                 implied=fmt.pct(g["forecast_cagr"]),
             )
         out.append(f"<p>{html.escape(text)}</p>")
-    out.append(f'<p class="small">{html.escape("; ".join(r.notes))}</p>')
+    if r.notes:  # the engine's notes on the method, folded (they are written in English)
+        out.append(
+            f'<details class="engine"><summary>{L("gap_method_notes")}</summary>'
+            f'<p class="small">{html.escape("; ".join(r.notes))}</p></details>'
+        )
     ev = figures_evidence_sentence(r.evidence, r.year, lang)
     if ev:
         out.append(f'<p class="small evidence">{html.escape(ev)}</p>')
     out.append("</section>")
     return "".join(out)
+
+
+def _kind_text(kind: Any, lang: Lang) -> str:
+    """The basis of a year's AI revenue in words (``interpolated`` → "interpoliert")."""
+    if kind is None or (isinstance(kind, float) and math.isnan(kind)) or kind == "":
+        return "–"
+    key = f"revenue_kind:{kind}"
+    return label(key, lang) if key in LABELS else str(kind)
 
 
 def _net_text(r: Any, ledger: Ledger, lang: Lang, fmt: Any) -> str:

@@ -5,10 +5,25 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from aiinfra.charts import history_figure, history_self_funded_table, history_table, label
+from aiinfra.charts import (
+    LABELS,
+    history_figure,
+    history_self_funded_table,
+    history_table,
+    label,
+)
 from aiinfra.config import Lang
 
 __all__ = ["history_html"]
+
+#: the notes of :func:`aiinfra.services.report_sections.report_history` the report words itself
+_NOTES = {"no index backtest with prices: the drawdowns are left out": "hist_no_backtest"}
+
+
+def _note(note: str, lang: Lang) -> str:
+    """A note of the history view in the reader's language (a note not known here unchanged)."""
+    key = _NOTES.get(note)
+    return note if key is None else label(key, lang)
 
 
 def history_html(view: Any, lang: Lang, charts: list[str], fig_html: Any, table: Any) -> str:
@@ -24,15 +39,18 @@ def history_html(view: Any, lang: Lang, charts: list[str], fig_html: Any, table:
     if frame.empty:
         return ""
     h = view.history
-    intro = label("hist_intro", lang).format(
-        start=h.start.date(), basis=h.basis, samples=h.samples, seed=h.seed
+    both = "p_value_role" in frame.columns
+    basis_key = f"net_basis_{h.basis}"
+    basis = label(basis_key, lang) if basis_key in LABELS else h.basis
+    intro = label("hist_intro_both" if both else "hist_intro", lang).format(
+        start=h.start.date(), basis=basis, samples=h.samples, seed=h.seed
     )
     out = [f'<section id="history"><h2>{label("history", lang)}</h2>']
     out.append(f'<p class="small">{html.escape(intro)}</p>')
     out.append(fig_html(history_figure(frame, lang, view.benchmark)))
     charts.append("history")
     for n in view.notes:
-        out.append(f'<p class="small">{html.escape(str(n))}</p>')
+        out.append(f'<p class="small">{html.escape(_note(str(n), lang))}</p>')
     csv = frame.reset_index()
     csv["date"] = csv["date"].dt.date.astype(str)
     out.append(table(history_table(frame, lang, view.benchmark), "history", csv=csv))

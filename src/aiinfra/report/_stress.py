@@ -8,11 +8,11 @@ from typing import Any
 
 import pandas as pd
 
-from aiinfra.charts import CATEGORY_NAMES, esc, evidence_sentence, label
+from aiinfra.charts import CATEGORY_NAMES, LABELS, esc, evidence_sentence, label
 from aiinfra.config import Lang
 from aiinfra.ledger import Ledger
 
-__all__ = ["stress_html"]
+__all__ = ["scenario_description", "scenario_name", "stress_html"]
 
 #: the companies shown per scenario (largest loss first)
 TOP = 8
@@ -68,8 +68,8 @@ def stress_html(
     summary = pd.DataFrame(
         [
             {
-                L("scenario"): r.scenario.name,
-                L("description"): r.scenario.description,
+                L("scenario"): scenario_name(r.scenario, lang),
+                L("description"): scenario_description(r.scenario, lang),
                 L("rounds"): r.rounds,
                 L("total_loss"): fmt.num(float(r.companies["loss_usd"].sum()), 1),
                 L("index_impact"): fmt.pct(r.index["impact"]),
@@ -86,7 +86,7 @@ def stress_html(
     for r in results:
         fig.add_trace(
             go.Bar(
-                name=esc(r.scenario.name),
+                name=esc(scenario_name(r.scenario, lang)),
                 x=[esc(CATEGORY_NAMES.get(c, {}).get(lang, c)) for c in cats],
                 y=[100 * r.index["by_category"].get(c, 0.0) for c in cats],
             )
@@ -119,17 +119,63 @@ def stress_html(
                 L("unresolved"): [L("yes") if u else "" for u in top["unresolved"]],
             }
         )
-        out.append(
-            f"<h3>{html.escape(r.scenario.name)}: {html.escape(r.scenario.description)}</h3>"
-        )
+        name, what = scenario_name(r.scenario, lang), scenario_description(r.scenario, lang)
+        out.append(f"<h3>{html.escape(name)}: {html.escape(what)}</h3>")
         out.append(table(frame))
-        notes = "; ".join([r.credit_status, *r.notes])
-        out.append(f'<p class="small">{html.escape(notes)}</p>')
+        out.append(_credit_html(r, lang, fmt))
         ev = evidence_sentence(r.evidence, lang)
         if ev:
             out.append(f'<p class="small evidence">{html.escape(ev)}</p>')
     out.append("</section>")
     return "".join(out)
+
+
+def scenario_name(scenario: Any, lang: Lang) -> str:
+    """A built-in scenario's name in words (``lab_default`` → "A model lab defaults"); a user's
+    scenario by its own name."""
+    key = f"scenario:{scenario.name}"
+    return label(key, lang) if key in LABELS else str(scenario.name)
+
+
+def scenario_description(scenario: Any, lang: Lang) -> str:
+    """A built-in scenario's description in the reader's language; a user's as written."""
+    key = f"scenario_desc:{scenario.name}"
+    return label(key, lang) if key in LABELS else str(scenario.description)
+
+
+def _names(frame: pd.DataFrame) -> str:
+    col = "name" if "name" in frame.columns else "node"
+    return ", ".join(str(x) for x in frame[col])
+
+
+def _credit_html(r: Any, lang: Lang, fmt: Any) -> str:
+    """The credit layer in a sentence (who defaults in the scenario, by name; what lenders lose
+    beyond the baseline; who could not cover its loans even without it), with the engine's
+    status and notes folded under it (escaped)."""
+    c = r.credit
+    parts = []
+    need = {"default", "default_baseline", "creditor_loss_added"}
+    if isinstance(c, pd.DataFrame) and not c.empty and need <= set(c.columns):
+        new = c[c["default"].astype(bool) & ~c["default_baseline"].astype(bool)]
+        base = c[c["default_baseline"].astype(bool)]
+        added = float(c["creditor_loss_added"].sum())
+        if len(new):
+            parts.append(
+                label("credit_defaults", lang).format(names=_names(new), loss=fmt.num(added, 1))
+            )
+        else:
+            parts.append(label("credit_no_defaults", lang))
+        if len(base):
+            parts.append(label("credit_baseline", lang).format(names=_names(base)))
+    detail = "; ".join(str(x) for x in [r.credit_status, *r.notes] if x)
+    text = " ".join(parts)
+    more = ""
+    if detail:
+        more = (
+            f'<details class="engine"><summary>{label("engine_detail", lang)}</summary>'
+            f'<p class="small">{html.escape(detail)}</p></details>'
+        )
+    return f'<div class="small credit"><p>{html.escape(text)}</p>{more}</div>'
 
 
 def _range(r: Any, what: str, fmt: Any) -> str:

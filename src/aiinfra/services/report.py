@@ -125,10 +125,12 @@ def build_report(
         notices += formed.notices
         sources.append(_backtest_source(lang, first, cost_bps, used))
     from aiinfra.services import report_sections as extra
+    from aiinfra.services.notices import index_notice_parts
 
+    parts = None if view is None else index_notice_parts(view, start=str(first.date()))
     return render_report(
         ledger, view, as_of=day, lang=lang, notices=notices, source_list=sources,
-        strategies=comparison,
+        strategies=comparison, index_notices=parts,
         history=extra.report_history(ledger, day, view),
         changes=extra.report_changes(ledger, day, prices=prices, fx=fx),
         lookthrough=extra.report_lookthrough(ledger, holdings, day, prices=prices, fx=fx),
@@ -211,6 +213,7 @@ def _wanted_tickers(ledger: Any) -> list[str]:
 def _prices(settings: Settings, ledger: Any, progress: bool) -> tuple[Any, str, str | None]:
     """(getter or None, label for the sources appendix, reason when there are none)."""
     from aiinfra._derived import DerivedCache
+    from aiinfra.charts import label as _label
     from aiinfra.prices import CsvDirProvider, StoreProvider, YFinanceProvider
     from aiinfra.store import Store
 
@@ -219,12 +222,12 @@ def _prices(settings: Settings, ledger: Any, progress: bool) -> tuple[Any, str, 
         if why is not None:
             return None, "", no_prices_message(why)
         prov: Any = CsvDirProvider(settings.prices_dir, cache=DerivedCache(settings.home / "cache"))
-        label = f"CSV files in {settings.prices_dir}"
+        label = _label("prices_csv_dir", settings.lang).format(path=settings.prices_dir)
     else:
         from aiinfra.config import NET_DEADLINE_ENV, net_deadline
 
         store = Store(settings.store_path)
-        label = f"the store {settings.store_path}"
+        label = _label("prices_store", settings.lang).format(path=settings.store_path)
         if store.list_prices().empty:
             wanted = _wanted_tickers(ledger)
             env_set = bool(os.environ.get(NET_DEADLINE_ENV, "").strip())

@@ -49,10 +49,12 @@ def report_history(
     benchmark: str = DEFAULT_BENCHMARK,
 ) -> HistoryView | None:
     """The circularity at every quarter end from :data:`HISTORY_START` to ``as_of``
-    (:func:`aiinfra.flows.history`, committed amounts, degree-preserving null model with
-    ``samples`` rewirings per quarter), with the drawdowns of the index (GTR) and of
-    ``benchmark`` taken from ``index``'s backtest (the report's own index, so nothing is formed
-    twice) when it has one with that benchmark. None when the ledger has no flows on ``as_of``.
+    (:func:`aiinfra.flows.history`, committed amounts, ``samples`` rewirings per quarter under
+    each of the two null models of the flow section: degree-preserving (``p_value``) and
+    role-preserving (``p_value_role``, ``z_score_role``), as the flow section shows both), with
+    the drawdowns of the index (GTR) and of ``benchmark`` taken from ``index``'s backtest (the
+    report's own index, so nothing is formed twice) when it has one with that benchmark. None
+    when the ledger has no flows on ``as_of``.
 
     ``drawdown_t = L_t / max(L_first … L_t) − 1`` on the last session on or before each quarter
     end (:func:`aiinfra.services.flows_history.drawdowns_at`).
@@ -69,7 +71,10 @@ def report_history(
     day = to_timestamp(as_of, "as_of")
     if flow_graph(ledger, day, "committed").number_of_edges() == 0:
         return None  # no money flows on the date: nothing to replay
-    h = flow_history(ledger, HISTORY_START, day, "Q", "committed", samples, seed)
+    h = _with_role_model(
+        flow_history(ledger, HISTORY_START, day, "Q", "committed", samples, seed),
+        flow_history(ledger, HISTORY_START, day, "Q", "committed", samples, seed, model="role"),
+    )
     bt = None if index is None else index.backtest
     column = f"bench_{benchmark}"
     if bt is None or column not in bt.levels.columns:
@@ -79,6 +84,18 @@ def report_history(
     dd = drawdowns_at(levels, pd.DatetimeIndex(h.frame.index))
     dd.columns = list(DRAWDOWN_COLUMNS)
     return HistoryView(h, benchmark, dd, levels, str(bt.summary["label"]))
+
+
+def _with_role_model(degree: Any, role: Any) -> Any:
+    """``degree`` (a degree-preserving history) with the role-preserving run's p-value and
+    z-score beside its own as ``p_value_role`` and ``z_score_role`` (the same dates and seeds;
+    every other column is the graph's own and the same in both runs)."""
+    import dataclasses
+
+    frame = degree.frame.copy()
+    frame["p_value_role"] = role.frame["p_value"].reindex(frame.index)
+    frame["z_score_role"] = role.frame["z_score"].reindex(frame.index)
+    return dataclasses.replace(degree, frame=frame)
 
 
 def report_changes(ledger: Any, as_of: object, *, prices: Any = None, fx: Any = None) -> Any:
