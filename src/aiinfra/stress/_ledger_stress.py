@@ -207,7 +207,7 @@ def stress(
     )
     index = _index_impact(ledger, frame, day, w, w_source)
     losses = dict(zip(frame["node"].astype(str), frame["loss_usd"].astype(float), strict=True))
-    credit, credit_status = _credit(ledger, day, shortfall, cash, sc, losses)
+    credit, credit_status = _credit(ledger, day, _distress(g, sc), cash, sc, losses)
     horizons = None
     if horizon_draws:
         if sc.basis != "annualised":
@@ -461,6 +461,24 @@ def _index_impact(
     }
 
 
+def _distress(g: nx.DiGraph, sc: Scenario) -> dict[str, float]:
+    """The shortfall of the shocked parties in distress (``Shock.distress``): those whose cash
+    the credit layer cuts. A party that chooses to stop paying keeps its cash (``venture_halt``:
+    the hyperscalers stop funding the labs, they do not lose their cash)."""
+    out: dict[str, float] = {}
+    for shock in sc.shocks:
+        if not shock.distress:
+            continue
+        if shock.party.startswith("layer:"):
+            layer = shock.party.removeprefix("layer:")
+            parties = [n for n, d in g.nodes(data=True) if d.get("layer") == layer]
+        else:
+            parties = [shock.party] if shock.party in g else []
+        for p in parties:
+            out[p] = max(out.get(p, 0.0), shock.shortfall)
+    return out
+
+
 def _credit(
     ledger: Ledger,
     day: pd.Timestamp,
@@ -475,8 +493,9 @@ def _credit(
     On the annualised basis (the default) the clearing is over one year: each loan owes its
     amount over its term (the scenario's ``default_horizon_years`` when it states none: a
     proxy for the principal falling due in the year), against each company's cash less the
-    revenue the scenario takes from it in the year (its ``loss_usd``), a shocked borrower's cash
-    also cut by its shortfall. On the committed basis the whole principal is owed at once.
+    revenue the scenario takes from it in the year (its ``loss_usd``), the cash of a shocked
+    borrower in distress (``shortfall``: :func:`_distress`) also cut by its shortfall. On
+    the committed basis the whole principal is owed at once.
     Cash: ``cash`` if given, else the latest cash figure of the balance sheets published by
     ``day``; a borrower without one is assumed to hold what it owes (unresolved). The baseline
     clears the same loans on the untouched cash, so ``creditor_loss_added`` and
@@ -493,8 +512,10 @@ def _credit(
         default_horizon=sc.default_horizon_years if annual else None,
     )
 
+    names = _company_names(ledger)
+
     def name(n: Any) -> str:
-        return str(g.nodes[n].get("name") or n)
+        return str((g.nodes[n].get("name") if n in g else None) or names.get(str(n)) or n)
 
     loans = pd.DataFrame(
         [
@@ -556,8 +577,14 @@ def _credit(
         else "the whole principal against cash less the stress loss"
     )
     return clearing, (
-        f"Eisenberg–Noe clearing of {len(loans)} loan(s) over {horizon} ({how}); shocked "
-        f"borrowers' cash cut by their shortfall. Default in the scenario: "
+        f"Eisenberg–Noe clearing of {len(loans)} loan(s) over {horizon} ({how}); "
+        + (
+            f"cash of the shocked parties in distress ({', '.join(map(name, shortfall))}) cut "
+            "by their shortfall"
+            if shortfall
+            else "no shocked party is in distress (a party that chooses not to pay keeps its cash)"
+        )
+        + ". Default in the scenario: "
         f"{', '.join(new_defaults) or 'none'}; creditor losses added by the scenario USD "
         f"{clearing['creditor_loss_added'].sum():.1f} bn"
         + (

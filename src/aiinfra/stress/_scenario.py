@@ -42,6 +42,10 @@ class Shock(_Model):
     shortfall: float = Field(ge=0, le=1)
     types: tuple[str, ...] | None = None
     to_layers: tuple[str, ...] | None = None
+    #: whether the party cannot pay (true, the default: in the credit layer its cash is cut by
+    #: its shortfall) or chooses not to (false: a halt or a cut of spending, the party keeps
+    #: its cash)
+    distress: bool = True
 
 
 class Haircut(_Model):
