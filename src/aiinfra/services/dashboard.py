@@ -484,51 +484,87 @@ class Dashboard:
             cards["circularity"] = {"error": str(exc)}
         return cards
 
-    def sources(self) -> pd.DataFrame:
-        """Every source behind the pages: flows, figures, scores, AI revenue, financials,
-        the gap's parameters, the prices and the methodology. Columns ``what``, ``id``,
-        ``date``, ``source``."""
+    def sources(self, lang: str = "en") -> pd.DataFrame:
+        """Every source behind the pages, as an analyst reads it: flows, figures, scores, AI
+        revenue, financials, the gap's parameters, the prices and the methodology.
+
+        Columns ``what`` (the kind, an English key the page translates), ``item`` (what the
+        row is about, by name: a deal as "payer → payee", a company by its name, a figure as
+        "entity · measure · period"), ``date``, ``source`` (the cell as plain text, seed
+        articles by title: :func:`aiinfra.ledger.source_text`), ``id`` (the deal, figure,
+        company or parameter id) and ``source_cell`` (the ledger's cell as written, for the
+        page's links: :func:`aiinfra.ledger.source_parts`)."""
+        from aiinfra.charts import ENTITY_NAMES, MEASURE_NAMES
+        from aiinfra.ledger import source_text
         from aiinfra.roi_gap import PARAMETERS
 
-        def frame(kind: str, t: pd.DataFrame, ident: Any, date_col: str) -> pd.DataFrame:
+        led = self.ledger
+        names = dict(zip(led.companies["id"], led.companies["name"].astype(str), strict=True))
+
+        def name(x: Any) -> str:
+            key = str(x)
+            known = ENTITY_NAMES.get(key, {})
+            return names.get(key) or known.get(lang) or known.get("en") or key
+
+        def frame(kind: str, t: pd.DataFrame, item: Any, ident: Any, date_col: str) -> pd.DataFrame:
             return pd.DataFrame(
                 {
                     "what": kind,
-                    "id": ident,
+                    "item": item,
                     "date": t[date_col].astype(str),
-                    "source": t["source"].astype(str),
+                    "source_cell": t["source"].astype(str),
+                    "id": ident,
                 }
             )
 
-        led = self.ledger
+        def measure(m: Any) -> str:
+            known = MEASURE_NAMES.get(str(m), {})
+            return known.get(lang) or known.get("en") or str(m).replace("_", " ")
+
+        def fiscal(t: pd.DataFrame) -> list[str]:
+            return [
+                f"{name(c)} · {y}" if pd.notna(y) and str(y) else name(c)
+                for c, y in zip(t["company_id"], t["fiscal_year"], strict=True)
+            ]
+
+        fl, fg = led.flows, led.figures
+        deals = [f"{name(a)} → {name(b)}" for a, b in zip(fl["payer"], fl["payee"], strict=True)]
+        figs = [
+            f"{name(e)} · {measure(m)} · {p}"
+            for e, m, p in zip(fg["entity"], fg["metric"], fg["period"], strict=True)
+        ]
+        sc, ar, fn = led.scores, led.ai_revenue, led.financials
         parts = [
-            frame("flow", led.flows, led.flows["id"], "source_date"),
-            frame("figure", led.figures, led.figures["id"], "source_date"),
-            frame("score", led.scores, led.scores["company_id"], "as_of"),
-            frame("AI revenue", led.ai_revenue, led.ai_revenue["company_id"], "period_end"),
-            frame("financials", led.financials, led.financials["company_id"], "source_date"),
+            frame("flow", fl, deals, fl["id"], "source_date"),
+            frame("figure", fg, figs, fg["id"], "source_date"),
+            frame("score", sc, [name(c) for c in sc["company_id"]], sc["company_id"], "as_of"),
+            frame("AI revenue", ar, fiscal(ar), ar["company_id"], "period_end"),
+            frame("financials", fn, fiscal(fn), fn["company_id"], "source_date"),
             pd.DataFrame(
                 {
                     "what": "gap parameter",
-                    "id": list(PARAMETERS),
+                    "item": list(PARAMETERS),
                     "date": "",
-                    "source": [p.source for p in PARAMETERS.values()],
+                    "source_cell": [p.source for p in PARAMETERS.values()],
+                    "id": list(PARAMETERS),
                 }
             ),
             pd.DataFrame(
                 {
                     "what": ["prices", "methodology"],
-                    "id": ["", "default"],
+                    "item": ["", "default"],
                     "date": [str(self.as_of.date()), ""],
-                    "source": [
+                    "source_cell": [
                         self.price_label or (self.no_prices or ""),
                         "methodologies/default.yaml (METHODOLOGY.md §15)",
                     ],
+                    "id": ["", "default"],
                 }
             ),
         ]
-        out = pd.concat(parts, ignore_index=True)
-        return out.drop_duplicates().reset_index(drop=True)
+        out = pd.concat(parts, ignore_index=True).drop_duplicates().reset_index(drop=True)
+        out.insert(3, "source", [source_text(c) for c in out["source_cell"]])
+        return out
 
 
 class _ProgressExecutor:

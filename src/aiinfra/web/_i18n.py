@@ -118,6 +118,75 @@ WEB_LABELS: dict[str, dict[str, str]] = {
     "value": {"en": "Value", "de": "Wert"},
     "low": {"en": "Low", "de": "Untergrenze"},
     "high": {"en": "High", "de": "Obergrenze"},
+    # the sources page (issue 18): its columns and the kinds of source
+    "src_col:what": {"en": "What", "de": "Art"},
+    "src_col:item": {"en": "About", "de": "Betrifft"},
+    "src_col:date": {"en": "Date", "de": "Datum"},
+    "src_col:source": {"en": "Source", "de": "Quelle"},
+    "src_col:id": {"en": "Id", "de": "Kennung"},
+    "src_what:flow": {"en": "deal", "de": "Deal"},
+    "src_what:figure": {"en": "figure", "de": "Kennzahl"},
+    "src_what:score": {"en": "score", "de": "Bewertung"},
+    "src_what:AI revenue": {"en": "AI revenue", "de": "KI-Umsatz"},
+    "src_what:financials": {"en": "financials", "de": "Finanzdaten"},
+    "src_what:gap parameter": {"en": "ROI-gap parameter", "de": "Parameter der ROI-Lücke"},
+    "src_what:prices": {"en": "prices", "de": "Kurse"},
+    "src_what:methodology": {"en": "methodology", "de": "Methodik"},
+    # the ROI gap's parameters (issue 18): names and units; their sources are data, as written
+    "param:gpu_share": {
+        "en": "GPU share of a data centre's cost",
+        "de": "GPU-Anteil an den Kosten eines Rechenzentrums",
+    },
+    "param:gross_margin": {"en": "End users' gross margin", "de": "Bruttomarge der Endnutzer"},
+    "param:useful_life": {
+        "en": "Useful life of the hardware",
+        "de": "Nutzungsdauer der Hardware",
+    },
+    "param:required_return": {"en": "Required return", "de": "Geforderte Rendite"},
+    "param:ai_share": {"en": "AI share of capex", "de": "KI-Anteil an den Investitionen"},
+    "param:nvidia_share": {
+        "en": "NVIDIA's share of accelerator spend",
+        "de": "NVIDIAs Anteil an den Beschleuniger-Ausgaben",
+    },
+    "param:forecast_uncertainty": {
+        "en": "Band around forecast revenue",
+        "de": "Band um den prognostizierten Umsatz",
+    },
+    "param:capex band": {"en": "Capex band", "de": "Capex-Band"},
+    "param:revenue band": {"en": "Revenue band", "de": "Umsatz-Band"},
+    "unit:share": {"en": "share", "de": "Anteil"},
+    "unit:± share": {"en": "± share", "de": "± Anteil"},
+    "unit:per year": {"en": "per year", "de": "pro Jahr"},
+    "unit:years": {"en": "years", "de": "Jahre"},
+    "gap_page_intro": {
+        "en": "Revenue needed to justify the year's AI capex (Sequoia method: capex / GPU share "
+        "of cost / (1 − end users' gross margin), as seed 004 applies it) against AI revenue "
+        "earned. Bands span the sources for each year. AI revenue is one definition in every "
+        "year, interpolated only to a forecast of that same definition; without one it stops "
+        "at its last reported year and later years have no revenue, gap or coverage. The labs' "
+        "ARR forecast is another definition: drawn beside it as separate markers, never joined. "
+        "Percentiles: Monte Carlo samples (seed 0) over every uncertain input.",
+        "de": "Umsatz, der die KI-Investitionen des Jahres rechtfertigen würde (Sequoia-Methode: "
+        "Investitionen / GPU-Anteil an den Kosten / (1 − Bruttomarge der Endnutzer), wie in "
+        "Seed 004), gegenüber dem erzielten KI-Umsatz. Die Bänder umfassen die Quellen je Jahr. "
+        "Der KI-Umsatz folgt in jedem Jahr einer Definition und wird nur zu einer Prognose "
+        "derselben Definition interpoliert; ohne eine solche endet er mit seinem letzten "
+        "berichteten Jahr, spätere Jahre haben keinen Umsatz, keine Lücke und keine Deckung. "
+        "Die ARR-Prognose der KI-Labore ist eine andere Definition: eigene Punkte daneben, nie "
+        "mit der Linie verbunden. Perzentile: Monte-Carlo-Ziehungen (Seed 0) über alle "
+        "unsicheren Eingaben.",
+    },
+    "gap_ref_labs": {
+        "en": "Labs' ARR forecast (OpenAI + Anthropic; another definition)",
+        "de": "ARR-Prognose der Labore (OpenAI + Anthropic; andere Definition)",
+    },
+    "gap_ref_other": {
+        "en": "Forecast of another definition: {definition}",
+        "de": "Prognose einer anderen Definition: {definition}",
+    },
+    "usd_bn": {"en": "bn USD", "de": "Mrd. USD"},
+    "bound:at least": {"en": "at least", "de": "mindestens"},
+    "bound:at most": {"en": "at most", "de": "höchstens"},
     "edge_legend": {
         "en": "Edges: {colors}; width ~ amount; a highlighted cycle in {cycle}. Node size ~ money "
         "in + out; colour = layer.",

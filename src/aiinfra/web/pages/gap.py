@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiinfra.charts import (
+    esc,
     figures_evidence_sentence,
     gap_figure,
     mc_histogram_figure,
@@ -15,7 +16,7 @@ from aiinfra.config import Lang
 from aiinfra.services.dashboard import Dashboard
 from aiinfra.services.gap import PARAMETERS
 from aiinfra.web import _inputs as rule
-from aiinfra.web._i18n import t
+from aiinfra.web._i18n import WEB_LABELS, t
 from aiinfra.web._jobs import Jobs
 from aiinfra.web.pages._common import (
     graph,
@@ -29,16 +30,32 @@ from aiinfra.web.pages._common import (
     slider_value,
 )
 
-__all__ = ["GAP_METHODS", "GAP_YEARS", "SAMPLE_CHOICES", "layout", "register"]
+__all__ = [
+    "GAP_METHODS",
+    "GAP_YEARS",
+    "SAMPLE_CHOICES",
+    "gap_chart",
+    "layout",
+    "param_label",
+    "register",
+    "tornado_chart",
+]
 
 GAP_YEARS = list(range(2023, 2031))
 SAMPLE_CHOICES = [0, 10_000, 100_000, 1_000_000]
 GAP_METHODS = ("sequoia", "capex")
 
 
+def param_label(name: str, lang: Lang) -> str:
+    """A parameter's slider label in the reader's language: its name and unit, then its source
+    as written (sources are data)."""
+    p = PARAMETERS[name]
+    return f"{t('param:' + name, lang)} ({t('unit:' + p.unit, lang)}) — {p.source}"
+
+
 def _sliders(lang: Lang) -> list[Any]:
-    """A slider per parameter over its documented range, at its default, with its source (the
-    value in the slider's own input box; the marks in the reader's convention)."""
+    """A slider per parameter over its documented range, at its default, named and with its
+    source (the value above the handle and the marks in the reader's convention)."""
     from dash import dcc, html
 
     sliders = []
@@ -47,7 +64,7 @@ def _sliders(lang: Lang) -> list[Any]:
         sliders.append(
             html.Div(
                 [
-                    html.Label(f"{name} ({p.unit}) — {p.source}", className="small"),
+                    html.Label(param_label(name, lang), className="small"),
                     dcc.Slider(
                         id=f"gp-p-{name}",
                         min=p.low,
@@ -73,7 +90,7 @@ def layout(d: Dashboard, lang: Lang) -> Any:
     return html.Div(
         [
             html.H2(t("gap", lang)),
-            html.P(t("gap_intro", lang), className="small"),
+            html.P(t("gap_page_intro", lang), className="small", id="gp-intro"),
             html.Div(
                 [
                     html.Div(
@@ -134,14 +151,14 @@ def _gap_result(r: Any, lang: Lang) -> Any:
             ),
             id="gp-headline",
         ),
-        graph(gap_figure(r, lang), "gp-years"),
+        graph(gap_chart(r, lang), "gp-years"),
         _net(row, lang),
     ]
     if is_nan(row.get("gap")):  # no revenue figure that year: nothing to be sensitive about
         out.append(html.P(t("mc_none", lang).format(year=r.year), className="small"))
         out.append(html.P("; ".join(r.notes), className="small"))
         return [*out, *_evidence(r, lang)]
-    out.append(graph(tornado_figure(r, lang), "gp-tornado"))
+    out.append(graph(tornado_chart(r, lang), "gp-tornado"))
     mc = r.montecarlo
     if mc is not None and r.year in mc.summary.index and is_nan(mc.summary.loc[r.year, "gap_p50"]):
         out.append(html.P(t("mc_none", lang).format(year=r.year), className="small"))
@@ -172,6 +189,76 @@ def _gap_result(r: Any, lang: Lang) -> Any:
         out.append(graph(mc_histogram_figure(mc, r.year, lang), "gp-mc"))
     out.append(html.P("; ".join(r.notes), className="small"))
     return [*out, *_evidence(r, lang)]
+
+
+def tornado_chart(r: Any, lang: Lang) -> Any:
+    """The sensitivity tornado (:func:`aiinfra.charts.tornado_figure`) with each bar named as
+    its slider is, in the reader's language ("capex band" and "revenue band": the sources'
+    spread of the year's capex and revenue)."""
+    fig = tornado_figure(r, lang)
+    for trace in fig.data:
+        trace.y = [
+            t(f"param:{p}", lang) if f"param:{p}" in WEB_LABELS else p
+            for p in r.tornado["parameter"]
+        ]
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+#: a reference forecast's marker by its bound: a floor points up, a ceiling down
+_BOUND_SYMBOL = {"at least": "triangle-up", "at most": "triangle-down", "": "diamond-open"}
+
+
+def gap_chart(r: Any, lang: Lang) -> Any:
+    """The gap by year (:func:`aiinfra.charts.gap_figure`) with the forecasts of other
+    definitions than the AI-revenue series' (``revenue_series["reference"]``: the labs' ARR
+    forecast) as markers of their own, one trace per definition, never joined to the
+    series' line: a reference, not a revenue point (issue 18)."""
+    import plotly.graph_objects as go
+
+    fig = gap_figure(r, lang)
+    refs = [
+        x
+        for x in (getattr(r, "revenue_series", None) or {}).get("reference", [])
+        if int(x["year"]) in set(int(y) for y in r.years.index) and x.get("value") is not None
+    ]
+    if len(r.years.index) == 1:  # a single-year chart has one category for x: no room beside it
+        refs = []
+    by_def: dict[str, list[dict[str, Any]]] = {}
+    for x in refs:
+        by_def.setdefault(str(x["definition"]), []).append(x)
+    for definition, rows in by_def.items():
+        labs = any(str(x.get("metric", "")).startswith("arr_usd_bn of ") for x in rows)
+        name = (
+            t("gap_ref_labs", lang)
+            if labs
+            else t("gap_ref_other", lang).format(definition=esc(definition))
+        )
+        hover = [
+            f"{esc(name)}<br>{x['year']}: "
+            + (t("bound:" + x["bound"], lang) + " " if x.get("bound") else "")
+            + f"{num(x['value'], lang, 0)} {t('usd_bn', lang)} ({esc(x.get('source', ''))})"
+            for x in rows
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=[int(x["year"]) for x in rows],
+                y=[float(x["value"]) for x in rows],
+                mode="markers",
+                name=name,
+                marker={
+                    "symbol": [
+                        _BOUND_SYMBOL.get(str(x.get("bound", "")), "diamond-open") for x in rows
+                    ],
+                    "size": 12,
+                    "color": "rgba(110,60,170,1)",
+                },
+                hovertext=hover,
+                hoverinfo="text",
+                meta={"reference": True, "definition": definition},
+            )
+        )
+    return fig
 
 
 def _net(row: Any, lang: Lang) -> Any:

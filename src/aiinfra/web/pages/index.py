@@ -438,7 +438,7 @@ def _constituents(sel: pd.DataFrame, rat: pd.DataFrame, lang: Lang) -> Any:
             "category": sel["category"],
             "Q": sel["Q"].round(1),
             "S": sel["S"].round(1),
-            "ai_share": sel["a"].round(3),
+            "ai_share": (100 * sel["a"]).round(1),
             "weight": (100 * sel["weight"]).round(2),
             "rationale": [rat.at[c, "rationale"] if c in rat.index else "" for c in sel["id"]],
         }
@@ -450,11 +450,11 @@ def _constituents(sel: pd.DataFrame, rat: pd.DataFrame, lang: Lang) -> Any:
         "category": t("category", lang),
         "Q": "Q",
         "S": "S",
-        "ai_share": t("ai_share", lang),
+        "ai_share": t("ai_share", lang) + " (%)",
         "weight": t("weight", lang) + " (%)",
         "rationale": t("rationale", lang),
     }
-    digits = {"Q": 1, "S": 1, "ai_share": 3, "weight": 2}
+    digits = {"Q": 1, "S": 1, "ai_share": 1, "weight": 2}
     grid = dash_table.DataTable(  # type: ignore[attr-defined]
         id="ix-table",
         columns=[
