@@ -254,7 +254,20 @@ def test_sliders_read_out_their_value_in_the_readers_convention(bare):
             sliders.append(c)
         elif getattr(c, "children", None) is not None and not isinstance(c.children, str):
             stack.append(c.children)
-    assert sliders and all(s.tooltip["transform"] == "aiinfraNumDe" for s in sliders)
-    assert all(s.allow_direct_input is False for s in sliders)
+    assert sliders and all(s.allow_direct_input is False for s in sliders)
+    # the gap's shares, margins and rates read "50 %" (their unit says so), years as numbers
+    by_name = {s.id.removeprefix("gp-p-"): s for s in sliders}
+    assert set(by_name) == set(gap.PARAMETERS)
+    for name, s in by_name.items():
+        p = gap.PARAMETERS[name]
+        percent = p.unit != "years"
+        assert s.tooltip["transform"] == ("aiinfraPctDe" if percent else "aiinfraNumDe"), name
+        want = [
+            f"{100 * x:g}".replace(".", ",") + " %" if percent else f"{x:g}".replace(".", ",")
+            for x in (p.low, p.high)
+        ]
+        assert [s.marks[p.low], s.marks[p.high]] == want, name
+    assert by_name["gross_margin"].marks[0.4] == "40 %"
+    assert by_name["useful_life"].tooltip["transform"] == "aiinfraNumDe"
     marks = [m for s in sliders for m in s.marks.values()]
-    assert "0,4" in marks and not any("." in m for m in marks)
+    assert not any("." in m for m in marks)

@@ -124,7 +124,15 @@ def levels_figure(
 
 
 def gap_figure(result: Any, lang: Lang) -> Any:
-    """Required revenue and AI revenue per year with their bands (log scale).
+    """Required revenue and AI revenue per year with their bands (log scale), the published
+    estimates, and the forecasts of other definitions than the AI-revenue series' as a
+    reference of their own (:func:`_gap_references`).
+
+    Every trace carries a name: a line's band is a filled area with no markers (plotly would
+    draw markers on a trace of fewer than 20 points unless told otherwise), named as its line
+    and toggled with it; a year without a value has no point. A series with a single year (AI
+    revenue that stops at its only reported year) is a labelled marker with its band as an
+    error bar: a band of one year has no area.
 
     With a single year there is no line to read off an axis: each series is a marker that
     carries its value (and its band) as text, the x axis is that one year (one tick) and the
@@ -140,16 +148,23 @@ def gap_figure(result: Any, lang: Lang) -> Any:
         ("revenue", label("ai_revenue", lang), "rgba(40,110,190,"),
     ):
         ok = t[col].notna()
-        x = list(t.index[ok])
+        x = [int(y) for y in t.index[ok]]
+        if len(x) == 1:
+            fig.add_trace(_gap_point(t.loc[t.index[ok][0]], x[0], col, name, color + "1)", lang))
+            continue
         fig.add_trace(
             go.Scatter(
                 x=x + x[::-1],
                 y=list(t.loc[ok, f"{col}_high"]) + list(t.loc[ok, f"{col}_low"])[::-1],
+                mode="lines",
                 fill="toself",
                 fillcolor=color + "0.15)",
                 line={"width": 0},
                 hoverinfo="skip",
+                name=f"{name}: {label('gap_band', lang)}",
+                legendgroup=col,
                 showlegend=False,
+                meta={"band": col},
             )
         )
         fig.add_trace(
@@ -158,6 +173,7 @@ def gap_figure(result: Any, lang: Lang) -> Any:
                 y=list(t.loc[ok, col]),
                 mode="lines+markers",
                 name=name,
+                legendgroup=col,
                 line={"color": color + "1)"},
             )
         )
@@ -165,13 +181,14 @@ def gap_figure(result: Any, lang: Lang) -> Any:
     if len(pub):
         fig.add_trace(
             go.Scatter(
-                x=list(pub.index),
+                x=[int(y) for y in pub.index],
                 y=list(pub),
                 mode="markers",
                 marker={"symbol": "diamond", "size": 10, "color": "black"},
                 name=label("published", lang),
             )
         )
+    _gap_references(fig, result, lang)
     fig.update_layout(
         title=label("gap_chart", lang),
         yaxis={"type": "log", "title": _unit("USD bn", lang)},
@@ -179,6 +196,87 @@ def gap_figure(result: Any, lang: Lang) -> Any:
         margin={"l": 60, "r": 20, "t": 50, "b": 40},
     )
     return fig
+
+
+def _gap_point(row: pd.Series, year: int, col: str, name: str, color: str, lang: Lang) -> Any:
+    """A gap series that has one year in a chart of several: a marker labelled with its value
+    and band, the band as an error bar."""
+    import plotly.graph_objects as go
+
+    v, lo, hi = (_finite(row[c]) for c in (col, f"{col}_low", f"{col}_high"))
+    v = math.nan if v is None else v  # only years with a value are drawn
+    band, err = "", None
+    if lo is not None and hi is not None:
+        band = f" ({number(lo, lang, 0)}–{number(hi, lang, 0)})"
+        err = {"type": "data", "symmetric": False, "array": [hi - v], "arrayminus": [v - lo]}
+    return go.Scatter(
+        x=[year], y=[v], mode="markers+text", name=name, legendgroup=col,
+        text=[number(v, lang, 0) + band], textposition="middle right",
+        marker={"size": 10, "color": color}, error_y=err,
+    )  # fmt: skip
+
+
+#: a reference forecast's marker by its bound: a floor points up, a ceiling down
+_BOUND_SYMBOL = {"at least": "triangle-up", "at most": "triangle-down", "": "diamond-open"}
+
+
+def _gap_references(fig: Any, result: Any, lang: Lang) -> None:
+    """The forecasts of other definitions than the AI-revenue series'
+    (``result.revenue_series["reference"]``: the labs' ARR forecast, g017) on ``fig``: markers
+    of their own, one trace per definition, never joined to the series' line (a reference,
+    not a revenue point; issue 18), each named by its definition; a bound ("at least") is the
+    marker's shape, in its hover text and written beside it."""
+    import plotly.graph_objects as go
+
+    years = {int(y) for y in result.years.index}
+    refs = [
+        x
+        for x in (getattr(result, "revenue_series", None) or {}).get("reference", [])
+        if _finite(x.get("value")) is not None and int(x["year"]) in years
+    ]
+    by_def: dict[str, list[dict[str, Any]]] = {}
+    for x in refs:
+        by_def.setdefault(str(x["definition"]), []).append(x)
+    for definition, rows in by_def.items():
+        labs = any(str(x.get("metric", "")).startswith("arr_usd_bn of ") for x in rows)
+        name = (
+            label("gap_ref_labs", lang)
+            if labs
+            else label("gap_ref_other", lang).format(definition=esc(definition))
+        )
+        texts = [_bound_text(x, lang) for x in rows]
+        symbols = [_BOUND_SYMBOL.get(str(x.get("bound") or ""), "diamond-open") for x in rows]
+        fig.add_trace(
+            go.Scatter(
+                x=[int(x["year"]) for x in rows],
+                y=[float(x["value"]) for x in rows],
+                mode="markers",
+                name=name,
+                marker={"symbol": symbols, "size": 12, "color": "rgba(110,60,170,1)"},
+                hovertext=[
+                    f"{name}<br>{x['year']}: {text} {_unit('USD bn', lang)} "
+                    f"({esc(x.get('source', ''))})"
+                    for x, text in zip(rows, texts, strict=True)
+                ],
+                hoverinfo="text",
+                meta={"reference": True, "definition": definition},
+            )
+        )
+        for x, text in zip(rows, texts, strict=True):  # the bound stays readable on paper
+            if float(x["value"]) <= 0:  # not on a log axis
+                continue
+            fig.add_annotation(
+                x=int(x["year"]), y=math.log10(float(x["value"])), text=text, showarrow=False,
+                xanchor="right", xshift=-10, font={"color": "rgba(110,60,170,1)"},
+                name="reference",
+            )  # fmt: skip
+
+
+def _bound_text(x: Mapping[str, Any], lang: Lang) -> str:
+    """A reference forecast's value with its bound ("at least 300")."""
+    bound = str(x.get("bound") or "")
+    value = number(float(x["value"]), lang, 0)
+    return f"{label('gap_bound:' + bound, lang)} {value}" if bound else value
 
 
 def _finite(x: Any) -> float | None:
@@ -282,7 +380,7 @@ def mc_histogram_figure(mc: Any, year: int, lang: Lang, bins: int = 80) -> Any:
             x=float(row[q]), line_dash="dot", annotation_text=q.removeprefix("gap_").upper()
         )
     fig.update_layout(
-        title=label("mc_title", lang).format(year=year, n=f"{mc.samples:,}"),
+        title=label("mc_title", lang).format(year=year, n=number(mc.samples, lang, 0)),
         xaxis={"title": _unit("USD bn", lang)},
         yaxis={"title": label("share_of_samples", lang), "tickformat": ".1%"},
         height=360,

@@ -236,8 +236,9 @@ def _diff_header(column: str, lang: Lang, dates: tuple[str, str] | None) -> str:
 
 def lookthrough_tables(result: Any, lang: Lang) -> dict[str, pd.DataFrame]:
     """A :class:`aiinfra.lookthrough.LookThrough` as text tables: ``summary`` (the headline
-    measures; shares in percent), ``categories``, ``stress`` and ``unmapped`` (file text kept as
-    it is: the caller escapes it)."""
+    measures; shares in percent), ``categories``, ``stress`` (built-in scenarios by name, a
+    user's by its id) and ``unmapped`` (headers and reasons in the reader's language; file text
+    kept as it is: the caller escapes it)."""
     s = result.summary()
     names = {
         "lines": label("lt_lines", lang),
@@ -249,16 +250,36 @@ def lookthrough_tables(result: Any, lang: Lang) -> dict[str, pd.DataFrame]:
         "weight_on_cycles": label("lt_weight_on_cycles", lang),
         "self_funded_share": label("lt_self_funded", lang),
     }
+    names["weight_overlap_max"] = label("lt_overlap_max", lang)
+    names["active_share_min"] = label("lt_active_share_min", lang)
+    from aiinfra.charts._labels import TIER_NAMES
+
+    def measure(m: str) -> str:  # stress_<scenario> and evidence_<tier> by name
+        kind, _, what = m.partition("_")
+        if kind == "stress" and what:
+            key = f"scenario:{what}"
+            return f"{label('lt_fund_impact', lang)}: {label(key, lang) if key in LABELS else what}"
+        if kind == "evidence" and what:
+            return f"{label('lt_evidence', lang)}: {TIER_NAMES.get(what, {}).get(lang, what)}"
+        return names.get(m, m)
+
     rows = []
     for rec in s.itertuples(index=False):
         m = str(rec.measure)
         value = num_text(rec.value, lang, 0) if m == "lines" else pct_text(rec.value, lang, 2)
-        rows.append({label("lt_measure", lang): names.get(m, m), label("lt_value", lang): value})
+        rows.append({label("lt_measure", lang): measure(m), label("lt_value", lang): value})
     cats = result.categories
+    # the two rows that are no index category (aiinfra.lookthrough's NOT_IN_LEDGER and
+    # UNCATEGORISED) in words
+    other = {"not_in_ledger": "lt_not_in_ledger", "uncategorised": "lt_uncategorised"}
     categories = pd.DataFrame(
         {
             label("category", lang): [
-                f"{c} {CATEGORY_NAMES[c][lang]}" if c in CATEGORY_NAMES else str(c)
+                f"{c} {CATEGORY_NAMES[c][lang]}"
+                if c in CATEGORY_NAMES
+                else label(other[c], lang)
+                if c in other
+                else str(c)
                 for c in cats["category"]
             ],
             label("weight", lang): [pct_text(v, lang, 2) for v in cats["weight"]],
@@ -267,7 +288,10 @@ def lookthrough_tables(result: Any, lang: Lang) -> dict[str, pd.DataFrame]:
     st = result.stress
     stress = pd.DataFrame(
         {
-            label("scenario", lang): st["scenario"],
+            label("scenario", lang): [
+                label(f"scenario:{v}", lang) if f"scenario:{v}" in LABELS else str(v)
+                for v in st["scenario"]
+            ],
             label("lt_fund_impact", lang): [pct_text(v, lang, 2) for v in st["fund_impact"]],
             label("lt_unresolved_weight", lang): [
                 pct_text(v, lang, 2) for v in st["unresolved_weight"]
@@ -275,12 +299,25 @@ def lookthrough_tables(result: Any, lang: Lang) -> dict[str, pd.DataFrame]:
         }
     )
     um = result.unmapped
+    # the reasons map_holdings gives for a line it cannot map, by the label that words them (a
+    # reason with a list after its colon keeps the list); any other reason as written
+    reasons = {
+        "a cash, currency or derivative line": "lt_reason:cash",
+        "no ledger company with this ticker or name": "lt_reason:none",
+        "fits several ledger companies": "lt_reason:several",
+    }
+
+    def reason(text: str) -> str:
+        head, colon, rest = text.partition(":")
+        key = reasons.get(head.strip())
+        return text if key is None else label(key, lang) + (f":{rest}" if colon else "")
+
     unmapped = pd.DataFrame(
         {
-            "ticker": um["ticker"].astype(str),
-            "name": um["name"].astype(str),
+            label("ticker", lang): um["ticker"].astype(str),
+            label("lt_line_name", lang): um["name"].astype(str),
             label("weight", lang): [pct_text(v, lang, 2) for v in um["weight"]],
-            label("lt_reason", lang): um["reason"].astype(str),
+            label("lt_reason", lang): [reason(str(v)) for v in um["reason"]],
         }
     )
     return {

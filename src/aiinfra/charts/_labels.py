@@ -386,8 +386,8 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "share_of_samples": {"en": "share of samples", "de": "Anteil der Stichproben"},
     "gap_intro": {
-        "en": "Revenue needed to justify the year's AI capex (Sequoia method: capex / GPU share of cost / (1 − end users' gross margin), as seed 004 applies it) against AI revenue earned. Bands span the sources for each year; after the last reported year capex follows the cumulative forecast and revenue is interpolated to the seeds' forecast. Percentiles: 100,000 Monte Carlo samples (seed 0) over every uncertain input.",
-        "de": "Umsatz, der die KI-Investitionen des Jahres rechtfertigen würde (Sequoia-Methode: Investitionen / GPU-Anteil an den Kosten / (1 − Bruttomarge der Endnutzer), wie in Seed 004), gegenüber dem erzielten KI-Umsatz. Die Bänder umfassen die Quellen je Jahr; nach dem letzten berichteten Jahr folgen die Investitionen der kumulierten Prognose und der Umsatz wird zur Prognose der Seeds interpoliert. Perzentile: 100.000 Monte-Carlo-Ziehungen (Seed 0) über alle unsicheren Eingaben.",
+        "en": "Revenue needed to justify the year's AI capex (Sequoia method: capex / GPU share of cost / (1 − end users' gross margin), as seed 004 applies it) against AI revenue earned. Bands span the sources for each year; after the last reported year capex follows the cumulative forecast. AI revenue is one definition in every year (generative-AI software and services), interpolated only to a forecast of that same definition; without one it stops at its last reported year, and later years have no revenue, gap or coverage. Forecasts of other definitions (the labs' ARR) are shown apart, as markers never joined to the line. Percentiles: 100,000 Monte Carlo samples (seed 0) over every uncertain input.",
+        "de": "Umsatz, der die KI-Investitionen des Jahres rechtfertigen würde (Sequoia-Methode: Investitionen / GPU-Anteil an den Kosten / (1 − Bruttomarge der Endnutzer), wie in Seed 004), gegenüber dem erzielten KI-Umsatz. Die Bänder umfassen die Quellen je Jahr; nach dem letzten berichteten Jahr folgen die Investitionen der kumulierten Prognose. Der KI-Umsatz folgt in jedem Jahr einer Definition (Software und Dienste generativer KI) und wird nur zu einer Prognose derselben Definition interpoliert; ohne eine solche endet er mit seinem letzten berichteten Jahr, spätere Jahre haben keinen Umsatz, keine Lücke und keine Deckung. Prognosen anderer Definitionen (die ARR der KI-Labore) stehen getrennt daneben, als Punkte, nie mit der Linie verbunden. Perzentile: 100.000 Monte-Carlo-Ziehungen (Seed 0) über alle unsicheren Eingaben.",
     },
     "gap_chart": {
         "en": "Revenue required vs AI revenue earned (USD bn, log scale)",
@@ -396,6 +396,17 @@ LABELS: dict[str, dict[str, str]] = {
     "required": {"en": "Revenue required", "de": "Benötigter Umsatz"},
     "ai_revenue": {"en": "AI revenue", "de": "KI-Umsatz"},
     "published": {"en": "Published estimates", "de": "Veröffentlichte Schätzungen"},
+    "gap_band": {"en": "range of the sources", "de": "Spanne der Quellen"},
+    "gap_ref_labs": {
+        "en": "Labs' ARR forecast (OpenAI + Anthropic; another definition)",
+        "de": "ARR-Prognose der Labore (OpenAI + Anthropic; andere Definition)",
+    },
+    "gap_ref_other": {
+        "en": "Forecast of another definition: {definition}",
+        "de": "Prognose einer anderen Definition: {definition}",
+    },
+    "gap_bound:at least": {"en": "at least", "de": "mindestens"},
+    "gap_bound:at most": {"en": "at most", "de": "höchstens"},
     "tornado": {
         "en": "What moves the {year} gap most (each input at the ends of its range)",
         "de": "Was die Lücke {year} am stärksten bewegt (jede Eingabe an den Enden ihrer Spanne)",
@@ -436,8 +447,12 @@ LABELS: dict[str, dict[str, str]] = {
         "de": "Um den Bedarf von {b} zu decken, müsste der KI-Umsatz ab {a} um {needed} pro Jahr wachsen.",
     },
     "growth_forecast": {
-        "en": "The seeds' forecast ({value} bn by {year}) implies {implied} a year.",
-        "de": "Die Prognose der Seeds ({value} Mrd. bis {year}) entspricht {implied} pro Jahr.",
+        "en": "The ledger's forecast of the same definition ({value} bn by {year}, {id}) implies {implied} a year.",
+        "de": "Die Prognose derselben Definition im Ledger ({value} Mrd. bis {year}, {id}) entspricht {implied} pro Jahr.",
+    },
+    "growth_no_forecast": {
+        "en": "The ledger has no forecast of this definition of AI revenue, so none implies a growth rate; forecasts of other definitions (the labs' ARR) are not compared with it.",
+        "de": "Das Ledger enthält keine Prognose dieser Definition des KI-Umsatzes, also folgt daraus keine Wachstumsrate; Prognosen anderer Definitionen (die ARR der Labore) werden nicht damit verglichen.",
     },
     "not_advice": {
         "en": "Our own assessment from public sources; not investment advice.",
@@ -669,6 +684,27 @@ LABELS: dict[str, dict[str, str]] = {
         "de": "Zeilen ohne Unternehmen im Ledger",
     },
     "lt_reason": {"en": "Reason", "de": "Grund"},
+    "lt_line_name": {"en": "Name in the file", "de": "Name in der Datei"},
+    "lt_overlap_max": {
+        "en": "Overlap at most (if the part the file does not cover sat in index names)",
+        "de": "Überschneidung höchstens (läge der nicht abgedeckte Teil in Indexwerten)",
+    },
+    "lt_active_share_min": {
+        "en": "Active share at least (if the part the file does not cover sat in index names)",
+        "de": "Active Share mindestens (läge der nicht abgedeckte Teil in Indexwerten)",
+    },
+    "lt_reason:cash": {
+        "en": "a cash, currency or derivative line",
+        "de": "eine Bargeld-, Währungs- oder Derivatezeile",
+    },
+    "lt_reason:none": {
+        "en": "no ledger company with this ticker or name",
+        "de": "kein Unternehmen im Ledger mit diesem Ticker oder Namen",
+    },
+    "lt_reason:several": {
+        "en": "fits several ledger companies",
+        "de": "passt zu mehreren Unternehmen im Ledger",
+    },
     "lt_index_house": {
         "en": "Index: house-view weights (scores alone, no price screens)",
         "de": "Index: Hausmeinungsgewichte (nur Bewertungen, ohne Kursfilter)",

@@ -93,12 +93,15 @@ def gap_html(
         text = L("growth_needed").format(
             a=g["from_year"], b=g["target_year"], needed=fmt.pct(g["needed_cagr"])
         )
-        if "forecast_cagr" in g:
+        if "forecast_cagr" in g:  # only a forecast of the series' own definition
             text += " " + L("growth_forecast").format(
                 value=n(g["forecast"]["value"]),
                 year=g["forecast"]["year"],
+                id=g["forecast"].get("id", ""),
                 implied=fmt.pct(g["forecast_cagr"]),
             )
+        elif "forecast_note" in g:
+            text += " " + L("growth_no_forecast")
         out.append(f"<p>{html.escape(text)}</p>")
     if r.notes:  # the engine's notes on the method, folded (they are written in English)
         out.append(

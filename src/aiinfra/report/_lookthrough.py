@@ -15,7 +15,8 @@ __all__ = ["lookthrough_html"]
 def lookthrough_html(results: Sequence[Any], lang: Lang, table: Any) -> str:
     """The section: for each :class:`aiinfra.lookthrough.LookThrough`, the headline measures
     (overlap, active share, cycle weight, self-funded share), the category mix, the loss under
-    each stress scenario and the lines that map to no ledger company. The file's text (names,
+    each stress scenario (by name) and the lines that map to no ledger company, headings and
+    reasons in the reader's language; the engine's notes folded. The file's text (names,
     tickers, the file name) is escaped like all ledger text."""
     if not results:
         return ""
@@ -33,7 +34,11 @@ def lookthrough_html(results: Sequence[Any], lang: Lang, table: Any) -> str:
         out.append(table(t["stress"], f"lt-stress-{i}", csv=r.stress))
         out.append(f"<h4>{html.escape(label('lt_unmapped', lang))}</h4>")
         out.append(table(t["unmapped"], f"lt-unmapped-{i}", csv=r.unmapped))
-        for n in r.notes:
-            out.append(f'<p class="small">{html.escape(str(n))}</p>')
+        if r.notes:  # the engine's notes (English), folded
+            notes = "".join(f"<li>{html.escape(str(n))}</li>" for n in r.notes)
+            out.append(
+                f'<details class="engine"><summary>{label("engine_detail", lang)}</summary>'
+                f'<ul class="small">{notes}</ul></details>'
+            )
     out.append("</section>")
     return "".join(out)

@@ -104,7 +104,8 @@ PARAMETERS: dict[str, Parameter] = {
             0.25,
             0.75,
             "± share",
-            "band around interpolated revenue for years after the last reported figure",
+            "band around interpolated revenue between the last reported year and a forecast of "
+            "the same definition, only when the ledger has one (else revenue stops there)",
         ),
     )
 }

@@ -338,6 +338,30 @@ WEB_LABELS: dict[str, dict[str, str]] = {
         "de": "Die ausfallenden Zahler (nicht unter den Getroffenen gezählt): ihre Ausfallquote "
         "und was über die Kürzungen der anderen auf sie zurückfällt",
     },
+    # the stress page's weights in words (issue 18); the engine's label folded under "Details"
+    "st_weights_review": {
+        "en": "Index impact with the weights of the index review {review} (the dashboard's index).",
+        "de": "Auswirkung auf den Index mit den Gewichten der Indexüberprüfung {review} "
+        "(der Index des Dashboards).",
+    },
+    "st_weights_house": {
+        "en": "Index impact with house-view weights: the best-scored companies weighted by "
+        "score and category multiplier within the rules' caps, without price screens.",
+        "de": "Auswirkung auf den Index mit Gewichten nach Hausbewertung: die am besten "
+        "bewerteten Unternehmen, gewichtet nach Bewertung und Kategorie-Multiplikator innerhalb "
+        "der Obergrenzen der Regeln, ohne Kursprüfungen.",
+    },
+    "st_weights_no_prices": {
+        "en": "The dashboard has no prices, so there is no index review to take weights from.",
+        "de": "Das Dashboard hat keine Kurse, also keine Indexüberprüfung, deren Gewichte es "
+        "nehmen könnte.",
+    },
+    "st_weights_no_index": {
+        "en": "No index can be formed on the dashboard's prices, so there is no review to take "
+        "weights from.",
+        "de": "Mit den Kursen des Dashboards lässt sich kein Index bilden, also gibt es keine "
+        "Überprüfung, deren Gewichte es nehmen könnte.",
+    },
     "loss_back": {
         "en": "Loss coming back (USD bn a year)",
         "de": "Zurückfallender Verlust (Mrd. USD pro Jahr)",

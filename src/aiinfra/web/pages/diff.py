@@ -1,5 +1,7 @@
 """What changed (``/diff``): two date pickers and the four tables of
-:func:`aiinfra.services.diff.diff` between them (deals, cycles, the index, gap and stress)."""
+:func:`aiinfra.services.diff.diff` between them (deals, cycles, the index, gap and stress), in
+words as the report shows them (companies by name, headers with the two dates), the engine's
+notes folded."""
 
 from __future__ import annotations
 
@@ -67,12 +69,24 @@ def render(d: Dashboard, date1: str, date2: str, lang: Lang) -> list[Any]:
             id="df-intro",
         )
     ]
-    for part, shown in diff_tables(frames, lang).items():
+    # in words as the report shows them: companies by name, headers with the two dates
+    dates = (str(r.date1.date()), str(r.date2.date()))
+    for part, shown in diff_tables(frames, lang, names=dict(r.names), dates=dates).items():
         out.append(html.H3(t("diff_" + part, lang)))
         if shown.empty:
             out.append(html.P(t("diff_none", lang), className="small"))
         out.append(html_table(shown, f"df-{part}", csv=frames[part]))
-    out.extend(html.P(str(n), className="small") for n in r.notes)
+    if r.notes:  # the engine's notes (English: what could not be compared), folded
+        out.append(
+            html.Details(
+                [
+                    html.Summary(t("engine_detail", lang)),
+                    html.Ul([html.Li(str(n), className="small") for n in r.notes]),
+                ],
+                className="engine",
+                id="df-notes",
+            )
+        )
     return out
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from aiinfra.charts import (
-    esc,
     figures_evidence_sentence,
     gap_figure,
     mc_histogram_figure,
@@ -35,6 +34,7 @@ __all__ = [
     "GAP_YEARS",
     "SAMPLE_CHOICES",
     "gap_chart",
+    "is_percent",
     "layout",
     "param_label",
     "register",
@@ -53,14 +53,27 @@ def param_label(name: str, lang: Lang) -> str:
     return f"{t('param:' + name, lang)} ({t('unit:' + p.unit, lang)}) — {p.source}"
 
 
+def is_percent(name: str) -> bool:
+    """Whether a parameter is a fraction read as a percentage (a share, a margin, a rate: 0.5
+    → "50 %"); a number of years is not."""
+    return PARAMETERS[name].unit in {"share", "± share", "per year"}
+
+
+def _mark(x: float, percent: bool, lang: Lang) -> str:
+    """A slider's end mark: the value in the reader's convention, a fraction in percent."""
+    return plain(100 * x, lang) + " %" if percent else plain(x, lang)
+
+
 def _sliders(lang: Lang) -> list[Any]:
     """A slider per parameter over its documented range, at its default, named and with its
-    source (the value above the handle and the marks in the reader's convention)."""
+    source (the value above the handle and the marks in the reader's convention; shares,
+    margins and rates in percent, :func:`is_percent`)."""
     from dash import dcc, html
 
     sliders = []
     for name, p in PARAMETERS.items():
         step = 0.5 if p.unit == "years" else 0.01
+        percent = is_percent(name)
         sliders.append(
             html.Div(
                 [
@@ -71,8 +84,8 @@ def _sliders(lang: Lang) -> list[Any]:
                         max=p.high,
                         step=step,
                         value=p.default,
-                        marks={p.low: plain(p.low, lang), p.high: plain(p.high, lang)},
-                        **slider_value(lang),
+                        marks={x: _mark(x, percent, lang) for x in (p.low, p.high)},
+                        **slider_value(lang, percent=percent),
                         updatemode="mouseup",
                     ),
                 ],
@@ -205,60 +218,11 @@ def tornado_chart(r: Any, lang: Lang) -> Any:
     return fig
 
 
-#: a reference forecast's marker by its bound: a floor points up, a ceiling down
-_BOUND_SYMBOL = {"at least": "triangle-up", "at most": "triangle-down", "": "diamond-open"}
-
-
 def gap_chart(r: Any, lang: Lang) -> Any:
-    """The gap by year (:func:`aiinfra.charts.gap_figure`) with the forecasts of other
-    definitions than the AI-revenue series' (``revenue_series["reference"]``: the labs' ARR
-    forecast) as markers of their own, one trace per definition, never joined to the
-    series' line: a reference, not a revenue point (issue 18)."""
-    import plotly.graph_objects as go
-
-    fig = gap_figure(r, lang)
-    refs = [
-        x
-        for x in (getattr(r, "revenue_series", None) or {}).get("reference", [])
-        if int(x["year"]) in set(int(y) for y in r.years.index) and x.get("value") is not None
-    ]
-    if len(r.years.index) == 1:  # a single-year chart has one category for x: no room beside it
-        refs = []
-    by_def: dict[str, list[dict[str, Any]]] = {}
-    for x in refs:
-        by_def.setdefault(str(x["definition"]), []).append(x)
-    for definition, rows in by_def.items():
-        labs = any(str(x.get("metric", "")).startswith("arr_usd_bn of ") for x in rows)
-        name = (
-            t("gap_ref_labs", lang)
-            if labs
-            else t("gap_ref_other", lang).format(definition=esc(definition))
-        )
-        hover = [
-            f"{esc(name)}<br>{x['year']}: "
-            + (t("bound:" + x["bound"], lang) + " " if x.get("bound") else "")
-            + f"{num(x['value'], lang, 0)} {t('usd_bn', lang)} ({esc(x.get('source', ''))})"
-            for x in rows
-        ]
-        fig.add_trace(
-            go.Scatter(
-                x=[int(x["year"]) for x in rows],
-                y=[float(x["value"]) for x in rows],
-                mode="markers",
-                name=name,
-                marker={
-                    "symbol": [
-                        _BOUND_SYMBOL.get(str(x.get("bound", "")), "diamond-open") for x in rows
-                    ],
-                    "size": 12,
-                    "color": "rgba(110,60,170,1)",
-                },
-                hovertext=hover,
-                hoverinfo="text",
-                meta={"reference": True, "definition": definition},
-            )
-        )
-    return fig
+    """The gap by year: :func:`aiinfra.charts.gap_figure`, the report's chart, with the
+    forecasts of other definitions than the AI-revenue series' (the labs' ARR forecast) as
+    markers of their own, never joined to the series' line (issue 18)."""
+    return gap_figure(r, lang)
 
 
 def _net(row: Any, lang: Lang) -> Any:

@@ -1,7 +1,8 @@
 """Your ETF, looked through (``/lookthrough``): upload a fund's holdings file (``dcc.Upload``)
 and see its category mix, overlap and active share against the index, its weight on money
 cycles, its self-funded share, its loss under each stress scenario and the lines that map to no
-ledger company (:func:`aiinfra.services.lookthrough_upload.compose_upload`).
+ledger company (:func:`aiinfra.services.lookthrough_upload.compose_upload`): headings, scenarios
+and reasons in the reader's language, the engine's notes folded under "Details".
 
 The file is data: its names and tickers reach the page as plain Dash children (text, never
 markup), and an unreadable file gives its error as text."""
@@ -77,7 +78,26 @@ def render(d: Dashboard, contents: str, filename: str, lang: Lang) -> list[Any]:
         html_table(tables["stress"], "lt-stress", csv=r.stress),
         html.H4(t("lt_unmapped", lang)),
         html_table(tables["unmapped"], "lt-unmapped", csv=r.unmapped),
-        *[html.P(str(n), className="small") for n in r.notes],
+        *_notes(r.notes, lang),
+    ]
+
+
+def _notes(notes: list[Any], lang: Lang) -> list[Any]:
+    """The engine's notes (English) folded under "Details (the engine's message)", none when
+    there are none."""
+    from dash import html
+
+    if not notes:
+        return []
+    return [
+        html.Details(
+            [
+                html.Summary(t("engine_detail", lang)),
+                html.Ul([html.Li(str(n), className="small") for n in notes]),
+            ],
+            className="engine",
+            id="lt-notes",
+        )
     ]
 
 

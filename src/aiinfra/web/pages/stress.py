@@ -10,6 +10,7 @@ import pandas as pd
 
 from aiinfra.charts import CATEGORY_NAMES, evidence_sentence
 from aiinfra.config import Lang
+from aiinfra.exceptions import AiinfraError
 from aiinfra.services.dashboard import Dashboard
 from aiinfra.web import _inputs as rule
 from aiinfra.web._i18n import t
@@ -17,7 +18,7 @@ from aiinfra.web._jobs import Jobs
 from aiinfra.web.pages._common import graph, html_table, num, pct, slider_value
 from aiinfra.web.pages.flows import layer_name
 
-__all__ = ["PASS_THROUGH", "SHORTFALL", "layout", "register"]
+__all__ = ["PASS_THROUGH", "SHORTFALL", "layout", "register", "review_date", "weights_sentence"]
 
 #: the sliders' ranges: the share of their deals the parties do not pay, and the share of a loss
 #: passed on
@@ -175,9 +176,34 @@ def _tables(comp: pd.DataFrame, lang: Lang) -> list[Any]:
     return out
 
 
-def _result(r: Any, lang: Lang) -> list[Any]:
-    """Revenue at risk (the 20 largest losses), index impact by category, the weights used, the
-    companies hit, the shocked parties apart, and the notes."""
+def review_date(d: Dashboard) -> str | None:
+    """The review (its month, ``2026-06``) of the dashboard's index, whose weights
+    :meth:`Dashboard.stress` uses for the index impact; None when it uses house-view weights
+    (no prices, or no index on them)."""
+    if d.prices is None:
+        return None
+    try:
+        review = d.index_view().review
+    except AiinfraError:
+        return None
+    return None if review is None else str(review.dates.review)
+
+
+def weights_sentence(r: Any, lang: Lang, review: str | None, prices: bool) -> str:
+    """Which weights the index impact used, in the reader's language: the review's (``review``,
+    when the result's weights label names it) or house-view weights, and why (``prices``: the
+    dashboard has prices, but no index forms on them)."""
+    source = str(r.index.get("weights_source", ""))
+    if review is not None and review in source:
+        return t("st_weights_review", lang).format(review=review)
+    why = t("st_weights_no_index" if prices else "st_weights_no_prices", lang)
+    return f"{t('st_weights_house', lang)} {why}"
+
+
+def _result(r: Any, lang: Lang, review: str | None = None, prices: bool = False) -> list[Any]:
+    """Revenue at risk (the 20 largest losses), index impact by category, the weights used in
+    words (:func:`weights_sentence`), the companies hit, the shocked parties apart, and the
+    engine's own text (its weights label and notes, English) folded under "Details"."""
     from dash import html
 
     comp = r.companies.sort_values("loss_usd", ascending=False)
@@ -189,13 +215,26 @@ def _result(r: Any, lang: Lang) -> list[Any]:
         # ticks and hover labels in the reader's decimals (plotly's separators)
         graph(_risk_chart(hit, lang), "st-risk", lang),
         graph(_index_chart(r.index, lang), "st-index", lang),
-        html.P(r.index.get("weights_source", ""), className="small"),
+        html.P(weights_sentence(r, lang, review, prices), className="small", id="st-weights"),
         *_tables(comp, lang),
-        html.Ul([html.Li(n, className="small") for n in r.notes]),
         *(
             [html.P(ev, id="st-evidence", className="small evidence", **{"data-asof": r.as_of})]
             if ev
             else []
+        ),
+        html.Details(
+            [
+                html.Summary(t("engine_detail", lang)),
+                html.Ul(
+                    [
+                        html.Li(str(n), className="small")
+                        for n in [r.index.get("weights_source", ""), *r.notes]
+                        if n
+                    ]
+                ),
+            ],
+            className="engine",
+            id="st-notes",
         ),
     ]
 
@@ -216,4 +255,5 @@ def register(app: Any, d: Dashboard, jobs: Jobs) -> None:
     @rule.checked(rule.text_list("parties"), rule.number("shortfall", *SHORTFALL),
                   rule.number("pass_through", *PASS_THROUGH), rule.lang())  # fmt: skip
     def run(parties: list[str], shortfall: float, pass_through: float, lang: Lang) -> Any:
-        return _result(d.stress(parties, shortfall, pass_through), lang)
+        r = d.stress(parties, shortfall, pass_through)
+        return _result(r, lang, review_date(d), d.prices is not None)
