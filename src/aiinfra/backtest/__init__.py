@@ -11,6 +11,12 @@ from __future__ import annotations
 from aiinfra._callable import make_callable
 from aiinfra.backtest._attribution import attribution
 from aiinfra.backtest._backtest import BacktestResult, backtest
+from aiinfra.backtest._notices import (
+    BACKTEST_START,
+    CANNOT_PRICE,
+    candidate_counts,
+    index_notice_parts,
+)
 from aiinfra.backtest._strategies import (
     ROLLING_STATS,
     RollingStat,
@@ -32,6 +38,8 @@ from aiinfra.backtest._sweep_robustness import SweepRobustness, sweep_robustness
 from aiinfra.backtest._view import HouseComparison, IndexMetrics, IndexView, Relaxation
 
 __all__ = [
+    "BACKTEST_START",
+    "CANNOT_PRICE",
     "MAX_VARIANTS",
     "PBO_SPLITS",
     "ROLLING_STATS",
@@ -52,7 +60,9 @@ __all__ = [
     "Variant",
     "attribution",
     "backtest",
+    "candidate_counts",
     "compare_strategies",
+    "index_notice_parts",
     "load_grid",
     "methodology_paths",
     "sweep",

@@ -184,7 +184,7 @@ def render_report(
 
     ``index`` is None when there are no prices; its relaxation, error and backtest error are
     shown on page one, each as an analyst's sentence with the engine's message folded under it
-    (``index_notices``: the parts of :func:`aiinfra.services.notices.index_notice_parts`, made
+    (``index_notices``: the parts of :func:`aiinfra.backtest.index_notice_parts`, made
     from ``index`` when not given), and a backtest that applies today's scores to earlier
     dates is labelled not point-in-time wherever it is shown. The point-in-time backtest is the
     headline (page one and the index section, with the score source of each review); the same
@@ -287,7 +287,7 @@ def _issue16_sections(
 
 def _notice_sentence(part: dict[str, Any], lang: Lang, f: _Fmt) -> str:
     """The analyst's sentence of one notice part (``key``, ``numbers``, ``detail``; see
-    :func:`aiinfra.services.notices.index_notice_parts`)."""
+    :func:`aiinfra.backtest.index_notice_parts`)."""
     key, n = part["key"], part.get("numbers") or {}
     if key == "relaxed":
         text = label("relaxed_counts", lang).format(
@@ -323,12 +323,12 @@ def _index_notices(
 ) -> list[tuple[str, str]]:
     """What page one says about how the index was formed (relaxed rules, no index, not
     point-in-time, backtest left out): (the analyst's sentence, the engine's message).
-    ``parts`` are :func:`aiinfra.services.notices.index_notice_parts` of ``index`` (computed
+    ``parts`` are :func:`aiinfra.backtest.index_notice_parts` of ``index`` (computed
     here when not given)."""
     if index is None:
         return []
     if parts is None:
-        from aiinfra.services.notices import index_notice_parts
+        from aiinfra.backtest import index_notice_parts
 
         parts = index_notice_parts(index)
     parts = list(parts)

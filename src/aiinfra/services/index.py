@@ -14,7 +14,7 @@ import pandas as pd
 
 from aiinfra._csvout import csv_text as _csv
 from aiinfra._io import atomic_directory
-from aiinfra.backtest import HouseComparison, IndexView
+from aiinfra.backtest import BACKTEST_START, HouseComparison, IndexView
 from aiinfra.config import Settings
 from aiinfra.dates import resolve_as_of
 from aiinfra.exceptions import DataValidationError, InvalidParameterError, Problem
@@ -46,8 +46,8 @@ __all__ = [
     "verify_packs",
 ]
 
-#: Where the report's and the dashboard's backtests start, and what they are compared with.
-BACKTEST_START = "2019-01-01"
+#: What the report's and the dashboard's backtests are compared with (they start at
+#: ``BACKTEST_START``, defined with the notices in :mod:`aiinfra.backtest`).
 BENCHMARKS = ("QQQ", "SMH")
 #: The relaxation policy of :func:`form_index` (docs/methodology.md, "Forming the index"):
 #: without the UCITS rule and with at least this many names, then with at least this cap.

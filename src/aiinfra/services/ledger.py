@@ -8,9 +8,18 @@ import pandas as pd
 
 from aiinfra.config import Settings
 from aiinfra.dates import resolve_as_of
-from aiinfra.ledger import Ledger, load_ledger
+from aiinfra.ledger import Ledger, load_ledger, source_parts, source_text
 
-__all__ = ["SHOW_TABLES", "company_flows", "flow_dependence", "load", "show_table", "validate"]
+__all__ = [
+    "SHOW_TABLES",
+    "company_flows",
+    "flow_dependence",
+    "load",
+    "show_table",
+    "source_parts",
+    "source_text",
+    "validate",
+]
 
 SHOW_TABLES: dict[str, str] = {
     "companies": "companies",

@@ -9,8 +9,8 @@ import pandas as pd
 
 from aiinfra.charts import ENTITY_NAMES, MEASURE_NAMES, SERIES_NAMES, buildout_figure
 from aiinfra.config import Lang
-from aiinfra.ledger import source_text
 from aiinfra.services.dashboard import Dashboard
+from aiinfra.services.ledger import source_text
 from aiinfra.web import _inputs as rule
 from aiinfra.web._i18n import t
 from aiinfra.web._jobs import Jobs

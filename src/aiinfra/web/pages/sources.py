@@ -9,8 +9,8 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from aiinfra.config import Lang
-from aiinfra.ledger import source_parts
 from aiinfra.services.dashboard import Dashboard
+from aiinfra.services.ledger import source_parts
 from aiinfra.web._i18n import t
 from aiinfra.web._jobs import Jobs
 from aiinfra.web.pages._common import csv_link
