@@ -76,6 +76,7 @@ def table_column(page, selector: str, col: int = 0) -> list[str]:
     )
 
 
+@pytest.mark.slow  # ~16 s; tests/unit/test_web_issue18_flows.py checks the panel on two dates
 def test_the_company_panel_follows_the_asof_slider_and_the_slider_shows_its_date(
     page, server, board
 ):

@@ -124,6 +124,7 @@ def _slide_to_zero(page, slider: str) -> None:
 # --- 1. a multiplier at 0 switches its category off ------------------------------------------
 
 
+@pytest.mark.slow  # ~10 s: a background index job in the browser; the unit test covers the rule
 def test_a_multiplier_at_0_switches_its_category_off(page, server):
     page.goto(server + "/index")
     page.wait_for_selector("#ix-applied", timeout=TIMEOUT)
@@ -238,6 +239,7 @@ def relaxed_server(tmp_path_factory, server):
     assert "Traceback" not in srv.log.read_text()
 
 
+@pytest.mark.slow  # ~7 s: a relaxed index job; the unit test checks the numbers
 def test_relaxed_rules_are_told_in_numbers_with_the_engine_message_one_click_away(
     browser, relaxed_server
 ):

@@ -18,6 +18,9 @@ from aiinfra.services.index import form_index, last_price_date
 from aiinfra.services.stress import available_prices
 from tests.conftest import SHARED_PRICES, write_prices
 
+#: ~11 s: fills a DuckDB store with the shared prices and forms two indexes
+pytestmark = pytest.mark.slow
+
 AS_OF = "2026-11-01"  # after the shared prices end (August 2026)
 STRESS = ["flows", "stress", "--scenario", "lab_default", "--as-of", AS_OF]
 

@@ -232,6 +232,7 @@ def rendered(tmp_path_factory) -> dict[tuple[str, str], object]:
     return out
 
 
+@pytest.mark.slow  # ~10 s: renders six pages in two languages
 def test_no_page_shows_a_share_as_a_fraction(rendered):
     seen = {k[0] for k, tree in rendered.items() if list(_tables(tree))}
     assert {"overview", "gap", "history", "lookthrough", "diff"} <= seen
