@@ -9,6 +9,8 @@ Each composes existing services (:mod:`aiinfra.services.flows_history`,
 from __future__ import annotations
 
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -71,10 +73,7 @@ def report_history(
     day = to_timestamp(as_of, "as_of")
     if flow_graph(ledger, day, "committed").number_of_edges() == 0:
         return None  # no money flows on the date: nothing to replay
-    h = _with_role_model(
-        flow_history(ledger, HISTORY_START, day, "Q", "committed", samples, seed),
-        flow_history(ledger, HISTORY_START, day, "Q", "committed", samples, seed, model="role"),
-    )
+    h = _kept_history(ledger, day, samples, seed)
     bt = None if index is None else index.backtest
     column = f"bench_{benchmark}"
     if bt is None or column not in bt.levels.columns:
@@ -84,6 +83,53 @@ def report_history(
     dd = drawdowns_at(levels, pd.DatetimeIndex(h.frame.index))
     dd.columns = list(DRAWDOWN_COLUMNS)
     return HistoryView(h, benchmark, dd, levels, str(bt.summary["label"]))
+
+
+#: the histories computed in this process, by the ledger's tables and the arguments (a report and
+#: the dashboard's history page, or a Python session writing several reports, replay the same
+#: 31 quarters of 6,200 null graphs once)
+_KEPT: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_KEPT_SIZE = 4
+_KEPT_LOCK = threading.Lock()
+
+
+def _ledger_fingerprint(ledger: Any) -> str:
+    """A digest of every table of ``ledger`` (the history reads nothing else of it): equal
+    tables give equal digests; two ledgers that differ in any cell differ (a pickle of the same
+    frame may differ byte for byte between objects, which only costs a recomputation)."""
+    import hashlib
+    import pickle
+
+    from aiinfra.ledger import TABLE_NAMES
+
+    digest = hashlib.sha256()
+    for name in TABLE_NAMES:
+        digest.update(name.encode())
+        digest.update(pickle.dumps(ledger.table(name), protocol=5))
+    return digest.hexdigest()
+
+
+def _kept_history(ledger: Any, day: pd.Timestamp, samples: int, seed: int) -> Any:
+    """Both null models' histories from :data:`HISTORY_START` to ``day`` (:func:`_with_role_model`),
+    computed once per process for the same ledger tables and arguments; a deep copy is handed
+    out, so a caller may change what it gets."""
+    import copy
+
+    key = (_ledger_fingerprint(ledger), day, samples, seed)
+    with _KEPT_LOCK:
+        kept = _KEPT.get(key)
+        if kept is not None:
+            _KEPT.move_to_end(key)
+    if kept is None:
+        kept = _with_role_model(
+            flow_history(ledger, HISTORY_START, day, "Q", "committed", samples, seed),
+            flow_history(ledger, HISTORY_START, day, "Q", "committed", samples, seed, model="role"),
+        )
+        with _KEPT_LOCK:
+            _KEPT[key] = kept
+            while len(_KEPT) > _KEPT_SIZE:
+                _KEPT.popitem(last=False)
+    return copy.deepcopy(kept)
 
 
 def _with_role_model(degree: Any, role: Any) -> Any:
