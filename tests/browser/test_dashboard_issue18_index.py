@@ -284,6 +284,7 @@ def empty_server(tmp_path_factory, server):
     assert "Traceback" not in srv.log.read_text()
 
 
+@pytest.mark.slow  # ~10 s: a second server; unit tests cover the empty and unmatched folders
 def test_an_empty_prices_folder_says_on_every_page_where_prices_come_from(browser, empty_server):
     url, folder = empty_server
     with recording_page(browser, console_errors=True) as page:

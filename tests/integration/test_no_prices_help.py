@@ -60,6 +60,7 @@ def test_some_prices_keep_the_review_s_own_error(tmp_path):
     assert NO_PRICES_HELP not in r.output.replace("\n", " ")
 
 
+@pytest.mark.slow  # ~9 s: a whole report; test_report.py checks page one offline in the default run
 def test_the_report_without_prices_says_it_on_page_one_and_on_stderr(tmp_path):
     out = tmp_path / "r.html"
     r = CliRunner().invoke(app, ["--home", str(tmp_path / "h"), "report", "--out", str(out)],

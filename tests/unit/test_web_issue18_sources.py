@@ -241,6 +241,7 @@ def test_no_page_shows_a_share_as_a_fraction(rendered):
 
 
 @pytest.mark.skipif(not SHARED_PRICES.is_dir(), reason="../shared/data/prices is absent")
+@pytest.mark.slow  # ~8 s: shares the six-page rendering of the fraction scan
 def test_the_constituents_ai_share_is_in_percent(rendered):
     (table,) = [x for x in _tables(rendered["index", "de"]) if x[0] == "ix-table"]
     _, head, rows = table

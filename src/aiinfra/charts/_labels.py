@@ -726,7 +726,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "seed_word": {"en": "seed", "de": "Ausgangsartikel"},
     "cycle_flow_ids": {"en": "Deals (flow ids)", "de": "Geschäfte (Flow-IDs)"},
-    # the flow graph's layers (the dashboard's web/_i18n.py has the same words)
+    # the flow graph's layers (report and dashboard: web/_i18n.py falls back to these)
     "layer:capital_provider": {"en": "Capital provider", "de": "Kapitalgeber"},
     "layer:government": {"en": "Government", "de": "Staat"},
     "layer:joint_venture": {"en": "Joint venture", "de": "Gemeinschaftsunternehmen"},
