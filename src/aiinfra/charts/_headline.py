@@ -30,8 +30,7 @@ KEY_BUILDOUT = (
 
 def entity_names(ledger: Ledger) -> dict[str, str]:
     """Company id → name from ``companies.csv`` (the entities a reader knows by name)."""
-    comp = ledger.companies
-    return {str(i): str(n) for i, n in zip(comp["id"], comp["name"], strict=True)}
+    return ledger.company_names()
 
 
 def key_buildout_label(rec: dict[str, Any], lang: Lang) -> tuple[str, str]:

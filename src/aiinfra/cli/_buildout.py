@@ -77,9 +77,7 @@ def _in_words(frame: Any, ctx: typer.Context, data: Any) -> Any:
 
     out = frame.copy()
     if "entity" in out.columns:
-        comp = load(ctx.obj, str(data) if data else None).companies
-        names = {str(i): n for i, n in zip(comp["id"], comp["name"], strict=True)
-                 if isinstance(n, str) and n.strip()}  # fmt: skip
+        names = load(ctx.obj, str(data) if data else None).company_names()
         out["entity"] = [
             names.get(str(e)) or ENTITY_NAMES.get(str(e), {}).get("en") or str(e)
             for e in out["entity"]

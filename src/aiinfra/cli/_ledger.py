@@ -113,7 +113,7 @@ def ledger_show(
     columns = svc.TABLE_COLUMNS[name]
     if fmt is Format.table:  # companies by name (csv and json: the ledger's ids as stored)
         ledger = svc.load(ctx.obj, str(data) if data else None)
-        names = _company_names(ledger)
+        names = ledger.company_names()
         frame, columns = _in_words(frame, columns, names)
         if "flow_id" in frame.columns:  # an event's deal as "payer → payee"
             frame, columns = _with_deal(frame, columns, ledger, names)
@@ -122,12 +122,6 @@ def ledger_show(
 
 #: columns of the shown ledger tables that hold a company id, shown by name in the table
 _BY_NAME = ("payer", "payee", "company_a", "company_b", "entity")
-
-
-def _company_names(ledger: Any) -> dict[str, str]:
-    comp = ledger.companies
-    return {str(i): str(n) for i, n in zip(comp["id"], comp["name"], strict=True)
-            if isinstance(n, str) and n.strip()}  # fmt: skip
 
 
 def _in_words(frame: Any, columns: list[str], names: dict[str, str]) -> tuple[Any, list[str]]:
@@ -207,7 +201,7 @@ def _show_company_flows(
         emit_rows(
             svc.COMPANY_FLOW_TABLE_COLUMNS,
             records(flows[svc.COMPANY_FLOW_TABLE_COLUMNS]),
-            title=f"flows of {_company_names(svc.load(ctx.obj, data)).get(company, company)} "
+            title=f"flows of {svc.load(ctx.obj, data).company_names().get(company, company)} "
             f"as of {when} (USD bn)",
             unit="flows",
         )

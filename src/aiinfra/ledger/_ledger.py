@@ -259,6 +259,18 @@ class Ledger(_Tables):
             self._views.put(key, cached)
         return _fresh(cached)
 
+    def company_names(self) -> dict[str, str]:
+        """Company id → name (``companies.csv``; every company has one): what a reader is shown
+        instead of an id. A new dict each call (the caller may change it)."""
+        names: dict[str, str] = self.memo(
+            ("company_names",),
+            lambda: {
+                str(i): str(n)
+                for i, n in zip(self.companies["id"], self.companies["name"], strict=True)
+            },
+        )
+        return dict(names)
+
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, kept by this ledger under ``key`` (the most recently used
         :data:`VIEW_CACHE_SIZE` values): for what is derived from the ledger alone and asked

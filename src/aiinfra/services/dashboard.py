@@ -499,7 +499,7 @@ class Dashboard:
         from aiinfra.roi_gap import PARAMETERS
 
         led = self.ledger
-        names = dict(zip(led.companies["id"], led.companies["name"].astype(str), strict=True))
+        names = led.company_names()
 
         def name(x: Any) -> str:
             key = str(x)

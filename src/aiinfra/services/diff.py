@@ -823,7 +823,7 @@ def diff(
             f"got {max_length!r}"
         )
     y = int(year) if year is not None else int(d2.year)
-    names = company_names(ledger.companies)
+    names = ledger.company_names()
     deals = deal_changes(ledger.as_of(d1), ledger.as_of(d2), names)
     g1, g2 = flow_graph(ledger, d1, "committed"), flow_graph(ledger, d2, "committed")
     cycles = cycle_changes(g1, g2, max_length, names)

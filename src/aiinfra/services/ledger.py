@@ -234,7 +234,7 @@ def company_flows(
     ledger = load(settings, data_dir)
     _check_company(ledger, company, "--company")
     view = ledger.as_of(resolve_as_of(as_of))
-    names = dict(zip(ledger.companies["id"], ledger.companies["name"], strict=True))
+    names = ledger.company_names()
     f = view.flows
     f = f[(f["payer"] == company) | (f["payee"] == company)]
     f = f.sort_values(["announced_known", "id"], kind="stable")
@@ -327,7 +327,7 @@ def flow_dependence(
     ledger = load(settings, data_dir)
     _check_company(ledger, payer, "PAYER")
     view = ledger.as_of(resolve_as_of(as_of))
-    names = dict(zip(ledger.companies["id"], ledger.companies["name"], strict=True))
+    names = ledger.company_names()
     f = view.flows
     f = f[(f["payer"] == payer) & f["counted"] & f["status"].isin(IN_FORCE)].copy()
     amount = f[basis]

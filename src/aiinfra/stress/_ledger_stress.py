@@ -273,18 +273,9 @@ def _scenario_graph(
     return g, notes
 
 
-def _company_names(ledger: Ledger) -> dict[str, str]:
-    """Company id → name for the notes (a company without a name keeps its id)."""
-    comp = ledger.companies
-    return {
-        str(i): (str(n) if isinstance(n, str) and n.strip() else str(i))
-        for i, n in zip(comp["id"], comp["name"], strict=True)
-    }
-
-
 def _deal_names(ledger: Ledger, flow_ids: list[str]) -> list[str]:
     """Each deal as a reader knows it: ``payer → payee (flow id)`` by company name."""
-    names = _company_names(ledger)
+    names = ledger.company_names()
     flows = ledger.flows.drop_duplicates("id").set_index("id")
     out = []
     for f in flow_ids:
@@ -332,7 +323,7 @@ def _add_haircuts(
     g.add_node(HAIRCUT_NODE, name="revenue haircut", layer="", ticker="", listed=False, category="")
     for h in sc.revenue_haircuts:
         if h.company not in revenue:
-            who = _company_names(ledger).get(h.company, h.company)
+            who = ledger.company_names().get(h.company, h.company)
             notes.append(f"revenue haircut for {who} unresolved: no revenue figure")
             continue
         if h.company not in g:
@@ -363,7 +354,7 @@ def _company_frame(
     frame = frame.copy()
     frame = frame[frame["node"] != HAIRCUT_NODE]
     comp = ledger.companies.set_index("id")
-    names = _company_names(ledger)
+    names = ledger.company_names()
     frame.insert(1, "name", [names.get(n, n) for n in frame["node"]])
     frame.insert(
         2, "ticker", [comp.at[n, "ticker"] if n in comp.index else None for n in frame["node"]]
@@ -512,7 +503,7 @@ def _credit(
         default_horizon=sc.default_horizon_years if annual else None,
     )
 
-    names = _company_names(ledger)
+    names = ledger.company_names()
 
     def name(n: Any) -> str:
         return str((g.nodes[n].get("name") if n in g else None) or names.get(str(n)) or n)

@@ -28,11 +28,11 @@ def series_label(name: str, lang: Lang) -> str:
 def series_table(d: Dashboard, pts: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     """A series' figures as the page shows them: "who · what" by name, period, kind, value and
     band, the source as plain text (seed articles by title) and the figure id last."""
-    names = dict(zip(d.ledger.companies["id"], d.ledger.companies["name"], strict=True))
+    names = d.ledger.company_names()
 
     def who(e: object) -> str:
         known = ENTITY_NAMES.get(str(e), {})
-        return str(names.get(e) or known.get(lang) or known.get("en") or e)
+        return str(names.get(str(e)) or known.get(lang) or known.get("en") or e)
 
     def what(m: object) -> str:
         known = MEASURE_NAMES.get(str(m), {})
